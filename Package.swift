@@ -1,0 +1,77 @@
+// swift-tools-version: 6.0
+// Emotive: literate deep-learning reports in Swift.
+// Dependencies point one way: Tensors ← NeuralNetworks ← NotebookKit ← Runner ← emotive;
+// Vision and Plots sit beside NeuralNetworks; Rendering depends on Plots and the
+// document model, never on training. See ARCHITECTURE.md.
+import PackageDescription
+
+// MARK: - C shims (one per system library, each imported by one Swift target)
+
+let cTargets: [Target] = [
+    .systemLibrary(name: "_COpenBLAS", path: "Sources/_COpenBLAS", pkgConfig: "openblas",
+                   providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "_CCairo", path: "Sources/_CCairo", pkgConfig: "pangocairo",
+                   providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+    .systemLibrary(name: "_CPNG", path: "Sources/_CPNG", pkgConfig: "libpng",
+                   providers: [.apt(["libpng-dev"])]),
+    .systemLibrary(name: "_CJPEG", path: "Sources/_CJPEG", pkgConfig: "libjpeg",
+                   providers: [.apt(["libjpeg-dev"])]),
+    .systemLibrary(name: "_CCmark", path: "Sources/_CCmark",
+                   providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+    .systemLibrary(name: "_CHDF5", path: "Sources/_CHDF5", pkgConfig: "hdf5",
+                   providers: [.apt(["libhdf5-dev"])]),
+]
+
+// MARK: - Library targets
+
+let libraryTargets: [Target] = [
+    .target(name: "Tensors", dependencies: ["_COpenBLAS"]),
+    .target(name: "NeuralNetworks", dependencies: ["Tensors", "_CHDF5"]),
+    .target(name: "Vision", dependencies: ["Tensors", "_CPNG", "_CJPEG", "_CCairo"]),
+    .target(name: "Plots", dependencies: ["_CCairo"]),
+    .target(name: "NotebookModel", dependencies: ["Plots"]),
+    .target(name: "NotebookKit",
+            dependencies: ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel"]),
+    .target(name: "Rendering", dependencies: ["NotebookModel", "Plots", "_CCairo"]),
+    .target(name: "Runner",
+            dependencies: ["NotebookModel", "_CCmark", .product(name: "Yams", package: "Yams")]),
+    .executableTarget(name: "emotive",
+                      dependencies: ["Runner", "Rendering", "NotebookKit", "Vision",
+                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(name: "EmotiveBenchmarks",
+                      dependencies: ["Tensors", "NeuralNetworks", "Vision"],
+                      path: "Benchmarks"),
+]
+
+// MARK: - Tests
+
+let testTargets: [Target] = [
+    .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+    .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
+                resources: [.copy("Fixtures")]),
+    .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"],
+                resources: [.copy("Fixtures")]),
+    .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"],
+                resources: [.copy("Fixtures")]),
+    .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"],
+                resources: [.copy("Goldens")]),
+    .testTarget(name: "RunnerTests", dependencies: ["Runner", "NotebookModel", "TestSupport"]),
+    .testTarget(name: "RenderingTests", dependencies: ["Rendering", "NotebookModel", "TestSupport"]),
+]
+
+let package = Package(
+    name: "Emotive",
+    platforms: [.macOS(.v14)],
+    products: [
+        // The library a compiled notebook links against (DESIGN, "Executing a notebook").
+        .library(name: "Emotive", type: .dynamic,
+                 targets: ["NotebookKit", "NeuralNetworks", "Vision", "Plots", "Tensors",
+                           "NotebookModel"]),
+        .executable(name: "emotive", targets: ["emotive"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: cTargets + libraryTargets + testTargets
+)

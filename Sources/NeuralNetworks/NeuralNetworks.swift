@@ -1,0 +1,1 @@
+// NeuralNetworks: layers, models, losses, optimizers, fit loop, metrics, checkpoints.

@@ -1,0 +1,1 @@
+// NotebookKit: what a notebook cell calls.

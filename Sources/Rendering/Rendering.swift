@@ -1,0 +1,1 @@
+// Rendering: HTML and PDF reports.

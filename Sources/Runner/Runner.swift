@@ -1,0 +1,1 @@
+// Runner: parse, generate, compile, execute, collect.

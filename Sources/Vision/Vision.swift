@@ -1,0 +1,1 @@
+// Vision: image I/O, FER-2013 loaders, the synthetic dataset, augmentation.

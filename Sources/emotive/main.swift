@@ -1,0 +1,1 @@
+print("emotive: under construction")
