@@ -1,1 +1,0 @@
-// NeuralNetworks: layers, models, losses, optimizers, fit loop, metrics, checkpoints.
