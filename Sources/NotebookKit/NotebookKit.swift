@@ -1,1 +1,0 @@
-// NotebookKit: what a notebook cell calls.
