@@ -20,6 +20,8 @@ let cTargets: [Target] = [
                    providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
     .systemLibrary(name: "_CHDF5", path: "Sources/_CHDF5", pkgConfig: "hdf5",
                    providers: [.apt(["libhdf5-dev"])]),
+    // setjmp/longjmp error handling for libpng and libjpeg, which Swift cannot host.
+    .target(name: "_CImageCodecs", dependencies: ["_CPNG", "_CJPEG"]),
 ]
 
 // MARK: - Library targets
@@ -27,7 +29,7 @@ let cTargets: [Target] = [
 let libraryTargets: [Target] = [
     .target(name: "Tensors", dependencies: ["_COpenBLAS"]),
     .target(name: "NeuralNetworks", dependencies: ["Tensors", "_CHDF5"]),
-    .target(name: "Vision", dependencies: ["Tensors", "_CPNG", "_CJPEG", "_CCairo"]),
+    .target(name: "Vision", dependencies: ["Tensors", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"]),
     .target(name: "Plots", dependencies: ["_CCairo"]),
     .target(name: "NotebookModel", dependencies: ["Plots"]),
     .target(name: "NotebookKit",

@@ -1,0 +1,163 @@
+// PNG and JPEG decoding (libpng, libjpeg-turbo through _CImageCodecs) and PNG encoding
+// (libpng's simplified write API, which reports errors without longjmp).
+import Foundation
+internal import _CImageCodecs
+internal import _CPNG
+
+/// Why an image could not be read or written. Every case names the file when there is one.
+public enum ImageError: Error, CustomStringConvertible, Equatable {
+    case unreadable(path: String, reason: String)
+    case unknownFormat(path: String)
+    case corrupt(path: String, reason: String)
+    case tooLarge(path: String, width: Int, height: Int, limit: Int)
+    case encodeFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason): return "\(path): cannot read file (\(reason))"
+        case let .unknownFormat(path):
+            return "\(path): not a PNG or JPEG image (unrecognised signature); remove it or convert it"
+        case let .corrupt(path, reason): return "\(path): corrupt or truncated image: \(reason)"
+        case let .tooLarge(path, width, height, limit):
+            return "\(path): image header claims \(width)x\(height) pixels, more than the limit of \(limit); refusing to decode (raise ImageDecoding.maxPixels if the file is genuine)"
+        case let .encodeFailed(path, reason): return "\(path): cannot write PNG: \(reason)"
+        }
+    }
+}
+
+/// Decoding limits and entry points.
+public enum ImageDecoding {
+    /// Images whose header claims more pixels than this are refused before any allocation
+    /// (decompression bombs). 100 megapixels by default.
+    nonisolated(unsafe) public static var maxPixels = 100_000_000
+
+    public enum Format: String, Sendable { case png, jpeg }
+
+    /// The format named by the first bytes, or nil.
+    public static func sniff(_ data: [UInt8]) -> Format? {
+        if data.count >= 8 && data[0..<8].elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        if data.count >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF { return .jpeg }
+        return nil
+    }
+}
+
+extension Image {
+    /// Decodes a PNG or JPEG file (format detected from its bytes).
+    public static func decode(contentsOf url: URL) throws -> Image {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ImageError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        return try decode([UInt8](data), path: url.path)
+    }
+
+    /// Decodes PNG or JPEG bytes; `path` only labels errors.
+    ///
+    /// PNG: 1/2/4/8/16-bit gray, gray+alpha, RGB, RGBA and palette files become 8-bit
+    /// samples (palette expanded, transparency as alpha, 16-bit samples to their high byte as
+    /// Pillow does for RGB). JPEG: baseline and progressive; gray stays 1 channel, YCbCr
+    /// becomes RGB, CMYK becomes RGB with Pillow's formula R = (255-C)(255-K)/255.
+    public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> Image {
+        guard let format = ImageDecoding.sniff(bytes) else { throw ImageError.unknownFormat(path: path) }
+        let header = UnsafeMutablePointer<emotive_image_info>.allocate(capacity: 1)
+        defer { header.deallocate() }
+        let readHeader = format == .png ? emotive_png_read_header : emotive_jpeg_read_header
+        let decode = format == .png ? emotive_png_decode : emotive_jpeg_decode
+        let status = bytes.withUnsafeBufferPointer { readHeader($0.baseAddress, $0.count, header) }
+        guard status == 0 else { throw ImageError.corrupt(path: path, reason: message(header)) }
+        let info = header.pointee
+        let width = Int(info.width), height = Int(info.height), channels = Int(info.channels)
+        guard width > 0, height > 0 else { throw ImageError.corrupt(path: path, reason: "zero-sized image") }
+        guard width.multipliedReportingOverflow(by: height).partialValue <= ImageDecoding.maxPixels,
+              width <= ImageDecoding.maxPixels, height <= ImageDecoding.maxPixels
+        else { throw ImageError.tooLarge(path: path, width: width, height: height, limit: ImageDecoding.maxPixels) }
+        var pixels = [UInt8](repeating: 0, count: width * height * channels)
+        let decoded = bytes.withUnsafeBufferPointer { source in
+            pixels.withUnsafeMutableBufferPointer { out in
+                decode(source.baseAddress, source.count, out.baseAddress, out.count, header)
+            }
+        }
+        guard decoded == 0 else { throw ImageError.corrupt(path: path, reason: message(header)) }
+        if format == .jpeg && channels == 4 {
+            return cmykToRGB(pixels, height: height, width: width, inverted: info.inverted_cmyk != 0)
+        }
+        return Image(height: height, width: width, channels: channels, pixels: pixels)
+    }
+
+    /// Width and height from the header only (no pixel allocation).
+    public static func size(of bytes: [UInt8], path: String = "<memory>") throws -> (height: Int, width: Int) {
+        guard let format = ImageDecoding.sniff(bytes) else { throw ImageError.unknownFormat(path: path) }
+        var info = emotive_image_info()
+        let status = bytes.withUnsafeBufferPointer {
+            format == .png ? emotive_png_read_header($0.baseAddress, $0.count, &info)
+                : emotive_jpeg_read_header($0.baseAddress, $0.count, &info)
+        }
+        guard status == 0 else { throw ImageError.corrupt(path: path, reason: message(&info)) }
+        return (Int(info.height), Int(info.width))
+    }
+
+    private static func message(_ info: UnsafeMutablePointer<emotive_image_info>) -> String {
+        withUnsafeBytes(of: &info.pointee.message) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
+    /// Pillow's CMYK→RGB: R = 255 - min(255, C + K)... is the naive form; Pillow uses
+    /// R = (255 - C)·(255 - K)/255 with its MULDIV255 rounding. Adobe files store CMYK
+    /// inverted, so stored samples are 255 - C.
+    private static func cmykToRGB(_ cmyk: [UInt8], height: Int, width: Int, inverted: Bool) -> Image {
+        var out = [UInt8](repeating: 0, count: height * width * 3)
+        @inline(__always) func muldiv255(_ a: Int, _ b: Int) -> Int {
+            let t = a * b + 128
+            return (t + (t >> 8)) >> 8
+        }
+        for i in 0..<(height * width) {
+            var c = Int(cmyk[4 * i]), m = Int(cmyk[4 * i + 1]), y = Int(cmyk[4 * i + 2]), k = Int(cmyk[4 * i + 3])
+            if inverted { c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k }
+            let nk = 255 - k
+            out[3 * i] = UInt8(clamping: nk - muldiv255(c, nk))
+            out[3 * i + 1] = UInt8(clamping: nk - muldiv255(m, nk))
+            out[3 * i + 2] = UInt8(clamping: nk - muldiv255(y, nk))
+        }
+        return Image(height: height, width: width, channels: 3, pixels: out)
+    }
+
+    /// The image as PNG bytes (8-bit gray, gray+alpha, RGB or RGBA; default compression).
+    public func pngData() throws -> [UInt8] {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = [1: 0, 2: 1, 3: 2, 4: 3][channels]!  // PNG_FORMAT_GRAY, GA, RGB, RGBA
+        var size: png_alloc_size_t = 0
+        let rowStride = Int32(width * channels)
+        let ok = pixels.withUnsafeBytes { raw in
+            png_image_write_to_memory(&image, nil, &size, 0, raw.baseAddress, rowStride, nil)
+        }
+        guard ok != 0 else { throw ImageError.encodeFailed(path: "<memory>", reason: Self.pngMessage(&image)) }
+        var out = [UInt8](repeating: 0, count: Int(size))
+        let written = out.withUnsafeMutableBytes { buffer in
+            pixels.withUnsafeBytes { raw in
+                png_image_write_to_memory(&image, buffer.baseAddress, &size, 0, raw.baseAddress, rowStride, nil)
+            }
+        }
+        png_image_free(&image)
+        guard written != 0 else { throw ImageError.encodeFailed(path: "<memory>", reason: Self.pngMessage(&image)) }
+        return Array(out.prefix(Int(size)))
+    }
+
+    /// Writes the image as a PNG file (atomically).
+    public func writePNG(to url: URL) throws {
+        let bytes: [UInt8]
+        do { bytes = try pngData() } catch ImageError.encodeFailed(_, let reason) {
+            throw ImageError.encodeFailed(path: url.path, reason: reason)
+        }
+        do { try Data(bytes).write(to: url, options: .atomic) } catch {
+            throw ImageError.encodeFailed(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    private static func pngMessage(_ image: inout png_image) -> String {
+        withUnsafeBytes(of: &image.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}
