@@ -1,0 +1,181 @@
+import Foundation
+
+/// What an axis shows: numbers at nice ticks, or category names at band centres.
+enum AxisContent {
+    case numeric(Ticks)
+    case categories([String])
+
+    var count: Int {
+        switch self {
+        case .numeric(let t): t.values.count
+        case .categories(let c): c.count
+        }
+    }
+}
+
+/// Two axes around a plot rectangle: grid, left and bottom spines, ticks, tick labels and
+/// axis titles. Charts ask it where the plot goes, then draw their data inside.
+struct Axes {
+    var x: AxisContent
+    var y: AxisContent
+    var xTitle: String?
+    var yTitle: String?
+    /// Grid lines across the plot at the x ticks and at the y ticks.
+    var gridX: Bool
+    var gridY: Bool
+
+    /// Where things go, decided once from measured text.
+    struct Layout {
+        var plot: Rect
+        var xLabels: [String]
+        var yLabels: [String]
+        var rotateXLabels: Bool
+    }
+
+    static let rotation = 40.0 * Double.pi / 180
+
+    func layout(in area: Rect, reserveRight: Double = 0, on canvas: Canvas) -> Layout {
+        let tickHeight = canvas.lineHeight(Theme.tickLabel)
+        let titleHeight = canvas.lineHeight(Theme.axisTitle)
+
+        // Left: y title, y labels, ticks.
+        let yLabels: [String]
+        switch y {
+        case .numeric(let t): yLabels = t.labels
+        case .categories(let names):
+            yLabels = names.map { canvas.fitting($0, font: Theme.tickLabel, maxWidth: area.width * 0.38) }
+        }
+        let yLabelWidth = yLabels.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
+        let left = (yTitle == nil ? 0 : titleHeight + 4) + yLabelWidth + 3 + Theme.tickLength
+
+        // Right: room for half of the last numeric x label.
+        var right = reserveRight + 4
+        var xLabels: [String] = []
+        if case .numeric(let t) = x {
+            xLabels = t.labels
+            right = max(right, reserveRight + (canvas.measure(xLabels.last ?? "", font: Theme.tickLabel).width / 2) + 1)
+        }
+        let top = (y.isNumeric ? tickHeight / 2 : 2)
+        let plotWidth = max(10, area.width - left - right)
+
+        // Bottom: x labels, straight or turned when category names do not fit their band.
+        var rotate = false
+        var xLabelsHeight = tickHeight
+        if case .categories(let names) = x {
+            let band = plotWidth / Double(max(1, names.count))
+            let widest = names.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
+            if widest > band - 3 {
+                rotate = true
+                let maxLength = min(area.height * 0.35 / sin(Axes.rotation), 120)
+                xLabels = names.map { canvas.fitting($0, font: Theme.tickLabel, maxWidth: maxLength) }
+                let longest = xLabels.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
+                xLabelsHeight = longest * sin(Axes.rotation) + tickHeight * cos(Axes.rotation)
+            } else {
+                xLabels = names
+            }
+        }
+        let bottom = Theme.tickLength + 2 + xLabelsHeight + (xTitle == nil ? 0 : 3 + titleHeight)
+        let plot = Rect(x: area.minX + left, y: area.minY + top, width: plotWidth,
+                        height: max(10, area.height - top - bottom))
+        return Layout(plot: plot, xLabels: xLabels, yLabels: yLabels, rotateXLabels: rotate)
+    }
+
+    /// Position of tick `i` (or category `i`) along the x axis of `plot`.
+    func xPosition(_ i: Int, in plot: Rect) -> Double {
+        switch x {
+        case .numeric(let t): t.map(t.values[i], from: plot.minX, to: plot.maxX)
+        case .categories(let c): plot.minX + plot.width * (Double(i) + 0.5) / Double(max(1, c.count))
+        }
+    }
+
+    func yPosition(_ i: Int, in plot: Rect) -> Double {
+        switch y {
+        case .numeric(let t): t.map(t.values[i], from: plot.maxY, to: plot.minY)
+        case .categories(let c): plot.minY + plot.height * (Double(i) + 0.5) / Double(max(1, c.count))
+        }
+    }
+
+    /// Grid lines, drawn under the data.
+    func drawGrid(_ layout: Layout, on canvas: Canvas) {
+        let plot = layout.plot
+        canvas.group("grid") {
+            if gridY, y.isNumeric {
+                for i in 0..<y.count {
+                    let py = yPosition(i, in: plot)
+                    canvas.move(to: Point(plot.minX, py))
+                    canvas.line(to: Point(plot.maxX, py))
+                }
+            }
+            if gridX, x.isNumeric {
+                for i in 0..<x.count {
+                    let px = xPosition(i, in: plot)
+                    canvas.move(to: Point(px, plot.minY))
+                    canvas.line(to: Point(px, plot.maxY))
+                }
+            }
+            canvas.stroke(.grid, width: Theme.gridWidth)
+        }
+    }
+
+    /// Spines, ticks, labels and titles, drawn over the data.
+    func drawAxes(_ layout: Layout, in area: Rect, on canvas: Canvas) {
+        let plot = layout.plot
+        canvas.group("axes") {
+            // Left and bottom spines only: no box.
+            canvas.move(to: Point(plot.minX, plot.minY))
+            canvas.line(to: Point(plot.minX, plot.maxY))
+            canvas.line(to: Point(plot.maxX, plot.maxY))
+            for i in 0..<x.count {
+                let px = xPosition(i, in: plot)
+                canvas.move(to: Point(px, plot.maxY))
+                canvas.line(to: Point(px, plot.maxY + Theme.tickLength))
+            }
+            for i in 0..<y.count {
+                let py = yPosition(i, in: plot)
+                canvas.move(to: Point(plot.minX, py))
+                canvas.line(to: Point(plot.minX - Theme.tickLength, py))
+            }
+            canvas.stroke(.axis, width: Theme.axisWidth)
+
+            let labelTop = plot.maxY + Theme.tickLength + 2
+            for (i, label) in layout.xLabels.enumerated() {
+                let px = xPosition(i, in: plot)
+                if layout.rotateXLabels {
+                    canvas.save()
+                    canvas.translate(px + 2, labelTop)
+                    canvas.rotate(-Axes.rotation)
+                    canvas.text(label, at: Point(0, 0), font: Theme.tickLabel, color: .subtleInk,
+                                anchor: Anchor(horizontal: .right, vertical: .middle))
+                    canvas.restore()
+                } else {
+                    canvas.text(label, at: Point(px, labelTop), font: Theme.tickLabel,
+                                color: .subtleInk, anchor: .topCenter)
+                }
+            }
+            for (i, label) in layout.yLabels.enumerated() {
+                canvas.text(label, at: Point(plot.minX - Theme.tickLength - 3, yPosition(i, in: plot)),
+                            font: Theme.tickLabel, color: .subtleInk, anchor: .right)
+            }
+            if let xTitle {
+                canvas.text(canvas.fitting(xTitle, font: Theme.axisTitle, maxWidth: area.width),
+                            at: Point(plot.midX, area.maxY), font: Theme.axisTitle, color: .ink,
+                            anchor: .bottomCenter)
+            }
+            if let yTitle {
+                canvas.save()
+                canvas.translate(area.minX, plot.midY)
+                canvas.rotate(-Double.pi / 2)
+                canvas.text(canvas.fitting(yTitle, font: Theme.axisTitle, maxWidth: plot.height + 20),
+                            at: Point(0, 0), font: Theme.axisTitle, color: .ink, anchor: .topCenter)
+                canvas.restore()
+            }
+        }
+    }
+}
+
+extension AxisContent {
+    var isNumeric: Bool {
+        if case .numeric = self { return true }
+        return false
+    }
+}

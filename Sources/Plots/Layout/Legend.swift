@@ -1,0 +1,86 @@
+/// A legend: one row per entry, a swatch and a name. Placed where it hides no data.
+struct Legend {
+    struct Entry {
+        var name: String
+        var swatch: Swatch
+    }
+
+    enum Swatch {
+        case line(Color, Dash, Symbol)
+        case box(Color)
+    }
+
+    var entries: [Entry]
+
+    static let padding = 4.0
+    static let swatchWidth = 18.0
+    static let gap = 4.0
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    func size(on canvas: Canvas) -> Size {
+        guard !entries.isEmpty else { return Size(width: 0, height: 0) }
+        let widest = entries.map { canvas.measure($0.name, font: Theme.legend).width }.max() ?? 0
+        let row = rowHeight(on: canvas)
+        return Size(width: Legend.padding * 2 + Legend.swatchWidth + Legend.gap + widest,
+                    height: Legend.padding * 2 + row * Double(entries.count))
+    }
+
+    private func rowHeight(on canvas: Canvas) -> Double { canvas.lineHeight(Theme.legend) + 1.5 }
+
+    /// The corner of `plot` whose legend box covers the fewest obstacle points (and no
+    /// obstacle rectangle), or nil when every corner covers something.
+    func place(in plot: Rect, avoiding points: [Point], rects: [Rect], placement: LegendPlacement,
+               on canvas: Canvas) -> Rect? {
+        let size = self.size(on: canvas)
+        let inset = 3.0
+        func corner(_ p: LegendPlacement) -> Rect {
+            let left = plot.minX + inset, right = plot.maxX - inset - size.width
+            let top = plot.minY + inset, bottom = plot.maxY - inset - size.height
+            switch p {
+            case .topLeft: return Rect(x: left, y: top, width: size.width, height: size.height)
+            case .bottomLeft: return Rect(x: left, y: bottom, width: size.width, height: size.height)
+            case .bottomRight: return Rect(x: right, y: bottom, width: size.width, height: size.height)
+            default: return Rect(x: right, y: top, width: size.width, height: size.height)
+            }
+        }
+        switch placement {
+        case .topLeft, .topRight, .bottomLeft, .bottomRight: return corner(placement)
+        case .outside, .hidden: return nil
+        case .auto: break
+        }
+        guard size.width < plot.width * 0.7, size.height < plot.height * 0.7 else { return nil }
+        var best: (rect: Rect, score: Int)?
+        for p in [LegendPlacement.topRight, .topLeft, .bottomRight, .bottomLeft] {
+            let r = corner(p)
+            let grown = r.insetBy(-3)
+            var score = points.reduce(0) { $0 + (grown.contains($1) ? 1 : 0) }
+            score += rects.reduce(0) { $0 + ($1.intersects(grown) ? 1000 : 0) }
+            if best == nil || score < best!.score { best = (r, score) }
+        }
+        guard let best, best.score == 0 else { return nil }
+        return best.rect
+    }
+
+    func draw(at rect: Rect, on canvas: Canvas) {
+        canvas.group("legend") {
+            canvas.fillRect(rect, Color.white.withAlpha(0.9))
+            let row = rowHeight(on: canvas)
+            for (i, entry) in entries.enumerated() {
+                let y = rect.minY + Legend.padding + row * (Double(i) + 0.5)
+                let x = rect.minX + Legend.padding
+                switch entry.swatch {
+                case .line(let color, let dash, let symbol):
+                    canvas.line(from: Point(x, y), to: Point(x + Legend.swatchWidth, y), color: color,
+                                width: Theme.lineWidth, dash: Theme.pattern(dash))
+                    canvas.symbol(symbol, at: Point(x + Legend.swatchWidth / 2, y),
+                                  radius: Theme.symbolRadius, color: color)
+                case .box(let color):
+                    canvas.fillRect(Rect(x: x + 3, y: y - 4, width: Legend.swatchWidth - 6, height: 8), color)
+                }
+                canvas.text(entry.name, at: Point(x + Legend.swatchWidth + Legend.gap, y),
+                            font: Theme.legend, color: .ink, anchor: .left)
+            }
+        }
+    }
+}

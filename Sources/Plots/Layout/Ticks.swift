@@ -1,0 +1,73 @@
+import Foundation
+
+/// An axis scale chosen with "nice numbers" (Heckbert, "Nice numbers for graph labels",
+/// Graphics Gems, 1990): ticks at 1, 2 or 5 times a power of ten, spanning the data.
+struct Ticks: Hashable {
+    /// The axis range (the outermost ticks unless the range was fixed).
+    var low: Double
+    var high: Double
+    var values: [Double]
+    var step: Double
+
+    /// Ticks for data in `min...max`, about `target` of them. A flat range widens around
+    /// its value; `integers` keeps the step whole (epochs); a fixed `range` is kept as is.
+    init(min dataMin: Double, max dataMax: Double, target: Int = 5, integers: Bool = false,
+         fixed range: AxisRange? = nil) {
+        var lo = dataMin, hi = dataMax
+        if let range, range.min.isFinite, range.max.isFinite, range.min < range.max {
+            lo = range.min
+            hi = range.max
+        }
+        if !lo.isFinite || !hi.isFinite { lo = 0; hi = 1 }
+        if lo > hi { swap(&lo, &hi) }
+        if lo == hi {
+            let pad = integers ? 1 : (lo == 0 ? 1 : abs(lo) * 0.1)
+            lo -= pad
+            hi += pad
+        }
+        var step = Ticks.nice((hi - lo) / Double(Swift.max(1, target - 1)), round: true)
+        if integers { step = Swift.max(1, step.rounded()) }
+        let first = (lo / step).rounded(.down) * step
+        let last = (hi / step).rounded(.up) * step
+        if range != nil && range!.min < range!.max {
+            low = lo
+            high = hi
+        } else {
+            low = first
+            high = last
+        }
+        var values: [Double] = []
+        var v = (low / step - 1e-9).rounded(.up) * step
+        while v <= high + step * 1e-9 && values.count < 100 {
+            values.append(abs(v) < step * 1e-9 ? 0 : v)
+            v += step
+        }
+        self.values = values
+        self.step = step
+    }
+
+    /// The nice number near `x`: rounded (nearest) or ceiling-like, from {1, 2, 5} x 10^k.
+    static func nice(_ x: Double, round: Bool) -> Double {
+        guard x > 0, x.isFinite else { return 1 }
+        let exponent = floor(log10(x))
+        let fraction = x / pow(10, exponent)
+        let niceFraction: Double
+        if round {
+            niceFraction = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10
+        } else {
+            niceFraction = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
+        }
+        return niceFraction * pow(10, exponent)
+    }
+
+    /// Tick labels with just enough decimals for the step.
+    var labels: [String] {
+        let decimals = Swift.max(0, Int(-floor(log10(step) + 1e-9)))
+        return values.map { fixed($0, decimals: decimals) }
+    }
+
+    /// Maps `v` from the axis range onto `a...b` (b may be less than a).
+    func map(_ v: Double, from a: Double, to b: Double) -> Double {
+        high == low ? (a + b) / 2 : a + (v - low) / (high - low) * (b - a)
+    }
+}
