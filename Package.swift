@@ -27,7 +27,7 @@ let cTargets: [Target] = [
 // MARK: - Library targets
 
 let libraryTargets: [Target] = [
-    .target(name: "Tensors", dependencies: ["_COpenBLAS"]),
+    .target(name: "Tensors", dependencies: ["_COpenBLAS"], exclude: ["README.md"]),
     .target(name: "NeuralNetworks", dependencies: ["Tensors", "_CHDF5"]),
     .target(name: "Vision", dependencies: ["Tensors", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"]),
     .target(name: "Plots", dependencies: ["_CCairo"]),

@@ -1,0 +1,103 @@
+import Foundation
+
+// Activations and softmax. Softmax and log-softmax act on the last axis.
+
+/// max(x, 0) elementwise (gradient 0 at 0, as TensorFlow).
+public func relu(_ x: Tensor) -> Tensor {
+    let y = mapScalars(x) { Swift.max($0, 0) }
+    return makeResult(x.shape, y, inputs: [x]) { g, _ in
+        [Tensor(unchecked: g.shape, zipScalars(g.scalars, y) { $1 > 0 ? $0 : 0 })]
+    }
+}
+
+/// min(max(x, 0), 6) elementwise, MobileNetV2's activation.
+public func relu6(_ x: Tensor) -> Tensor {
+    let y = mapScalars(x) { Swift.min(Swift.max($0, 0), 6) }
+    return makeResult(x.shape, y, inputs: [x]) { g, _ in
+        [Tensor(unchecked: g.shape, zipScalars(g.scalars, y) { ($1 > 0 && $1 < 6) ? $0 : 0 })]
+    }
+}
+
+/// x for x > 0, `alpha * x` otherwise.
+public func leakyRelu(_ x: Tensor, alpha: Float = 0.2) -> Tensor {
+    let dx = x.detached
+    return makeResult(x.shape, mapScalars(x) { $0 > 0 ? $0 : alpha * $0 }, inputs: [x]) { g, _ in
+        [Tensor(unchecked: g.shape, zipScalars(g.scalars, dx.scalars) { $1 > 0 ? $0 : alpha * $0 })]
+    }
+}
+
+/// 1 / (1 + e^-x) elementwise.
+public func sigmoid(_ x: Tensor) -> Tensor {
+    let y = mapScalars(x) { v in
+        v >= 0 ? 1 / (1 + Foundation.exp(-v)) : Foundation.exp(v) / (1 + Foundation.exp(v))
+    }
+    return makeResult(x.shape, y, inputs: [x]) { g, _ in
+        [Tensor(unchecked: g.shape, zipScalars(g.scalars, y) { $0 * $1 * (1 - $1) })]
+    }
+}
+
+/// Hyperbolic tangent elementwise.
+public func tanh(_ x: Tensor) -> Tensor {
+    let y = mapScalars(x) { Foundation.tanh($0) }
+    return makeResult(x.shape, y, inputs: [x]) { g, _ in
+        [Tensor(unchecked: g.shape, zipScalars(g.scalars, y) { $0 * (1 - $1 * $1) })]
+    }
+}
+
+/// Row-wise kernel over the last axis: `body(row, out, k)` for every row.
+func forEachRow(_ x: [Float], rowLength k: Int, _ out: inout [Float],
+                _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+    let rows = k == 0 ? 0 : x.count / k
+    x.withUnsafeBufferPointer { px in
+        out.withUnsafeMutableBufferPointer { po in
+            guard rows > 0 else { return }
+            let ux = UncheckedSendable(px.baseAddress!), uo = SharedBuffer(po)
+            parallelChunks(rows, grain: max(1, 4096 / k)) { range in
+                for r in range { body(ux.value + r * k, uo.base + r * k) }
+            }
+        }
+    }
+}
+
+/// Softmax over the last axis (numerically stable: subtracts the row maximum).
+public func softmax(_ x: Tensor) -> Tensor {
+    check(x.rank >= 1, "softmax: needs rank >= 1, got shape \(x.shape)")
+    let k = x.shape.last!
+    var y = [Float](repeating: 0, count: x.count)
+    forEachRow(x.scalars, rowLength: k, &y) { row, out in
+        var m = -Float.infinity
+        for j in 0..<k { m = Swift.max(m, row[j]) }
+        var s: Float = 0
+        for j in 0..<k { out[j] = Foundation.exp(row[j] - m); s += out[j] }
+        let inv = 1 / s
+        for j in 0..<k { out[j] *= inv }
+    }
+    return makeResult(x.shape, y, inputs: [x]) { g, _ in
+        // dx = y * (g - sum(g * y))
+        let yT = Tensor(unchecked: x.shape, y)
+        let gy = Tensor(unchecked: x.shape, zipScalars(g.scalars, y, *))
+        let rowSums = reduceKernel(gy, axes: [x.rank - 1], initial: 0, +)
+        return [yT * (g - rowSums)]
+    }
+}
+
+/// log(softmax(x)) over the last axis, computed as x - max - log(sum(exp(x - max))).
+public func logSoftmax(_ x: Tensor) -> Tensor {
+    check(x.rank >= 1, "logSoftmax: needs rank >= 1, got shape \(x.shape)")
+    let k = x.shape.last!
+    var y = [Float](repeating: 0, count: x.count)
+    forEachRow(x.scalars, rowLength: k, &y) { row, out in
+        var m = -Float.infinity
+        for j in 0..<k { m = Swift.max(m, row[j]) }
+        var s: Float = 0
+        for j in 0..<k { s += Foundation.exp(row[j] - m) }
+        let lse = m + Foundation.log(s)
+        for j in 0..<k { out[j] = row[j] - lse }
+    }
+    return makeResult(x.shape, y, inputs: [x]) { g, _ in
+        // dx = g - softmax(x) * sum(g)
+        let p = Tensor(unchecked: x.shape, y.map { Foundation.exp($0) })
+        let gSum = reduceKernel(g, axes: [x.rank - 1], initial: 0, +)
+        return [g - p * gSum]
+    }
+}

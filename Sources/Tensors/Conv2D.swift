@@ -1,0 +1,198 @@
+// 2-D convolution, NHWC input and HWIO filter (Keras layout), via im2col + sgemm.
+//
+// Output rows are the N·OH·OW output pixels, so the result of
+//   cols [rows, KH·KW·C] · filter [KH·KW·C, O]
+// is already NHWC. A 1x1 stride-1 unpadded convolution skips im2col: the input
+// itself is the [N·H·W, C] matrix. Work is cut into chunks of whole images so the
+// im2col buffer stays under `im2colBudget` floats.
+
+/// Largest im2col buffer, in floats (32 MB).
+let im2colBudget = 8 << 20
+
+/// Copies the receptive fields of output rows `rows` of image-major output pixels into
+/// `cols` (row r of the chunk at `cols + (r - rows.lowerBound) * K`).
+private func im2col(_ g: WindowGeometry, _ x: UnsafePointer<Float>, rows: Range<Int>,
+                    _ cols: UnsafeMutablePointer<Float>) {
+    let k = g.kh * g.kw * g.c
+    let ux = UncheckedSendable(x)
+    let uc = UncheckedSendable(cols)
+    parallelChunks(rows.count, grain: Swift.max(1, 16384 / k)) { local in
+        for lr in local {
+            let r = rows.lowerBound + lr
+            let ow = r % g.ow, oh = (r / g.ow) % g.oh, n = r / (g.ow * g.oh)
+            var dst = uc.value + lr * k
+            for i in 0..<g.kh {
+                let ih = oh * g.sh - g.padTop + i
+                if ih < 0 || ih >= g.h {
+                    dst.update(repeating: 0, count: g.kw * g.c)
+                    dst += g.kw * g.c
+                    continue
+                }
+                let rowBase = ux.value + ((n * g.h + ih) * g.w) * g.c
+                for j in 0..<g.kw {
+                    let iw = ow * g.sw - g.padLeft + j
+                    if iw < 0 || iw >= g.w {
+                        dst.update(repeating: 0, count: g.c)
+                    } else {
+                        dst.update(from: rowBase + iw * g.c, count: g.c)
+                    }
+                    dst += g.c
+                }
+            }
+        }
+    }
+}
+
+/// Adds the columns of images `images` back into `dx` (the adjoint of im2col).
+/// Parallel over images: each image's rows only touch that image.
+private func col2im(_ g: WindowGeometry, _ cols: UnsafePointer<Float>, images: Range<Int>,
+                    _ dx: UnsafeMutablePointer<Float>) {
+    let k = g.kh * g.kw * g.c
+    let pixels = g.oh * g.ow
+    let uc = UncheckedSendable(cols), ud = UncheckedSendable(dx)
+    parallelFor(images.count) { li in
+        let n = images.lowerBound + li
+        for p in 0..<pixels {
+            let oh = p / g.ow, ow = p % g.ow
+            var src = uc.value + (li * pixels + p) * k
+            for i in 0..<g.kh {
+                let ih = oh * g.sh - g.padTop + i
+                if ih < 0 || ih >= g.h { src += g.kw * g.c; continue }
+                let rowBase = ud.value + ((n * g.h + ih) * g.w) * g.c
+                for j in 0..<g.kw {
+                    let iw = ow * g.sw - g.padLeft + j
+                    if iw >= 0 && iw < g.w {
+                        let d = rowBase + iw * g.c
+                        for ch in 0..<g.c { d[ch] += src[ch] }
+                    }
+                    src += g.c
+                }
+            }
+        }
+    }
+}
+
+/// Images per im2col chunk for this geometry.
+private func imagesPerChunk(_ g: WindowGeometry) -> Int {
+    Swift.max(1, Swift.min(g.n, im2colBudget / Swift.max(1, g.oh * g.ow * g.kh * g.kw * g.c)))
+}
+
+private func isPointwise(_ g: WindowGeometry) -> Bool {
+    g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 && g.padLeft == 0
+}
+
+/// 2-D convolution (cross-correlation, as every framework computes it).
+///
+/// - Parameters:
+///   - input: NHWC `[N, H, W, C]`.
+///   - filter: HWIO `[KH, KW, C, O]` (Keras' kernel layout).
+///   - strides: (vertical, horizontal), default (1, 1).
+///   - padding: `.valid`, `.same` (TF/Keras asymmetric) or `.explicit`.
+/// - Returns: `[N, OH, OW, O]`.
+public func conv2d(_ input: Tensor, filter: Tensor, strides: (Int, Int) = (1, 1),
+                   padding: Padding = .valid) -> Tensor {
+    check(filter.rank == 4, "conv2d: filter must be HWIO rank 4, got filter \(filter.shape) for input \(input.shape)")
+    let g = WindowGeometry(op: "conv2d", input: input.shape, window: (filter.shape[0], filter.shape[1]),
+                           strides: strides, padding: padding, detail: "filter \(filter.shape)")
+    check(filter.shape[2] == g.c,
+          "conv2d: input channels \(g.c) do not match filter input channels \(filter.shape[2]) (input \(input.shape), filter \(filter.shape))")
+    check(filter.shape[3] > 0, "conv2d: filter has zero output channels (filter \(filter.shape))")
+    let o = filter.shape[3]
+    let out = conv2dForward(g, input.scalars, filter.scalars, outChannels: o)
+    let x = input.detached, w = filter.detached
+    return makeResult([g.n, g.oh, g.ow, o], out, inputs: [input, filter]) { dy, needs in
+        let (dx, dw) = conv2dBackward(g, x.scalars, w.scalars, dy.scalars, outChannels: o,
+                                      needInput: needs[0], needFilter: needs[1])
+        return [dx.map { Tensor(unchecked: x.shape, $0) }, dw.map { Tensor(unchecked: w.shape, $0) }]
+    }
+}
+
+func conv2dForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], outChannels o: Int) -> [Float] {
+    let k = g.kh * g.kw * g.c
+    let rowsTotal = g.n * g.oh * g.ow
+    return x.withUnsafeBufferPointer { px in
+        w.withUnsafeBufferPointer { pw in
+            makeScalars(rowsTotal * o) { out in
+                if isPointwise(g) {
+                    gemm(transposeA: false, transposeB: false, m: rowsTotal, n: o, k: k,
+                         px.baseAddress!, lda: k, pw.baseAddress!, ldb: o, out.baseAddress!, ldc: o)
+                    return
+                }
+                let per = imagesPerChunk(g)
+                let rowsPerImage = g.oh * g.ow
+                let cols = UnsafeMutablePointer<Float>.allocate(capacity: per * rowsPerImage * k)
+                defer { cols.deallocate() }
+                var n0 = 0
+                while n0 < g.n {
+                    let n1 = Swift.min(g.n, n0 + per)
+                    let rows = (n0 * rowsPerImage)..<(n1 * rowsPerImage)
+                    im2col(g, px.baseAddress!, rows: rows, cols)
+                    gemm(transposeA: false, transposeB: false, m: rows.count, n: o, k: k,
+                         cols, lda: k, pw.baseAddress!, ldb: o,
+                         out.baseAddress! + rows.lowerBound * o, ldc: o)
+                    n0 = n1
+                }
+            }
+        }
+    }
+}
+
+func conv2dBackward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], _ dy: [Float], outChannels o: Int,
+                    needInput: Bool, needFilter: Bool) -> (dx: [Float]?, dw: [Float]?) {
+    let k = g.kh * g.kw * g.c
+    let rowsTotal = g.n * g.oh * g.ow
+    var dx: [Float]? = needInput ? [Float](repeating: 0, count: g.n * g.h * g.w * g.c) : nil
+    var dw: [Float]? = needFilter ? [Float](repeating: 0, count: k * o) : nil
+    x.withUnsafeBufferPointer { px in
+        w.withUnsafeBufferPointer { pw in
+            dy.withUnsafeBufferPointer { pdy in
+                if isPointwise(g) {
+                    if needInput {
+                        dx!.withUnsafeMutableBufferPointer { pdx in
+                            // dX [M, C] = dY [M, O] · Wᵀ
+                            gemm(transposeA: false, transposeB: true, m: rowsTotal, n: k, k: o,
+                                 pdy.baseAddress!, lda: o, pw.baseAddress!, ldb: o, pdx.baseAddress!, ldc: k)
+                        }
+                    }
+                    if needFilter {
+                        dw!.withUnsafeMutableBufferPointer { pdw in
+                            // dW [C, O] = Xᵀ · dY
+                            gemm(transposeA: true, transposeB: false, m: k, n: o, k: rowsTotal,
+                                 px.baseAddress!, lda: k, pdy.baseAddress!, ldb: o, pdw.baseAddress!, ldc: o)
+                        }
+                    }
+                    return
+                }
+                let per = imagesPerChunk(g)
+                let rowsPerImage = g.oh * g.ow
+                let cols = UnsafeMutablePointer<Float>.allocate(capacity: per * rowsPerImage * k)
+                defer { cols.deallocate() }
+                var n0 = 0
+                while n0 < g.n {
+                    let n1 = Swift.min(g.n, n0 + per)
+                    let rows = (n0 * rowsPerImage)..<(n1 * rowsPerImage)
+                    let dyChunk = pdy.baseAddress! + rows.lowerBound * o
+                    if needFilter {
+                        im2col(g, px.baseAddress!, rows: rows, cols)
+                        dw!.withUnsafeMutableBufferPointer { pdw in
+                            // dW [K, O] += colsᵀ · dY
+                            gemm(transposeA: true, transposeB: false, m: k, n: o, k: rows.count,
+                                 cols, lda: k, dyChunk, ldb: o, beta: n0 == 0 ? 0 : 1,
+                                 pdw.baseAddress!, ldc: o)
+                        }
+                    }
+                    if needInput {
+                        // dCols [rows, K] = dY · Wᵀ, then scatter back into dX.
+                        gemm(transposeA: false, transposeB: true, m: rows.count, n: k, k: o,
+                             dyChunk, lda: o, pw.baseAddress!, ldb: o, cols, ldc: k)
+                        dx!.withUnsafeMutableBufferPointer { pdx in
+                            col2im(g, cols, images: n0..<n1, pdx.baseAddress!)
+                        }
+                    }
+                    n0 = n1
+                }
+            }
+        }
+    }
+    return (dx, dw)
+}

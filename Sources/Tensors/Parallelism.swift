@@ -1,0 +1,96 @@
+import Dispatch
+import Foundation
+import Synchronization
+import _COpenBLAS
+
+/// How many threads the tensor kernels use: OpenBLAS GEMM threads and the project's own
+/// parallel loops.
+///
+/// Defaults to the environment variable `EMOTIVE_THREADS` when set, otherwise to the
+/// number of active processors. The kernels split work into pieces whose boundaries do
+/// not depend on the thread count, and reduce partial sums in a fixed order, so results
+/// are identical for any thread count (OpenBLAS GEMM is deterministic for a fixed count).
+public enum Parallelism {
+    private static let state = Mutex<Int>(initialThreadCount())
+
+    /// The thread limit; set it to 1 for single-threaded runs.
+    public static var threadCount: Int {
+        get { state.withLock { $0 } }
+        set {
+            check(newValue >= 1, "Parallelism.threadCount must be at least 1, got \(newValue)")
+            state.withLock { $0 = newValue }
+            openblas_set_num_threads(Int32(newValue))
+        }
+    }
+
+    private static func initialThreadCount() -> Int {
+        var count = ProcessInfo.processInfo.activeProcessorCount
+        if let text = ProcessInfo.processInfo.environment["EMOTIVE_THREADS"] {
+            if let n = Int(text), n >= 1 {
+                count = n
+            } else {
+                fatalError("EMOTIVE_THREADS must be a positive integer, got \"\(text)\"")
+            }
+        }
+        openblas_set_num_threads(Int32(count))
+        return max(1, count)
+    }
+}
+
+/// Runs `body(i)` for `i in 0..<count`, spread over `Parallelism.threadCount` threads.
+/// Each index must write a disjoint part of the output.
+func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    let threads = Parallelism.threadCount
+    if threads <= 1 || count <= 1 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        let shared = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: count) { i in shared.value(i) }
+    }
+}
+
+/// Runs `body(range)` over `0..<total` cut into pieces of at least `grain` items.
+/// Piece boundaries depend only on `total` and `grain`, not on the thread count.
+func parallelChunks(_ total: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+    guard total > 0 else { return }
+    let pieces = chunkCount(total, grain: grain)
+    if pieces == 1 {
+        body(0..<total)
+        return
+    }
+    parallelFor(pieces) { p in body(chunkRange(p, of: pieces, total: total)) }
+}
+
+/// Number of pieces of at least `grain` items (capped at 64) for `total` items.
+func chunkCount(_ total: Int, grain: Int) -> Int {
+    max(1, min(64, total / max(grain, 1)))
+}
+
+/// The `p`-th of `pieces` near-equal consecutive ranges covering `0..<total`.
+func chunkRange(_ p: Int, of pieces: Int, total: Int) -> Range<Int> {
+    (p * total / pieces)..<((p + 1) * total / pieces)
+}
+
+/// Carries a non-Sendable value (a closure, a pointer) into a parallel loop.
+/// Safe where used: each iteration touches a disjoint range of the buffers it writes.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// A raw output buffer shared by parallel iterations that write disjoint ranges.
+struct SharedBuffer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Float>
+    init(_ buffer: UnsafeMutableBufferPointer<Float>) { base = buffer.baseAddress! }
+}
+
+/// Allocates an uninitialised scalar array of `count` and lets `fill` write every element.
+@inline(__always)
+func makeScalars(_ count: Int, _ fill: (UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        if count > 0 { fill(buffer) }
+        initialized = count
+    }
+}

@@ -1,0 +1,172 @@
+// Sum, mean and max over axes. Negative axes count from the end (-1 = channels in NHWC).
+
+/// Normalises `axes` (negative allowed) for a tensor of `shape`, trapping with `op` named.
+func normalizedAxes(_ axes: [Int], rank: Int, op: String, shape: [Int]) -> [Int] {
+    var result: [Int] = []
+    for a in axes {
+        let n = a < 0 ? a + rank : a
+        check(n >= 0 && n < rank, "\(op): axis \(a) is out of range for shape \(shape)")
+        check(!result.contains(n), "\(op): axis \(a) given twice for shape \(shape)")
+        result.append(n)
+    }
+    return result.sorted()
+}
+
+/// Reduces `x` over `axes` (already normalised) with `combine`, keeping reduced axes as 1.
+/// Deterministic: the order of combination depends only on the shapes.
+func reduceKernel(_ x: Tensor, axes: [Int], initial: Float,
+                  _ combine: (Float, Float) -> Float) -> Tensor {
+    var outShape = x.shape
+    for a in axes { outShape[a] = 1 }
+    let outCount = outShape.reduce(1, *)
+    if axes.isEmpty || x.count == 0 {
+        return Tensor(unchecked: outShape, axes.isEmpty ? x.scalars : [Float](repeating: initial, count: outCount))
+    }
+    let rank = x.rank
+    let strides = broadcastStrides(outShape, in: x.shape)
+    let inner = x.shape[rank - 1]
+    let innerReduced = axes.contains(rank - 1)
+    // Leading axes not reduced split the work into independent blocks.
+    var lead = 0
+    while lead < rank - 1 && !axes.contains(lead) { lead += 1 }
+    let blocks = x.shape[0..<lead].reduce(1, *)
+    let blockShape = Array(x.shape[lead...])
+    let blockStrides = Array(strides[lead...])
+    let offsets = blockShape.count > 1 ? rowOffsets(blockShape, strides: blockStrides) : [0]
+    let rowsPerBlock = offsets.count
+    let blockIn = x.count / blocks, blockOut = outCount / blocks
+
+    func reduceRows(_ px: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Range<Int>) {
+        for r in rows {
+            let row = px + r * inner
+            let o = out + offsets[r]
+            if innerReduced {
+                var acc = o[0]
+                for j in 0..<inner { acc = combine(acc, row[j]) }
+                o[0] = acc
+            } else {
+                for j in 0..<inner { o[j] = combine(o[j], row[j]) }
+            }
+        }
+    }
+
+    let scalars = x.scalars.withUnsafeBufferPointer { px in
+        makeScalars(outCount) { out in
+            out.initialize(repeating: initial)
+            let o = SharedBuffer(out)
+            let ux = UncheckedSendable(px.baseAddress!)
+            if blocks > 1 {
+                parallelChunks(blocks, grain: max(1, (1 << 15) / max(blockIn, 1))) { range in
+                    for b in range {
+                        reduceRows(ux.value + b * blockIn, o.base + b * blockOut, rows: 0..<rowsPerBlock)
+                    }
+                }
+            } else {
+                // Axis 0 is reduced: partial results per piece, combined in piece order.
+                var pieces = chunkCount(rowsPerBlock, grain: max(1, (1 << 16) / max(inner, 1)))
+                pieces = max(1, min(pieces, 4 * x.count / max(outCount, 1)))
+                if pieces == 1 {
+                    reduceRows(ux.value, o.base, rows: 0..<rowsPerBlock)
+                    return
+                }
+                var partial = [Float](repeating: initial, count: pieces * outCount)
+                partial.withUnsafeMutableBufferPointer { pp in
+                    let up = SharedBuffer(pp)
+                    parallelFor(pieces) { p in
+                        reduceRows(ux.value, up.base + p * outCount,
+                                   rows: chunkRange(p, of: pieces, total: rowsPerBlock))
+                    }
+                    for p in 0..<pieces {
+                        for i in 0..<outCount { o.base[i] = combine(o.base[i], pp[p * outCount + i]) }
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(unchecked: outShape, scalars)
+}
+
+extension Tensor {
+    /// Sum over `axes`; reduced axes are dropped unless `keepingDimensions`.
+    ///
+    ///     Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]).sum(alongAxes: [0])   // [4, 6]
+    public func sum(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
+        let ax = normalizedAxes(axes, rank: rank, op: "sum", shape: shape)
+        let kept = reduceKernel(self, axes: ax, initial: 0, +)
+        let outShape = keepingDimensions ? kept.shape : kept.shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
+        let inShape = shape
+        return makeResult(outShape, kept.scalars, inputs: [self]) { g, _ in
+            [g.reshaped(to: kept.shape).broadcast(to: inShape)]
+        }
+    }
+
+    /// Sum of all scalars as a rank-0 tensor.
+    public func sum() -> Tensor { sum(alongAxes: Array(0..<rank)) }
+
+    /// Mean over `axes`; reduced axes are dropped unless `keepingDimensions`.
+    public func mean(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
+        let ax = normalizedAxes(axes, rank: rank, op: "mean", shape: shape)
+        let n = ax.reduce(1) { $0 * shape[$1] }
+        check(n > 0, "mean: reducing axes \(axes) of shape \(shape) averages zero elements")
+        return sum(alongAxes: ax, keepingDimensions: keepingDimensions) * (1 / Float(n))
+    }
+
+    /// Mean of all scalars as a rank-0 tensor.
+    public func mean() -> Tensor { mean(alongAxes: Array(0..<rank)) }
+
+    /// Maximum over `axes`. The gradient is shared equally between tied maxima
+    /// (as TensorFlow's `reduce_max`).
+    public func max(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
+        let ax = normalizedAxes(axes, rank: rank, op: "max", shape: shape)
+        check(ax.allSatisfy { shape[$0] > 0 }, "max: cannot reduce empty axes \(axes) of shape \(shape)")
+        let kept = reduceKernel(self, axes: ax, initial: -.infinity) { Swift.max($0, $1) }
+        let outShape = keepingDimensions ? kept.shape : kept.shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
+        let input = self.detached
+        return makeResult(outShape, kept.scalars, inputs: [self]) { g, _ in
+            let mask = broadcastBinary(input, kept, op: "max backward") { $0 == $1 ? 1 : 0 }
+            let maskT = Tensor(unchecked: mask.shape, mask.scalars)
+            let ties = reduceKernel(maskT, axes: ax, initial: 0, +)
+            let share = g.reshaped(to: kept.shape) / ties
+            return [maskT * share]
+        }
+    }
+
+    /// Maximum of all scalars as a rank-0 tensor.
+    public func max() -> Tensor { max(alongAxes: Array(0..<rank)) }
+
+    /// Broadcasts to a larger shape (NumPy rules); the gradient sums back.
+    public func broadcast(to target: [Int]) -> Tensor {
+        let outShape = broadcastShape(shape, target, op: "broadcast(to:)")
+        check(outShape == target, "broadcast(to:): shape \(shape) cannot be broadcast to \(target)")
+        if shape == target { return self }
+        let expanded = broadcastKernel(self, to: target)
+        let inShape = shape
+        return makeResult(target, expanded, inputs: [self]) { g, _ in [g.unbroadcast(to: inShape)] }
+    }
+}
+
+/// Copies `x` into the (validated) broadcast shape `target`.
+func broadcastKernel(_ x: Tensor, to target: [Int]) -> [Float] {
+    let count = target.reduce(1, *)
+    let strides = broadcastStrides(x.shape, in: target)
+    let offsets = rowOffsets(target, strides: strides)
+    let inner = target.last ?? 1
+    let step = strides.last ?? 0
+    return x.scalars.withUnsafeBufferPointer { px in
+        makeScalars(count) { out in
+            let o = SharedBuffer(out)
+            let ux = UncheckedSendable(px.baseAddress!)
+            parallelChunks(offsets.count, grain: max(1, (1 << 15) / max(inner, 1))) { rows in
+                for r in rows {
+                    let src = ux.value + offsets[r]
+                    let dst = o.base + r * inner
+                    if step == 1 {
+                        dst.update(from: src, count: inner)
+                    } else {
+                        dst.update(repeating: src[0], count: inner)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Tensors: Float32 NHWC tensors on OpenBLAS with reverse-mode autodiff (owner: Tensors work).
