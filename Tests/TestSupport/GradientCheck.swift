@@ -63,3 +63,14 @@ public func randomTensor(_ shape: [Int], seed: UInt64, lower: Float = -1, upper:
     var rng = RandomGenerator(seed: seed)
     return Tensor(randomUniform: shape, lower: lower, upper: upper, generator: &rng)
 }
+
+/// A random permutation of evenly spaced values in (-1, 1), off-grid by a golden-ratio
+/// fraction: no two scalars closer than 2 / count and none at 0 or ±0.5, so max-style
+/// ops and kinks (relu at 0, clamp bounds) have nothing for a finite difference to cross.
+public func distinctTensor(_ shape: [Int], seed: UInt64) -> Tensor {
+    let count = shape.reduce(1, *)
+    var values = (0..<count).map { -1 + (2 * Float($0) + 0.618) / Float(count) }
+    var rng = RandomGenerator(seed: seed)
+    values.shuffle(using: &rng)
+    return Tensor(shape: shape, scalars: values)
+}
