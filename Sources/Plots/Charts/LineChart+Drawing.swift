@@ -13,7 +13,7 @@ extension LineChart {
         let xs = points.map(\.0) + markers.map(\.x).filter(\.isFinite)
         let ys = points.map(\.1)
         let integers = !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() }
-        let xTicks = Ticks(min: xs.min() ?? 0, max: xs.max() ?? 1, target: 6, integers: integers,
+        let xTicks = Ticks(min: xs.min() ?? 0, max: xs.max() ?? 1, target: 6, integers: integers, tight: true,
                            fixed: xRange)
         let yTicks = Ticks(min: ys.min() ?? 0, max: ys.max() ?? 1, target: 5, fixed: yRange)
         let axes = Axes(x: .numeric(xTicks), y: .numeric(yTicks), xTitle: xLabel, yTitle: yLabel,
@@ -91,7 +91,7 @@ extension LineChart {
             for p in run {
                 let lone = run.count == 1
                 if lone || (k + i) % every == 0 {
-                    let symbol = st.symbol == .none && lone ? Symbol.circle : st.symbol
+                    let symbol = st.symbol == .hidden && lone ? Symbol.circle : st.symbol
                     canvas.symbol(symbol, at: project(p.0, p.1, plot, xt, yt), radius: Theme.symbolRadius,
                                   color: st.color)
                 }

@@ -60,7 +60,7 @@ extension Canvas {
     /// Draws a symbol centred on `p`, filled, with a thin white ring so it reads on lines.
     func symbol(_ symbol: Symbol, at p: Point, radius r: Double, color: Color) {
         switch symbol {
-        case .none: return
+        case .hidden: return
         case .circle: circle(center: p, radius: r)
         case .square: rectangle(Rect(x: p.x - r * 0.9, y: p.y - r * 0.9, width: r * 1.8, height: r * 1.8))
         case .triangle:

@@ -11,8 +11,10 @@ struct Ticks: Hashable {
 
     /// Ticks for data in `min...max`, about `target` of them. A flat range widens around
     /// its value; `integers` keeps the step whole (epochs); a fixed `range` is kept as is.
+    /// `tight` keeps the range at the data (plus 2% each side) with ticks inside it,
+    /// instead of widening it to the outermost nice ticks.
     init(min dataMin: Double, max dataMax: Double, target: Int = 5, integers: Bool = false,
-         fixed range: AxisRange? = nil) {
+         tight: Bool = false, fixed range: AxisRange? = nil) {
         var lo = dataMin, hi = dataMax
         if let range, range.min.isFinite, range.max.isFinite, range.min < range.max {
             lo = range.min
@@ -32,6 +34,9 @@ struct Ticks: Hashable {
         if range != nil && range!.min < range!.max {
             low = lo
             high = hi
+        } else if tight {
+            low = lo - (hi - lo) * 0.02
+            high = hi + (hi - lo) * 0.02
         } else {
             low = first
             high = last

@@ -36,6 +36,12 @@ public struct Color: Sendable, Hashable {
         return 0.2126 * lin(red) + 0.7152 * lin(green) + 0.0722 * lin(blue)
     }
 
+    /// White or ink, whichever contrasts more with `background` (WCAG contrast ratio).
+    public static func readable(on background: Color) -> Color {
+        let l = background.luminance
+        return (1.05 / (l + 0.05)) > ((l + 0.05) / (Color.ink.luminance + 0.05)) ? .white : .ink
+    }
+
     /// `#rrggbb`, ignoring alpha.
     public var hexString: String {
         func h(_ c: Double) -> String {

@@ -67,6 +67,24 @@ public struct GridImage: Codable, Sendable, Hashable {
     }
 
     public enum PixelScale: Sendable { case unit, bytes }
+
+    private enum CodingKeys: String, CodingKey { case width, height, channels, pixels, caption, overlay }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        width = try c.decode(Int.self, forKey: .width)
+        height = try c.decode(Int.self, forKey: .height)
+        channels = try c.decode(Int.self, forKey: .channels)
+        pixels = try c.decode(Bytes.self, forKey: .pixels)
+        caption = try c.decodeIfPresent([CaptionLine].self, forKey: .caption) ?? []
+        overlay = try c.decodeIfPresent(HeatOverlay.self, forKey: .overlay)
+        guard width > 0, height > 0, channels == 1 || channels == 3,
+              pixels.bytes.count == width * height * channels else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .pixels, in: c,
+                debugDescription: "image of \(width)x\(height)x\(channels) needs \(max(0, width * height * channels)) bytes, got \(pixels.bytes.count)")
+        }
+    }
 }
 
 /// One line under an image; `tone` colours it (e.g. a wrong prediction in vermillion).
@@ -104,6 +122,22 @@ public struct HeatOverlay: Codable, Sendable, Hashable {
         self.values = Bytes(heat.map { quantize(Double($0) * 255) })
         self.alpha = alpha
         self.colormap = colormap
+    }
+
+    private enum CodingKeys: String, CodingKey { case width, height, values, alpha, colormap }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        width = try c.decode(Int.self, forKey: .width)
+        height = try c.decode(Int.self, forKey: .height)
+        values = try c.decode(Bytes.self, forKey: .values)
+        alpha = try c.decode(Double.self, forKey: .alpha)
+        colormap = try c.decode(Colormap.self, forKey: .colormap)
+        guard width > 0, height > 0, values.bytes.count == width * height else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .values, in: c,
+                debugDescription: "overlay of \(width)x\(height) needs \(max(0, width * height)) values, got \(values.bytes.count)")
+        }
     }
 }
 

@@ -35,7 +35,7 @@ public struct Series: Sendable, Hashable {
     public var color: Color?
     /// nil takes the dash of the series' position (solid, dashed, dotted, ...).
     public var dash: Dash?
-    /// nil takes the symbol of the series' position; `.none` draws no symbols.
+    /// nil takes the symbol of the series' position; `.hidden` draws no symbols.
     public var symbol: Symbol?
 
     public init(name: String, x: [Double], y: [Double], color: Color? = nil,
@@ -143,7 +143,7 @@ public enum Dash: String, Codable, Sendable, Hashable, CaseIterable {
 
 /// A point symbol on a line.
 public enum Symbol: String, Codable, Sendable, Hashable, CaseIterable {
-    case circle, square, triangle, diamond, none
+    case circle, square, triangle, diamond, hidden
 }
 
 // MARK: - Non-finite values: JSON null, equal to each other

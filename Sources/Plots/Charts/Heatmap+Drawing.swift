@@ -1,0 +1,181 @@
+import Foundation
+
+extension Heatmap {
+    /// The colour range: the fixed range, else the finite values' span.
+    var colorRange: (low: Double, high: Double) {
+        if let range, range.min.isFinite, range.max.isFinite, range.min < range.max {
+            return (range.min, range.max)
+        }
+        let finite = values.flatMap { $0 }.filter(\.isFinite)
+        let lo = finite.min() ?? 0, hi = finite.max() ?? 1
+        return lo < hi ? (lo, hi) : (lo, lo + 1)
+    }
+
+    func draw(in area: Rect, on canvas: Canvas) {
+        let rows = rowLabels.count, columns = columnLabels.count
+        guard rows > 0, columns > 0 else {
+            canvas.text("No data", at: Point(area.midX, area.midY), font: Theme.note,
+                        color: .subtleInk, anchor: .center)
+            return
+        }
+        let font = Theme.tickLabel
+        let lineHeight = canvas.lineHeight(font)
+        let titleHeight = canvas.lineHeight(Theme.axisTitle)
+        let (low, high) = colorRange
+
+        // Left: y title and row labels. Right: colour bar with its labels and title.
+        let rowNames = rowLabels.map { canvas.fitting($0, font: font, maxWidth: area.width * 0.3) }
+        let rowWidth = rowNames.map { canvas.measure($0, font: font).width }.max() ?? 0
+        let left = (yLabel == nil ? 0 : titleHeight + 5) + rowWidth + 5
+        let barTicks = Ticks(min: low, max: high, target: 5, fixed: AxisRange(low, high))
+        let barLabels = colorBarFormat.map { f in barTicks.values.map { f.format($0) } } ?? barTicks.labels
+        var right = 0.0
+        if showsColorBar {
+            let labelWidth = barLabels.map { canvas.measure($0, font: font).width }.max() ?? 0
+            right = 12 + 9 + Theme.tickLength + 2 + labelWidth + (colorBarLabel == nil ? 0 : 5 + titleHeight)
+        }
+        let availableWidth = max(10, area.width - left - right)
+        let bottomTitle = xLabel == nil ? 0 : titleHeight + 4
+
+        // Column labels straight if they fit a cell, else turned; cells stay square.
+        var columnNames = columnLabels
+        var rotate = false
+        var labelsHeight = lineHeight + 4
+        var cell = min(availableWidth / Double(columns), (area.height - labelsHeight - bottomTitle) / Double(rows))
+        let widest = columnLabels.map { canvas.measure($0, font: font).width }.max() ?? 0
+        if widest > cell - 2 {
+            rotate = true
+            let maxLength = min(100, area.height * 0.3 / sin(Axes.rotation))
+            columnNames = columnLabels.map { canvas.fitting($0, font: font, maxWidth: maxLength) }
+            let longest = columnNames.map { canvas.measure($0, font: font).width }.max() ?? 0
+            labelsHeight = longest * sin(Axes.rotation) + lineHeight * cos(Axes.rotation) + 4
+            cell = min(availableWidth / Double(columns), (area.height - labelsHeight - bottomTitle) / Double(rows))
+        }
+        cell = max(3, cell)
+        let gridWidth = cell * Double(columns), gridHeight = cell * Double(rows)
+        let blockWidth = left + gridWidth + right
+        let originX = area.minX + max(0, (area.width - blockWidth) / 2) + left
+        let grid = Rect(x: originX, y: area.minY + 1, width: gridWidth, height: gridHeight)
+
+        // Cells, their text, then thin white separators.
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let rect = Rect(x: grid.minX + Double(c) * cell, y: grid.minY + Double(r) * cell,
+                                width: cell, height: cell)
+                let v = values[r][c]
+                let fill = v.isFinite ? colormap.color(at: (v - low) / (high - low)) : Color(hex: 0xF0F0F0)
+                canvas.group("cell") {
+                    canvas.fillRect(rect, fill)
+                    if let text = annotations?[r][c] {
+                        drawAnnotation(text, in: rect, on: fill, canvas: canvas)
+                    }
+                }
+            }
+        }
+        for c in 1..<max(1, columns) {
+            let x = grid.minX + Double(c) * cell
+            canvas.move(to: Point(x, grid.minY))
+            canvas.line(to: Point(x, grid.maxY))
+        }
+        for r in 1..<max(1, rows) {
+            let y = grid.minY + Double(r) * cell
+            canvas.move(to: Point(grid.minX, y))
+            canvas.line(to: Point(grid.maxX, y))
+        }
+        canvas.stroke(.white, width: min(1, cell * 0.04))
+
+        // Labels.
+        canvas.group("axes") {
+            for (r, name) in rowNames.enumerated() {
+                canvas.text(name, at: Point(grid.minX - 5, grid.minY + (Double(r) + 0.5) * cell), font: font,
+                            color: .subtleInk, anchor: .right)
+            }
+            for (c, name) in columnNames.enumerated() {
+                let x = grid.minX + (Double(c) + 0.5) * cell
+                if rotate {
+                    canvas.save()
+                    canvas.translate(x + 2, grid.maxY + 4)
+                    canvas.rotate(-Axes.rotation)
+                    canvas.text(name, at: Point(0, 0), font: font, color: .subtleInk, anchor: .right)
+                    canvas.restore()
+                } else {
+                    canvas.text(name, at: Point(x, grid.maxY + 4), font: font, color: .subtleInk,
+                                anchor: .topCenter)
+                }
+            }
+            if let xLabel {
+                canvas.text(canvas.fitting(xLabel, font: Theme.axisTitle, maxWidth: area.width),
+                            at: Point(grid.midX, grid.maxY + labelsHeight + 2), font: Theme.axisTitle,
+                            color: .ink, anchor: .topCenter)
+            }
+            if let yLabel {
+                canvas.save()
+                canvas.translate(grid.minX - left, grid.midY)
+                canvas.rotate(-Double.pi / 2)
+                canvas.text(canvas.fitting(yLabel, font: Theme.axisTitle, maxWidth: gridHeight + 20),
+                            at: Point(0, 0), font: Theme.axisTitle, color: .ink, anchor: .topCenter)
+                canvas.restore()
+            }
+        }
+        if showsColorBar {
+            drawColorBar(Rect(x: grid.maxX + 12, y: grid.minY, width: 9, height: gridHeight), barTicks,
+                         barLabels, on: canvas)
+        }
+    }
+
+    /// Cell text: the first line at a size that fits the cell, further lines smaller;
+    /// white on dark cells.
+    private func drawAnnotation(_ text: String, in rect: Rect, on fill: Color, canvas: Canvas) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let first = lines.first, !first.isEmpty || lines.count > 1 else { return }
+        let ink = Color.readable(on: fill)
+        var main = Font(size: min(8.5, rect.height * 0.3))
+        while main.size > 4.5 && canvas.measure(first, font: main).width > rect.width - 3 { main.size -= 0.5 }
+        guard canvas.measure(first, font: main).width <= rect.width - 2 else { return }
+        let sub = Font(size: main.size * 0.82)
+        let rest = lines.dropFirst().filter { canvas.measure($0, font: sub).width <= rect.width - 3 }
+        let mainHeight = canvas.lineHeight(main), subHeight = canvas.lineHeight(sub)
+        let showRest = !rest.isEmpty && rest.count == lines.count - 1
+            && mainHeight + subHeight * Double(rest.count) <= rect.height * 0.9
+        let total = mainHeight + (showRest ? subHeight * Double(rest.count) : 0)
+        var y = rect.midY - total / 2
+        canvas.text(first, at: Point(rect.midX, y), font: main, color: ink, anchor: .topCenter)
+        y += mainHeight
+        if showRest {
+            for line in rest {
+                canvas.text(line, at: Point(rect.midX, y), font: sub, color: ink.withAlpha(0.85), anchor: .topCenter)
+                y += subHeight
+            }
+        }
+    }
+
+    private func drawColorBar(_ bar: Rect, _ ticks: Ticks, _ labels: [String], on canvas: Canvas) {
+        canvas.group("colorbar") {
+            let steps = 128
+            var rgba: [UInt8] = []
+            for i in 0..<steps {
+                let c = colormap.color(at: 1 - Double(i) / Double(steps - 1))
+                rgba += [quantize(c.red * 255), quantize(c.green * 255), quantize(c.blue * 255), 255]
+            }
+            canvas.image(RGBAImage(width: 1, height: steps, rgba: rgba), in: bar, smooth: true)
+            canvas.rectangle(bar)
+            canvas.stroke(.axis, width: 0.4)
+            for (i, v) in ticks.values.enumerated() {
+                let y = ticks.map(v, from: bar.maxY, to: bar.minY)
+                canvas.line(from: Point(bar.maxX, y), to: Point(bar.maxX + Theme.tickLength, y),
+                            color: .axis, width: Theme.axisWidth)
+                canvas.text(labels[i], at: Point(bar.maxX + Theme.tickLength + 2, y), font: Theme.tickLabel,
+                            color: .subtleInk, anchor: .left)
+            }
+            if let colorBarLabel {
+                let labelWidth = labels.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
+                canvas.save()
+                canvas.translate(bar.maxX + Theme.tickLength + 2 + labelWidth + 5, bar.midY)
+                canvas.rotate(Double.pi / 2)
+                canvas.text(canvas.fitting(colorBarLabel, font: Theme.axisTitle, maxWidth: bar.height + 20),
+                            at: Point(0, 0), font: Theme.axisTitle, color: .ink, anchor: .bottomCenter)
+                canvas.restore()
+            }
+        }
+    }
+}

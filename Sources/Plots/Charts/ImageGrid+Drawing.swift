@@ -1,0 +1,121 @@
+import Foundation
+
+extension ImageGrid {
+    static let gap = 6.0
+    /// Caption line height at `Theme.caption`, used before a canvas exists.
+    static let captionLineHeight = 9.5
+
+    private var captionLines: Int { images.map(\.caption.count).max() ?? 0 }
+    private var aspect: Double {
+        images.map { Double($0.height) / Double(max(1, $0.width)) }.max() ?? 1
+    }
+
+    /// The height this grid wants at `width`, so images keep their aspect.
+    func naturalHeight(width: Double, hasTitle: Bool) -> Double {
+        let n = max(1, images.count)
+        let cols = min(columns, n), rows = (n + cols - 1) / cols
+        let labelWidth = rowLabels == nil ? 0 : 60.0
+        let cell = (width - labelWidth - ImageGrid.gap * Double(cols - 1)) / Double(cols)
+        let caption = Double(captionLines) * ImageGrid.captionLineHeight + (captionLines > 0 ? 3 : 0)
+        return Double(rows) * (cell * aspect + caption) + ImageGrid.gap * Double(rows - 1)
+            + (hasTitle ? 17 : 0)
+    }
+
+    func draw(in area: Rect, on canvas: Canvas) {
+        guard !images.isEmpty else {
+            canvas.text("No images", at: Point(area.midX, area.midY), font: Theme.note,
+                        color: .subtleInk, anchor: .center)
+            return
+        }
+        let n = images.count
+        let cols = min(columns, n), rows = (n + cols - 1) / cols
+        let gap = ImageGrid.gap
+        let lineHeight = canvas.lineHeight(Theme.caption)
+        let captionHeight = Double(captionLines) * lineHeight + (captionLines > 0 ? 3 : 0)
+        let labels = rowLabels.map { $0.map { canvas.fitting($0, font: Theme.tickLabel, maxWidth: area.width * 0.22) } }
+        let labelWidth = labels.map { ($0.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0) + 6 } ?? 0
+
+        var cellWidth = (area.width - labelWidth - gap * Double(cols - 1)) / Double(cols)
+        var imageHeight = cellWidth * aspect
+        let byHeight = (area.height - Double(rows) * captionHeight - gap * Double(rows - 1)) / Double(rows)
+        if byHeight < imageHeight {
+            imageHeight = max(4, byHeight)
+            cellWidth = imageHeight / aspect
+        }
+        let blockWidth = labelWidth + cellWidth * Double(cols) + gap * Double(cols - 1)
+        let blockHeight = (imageHeight + captionHeight) * Double(rows) + gap * Double(rows - 1)
+        let originX = area.minX + (area.width - blockWidth) / 2 + labelWidth
+        let originY = area.minY + max(0, (area.height - blockHeight) / 2)
+
+        for (i, image) in images.enumerated() {
+            let col = i % cols, row = i / cols
+            let cell = Rect(x: originX + Double(col) * (cellWidth + gap),
+                            y: originY + Double(row) * (imageHeight + captionHeight + gap),
+                            width: cellWidth, height: imageHeight)
+            // Fit the image's own aspect inside the cell, centred.
+            let own = Double(image.height) / Double(max(1, image.width))
+            let w = min(cell.width, cell.height / own), h = w * own
+            let rect = Rect(x: cell.midX - w / 2, y: cell.minY + (cell.height - h) / 2, width: w, height: h)
+            canvas.group("image") {
+                canvas.image(image.rgba, in: rect, smooth: true)
+                if let overlay = image.overlay {
+                    canvas.image(overlay.rgba, in: rect, smooth: true)
+                }
+                var y = cell.maxY + 3
+                for line in image.caption {
+                    let text = canvas.fitting(line.text, font: Theme.caption, maxWidth: cellWidth + gap - 1)
+                    canvas.text(text, at: Point(cell.midX, y), font: Theme.caption,
+                                color: Theme.color(for: line.tone), anchor: .topCenter)
+                    y += lineHeight
+                }
+            }
+        }
+        if let labels {
+            for (row, label) in labels.prefix(rows).enumerated() {
+                let y = originY + Double(row) * (imageHeight + captionHeight + gap) + imageHeight / 2
+                canvas.text(label, at: Point(originX - 6, y), font: Theme.tickLabel, color: .ink,
+                            anchor: .right)
+            }
+        }
+    }
+}
+
+extension GridImage {
+    /// The pixels as RGBA.
+    var rgba: RGBAImage {
+        let count = width * height
+        var out = [UInt8](repeating: 255, count: count * 4)
+        let p = pixels.bytes
+        for i in 0..<count {
+            if channels == 1 {
+                out[i * 4] = p[i]
+                out[i * 4 + 1] = p[i]
+                out[i * 4 + 2] = p[i]
+            } else {
+                out[i * 4] = p[i * 3]
+                out[i * 4 + 1] = p[i * 3 + 1]
+                out[i * 4 + 2] = p[i * 3 + 2]
+            }
+        }
+        return RGBAImage(width: width, height: height, rgba: out)
+    }
+}
+
+extension HeatOverlay {
+    /// The heat coloured by the colormap; opacity grows with heat up to `alpha`, so cold
+    /// regions leave the image visible.
+    var rgba: RGBAImage {
+        var out = [UInt8](repeating: 0, count: width * height * 4)
+        let alpha = min(1, max(0, self.alpha))
+        for (i, v) in values.bytes.enumerated() {
+            let t = Double(v) / 255
+            let c = colormap.color(at: t)
+            let a = quantize(alpha * (0.15 + 0.85 * t.squareRoot()) * 255)
+            out[i * 4] = quantize(c.red * 255)
+            out[i * 4 + 1] = quantize(c.green * 255)
+            out[i * 4 + 2] = quantize(c.blue * 255)
+            out[i * 4 + 3] = a
+        }
+        return RGBAImage(width: width, height: height, rgba: out)
+    }
+}
