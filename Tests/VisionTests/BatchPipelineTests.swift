@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import Vision
+
+@Suite struct BatchPipelineTests {
+    static let data = SyntheticFER.generate(.train, .init(scale: 0.004, seed: 3))  // 7 classes, 115 images
+
+    @Test func anEpochVisitsEveryImageOnceInBatchesOfTheRequestedSize() {
+        let pipeline = BatchPipeline(Self.data, batchSize: 32, seed: 1)
+        let batches = Array(pipeline.batches(epoch: 0))
+        #expect(batches.count == pipeline.batchCount)
+        #expect(batches.map(\.count) == [32, 32, 32, Self.data.count - 96])
+        #expect(batches.flatMap(\.indices).sorted() == Array(0..<Self.data.count))
+        #expect(batches[0].shape == [32, 48, 48, 1])
+        #expect(batches[0].labels == batches[0].indices.map { Self.data.labels[$0] })
+    }
+
+    @Test func theSameSeedAndEpochGiveTheSameBatchesAndEpochsDiffer() {
+        let pipeline = BatchPipeline(Self.data, batchSize: 16, seed: 5, augmentation: .fer2013Report)
+        let a = Array(pipeline.batches(epoch: 2)), b = Array(pipeline.batches(epoch: 2))
+        #expect(a.map(\.images) == b.map(\.images))
+        #expect(a.map(\.labels) == b.map(\.labels))
+        #expect(Array(pipeline.batches(epoch: 3)).map(\.indices) != a.map(\.indices))
+    }
+
+    @Test func grayBecomesThreeChannelsResizedAndRescaledToZeroOne() {
+        let pipeline = BatchPipeline(Self.data, batchSize: 8, shuffle: false, targetSize: (64, 64), channels: 3)
+        let batch = pipeline.batch(0, epoch: 0)
+        #expect(batch.shape == [8, 64, 64, 3])
+        #expect(batch.images.allSatisfy { $0 >= 0 && $0 <= 1 })
+        // Channels are replicated gray.
+        #expect(batch.images[0] == batch.images[1] && batch.images[1] == batch.images[2])
+        // Nearest resize of the first image, rescaled.
+        let expected = Self.data.image(at: 0).resized(height: 64, width: 64, method: .nearest)
+        #expect(batch.images[3 * 100] == Float(expected.pixels[100]) * (1.0 / 255))
+    }
+
+    @Test func dropRemainderLeavesOutTheShortLastBatch() {
+        let pipeline = BatchPipeline(Self.data, batchSize: 32, dropRemainder: true)
+        #expect(pipeline.batchCount == Self.data.count / 32)
+        #expect(Array(pipeline.batches(epoch: 0)).allSatisfy { $0.count == 32 })
+    }
+
+    @Test func stoppingEarlyReleasesTheProducer() {
+        let pipeline = BatchPipeline(Self.data, batchSize: 4, prefetch: 1)
+        for (i, _) in pipeline.batches(epoch: 0).enumerated() where i == 1 { break }
+        // A second full pass still works after abandoning the first.
+        #expect(Array(pipeline.batches(epoch: 0)).count == pipeline.batchCount)
+    }
+}
+
+@Suite struct BatchTensorTests {
+    @Test func tensorBatchesCarryNHWCShapesAndTheSameValues() {
+        let data = SyntheticFER.generate(.test, .init(scale: 0.001, seed: 2))
+        let pipeline = BatchPipeline(data, batchSize: 10, seed: 4)
+        let plain = Array(pipeline.batches(epoch: 1))
+        let tensors = Array(pipeline.tensorBatches(epoch: 1))
+        #expect(tensors.count == plain.count)
+        #expect(tensors[0].images.shape == [10, 48, 48, 1])
+        #expect(tensors[0].images.scalars == plain[0].images)
+        #expect(tensors[0].labels == plain[0].labels)
+    }
+}
