@@ -1,1 +1,39 @@
-print("benchmarks")
+// Emotive benchmarks: throughput figures, printed (no test asserts a time).
+//
+//   swift run -c release EmotiveBenchmarks            # every suite
+//   swift run -c release EmotiveBenchmarks tensors    # one or more suites by name
+//
+// A suite is a function in its own file (TensorBenchmarks.swift, Model*.swift,
+// Data*.swift); register it with one line below. Use `measure` for timings.
+import Foundation
+import Tensors
+
+let suites: [(name: String, summary: String, run: () -> Void)] = [
+    ("tensors", "sgemm, conv 3x3 / 1x1 forward and backward, depthwise 3x3", runTensorBenchmarks),
+]
+
+/// Best wall time in seconds of `body` over `repeats` runs after `warmup` runs
+/// (best, not mean: the machine is shared, and the minimum is the least disturbed).
+func measure(repeats: Int = 5, warmup: Int = 1, _ body: () -> Void) -> Double {
+    for _ in 0..<warmup { body() }
+    var best = Double.infinity
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return best
+}
+
+let requested = Array(CommandLine.arguments.dropFirst())
+let known = Set(suites.map(\.name))
+if let unknown = requested.first(where: { !known.contains($0) }) {
+    print("EmotiveBenchmarks: unknown suite \"\(unknown)\"; available:")
+    for s in suites { print("  \(s.name)  \(s.summary)") }
+    exit(2)
+}
+print("Emotive benchmarks, \(Parallelism.threadCount) threads (EMOTIVE_THREADS)")
+for suite in suites where requested.isEmpty || requested.contains(suite.name) {
+    print("\n## \(suite.name)")
+    suite.run()
+}
