@@ -175,3 +175,9 @@ enum Samples {
          ("grad-cam", gradCAM)]
     }
 }
+
+extension Samples {
+    /// Samples with committed golden PNGs.
+    static let goldenNames = ["accuracy", "side-by-side", "distribution", "grouped-f1", "horizontal",
+                              "confusion", "misclassified", "grad-cam"]
+}

@@ -41,11 +41,19 @@ struct Ticks: Hashable {
             low = first
             high = last
         }
+        // Whole multiples of the step, rounded to its decimals so 6 x 0.05 is 0.3.
+        let decimals = Swift.max(0, Int(-floor(log10(step) + 1e-9)))
+        let unit = pow(10, Double(decimals))
+        func clean(_ v: Double) -> Double { (v * unit).rounded() / unit }
+        if range == nil && !tight {
+            low = clean(low)
+            high = clean(high)
+        }
         var values: [Double] = []
-        var v = (low / step - 1e-9).rounded(.up) * step
-        while v <= high + step * 1e-9 && values.count < 100 {
-            values.append(abs(v) < step * 1e-9 ? 0 : v)
-            v += step
+        var k = (low / step - 1e-9).rounded(.up)
+        while k * step <= high + step * 1e-9 && values.count < 100 {
+            values.append(clean(k * step) + 0)
+            k += 1
         }
         self.values = values
         self.step = step
