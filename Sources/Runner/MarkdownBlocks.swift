@@ -1,0 +1,253 @@
+import _CCmark
+import Foundation
+import NotebookModel
+
+/// Walks the cmark-gfm syntax tree of a notebook body into `Block`s, numbering cells and
+/// inline expressions in reading order.
+struct BlockBuilder {
+    let path: String
+    let lines: [String]
+    private(set) var blocks: [Block] = []
+    private(set) var inlineExpressions: [InlineExpression] = []
+    private(set) var warnings: [RunnerWarning] = []
+    private(set) var cellCount = 0
+    private(set) var firstHeading: String?
+
+    init(path: String, lines: [String]) {
+        self.path = path
+        self.lines = lines
+    }
+
+    mutating func build(markdown: String) throws {
+        cmark_gfm_core_extensions_ensure_registered()
+        guard let parser = cmark_parser_new(CMARK_OPT_SOURCEPOS) else {
+            throw RunnerError(file: path, "cmark-gfm could not start a parser")
+        }
+        defer { cmark_parser_free(parser) }
+        for name in ["table", "strikethrough", "autolink"] {
+            if let ext = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, ext)
+            }
+        }
+        markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        guard let document = cmark_parser_finish(parser) else {
+            throw RunnerError(file: path, "cmark-gfm could not parse the notebook")
+        }
+        defer { cmark_node_free(document) }
+
+        var node = cmark_node_first_child(document)
+        while let n = node {
+            if let cell = try cell(n) {
+                blocks.append(.cell(cell))
+                cellCount += 1
+            } else if let block = try proseBlock(n) {
+                blocks.append(.prose(block))
+            }
+            node = cmark_node_next(n)
+        }
+    }
+
+    // MARK: - Cells
+
+    private mutating func cell(_ node: OpaquePointer) throws -> Cell? {
+        guard cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK else { return nil }
+        var length: Int32 = 0, offset: Int32 = 0
+        var fenceChar: CChar = 0
+        guard cmark_node_get_fenced(node, &length, &offset, &fenceChar) != 0 else { return nil }
+        let info = string(cmark_node_get_fence_info(node)).trimmingCharacters(in: .whitespaces)
+        let language = info.split(separator: " ").first.map(String.init) ?? ""
+        guard language == "swift" || language == "{swift}" else { return nil }
+
+        let fenceLine = Int(cmark_node_get_start_line(node))
+        try checkClosed(node, fenceLine: fenceLine, length: Int(length), fence: Character(UnicodeScalar(UInt8(bitPattern: fenceChar))))
+        let literal = string(cmark_node_get_literal(node))
+        let (options, source, optionLines) = try CellOptionsParser.parse(
+            literal, firstLine: fenceLine + 1, path: path, warnings: &warnings)
+        return Cell(index: cellCount, line: fenceLine + 1 + optionLines, source: source, options: options)
+    }
+
+    /// cmark runs an unclosed fence to the end of the document; say so instead.
+    private func checkClosed(_ node: OpaquePointer, fenceLine: Int, length: Int, fence: Character) throws {
+        let endLine = Int(cmark_node_get_end_line(node))
+        let closing = endLine >= 1 && endLine <= lines.count ? lines[endLine - 1] : ""
+        let t = closing.trimmingCharacters(in: .whitespaces)
+        let closed = endLine > fenceLine && t.count >= length && t.allSatisfy { $0 == fence }
+        if !closed {
+            throw RunnerError(file: path, line: fenceLine,
+                              "unterminated code fence: the ``` opened here is never closed; add a closing ``` line after the cell")
+        }
+    }
+
+    // MARK: - Prose blocks
+
+    private mutating func proseBlock(_ node: OpaquePointer) throws -> ProseBlock? {
+        let type = cmark_node_get_type(node)
+        switch type {
+        case CMARK_NODE_PARAGRAPH:
+            return .paragraph(inlines(node))
+        case CMARK_NODE_HEADING:
+            let content = inlines(node)
+            if firstHeading == nil { firstHeading = plainText(content) }
+            return .heading(level: Int(cmark_node_get_heading_level(node)), content)
+        case CMARK_NODE_LIST:
+            var items: [[ProseBlock]] = []
+            var item = cmark_node_first_child(node)
+            while let i = item {
+                items.append(try childBlocks(i))
+                item = cmark_node_next(i)
+            }
+            return .list(ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
+                         start: Int(cmark_node_get_list_start(node)), items: items)
+        case CMARK_NODE_BLOCK_QUOTE:
+            return .quote(try childBlocks(node))
+        case CMARK_NODE_CODE_BLOCK:
+            let info = string(cmark_node_get_fence_info(node)).trimmingCharacters(in: .whitespaces)
+            let language = info.split(separator: " ").first.map(String.init)
+            var text = string(cmark_node_get_literal(node))
+            if text.hasSuffix("\n") { text.removeLast() }
+            return .code(language: language, text: text)
+        case CMARK_NODE_HTML_BLOCK:
+            return .html(string(cmark_node_get_literal(node)))
+        case CMARK_NODE_THEMATIC_BREAK:
+            return .thematicBreak
+        default:
+            if string(cmark_node_get_type_string(node)) == "table" { return table(node) }
+            // Anything else cmark knows (footnote definitions, custom blocks): keep its text.
+            let content = inlines(node)
+            return content.isEmpty ? nil : .paragraph(content)
+        }
+    }
+
+    private mutating func childBlocks(_ node: OpaquePointer) throws -> [ProseBlock] {
+        var result: [ProseBlock] = []
+        var child = cmark_node_first_child(node)
+        while let c = child {
+            if let b = try proseBlock(c) { result.append(b) }
+            child = cmark_node_next(c)
+        }
+        return result
+    }
+
+    private mutating func table(_ node: OpaquePointer) -> ProseBlock {
+        let columns = Int(cmark_gfm_extensions_get_table_columns(node))
+        var alignments = [ColumnAlignment](repeating: .none, count: columns)
+        if let raw = cmark_gfm_extensions_get_table_alignments(node) {
+            for c in 0..<columns {
+                switch UInt8(raw[c]) {
+                case UInt8(ascii: "l"): alignments[c] = .left
+                case UInt8(ascii: "c"): alignments[c] = .center
+                case UInt8(ascii: "r"): alignments[c] = .right
+                default: break
+                }
+            }
+        }
+        var header: [[Inline]] = []
+        var rows: [[[Inline]]] = []
+        var row = cmark_node_first_child(node)
+        while let r = row {
+            var cells: [[Inline]] = []
+            var cell = cmark_node_first_child(r)
+            while let c = cell {
+                cells.append(inlines(c))
+                cell = cmark_node_next(c)
+            }
+            if cmark_gfm_extensions_get_table_row_is_header(r) != 0 { header = cells } else { rows.append(cells) }
+            row = cmark_node_next(r)
+        }
+        return .table(header: header, alignments: alignments, rows: rows)
+    }
+
+    // MARK: - Inlines
+
+    private mutating func inlines(_ node: OpaquePointer) -> [Inline] {
+        var result: [Inline] = []
+        var child = cmark_node_first_child(node)
+        while let c = child {
+            result += inline(c, blockLine: Int(cmark_node_get_start_line(node)))
+            child = cmark_node_next(c)
+        }
+        return result
+    }
+
+    private mutating func inline(_ node: OpaquePointer, blockLine: Int) -> [Inline] {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_TEXT:
+            return Self.crossReferences(in: string(cmark_node_get_literal(node)))
+        case CMARK_NODE_CODE:
+            let code = string(cmark_node_get_literal(node))
+            if code.hasPrefix("{swift}") {
+                let source = code.dropFirst("{swift}".count).trimmingCharacters(in: .whitespaces)
+                let index = inlineExpressions.count
+                let line = Int(cmark_node_get_start_line(node))
+                inlineExpressions.append(InlineExpression(
+                    index: index, source: source, afterCell: cellCount == 0 ? nil : cellCount - 1,
+                    line: line > 0 ? line : blockLine))
+                return [.inlineExpression(index: index, source: source)]
+            }
+            return [.code(code)]
+        case CMARK_NODE_EMPH: return [.emphasis(inlines(node))]
+        case CMARK_NODE_STRONG: return [.strong(inlines(node))]
+        case CMARK_NODE_LINK: return [.link(url: string(cmark_node_get_url(node)), inlines(node))]
+        case CMARK_NODE_IMAGE:
+            return [.image(url: string(cmark_node_get_url(node)), alt: plainText(inlines(node)))]
+        case CMARK_NODE_SOFTBREAK: return [.softBreak]
+        case CMARK_NODE_LINEBREAK: return [.lineBreak]
+        case CMARK_NODE_HTML_INLINE: return [.html(string(cmark_node_get_literal(node)))]
+        default:
+            if string(cmark_node_get_type_string(node)) == "strikethrough" {
+                return [.strikethrough(inlines(node))]
+            }
+            let children = inlines(node)
+            return children.isEmpty ? [.text(string(cmark_node_get_literal(node)))] : children
+        }
+    }
+
+    /// Splits `see @fig-cm and @tbl-results.` into text and cross-references.
+    static func crossReferences(in text: String) -> [Inline] {
+        var result: [Inline] = []
+        var pending = ""
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            let previous = i > text.startIndex ? text[text.index(before: i)] : " "
+            if c == "@", !(previous.isLetter || previous.isNumber || previous == "_") {
+                let rest = text[text.index(after: i)...]
+                if rest.hasPrefix("fig-") || rest.hasPrefix("tbl-") || rest.hasPrefix("sec-") {
+                    var end = rest.firstIndex(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+                        ?? rest.endIndex
+                    while end > rest.startIndex, let last = rest[..<end].last, last == "-" || last == "_" {
+                        end = rest.index(before: end)
+                    }
+                    let label = String(rest[..<end])
+                    if label.count > 4 {
+                        if !pending.isEmpty { result.append(.text(pending)); pending = "" }
+                        result.append(.crossReference(label: label))
+                        i = end
+                        continue
+                    }
+                }
+            }
+            pending.append(c)
+            i = text.index(after: i)
+        }
+        if !pending.isEmpty { result.append(.text(pending)) }
+        return result
+    }
+
+    private func plainText(_ inlines: [Inline]) -> String {
+        inlines.map { inline -> String in
+            switch inline {
+            case .text(let s), .code(let s), .html(let s): s
+            case .emphasis(let c), .strong(let c), .strikethrough(let c), .link(_, let c): plainText(c)
+            case .image(_, let alt): alt
+            case .softBreak, .lineBreak: " "
+            case .crossReference(let label): "@" + label
+            case .inlineExpression(_, let source): source
+            }
+        }.joined()
+    }
+
+    private func string(_ p: UnsafePointer<CChar>?) -> String {
+        p.map { String(cString: $0) } ?? ""
+    }
+}

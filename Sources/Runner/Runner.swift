@@ -1,1 +1,0 @@
-// Runner: parse, generate, compile, execute, collect.

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Runner
+
+@main
+struct Emotive: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emotive",
+        abstract: "Markdown notebooks with Swift cells, compiled against Emotive and rendered to reports.",
+        discussion: """
+            A notebook is CommonMark with a YAML front matter and ```swift cells. Cells are
+            compiled together (every cell is type-checked before any runs), executed in one
+            scope, and their outputs rendered into Reports/.
+
+              emotive render Notebooks/fer2013.md --profile ci
+              emotive params Notebooks/fer2013.md
+            """,
+        version: EmotiveVersion.string,
+        subcommands: [Render.self, Check.self, RunNotebook.self, Params.self, Clean.self, Demo.self])
+}
+
+/// Options shared by the commands that run a notebook.
+struct NotebookOptions: ParsableArguments {
+    @Argument(help: "The notebook (.md).")
+    var notebook: String
+
+    @Option(name: .customShort("p"), help: ArgumentHelp("Set a param: -p key=value (repeatable).", valueName: "key=value"))
+    var params: [String] = []
+
+    @Option(help: "Apply a named set of params from the front matter's profiles.")
+    var profile: String?
+
+    @Option(help: "Read params from a YAML or JSON file (before -p).")
+    var paramsFile: String?
+
+    @Option(help: "Cache folder (default: .emotive-cache in the notebook's repository root).")
+    var cacheDir: String?
+
+    var overrides: ParamOverrides {
+        ParamOverrides(profile: profile, file: paramsFile, assignments: params)
+    }
+}
+
+/// Errors are printed in their own words (file:line: error: …) and end with exit code 1.
+func fail(_ error: any Error) -> ExitCode {
+    switch error {
+    case let e as CompileFailure:
+        Terminal.error(e.diagnostics.trimmingCharacters(in: .newlines))
+        Terminal.error("emotive: \(e.errorCount) compile error\(e.errorCount == 1 ? "" : "s"); nothing was run")
+    case let e as RunnerError:
+        Terminal.error(e.description)
+    default:
+        Terminal.error("error: \(error)")
+    }
+    return ExitCode.failure
+}

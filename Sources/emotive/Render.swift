@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import NotebookModel
+import Runner
+
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compile, run and render a notebook into Reports/ (HTML, PDF, JSON).",
+        discussion: """
+            Re-rendering after a prose-only edit reuses the stored outputs ("frozen"): nothing
+            is compiled or run. Any change to a code cell, a param, the library or registered
+            data runs the notebook again. Results (tables, metrics, expectations) are also
+            written to <out>/<name>.json.
+            """)
+
+    @OptionGroup var options: NotebookOptions
+
+    @Option(help: "Formats, comma-separated: html, pdf, json (default: html,pdf when available, else json).")
+    var to: String?
+
+    @Option(help: "Output folder (default: Reports/ in the notebook's repository root).")
+    var out: String?
+
+    @Flag(help: "Ignore stored outputs: compile and run everything.")
+    var noCache = false
+
+    @Flag(help: "Render again whenever the notebook changes (Ctrl-C to stop).")
+    var watch = false
+
+    @Option(help: "Stop the notebook program after this many seconds.")
+    var timeLimit: Double?
+
+    func validate() throws {
+        if let t = timeLimit, t <= 0 { throw ValidationError("--time-limit must be a positive number of seconds") }
+    }
+
+    func run() throws {
+        guard watch else {
+            if try !renderOnce() { throw ExitCode.failure }
+            return
+        }
+        var last = stamp()
+        _ = try? renderOnce()
+        Terminal.status("emotive: watching \(options.notebook) (Ctrl-C to stop)")
+        while true {
+            Thread.sleep(forTimeInterval: 0.5)
+            let now = stamp()
+            guard now != last, now != nil else { continue }
+            last = now
+            Terminal.status("\nemotive: \(options.notebook) changed; rendering")
+            _ = try? renderOnce()
+        }
+    }
+
+    private func stamp() -> String? {
+        guard let a = try? FileManager.default.attributesOfItem(atPath: options.notebook) else { return nil }
+        return "\(a[.modificationDate] ?? "")|\(a[.size] ?? "")"
+    }
+
+    /// One render; true when it succeeded. Errors are printed, not thrown (watch goes on).
+    func renderOnce() throws -> Bool {
+        let start = Date()
+        let cache = CacheLayout.forNotebook(options.notebook, override: options.cacheDir)
+        let formats = try chosenFormats()
+        do {
+            let lock = try RenderLock(path: cache.lockPath(for: options.notebook)) { Terminal.status("emotive: \($0)") }
+            defer { withExtendedLifetime(lock) {} }
+            let live = Terminal.Live(parsed: try? NotebookParser.parse(fileAt: options.notebook), echoStdout: false)
+            let request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
+                                     cacheDirectory: options.cacheDir, useFreezeCache: !noCache, timeLimit: timeLimit)
+            let report = try Pipeline.run(request, log: Terminal.log, onEvent: live.handler)
+            if report.frozen {
+                Terminal.status("emotive: frozen — outputs reused from the freeze cache; nothing compiled or run")
+            }
+            Terminal.problems(report)
+            let outDir = out ?? CacheLayout.repositoryRoot(for: options.notebook) + "/Reports"
+            let written = try ReportWriter.write(report, to: outDir, formats: formats, renderers: Renderers.available)
+            Terminal.summary(report, trainingCacheHits: live.trainingCacheHits)
+            let shown = written.map { relative($0) }.joined(separator: ", ")
+            Terminal.status("emotive: wrote \(shown) in \(Terminal.formatTime(Date().timeIntervalSince(start)))"
+                            + (report.succeeded ? "" : " (a partial report: the run failed)"))
+            return report.succeeded
+        } catch {
+            _ = fail(error)
+            if watch { return false }
+            throw ExitCode.failure
+        }
+    }
+
+    private func chosenFormats() throws -> [String] {
+        let available = Renderers.available
+        guard let to else {
+            let defaults = ["html", "pdf"].filter { available[$0] != nil }
+            return defaults.isEmpty ? ["json"] : defaults
+        }
+        let formats = to.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for f in formats where f != "json" && available[f] == nil {
+            throw ValidationError("format '\(f)' is not available (available: \((["json"] + available.keys.sorted()).joined(separator: ", ")))")
+        }
+        return formats
+    }
+
+    private func relative(_ path: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Type-check every cell of a notebook (compile only; nothing runs).")
+
+    @OptionGroup var options: NotebookOptions
+
+    func run() throws {
+        do {
+            let request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
+                                     cacheDirectory: options.cacheDir)
+            let program = try Pipeline.check(request, log: Terminal.log)
+            Terminal.status("emotive: \(options.notebook) compiles"
+                            + (program.reused ? " (program reused)" : String(format: " (%.1f s)", program.seconds)))
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+struct RunNotebook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Compile and run a notebook, printing each cell's outputs; writes no report.")
+
+    @OptionGroup var options: NotebookOptions
+
+    @Option(help: "Stop the notebook program after this many seconds.")
+    var timeLimit: Double?
+
+    func run() throws {
+        do {
+            let live = Terminal.Live(parsed: try? NotebookParser.parse(fileAt: options.notebook), echoStdout: false)
+            let request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
+                                     cacheDirectory: options.cacheDir, useFreezeCache: false, timeLimit: timeLimit)
+            let report = try Pipeline.run(request, log: Terminal.log, onEvent: live.handler)
+            var text = ""
+            for cell in report.parsed.notebook.cells {
+                guard let r = report.executed.results[cell.index], !r.outputs.isEmpty else { continue }
+                text += "── cell \(cell.index + 1) · line \(cell.line)\(cell.options.label.map { " · \($0)" } ?? "") ──\n"
+                text += r.outputs.map(Terminal.describe).joined(separator: "\n") + "\n"
+            }
+            let inline = report.parsed.inlineExpressions.compactMap { e in
+                report.executed.inlineValues[e.index].map { "  `\(e.source)` = \($0)" }
+            }
+            if !inline.isEmpty { text += "── inline values ──\n" + inline.joined(separator: "\n") + "\n" }
+            FileHandle.standardOutput.write(Data(text.utf8))
+            Terminal.problems(report)
+            Terminal.summary(report, trainingCacheHits: live.trainingCacheHits)
+            if !report.succeeded { throw ExitCode.failure }
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            throw fail(error)
+        }
+    }
+}

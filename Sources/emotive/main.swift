@@ -1,1 +1,0 @@
-print("emotive: under construction")
