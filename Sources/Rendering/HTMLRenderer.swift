@@ -1,0 +1,378 @@
+import Foundation
+import NotebookModel
+
+/// Renders an executed notebook as one self-contained HTML file: styles and script inline,
+/// figures as inline SVG, images as data URIs, system fonts only. Opening it makes no
+/// network request.
+///
+///     let html = try HTMLRenderer().render(executed)
+///     try HTMLRenderer().write(executed, to: URL(fileURLWithPath: "Reports/fer2013.html"))
+public struct HTMLRenderer: Sendable {
+    var figures: FigureDrawing
+
+    public init() { figures = .plots }
+
+    init(figures: FigureDrawing) { self.figures = figures }
+
+    /// The whole report as an HTML document.
+    public func render(_ executed: ExecutedNotebook) throws -> String {
+        let plan = ReportPlan(executed)
+        var w = HTMLWriter(plan: plan, figures: figures)
+        try w.document()
+        return w.out
+    }
+
+    /// Renders and writes the report atomically to `url`.
+    public func write(_ executed: ExecutedNotebook, to url: URL) throws {
+        let html = try render(executed)
+        try AtomicFile.write(Data(html.utf8), to: url)
+    }
+}
+
+/// One pass over a plan, appending HTML to `out`.
+struct HTMLWriter {
+    let plan: ReportPlan
+    let figures: FigureDrawing
+    var out = ""
+    private var figureSerial = 0
+
+    init(plan: ReportPlan, figures: FigureDrawing) {
+        self.plan = plan
+        self.figures = figures
+    }
+
+    mutating func document() throws {
+        let hasCode = plan.items.contains {
+            if case .cell(let c) = $0 { c.cell.options.echo } else { false }
+        }
+        out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        out += "<title>\(esc(plan.title))</title>\n"
+        if let a = plan.author { out += "<meta name=\"author\" content=\"\(esc(a))\">\n" }
+        out += "<meta name=\"generator\" content=\"Emotive \(esc(plan.provenance.emotiveVersion))\">\n"
+        out += "<style>\n\(HTMLStyle.css)</style>\n</head>\n<body>\n"
+
+        out += "<header class=\"title-block\">\n<h1 class=\"title\">\(esc(plan.title))</h1>\n"
+        if plan.author != nil || plan.date != nil {
+            out += "<p class=\"byline\">"
+            if let a = plan.author { out += "<span class=\"author\">\(esc(a))</span>" }
+            if plan.author != nil, plan.date != nil { out += "<span class=\"sep\" aria-hidden=\"true\"> · </span>" }
+            if let d = plan.date { out += "<span class=\"date\">\(esc(d))</span>" }
+            out += "</p>\n"
+        }
+        if hasCode {
+            out += "<p class=\"controls\"><button type=\"button\" id=\"toggle-code\" aria-pressed=\"false\">Show all code</button></p>\n"
+        }
+        out += "</header>\n"
+        if let f = plan.failure {
+            out += "<p class=\"run-stopped\" role=\"alert\">This report is partial: "
+            out += "\(esc(ReportText.failureTitle(f))). The error is shown in place "
+            out += "(<a href=\"#cell-\(f.cellIndex + 1)\">go to cell \(f.cellIndex + 1)</a>).</p>\n"
+        }
+        toc()
+        out += "<main>\n"
+        for item in plan.items {
+            switch item {
+            case .heading(let h):
+                let level = min(h.depth + 1, 6)
+                out += "<h\(level) id=\"\(esc(h.id))\"><span class=\"secnum\">\(h.number)</span> "
+                out += "\(inlines(h.content))</h\(level)>\n"
+            case .prose(let block):
+                proseBlock(block)
+            case .cell(let c):
+                try cell(c)
+            }
+        }
+        out += "</main>\n"
+        footer()
+        if hasCode { out += "<script>\n\(HTMLStyle.script)</script>\n" }
+        out += "</body>\n</html>\n"
+    }
+
+    private mutating func toc() {
+        let entries = plan.headings.filter { $0.depth <= 3 }
+        guard !entries.isEmpty else { return }
+        out += "<nav class=\"toc\" aria-labelledby=\"toc-title\">\n<h2 id=\"toc-title\">Contents</h2>\n"
+        var depth = 0
+        for h in entries {
+            let target = min(h.depth, depth + 1)  // a skipped level nests one step only
+            if target > depth {
+                out += "\n<ol>"
+                depth = target
+            } else {
+                out += "</li>"
+                while depth > target { out += "</ol></li>"; depth -= 1 }
+            }
+            out += "\n<li><a href=\"#\(esc(h.id))\"><span class=\"secnum\">\(h.number)</span> "
+            out += "\(esc(h.plainTitle))</a>"
+        }
+        out += "</li>"
+        while depth > 1 { out += "</ol></li>"; depth -= 1 }
+        out += "</ol>\n</nav>\n"
+    }
+
+    // MARK: - Prose
+
+    mutating func proseBlock(_ block: ProseBlock) {
+        switch block {
+        case .heading(let level, let content):
+            // Headings inside lists or quotes, or from cell Markdown: unnumbered.
+            out += "<p class=\"minor-heading h\(level)\"><strong>\(inlines(content))</strong></p>\n"
+        case .paragraph(let content):
+            out += "<p>\(inlines(content))</p>\n"
+        case .list(let ordered, let start, let items):
+            let tag = ordered ? "ol" : "ul"
+            out += ordered && start != 1 ? "<ol start=\"\(start)\">\n" : "<\(tag)>\n"
+            for item in items {
+                out += "<li>"
+                if item.count == 1, case .paragraph(let content) = item[0] {
+                    out += inlines(content)
+                } else {
+                    for b in item { proseBlock(b) }
+                }
+                out += "</li>\n"
+            }
+            out += "</\(tag)>\n"
+        case .quote(let blocks):
+            out += "<blockquote>\n"
+            for b in blocks { proseBlock(b) }
+            out += "</blockquote>\n"
+        case .code(let language, let text):
+            let isSwift = language?.lowercased() == "swift"
+            out += "<pre class=\"code\"><code>\(isSwift ? highlighted(text) : esc(text))</code></pre>\n"
+        case .table(let header, let alignments, let rows):
+            out += "<div class=\"table-wrap\"><table class=\"prose-table\">\n<thead><tr>"
+            for (i, h) in header.enumerated() { out += "<th\(align(alignments, i))>\(inlines(h))</th>" }
+            out += "</tr></thead>\n<tbody>\n"
+            for row in rows {
+                out += "<tr>"
+                for (i, c) in row.enumerated() { out += "<td\(align(alignments, i))>\(inlines(c))</td>" }
+                out += "</tr>\n"
+            }
+            out += "</tbody>\n</table></div>\n"
+        case .thematicBreak:
+            out += "<hr>\n"
+        case .html(let raw):
+            out += raw + "\n"
+        }
+    }
+
+    private func align(_ alignments: [ColumnAlignment], _ i: Int) -> String {
+        guard i < alignments.count else { return "" }
+        switch alignments[i] {
+        case .none: return ""
+        case .left: return " class=\"l\""
+        case .center: return " class=\"c\""
+        case .right: return " class=\"r\""
+        }
+    }
+
+    func inlines(_ content: [Inline]) -> String {
+        content.map(inline).joined()
+    }
+
+    func inline(_ i: Inline) -> String {
+        switch i {
+        case .text(let s): return esc(s)
+        case .code(let s): return "<code>\(esc(s))</code>"
+        case .emphasis(let c): return "<em>\(inlines(c))</em>"
+        case .strong(let c): return "<strong>\(inlines(c))</strong>"
+        case .strikethrough(let c): return "<del>\(inlines(c))</del>"
+        case .link(let url, let c): return "<a href=\"\(esc(urlAttribute(url)))\">\(inlines(c))</a>"
+        case .image(let url, let alt):
+            if let data = ImageEmbedding.dataURI(url, notebookPath: plan.notebookPath) {
+                return "<img src=\"\(data)\" alt=\"\(esc(alt))\">"
+            }
+            return "<span class=\"missing-image\" title=\"image not embedded: \(esc(url))\">[\(esc(alt))]</span>"
+        case .softBreak: return "\n"
+        case .lineBreak: return "<br>\n"
+        case .crossReference(let label):
+            if let ref = plan.references[label] {
+                return "<a class=\"xref\" href=\"#\(esc(ref.id))\">\(ref.text)</a>"
+            }
+            return "<strong class=\"xref-missing\" title=\"no figure, table or section is labelled \(esc(label))\">?@\(esc(label))</strong>"
+        case .inlineExpression(let index, let source):
+            if let v = plan.inlineValues[index] {
+                return "<span class=\"inline-value\" title=\"\(esc(source))\">\(esc(v))</span>"
+            }
+            return "<span class=\"inline-missing\" title=\"not evaluated: \(esc(source))\">??</span>"
+        case .html(let raw): return raw
+        }
+    }
+
+    // MARK: - Cells
+
+    mutating func cell(_ c: ReportPlan.CellPlan) throws {
+        let n = c.cell.index + 1
+        out += "<div class=\"cell\" id=\"cell-\(n)\">\n"
+        if c.cell.options.echo {
+            out += "<details class=\"cell-code\"><summary>Code <span class=\"cell-meta\">cell \(n) · line \(c.cell.line)"
+            if let s = c.seconds { out += " · \(ReportText.seconds(s))" }
+            out += "</span></summary>\n<pre class=\"code\"><code>\(highlighted(c.cell.source))</code></pre>\n</details>\n"
+        }
+        for output in c.outputs { try self.output(output) }
+        if let f = c.failure {
+            out += "<div class=\"error\" role=\"alert\"><p class=\"error-title\">\(esc(ReportText.failureTitle(f)))</p>\n"
+            out += "<pre>\(esc(f.message))</pre></div>\n"
+        } else if !c.reached, c.cell.options.eval {
+            out += "<p class=\"not-run\">\(esc(ReportText.notRun(plan.failure)))</p>\n"
+        }
+        out += "</div>\n"
+    }
+
+    mutating func output(_ o: ReportPlan.Output) throws {
+        switch o {
+        case .text(let s):
+            out += "<pre class=\"text-output\">\(esc(s.hasSuffix("\n") ? String(s.dropLast()) : s))</pre>\n"
+        case .markdown(let blocks):
+            out += "<div class=\"markdown-output\">\n"
+            for b in blocks { proseBlock(b) }
+            out += "</div>\n"
+        case .expectation(let e):
+            out += "<p class=\"expectation \(e.passed ? "pass" : "fail")\"><span class=\"mark\" aria-hidden=\"true\">\(e.passed ? "✓" : "✗")</span> "
+            out += "\(esc(ReportText.expectation(e)))</p>\n"
+        case .metric(let name, let value):
+            out += "<p class=\"metric\"><span class=\"metric-name\">\(esc(name))</span> = <span class=\"metric-value\">\(ReportText.metric(value))</span></p>\n"
+        case .table(let t):
+            table(t)
+        case .figure(let f):
+            try figure(f)
+        }
+    }
+
+    mutating func table(_ t: ReportPlan.NumberedTable) {
+        let aligns = ReportText.alignments(t.table)
+        out += "<figure class=\"table\" id=\"\(esc(t.id))\">\n<figcaption><span class=\"caption-label\">Table \(t.number).</span>"
+        if let c = t.caption { out += " \(esc(c))" }
+        out += "</figcaption>\n<div class=\"table-wrap\"><table>\n<thead><tr>"
+        for (i, h) in t.table.columns.enumerated() { out += "<th\(align(aligns, i))>\(esc(h))</th>" }
+        out += "</tr></thead>\n<tbody>\n"
+        for row in t.table.rows {
+            out += "<tr>"
+            for i in 0..<max(row.count, t.table.columns.count) {
+                out += "<td\(align(aligns, i))>\(esc(i < row.count ? row[i] : ""))</td>"
+            }
+            out += "</tr>\n"
+        }
+        out += "</tbody>\n</table></div>\n</figure>\n"
+    }
+
+    mutating func figure(_ f: ReportPlan.NumberedFigure) throws {
+        figureSerial += 1
+        let svg: String
+        do {
+            svg = try figures.svg(f.figure)
+        } catch {
+            throw RenderingError.figure(id: f.id, reason: "\(error)")
+        }
+        out += "<figure class=\"figure\" id=\"\(esc(f.id))\">\n<div class=\"figure-body\">"
+        out += SVGInline.prepare(svg, idPrefix: "f\(figureSerial)-", title: f.caption ?? "Figure \(f.number)")
+        out += "</div>\n<figcaption><span class=\"caption-label\">Figure \(f.number).</span>"
+        if let c = f.caption { out += " \(esc(c))" }
+        out += "</figcaption>\n</figure>\n"
+    }
+
+    // MARK: - Footer
+
+    mutating func footer() {
+        out += "<footer class=\"provenance\" id=\"provenance\">\n<h2>Provenance</h2>\n<dl>\n"
+        for (k, v) in ReportText.provenanceRows(plan.provenance) {
+            out += "<dt>\(esc(k))</dt><dd>\(esc(v))</dd>\n"
+        }
+        out += "</dl>\n"
+        let timings = ReportText.timingRows(plan)
+        if !timings.isEmpty {
+            out += "<details class=\"timings\"><summary>Cell timings</summary>\n<table>\n"
+            out += "<thead><tr><th class=\"r\">Cell</th><th class=\"r\">Line</th><th class=\"r\">Time</th></tr></thead>\n<tbody>\n"
+            for t in timings {
+                out += "<tr><td class=\"r\"><a href=\"#cell-\(t.cell)\">\(t.cell)</a></td><td class=\"r\">\(t.line)</td><td class=\"r\">\(esc(t.time))</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n</details>\n"
+        }
+        out += "</footer>\n"
+    }
+
+    func highlighted(_ source: String) -> String {
+        SwiftHighlighter.tokens(source).map { t in
+            t.kind == .plain ? esc(t.text) : "<span class=\"tok-\(t.kind.rawValue)\">\(esc(t.text))</span>"
+        }.joined()
+    }
+}
+
+/// Escapes text for HTML content and double-quoted attribute values.
+func esc(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.utf8.count)
+    for ch in s.unicodeScalars {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        default: out.unicodeScalars.append(ch)
+        }
+    }
+    return out
+}
+
+/// Percent-encodes what may not appear in a URL (spaces, `<`, `>`, quotes, non-ASCII),
+/// leaving valid URLs untouched, so `href` values pass the HTML checker.
+func urlAttribute(_ url: String) -> String {
+    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%".utf8)
+    var out = ""
+    for byte in url.utf8 {
+        if allowed.contains(byte) { out.unicodeScalars.append(Unicode.Scalar(byte)) }
+        else { out += String(format: "%%%02X", byte) }
+    }
+    return out
+}
+
+/// Makes a standalone SVG document safe to inline in HTML next to other SVGs: drops the
+/// XML prolog and doctype, prefixes every id (Cairo names glyphs `glyph0-1` in every file)
+/// and the references to them, and adds an accessible title.
+enum SVGInline {
+    static func prepare(_ svg: String, idPrefix: String, title: String) -> String {
+        var s = svg
+        while let start = s.range(of: "<?"), let end = s.range(of: "?>", range: start.upperBound..<s.endIndex) {
+            s.removeSubrange(start.lowerBound..<end.upperBound)
+        }
+        if let start = s.range(of: "<!DOCTYPE"), let end = s.range(of: ">", range: start.upperBound..<s.endIndex) {
+            s.removeSubrange(start.lowerBound..<end.upperBound)
+        }
+        s = s.replacingOccurrences(of: " id=\"", with: " id=\"\(idPrefix)")
+        s = s.replacingOccurrences(of: "href=\"#", with: "href=\"#\(idPrefix)")
+        s = s.replacingOccurrences(of: "url(#", with: "url(#\(idPrefix)")
+        if let open = s.range(of: "<svg"), let close = s.range(of: ">", range: open.upperBound..<s.endIndex) {
+            s.insert(contentsOf: "<title>\(esc(title))</title>", at: close.upperBound)
+            s.insert(contentsOf: " role=\"img\"", at: open.upperBound)
+        }
+        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Local images referenced by the prose, read and embedded as data URIs.
+enum ImageEmbedding {
+    static func dataURI(_ url: String, notebookPath: String) -> String? {
+        guard let file = localFile(url, notebookPath: notebookPath),
+              let data = try? Data(contentsOf: file) else { return nil }
+        return "data:\(mimeType(file.pathExtension));base64,\(data.base64EncodedString())"
+    }
+
+    static func localFile(_ url: String, notebookPath: String) -> URL? {
+        if url.contains("://") || url.hasPrefix("data:") { return nil }
+        let base = URL(fileURLWithPath: notebookPath).deletingLastPathComponent()
+        let file = url.hasPrefix("/") ? URL(fileURLWithPath: url) : base.appendingPathComponent(url)
+        return FileManager.default.fileExists(atPath: file.path) ? file : nil
+    }
+
+    static func mimeType(_ ext: String) -> String {
+        switch ext.lowercased() {
+        case "png": "image/png"
+        case "jpg", "jpeg": "image/jpeg"
+        case "gif": "image/gif"
+        case "svg": "image/svg+xml"
+        case "webp": "image/webp"
+        default: "application/octet-stream"
+        }
+    }
+}

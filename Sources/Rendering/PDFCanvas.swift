@@ -1,0 +1,262 @@
+import Foundation
+import _CCairo
+
+/// A Cairo PDF surface with a cursor that flows top to bottom and turns pages: the layer
+/// that knows about pages, margins, Pango layouts, links and the outline. The report
+/// layout (`PDFWriter`) only asks it to place blocks.
+///
+/// Coordinates are PDF points with the origin at the top left of the page.
+final class PDFCanvas {
+    let surface: OpaquePointer
+    let cr: OpaquePointer
+    let pageWidth: Double
+    let pageHeight: Double
+    let marginLeft: Double
+    let marginTop: Double = 74
+    let marginBottom: Double = 70
+    var textWidth: Double { pageWidth - 2 * marginLeft }
+    var top: Double { marginTop }
+    var bottom: Double { pageHeight - marginBottom }
+
+    /// Current vertical position on the current page.
+    var y: Double
+    private(set) var page = 1
+    /// Drawn at the top of every page after the first.
+    var runningTitle = ""
+    /// Called for each finished page (page number, canvas) to draw header and footer.
+    private var pagesDone = 0
+
+    init(path: String, width: Double, height: Double) throws {
+        surface = cairo_pdf_surface_create(path, width, height)
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+            let status = String(cString: cairo_status_to_string(cairo_surface_status(surface)))
+            cairo_surface_destroy(surface)
+            throw RenderingError.cairo(path: path, status: status)
+        }
+        cr = cairo_create(surface)
+        pageWidth = width
+        pageHeight = height
+        marginLeft = (width * 0.145).rounded()
+        y = marginTop
+    }
+
+    deinit {
+        cairo_destroy(cr)
+        cairo_surface_destroy(surface)
+    }
+
+    func setMetadata(title: String, author: String?, creator: String) {
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
+        if let author { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, author) }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, creator)
+    }
+
+    /// Finishes the document and reports any Cairo error.
+    func finish(path: String) throws {
+        decoratePage()
+        cairo_show_page(cr)
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw RenderingError.cairo(path: path, status: String(cString: cairo_status_to_string(status)))
+        }
+    }
+
+    // MARK: - Pages
+
+    var remaining: Double { bottom - y }
+
+    func newPage() {
+        decoratePage()
+        cairo_show_page(cr)
+        page += 1
+        y = top
+    }
+
+    /// Starts a new page unless `height` points still fit on this one.
+    func ensure(_ height: Double) {
+        if y + height > bottom, y > top + 0.5 { newPage() }
+    }
+
+    private func decoratePage() {
+        let number = makeLayout(font: PDFStyle.small, markup: "\(page)", width: nil)
+        defer { g_object_unref(UnsafeMutableRawPointer(number)) }
+        let size = layoutSize(number)
+        setColor(PDFStyle.muted)
+        draw(number, x: (pageWidth - size.width) / 2, y: pageHeight - marginBottom + 28)
+        if page > 1, !runningTitle.isEmpty {
+            let header = makeLayout(font: PDFStyle.small, markup: "<i>\(escapeMarkup(runningTitle))</i>",
+                                    width: textWidth)
+            defer { g_object_unref(UnsafeMutableRawPointer(header)) }
+            pango_layout_set_ellipsize(header, PANGO_ELLIPSIZE_END)
+            draw(header, x: marginLeft, y: marginTop - 36)
+            setColor(PDFStyle.rule)
+            cairo_set_line_width(cr, 0.5)
+            cairo_move_to(cr, marginLeft, marginTop - 22)
+            cairo_line_to(cr, marginLeft + textWidth, marginTop - 22)
+            cairo_stroke(cr)
+        }
+        setColor(PDFStyle.ink)
+    }
+
+    // MARK: - Drawing primitives
+
+    func setColor(_ c: PDFStyle.RGB) { cairo_set_source_rgb(cr, c.r, c.g, c.b) }
+
+    func fillRect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ c: PDFStyle.RGB) {
+        setColor(c)
+        cairo_rectangle(cr, x, y, w, h)
+        cairo_fill(cr)
+        setColor(PDFStyle.ink)
+    }
+
+    func hLine(_ x0: Double, _ x1: Double, _ y: Double, width: Double, _ c: PDFStyle.RGB = PDFStyle.ink) {
+        setColor(c)
+        cairo_set_line_width(cr, width)
+        cairo_move_to(cr, x0, y)
+        cairo_line_to(cr, x1, y)
+        cairo_stroke(cr)
+        setColor(PDFStyle.ink)
+    }
+
+    /// A Pango layout in `font` (a Pango font description string) with `markup`,
+    /// wrapped at `width` points if given. The caller unrefs it.
+    func makeLayout(font: String, markup: String, width: Double?, lineSpacing: Double = 0,
+                    align: PangoAlignment = PANGO_ALIGN_LEFT) -> OpaquePointer {
+        let layout = pango_cairo_create_layout(cr)!
+        let desc = pango_font_description_from_string(font)
+        pango_layout_set_font_description(layout, desc)
+        pango_font_description_free(desc)
+        if let width {
+            pango_layout_set_width(layout, Int32(width * 1024))
+            pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
+        }
+        if lineSpacing > 0 { pango_layout_set_line_spacing(layout, Float(lineSpacing)) }
+        pango_layout_set_alignment(layout, align)
+        pango_layout_set_markup(layout, markup, -1)
+        return layout
+    }
+
+    func layoutSize(_ layout: OpaquePointer) -> (width: Double, height: Double) {
+        var w: Int32 = 0
+        var h: Int32 = 0
+        pango_layout_get_size(layout, &w, &h)
+        return (Double(w) / 1024, Double(h) / 1024)
+    }
+
+    /// Draws a whole layout with its top left at (x, y), without page breaking.
+    func draw(_ layout: OpaquePointer, x: Double, y: Double) {
+        cairo_move_to(cr, x, y)
+        pango_cairo_show_layout(cr, layout)
+    }
+
+    /// One laid-out line: its vertical extent and baseline relative to the layout's top.
+    struct Line {
+        var top: Double
+        var bottom: Double
+        var baseline: Double
+        var x: Double
+        var startIndex: Int
+        var length: Int
+        var line: UnsafeMutablePointer<PangoLayoutLine>
+    }
+
+    func lines(_ layout: OpaquePointer) -> [Line] {
+        var result: [Line] = []
+        let iter = pango_layout_get_iter(layout)!
+        defer { pango_layout_iter_free(iter) }
+        repeat {
+            var y0: Int32 = 0
+            var y1: Int32 = 0
+            pango_layout_iter_get_line_yrange(iter, &y0, &y1)
+            var logical = PangoRectangle()
+            pango_layout_iter_get_line_extents(iter, nil, &logical)
+            let line = pango_layout_iter_get_line_readonly(iter)!
+            result.append(Line(top: Double(y0) / 1024, bottom: Double(y1) / 1024,
+                               baseline: Double(pango_layout_iter_get_baseline(iter)) / 1024,
+                               x: Double(logical.x) / 1024,
+                               startIndex: Int(line.pointee.start_index),
+                               length: Int(line.pointee.length), line: line))
+        } while pango_layout_iter_next_line(iter) != 0
+        return result
+    }
+
+    /// Draws a layout at x from the cursor down, line by line, turning pages as needed.
+    /// `padTop`/`padBottom` pad every page's piece; `background` draws behind each piece
+    /// (x, y, height) before its lines. A paragraph never leaves a single line behind on a
+    /// page when it has more. Links in `links` become PDF link annotations.
+    func flow(_ layout: OpaquePointer, x: Double, padTop: Double = 0, padBottom: Double = 0,
+              links: [PangoMarkup.Link] = [], avoidOrphans: Bool = true,
+              background: ((Double, Double, Double) -> Void)? = nil) {
+        let all = lines(layout)
+        guard !all.isEmpty else { return }
+        var i = 0
+        while i < all.count {
+            // How many lines fit on this page from the cursor?
+            let pieceTop = all[i].top
+            var j = i
+            while j < all.count, y + padTop + (all[j].bottom - pieceTop) + padBottom <= bottom { j += 1 }
+            let minimum = (avoidOrphans && all.count > 1 && i == 0) ? 2 : 1
+            if j - i < min(minimum, all.count - i) {
+                if y > top + 0.5 {
+                    newPage()
+                    continue
+                }
+                j = max(j, i + 1)  // a line taller than a page: draw it anyway
+            }
+            let pieceHeight = all[j - 1].bottom - pieceTop
+            background?(x, y, padTop + pieceHeight + padBottom)
+            let origin = y + padTop - pieceTop
+            for line in all[i..<j] {
+                cairo_move_to(cr, x + line.x, origin + line.baseline)
+                pango_cairo_show_layout_line(cr, line.line)
+                annotate(line, links: links, x: x, lineTop: origin + line.top,
+                         height: line.bottom - line.top)
+            }
+            y += padTop + pieceHeight + padBottom
+            i = j
+            if i < all.count { newPage() }
+        }
+    }
+
+    private func annotate(_ line: Line, links: [PangoMarkup.Link], x: Double, lineTop: Double, height: Double) {
+        let lineRange = line.startIndex..<(line.startIndex + line.length)
+        for link in links where link.range.overlaps(lineRange) {
+            let a = max(link.range.lowerBound, lineRange.lowerBound)
+            let b = min(link.range.upperBound, lineRange.upperBound)
+            var x0: Int32 = 0
+            var x1: Int32 = 0
+            pango_layout_line_index_to_x(line.line, Int32(a), 0, &x0)
+            pango_layout_line_index_to_x(line.line, Int32(b), 0, &x1)
+            let left = x + line.x + Double(min(x0, x1)) / 1024
+            let width = Double(abs(x1 - x0)) / 1024
+            guard width > 0 else { continue }
+            let rect = String(format: "rect=[%.2f %.2f %.2f %.2f]", left, lineTop, width, height)
+            let target: String
+            switch link.target {
+            case .uri(let u): target = "uri='\(tagEscape(u))'"
+            case .internalDest(let d): target = "dest='\(tagEscape(d))'"
+            }
+            cairo_tag_begin(cr, CAIRO_TAG_LINK, "\(rect) \(target)")
+            cairo_tag_end(cr, CAIRO_TAG_LINK)
+        }
+    }
+
+    /// Marks the area drawn by `body` as the named destination `name` (for internal links).
+    func destination(_ name: String, _ body: () -> Void) {
+        let attributes = "name='\(tagEscape(name))'"
+        cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes)
+        body()
+        cairo_tag_end(cr, CAIRO_TAG_DEST)
+    }
+
+    /// Adds a bookmark for the current page and position; returns its id for children.
+    func outline(_ title: String, parent: Int32, y: Double) -> Int32 {
+        let attributes = String(format: "page=%d pos=[%.1f %.1f]", page, marginLeft, max(0, y - 8))
+        return cairo_pdf_surface_add_outline(surface, parent, title, attributes, cairo_pdf_outline_flags_t(0))
+    }
+
+    private func tagEscape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+    }
+}

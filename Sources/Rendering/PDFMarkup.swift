@@ -1,0 +1,147 @@
+import NotebookModel
+
+/// Pango markup for inline content, with the byte ranges of links in the laid-out text
+/// (Pango indexes the text after markup is parsed, so links are tracked in those bytes).
+struct PangoMarkup {
+    /// A link's destination: a URI or a named destination inside the document.
+    enum Target: Equatable {
+        case uri(String)
+        case internalDest(String)
+    }
+
+    struct Link: Equatable {
+        var range: Range<Int>
+        var target: Target
+    }
+
+    private(set) var markup = ""
+    private(set) var links: [Link] = []
+    /// UTF-8 length of the plain text so far.
+    private(set) var plainLength = 0
+
+    mutating func text(_ s: String) {
+        markup += escapeMarkup(s)
+        plainLength += s.utf8.count
+    }
+
+    mutating func open(_ tag: String) { markup += tag }
+    mutating func close(_ tag: String) { markup += tag }
+
+    mutating func span(_ attributes: String, _ body: (inout PangoMarkup) -> Void) {
+        markup += "<span \(attributes)>"
+        body(&self)
+        markup += "</span>"
+    }
+
+    mutating func link(_ target: Target, _ body: (inout PangoMarkup) -> Void) {
+        let start = plainLength
+        span("foreground=\"\(PDFStyle.linkColor)\"", body)
+        if plainLength > start { links.append(Link(range: start..<plainLength, target: target)) }
+    }
+
+    /// Appends inline Markdown, resolving cross-references and inline values from `plan`.
+    mutating func inlines(_ content: [Inline], plan: ReportPlan) {
+        for i in content { inline(i, plan: plan) }
+    }
+
+    mutating func inline(_ i: Inline, plan: ReportPlan) {
+        switch i {
+        case .text(let s): text(s)
+        case .code(let s):
+            span("font_family=\"\(PDFStyle.monoFamily)\" size=\"smaller\" background=\"\(PDFStyle.inlineCodeTint)\"") {
+                $0.text(s)
+            }
+        case .emphasis(let c): open("<i>"); inlines(c, plan: plan); close("</i>")
+        case .strong(let c): open("<b>"); inlines(c, plan: plan); close("</b>")
+        case .strikethrough(let c): open("<s>"); inlines(c, plan: plan); close("</s>")
+        case .link(let url, let c):
+            link(.uri(url)) { $0.inlines(c, plan: plan) }
+        case .image(_, let alt): open("<i>"); text("[\(alt)]"); close("</i>")
+        case .softBreak: text(" ")
+        case .lineBreak: text("\u{2028}")
+        case .crossReference(let label):
+            if let ref = plan.references[label] {
+                link(.internalDest(ref.id)) { $0.text(ref.text) }
+            } else {
+                span("foreground=\"\(PDFStyle.failColor)\" weight=\"bold\"") { $0.text("?@" + label) }
+            }
+        case .inlineExpression(let index, _):
+            if let v = plan.inlineValues[index] { text(v) }
+            else { span("foreground=\"\(PDFStyle.failColor)\"") { $0.text("??") } }
+        case .html: break
+        }
+    }
+
+    /// Syntax-coloured Swift source.
+    mutating func swift(_ source: String) {
+        for token in SwiftHighlighter.tokens(source) {
+            if let style = PDFStyle.tokenStyle[token.kind] {
+                span(style) { $0.text(token.text) }
+            } else {
+                text(token.text)
+            }
+        }
+    }
+}
+
+/// Escapes text for Pango markup (the five XML entities).
+func escapeMarkup(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.utf8.count)
+    for ch in s.unicodeScalars {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&apos;"
+        case "\0": break
+        default: out.unicodeScalars.append(ch)
+        }
+    }
+    return out
+}
+
+/// The PDF's typography and colours in one place.
+enum PDFStyle {
+    static let serifFamily = "Liberation Serif"
+    static let sansFamily = "Liberation Sans"
+    static let monoFamily = "DejaVu Sans Mono"
+
+    static let body = "\(serifFamily) 10.5"
+    static let caption = "\(serifFamily) 9.5"
+    static let code = "\(monoFamily) 7.6"
+    static let table = "\(sansFamily) 8.3"
+    static let small = "\(sansFamily) 7.8"
+    static let title = "\(serifFamily) Bold 21"
+    static let byline = "\(sansFamily) 10"
+    static let headings = ["\(sansFamily) Bold 13", "\(sansFamily) Bold 11.2", "\(sansFamily) Bold 10.2"]
+
+    static let linkColor = "#1d4f7a"
+    static let failColor = "#a12a1f"
+    static let passColor = "#2e6b3a"
+    static let mutedColor = "#6a6860"
+    static let inlineCodeTint = "#f1eee7"
+
+    static let ink = RGB(0.12, 0.12, 0.11)
+    static let muted = RGB(0.42, 0.41, 0.38)
+    static let rule = RGB(0.80, 0.78, 0.73)
+    static let tint = RGB(0.957, 0.949, 0.925)
+    static let codeRule = RGB(0.83, 0.80, 0.74)
+    static let errorTint = RGB(0.988, 0.945, 0.937)
+    static let fail = RGB(0.63, 0.165, 0.12)
+
+    static let tokenStyle: [SwiftHighlighter.Kind: String] = [
+        .keyword: "foreground=\"#8a2a6b\" weight=\"bold\"",
+        .type: "foreground=\"#1d4f7a\"",
+        .string: "foreground=\"#9a4a10\"",
+        .number: "foreground=\"#0f6b5c\"",
+        .comment: "foreground=\"#7b7a72\" style=\"italic\"",
+        .attribute: "foreground=\"#6b4fa0\"",
+    ]
+
+    struct RGB {
+        var r, g, b: Double
+        init(_ r: Double, _ g: Double, _ b: Double) { self.r = r; self.g = g; self.b = b }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import NotebookModel
+import _CCairo
+
+/// Renders an executed notebook as a paginated PDF, laid out with Pango on a Cairo PDF
+/// surface: title block, numbered headings with a PDF outline, figures drawn as vectors,
+/// tables whose header repeats after a page break, code that breaks across pages, page
+/// numbers, and title/author metadata. Fonts are embedded (subset) by Cairo.
+///
+///     try PDFRenderer(pageSize: .a4).render(executed, to: URL(fileURLWithPath: "Reports/x.pdf"))
+public struct PDFRenderer: Sendable {
+    public enum PageSize: Sendable, Equatable {
+        case a4
+        case letter
+        /// Width and height in PDF points (1/72 inch).
+        case points(width: Double, height: Double)
+
+        var size: (width: Double, height: Double) {
+            switch self {
+            case .a4: (595.28, 841.89)
+            case .letter: (612, 792)
+            case .points(let w, let h): (w, h)
+            }
+        }
+    }
+
+    public var pageSize: PageSize
+    var figures: FigureDrawing
+
+    public init(pageSize: PageSize = .a4) {
+        self.pageSize = pageSize
+        figures = .plots
+    }
+
+    init(pageSize: PageSize, figures: FigureDrawing) {
+        self.pageSize = pageSize
+        self.figures = figures
+    }
+
+    /// Renders the report and writes it atomically to `url` (a temporary file in the same
+    /// directory, renamed into place once Cairo has finished without error).
+    public func render(_ executed: ExecutedNotebook, to url: URL) throws {
+        let plan = ReportPlan(executed)
+        let size = pageSize.size
+        try AtomicFile.write(to: url) { temp in
+            let canvas = try PDFCanvas(path: temp.path, width: size.width, height: size.height)
+            canvas.setMetadata(title: plan.title, author: plan.author,
+                               creator: "Emotive \(plan.provenance.emotiveVersion)")
+            var writer = PDFWriter(plan: plan, canvas: canvas, figures: figures)
+            try writer.document()
+            try canvas.finish(path: url.path)
+        }
+    }
+}

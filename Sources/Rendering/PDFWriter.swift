@@ -1,0 +1,452 @@
+import Foundation
+import NotebookModel
+import _CCairo
+
+/// Lays out a report plan on a `PDFCanvas`, block by block, in reading order.
+struct PDFWriter {
+    let plan: ReportPlan
+    let canvas: PDFCanvas
+    let figures: FigureDrawing
+    /// Outline ids of the latest heading at each depth, for nesting bookmarks.
+    private var outlineParents: [Int32] = []
+
+    init(plan: ReportPlan, canvas: PDFCanvas, figures: FigureDrawing) {
+        self.plan = plan
+        self.canvas = canvas
+        self.figures = figures
+    }
+
+    private var left: Double { canvas.marginLeft }
+    private var width: Double { canvas.textWidth }
+
+    mutating func document() throws {
+        canvas.runningTitle = plan.title
+        titleBlock()
+        if let f = plan.failure {
+            var m = PangoMarkup()
+            m.span("weight=\"bold\"") { $0.text("This report is partial. ") }
+            m.text("\(ReportText.failureTitle(f)); the error is shown in place.")
+            boxed(m, font: PDFStyle.table, color: PDFStyle.fail, tint: PDFStyle.errorTint)
+        }
+        for item in plan.items {
+            switch item {
+            case .heading(let h): heading(h)
+            case .prose(let block): prose(block, indent: 0)
+            case .cell(let c): try cell(c)
+            }
+        }
+        provenance()
+    }
+
+    // MARK: - Title and headings
+
+    private func titleBlock() {
+        let title = canvas.makeLayout(font: PDFStyle.title, markup: escapeMarkup(plan.title),
+                                      width: width, lineSpacing: 1.1, align: PANGO_ALIGN_CENTER)
+        defer { g_object_unref(UnsafeMutableRawPointer(title)) }
+        canvas.y = canvas.top + 6
+        canvas.draw(title, x: left, y: canvas.y)
+        canvas.y += canvas.layoutSize(title).height + 10
+        let parts = [plan.author, plan.date].compactMap { $0 }
+        if !parts.isEmpty {
+            let byline = canvas.makeLayout(
+                font: PDFStyle.byline,
+                markup: "<span foreground=\"\(PDFStyle.mutedColor)\">\(parts.map(escapeMarkup).joined(separator: "  ·  "))</span>",
+                width: width, align: PANGO_ALIGN_CENTER)
+            defer { g_object_unref(UnsafeMutableRawPointer(byline)) }
+            canvas.draw(byline, x: left, y: canvas.y)
+            canvas.y += canvas.layoutSize(byline).height + 12
+        }
+        canvas.hLine(left + width * 0.38, left + width * 0.62, canvas.y, width: 0.6, PDFStyle.rule)
+        canvas.y += 22
+    }
+
+    private mutating func heading(_ h: ReportPlan.Heading) {
+        let depth = min(h.depth, 3)
+        canvas.y += [20, 13, 10][depth - 1]
+        var m = PangoMarkup()
+        m.span("foreground=\"\(PDFStyle.mutedColor)\"") { $0.text(h.number) }
+        m.text("\u{2003}")
+        m.inlines(h.content, plan: plan)
+        let layout = canvas.makeLayout(font: PDFStyle.headings[depth - 1], markup: m.markup, width: width)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        let height = canvas.layoutSize(layout).height
+        canvas.ensure(height + 46)  // keep with the next few lines
+        if canvas.y <= canvas.top + 0.5 { canvas.y = canvas.top }
+        while outlineParents.count >= depth { outlineParents.removeLast() }
+        let parent = outlineParents.last ?? Int32(CAIRO_PDF_OUTLINE_ROOT)
+        let id = canvas.outline("\(h.number) \(h.plainTitle)", parent: parent, y: canvas.y)
+        outlineParents.append(id)
+        let y = canvas.y
+        canvas.destination(h.id) { canvas.draw(layout, x: left, y: y) }
+        canvas.y += height + (depth == 1 ? 7 : 5)
+    }
+
+    // MARK: - Prose
+
+    private func paragraph(_ m: PangoMarkup, font: String = PDFStyle.body, indent: Double = 0,
+                           spaceAfter: Double = 6.5, justify: Bool = true) {
+        let layout = canvas.makeLayout(font: font, markup: m.markup, width: width - indent,
+                                       lineSpacing: 1.18)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        if justify { pango_layout_set_justify(layout, 1) }
+        canvas.flow(layout, x: left + indent, links: m.links)
+        canvas.y += spaceAfter
+    }
+
+    private mutating func prose(_ block: ProseBlock, indent: Double, compact: Bool = false) {
+        let after = compact ? 2.5 : 6.5
+        switch block {
+        case .heading(_, let content):
+            var m = PangoMarkup()
+            m.open("<b>"); m.inlines(content, plan: plan); m.close("</b>")
+            canvas.ensure(40)
+            paragraph(m, indent: indent, spaceAfter: 3, justify: false)
+        case .paragraph(let content):
+            var m = PangoMarkup()
+            m.inlines(content, plan: plan)
+            paragraph(m, indent: indent, spaceAfter: after, justify: indent == 0)
+        case .list(let ordered, let start, let items):
+            for (k, item) in items.enumerated() {
+                let marker = ordered ? "\(start + k)." : "•"
+                let markerLayout = canvas.makeLayout(font: PDFStyle.body, markup: escapeMarkup(marker),
+                                                     width: 16, align: PANGO_ALIGN_RIGHT)
+                defer { g_object_unref(UnsafeMutableRawPointer(markerLayout)) }
+                canvas.ensure(30)
+                canvas.draw(markerLayout, x: left + indent - 2, y: canvas.y)
+                for b in item { prose(b, indent: indent + 20, compact: true) }
+            }
+            canvas.y += compact ? 0 : 4
+        case .quote(let blocks):
+            for b in blocks { prose(b, indent: indent + 16, compact: compact) }
+        case .code(let language, let text):
+            var m = PangoMarkup()
+            if language?.lowercased() == "swift" { m.swift(text) } else { m.text(text) }
+            codeBlock(m, indent: indent)
+        case .table(let header, let alignments, let rows):
+            let h = header.map { cell -> PangoMarkup in var m = PangoMarkup(); m.inlines(cell, plan: plan); return m }
+            let r = rows.map { row in row.map { cell -> PangoMarkup in var m = PangoMarkup(); m.inlines(cell, plan: plan); return m } }
+            let aligns = alignments.map { $0 == .none ? ColumnAlignment.left : $0 }
+            table(header: h, rows: r, alignments: aligns, caption: nil, id: nil, continuedLabel: "")
+        case .thematicBreak:
+            canvas.y += 6
+            canvas.hLine(left + width * 0.4, left + width * 0.6, canvas.y, width: 0.6, PDFStyle.rule)
+            canvas.y += 12
+        case .html:
+            break  // raw HTML has no PDF form
+        }
+    }
+
+    // MARK: - Code, text, errors
+
+    private func codeBlock(_ m: PangoMarkup, indent: Double = 0) {
+        let inset = 9.0
+        let layout = canvas.makeLayout(font: PDFStyle.code, markup: m.markup,
+                                       width: width - indent - 2 * inset, lineSpacing: 1.12)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        canvas.y += 2
+        let x = left + indent
+        let w = width - indent
+        canvas.flow(layout, x: x + inset, padTop: 5, padBottom: 5, avoidOrphans: false) { _, y, h in
+            canvas.fillRect(x, y, w, h, PDFStyle.tint)
+            canvas.fillRect(x, y, 1.6, h, PDFStyle.codeRule)
+        }
+        canvas.y += 8
+    }
+
+    private func textOutput(_ text: String) {
+        var m = PangoMarkup()
+        m.text(text.hasSuffix("\n") ? String(text.dropLast()) : text)
+        let inset = 9.0
+        let layout = canvas.makeLayout(font: PDFStyle.code, markup: m.markup, width: width - 2 * inset,
+                                       lineSpacing: 1.12)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        canvas.flow(layout, x: left + inset, padTop: 2, padBottom: 2, avoidOrphans: false) { x, y, h in
+            canvas.fillRect(left, y, 1.6, h, PDFStyle.rule)
+        }
+        canvas.y += 8
+    }
+
+    /// A tinted box with a coloured rule (errors, the partial-report banner).
+    private func boxed(_ m: PangoMarkup, font: String, color: PDFStyle.RGB, tint: PDFStyle.RGB) {
+        let inset = 9.0
+        let layout = canvas.makeLayout(font: font, markup: m.markup, width: width - 2 * inset,
+                                       lineSpacing: 1.1)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        canvas.flow(layout, x: left + inset, padTop: 6, padBottom: 6, avoidOrphans: false) { _, y, h in
+            canvas.fillRect(left, y, width, h, tint)
+            canvas.fillRect(left, y, 2.5, h, color)
+        }
+        canvas.y += 9
+    }
+
+    // MARK: - Cells
+
+    private mutating func cell(_ c: ReportPlan.CellPlan) throws {
+        if c.cell.options.echo {
+            var m = PangoMarkup()
+            m.swift(c.cell.source)
+            codeBlock(m)
+        }
+        for output in c.outputs {
+            switch output {
+            case .text(let s): textOutput(s)
+            case .markdown(let blocks):
+                for b in blocks { prose(b, indent: 0) }
+            case .expectation(let e):
+                var m = PangoMarkup()
+                m.span("foreground=\"\(e.passed ? PDFStyle.passColor : PDFStyle.failColor)\"\(e.passed ? "" : " weight=\"bold\"")") {
+                    $0.text((e.passed ? "✓ " : "✗ ") + ReportText.expectation(e))
+                }
+                paragraph(m, font: PDFStyle.table, spaceAfter: 4, justify: false)
+            case .metric(let name, let value):
+                var m = PangoMarkup()
+                m.span("foreground=\"\(PDFStyle.mutedColor)\"") {
+                    $0.span("font_family=\"\(PDFStyle.monoFamily)\" size=\"smaller\"") { $0.text(name) }
+                    $0.text(" = ")
+                }
+                m.text(ReportText.metric(value))
+                paragraph(m, font: PDFStyle.table, spaceAfter: 4, justify: false)
+            case .table(let t):
+                let aligns = ReportText.alignments(t.table)
+                let header = t.table.columns.map { h -> PangoMarkup in var m = PangoMarkup(); m.text(h); return m }
+                let rows = t.table.rows.map { row in
+                    (0..<t.table.columns.count).map { i -> PangoMarkup in
+                        var m = PangoMarkup(); m.text(i < row.count ? row[i] : ""); return m
+                    }
+                }
+                table(header: header, rows: rows, alignments: aligns,
+                      caption: captionMarkup("Table", t.number, t.caption), id: t.id,
+                      continuedLabel: "Table \(t.number) (continued)")
+            case .figure(let f):
+                try figure(f)
+            }
+        }
+        if let f = c.failure {
+            var m = PangoMarkup()
+            m.span("font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"larger\" foreground=\"\(PDFStyle.failColor)\"") {
+                $0.text(ReportText.failureTitle(f))
+            }
+            m.text("\n")
+            m.span("foreground=\"#5a1a14\"") { $0.text(f.message) }
+            boxed(m, font: PDFStyle.code, color: PDFStyle.fail, tint: PDFStyle.errorTint)
+        } else if !c.reached, c.cell.options.eval {
+            var m = PangoMarkup()
+            m.span("foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\"") { $0.text(ReportText.notRun(plan.failure)) }
+            paragraph(m, font: PDFStyle.table, spaceAfter: 6, justify: false)
+        }
+    }
+
+    private func captionMarkup(_ kind: String, _ number: Int, _ caption: String?) -> PangoMarkup {
+        var m = PangoMarkup()
+        m.span("font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"smaller\"") {
+            $0.text("\(kind) \(number).")
+        }
+        if let caption { m.text(" " + caption) }
+        return m
+    }
+
+    // MARK: - Figures
+
+    private func figure(_ f: ReportPlan.NumberedFigure) throws {
+        let caption = captionMarkup("Figure", f.number, f.caption)
+        let capLayout = canvas.makeLayout(font: PDFStyle.caption, markup: caption.markup, width: width,
+                                          lineSpacing: 1.1)
+        defer { g_object_unref(UnsafeMutableRawPointer(capLayout)) }
+        if pango_layout_get_line_count(capLayout) == 1 {
+            pango_layout_set_alignment(capLayout, PANGO_ALIGN_CENTER)
+        }
+        let capHeight = canvas.layoutSize(capLayout).height
+        let aspect = max(0.05, figures.aspectRatio(f.figure))
+        var w = width
+        var h = w * aspect
+        let maxHeight = (canvas.bottom - canvas.top) * 0.6
+        if h > maxHeight { h = maxHeight; w = h / aspect }
+        canvas.y += 6
+        canvas.ensure(h + 8 + capHeight)
+        let x = left + (width - w) / 2
+        let y = canvas.y
+        var failure: Error?
+        cairo_save(canvas.cr)
+        canvas.destination(f.id) {
+            do { try figures.draw(f.figure, canvas.cr, x, y, w, h) } catch { failure = error }
+        }
+        cairo_restore(canvas.cr)
+        canvas.setColor(PDFStyle.ink)
+        if let failure { throw RenderingError.figure(id: f.id, reason: "\(failure)") }
+        canvas.y += h + 8
+        canvas.draw(capLayout, x: left, y: canvas.y)
+        canvas.y += capHeight + 16
+    }
+
+    // MARK: - Tables
+
+    /// A booktabs-style table at text width: rules above and below and under the header,
+    /// the caption above. After a page break the header is drawn again under a
+    /// "(continued)" line.
+    private func table(header: [PangoMarkup], rows: [[PangoMarkup]], alignments: [ColumnAlignment],
+                       caption: PangoMarkup?, id: String?, continuedLabel: String) {
+        let n = header.count
+        guard n > 0 else { return }
+        let padX = 5.0
+        let padY = 2.6
+        func layout(_ m: PangoMarkup, bold: Bool, width: Double?, align: ColumnAlignment) -> OpaquePointer {
+            let markup = bold ? "<b>\(m.markup)</b>" : m.markup
+            let pangoAlign = align == .right ? PANGO_ALIGN_RIGHT : align == .center ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT
+            return canvas.makeLayout(font: PDFStyle.table, markup: markup, width: width, align: pangoAlign)
+        }
+        // Natural column widths, then fit them to the text width.
+        var natural = [Double](repeating: 0, count: n)
+        for (i, m) in header.enumerated() {
+            let l = layout(m, bold: true, width: nil, align: .left)
+            natural[i] = max(natural[i], canvas.layoutSize(l).width)
+            g_object_unref(UnsafeMutableRawPointer(l))
+        }
+        for row in rows {
+            for (i, m) in row.prefix(n).enumerated() {
+                let l = layout(m, bold: false, width: nil, align: .left)
+                natural[i] = max(natural[i], canvas.layoutSize(l).width)
+                g_object_unref(UnsafeMutableRawPointer(l))
+            }
+        }
+        // Narrow tables are not stretched across the page: a little air, then centred.
+        let naturalTotal = natural.reduce(0, +) + 2 * padX * Double(n)
+        let tableWidth = naturalTotal < 0.7 * width ? max(naturalTotal * 1.2, 0.45 * width) : width
+        let x0 = left + (width - tableWidth) / 2
+        let columns = Self.fitColumns(natural.map { $0 + 2 * padX }, to: tableWidth)
+        let xs = columns.indices.map { i in x0 + columns[..<i].reduce(0, +) }
+        let aligns = (0..<n).map { $0 < alignments.count ? alignments[$0] : .left }
+
+        func rowLayouts(_ cells: [PangoMarkup], bold: Bool) -> ([OpaquePointer], Double) {
+            let ls = (0..<n).map { i in
+                layout(i < cells.count ? cells[i] : PangoMarkup(), bold: bold,
+                       width: columns[i] - 2 * padX, align: aligns[i])
+            }
+            let h = ls.map { canvas.layoutSize($0).height }.max() ?? 0
+            return (ls, h + 2 * padY)
+        }
+        func drawRow(_ ls: [OpaquePointer], height: Double) {
+            for (i, l) in ls.enumerated() {
+                canvas.draw(l, x: xs[i] + padX, y: canvas.y + padY)
+                g_object_unref(UnsafeMutableRawPointer(l))
+            }
+            canvas.y += height
+        }
+        func drawHeader() {
+            canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.5, width: 1.0)
+            canvas.y += 1.5
+            let (ls, h) = rowLayouts(header, bold: true)
+            drawRow(ls, height: h)
+            canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.3, width: 0.6)
+            canvas.y += 1
+        }
+
+        // Caption, header and the first rows stay together.
+        var capLayout: OpaquePointer?
+        var capHeight = 0.0
+        if let caption {
+            capLayout = canvas.makeLayout(font: PDFStyle.caption, markup: caption.markup, width: width,
+                                          lineSpacing: 1.1)
+            if pango_layout_get_line_count(capLayout!) == 1 {
+                pango_layout_set_alignment(capLayout!, PANGO_ALIGN_CENTER)
+            }
+            capHeight = canvas.layoutSize(capLayout!).height + 5
+        }
+        defer { if let capLayout { g_object_unref(UnsafeMutableRawPointer(capLayout)) } }
+        canvas.y += 6
+        canvas.ensure(capHeight + 22 + 14 * Double(min(rows.count, 3)))
+        if let capLayout {
+            let y = canvas.y
+            if let id { canvas.destination(id) { canvas.draw(capLayout, x: left, y: y) } }
+            else { canvas.draw(capLayout, x: left, y: y) }
+            canvas.y += capHeight
+        }
+        drawHeader()
+        for row in rows {
+            let (ls, h) = rowLayouts(row, bold: false)
+            if canvas.y + h > canvas.bottom - 2 {
+                canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.3, width: 0.4, PDFStyle.rule)
+                canvas.newPage()
+                if !continuedLabel.isEmpty {
+                    let l = canvas.makeLayout(
+                        font: PDFStyle.caption,
+                        markup: "<span foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\">\(escapeMarkup(continuedLabel))</span>",
+                        width: width)
+                    canvas.draw(l, x: x0, y: canvas.y)
+                    canvas.y += canvas.layoutSize(l).height + 4
+                    g_object_unref(UnsafeMutableRawPointer(l))
+                }
+                drawHeader()
+            }
+            drawRow(ls, height: h)
+        }
+        canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.5, width: 1.0)
+        canvas.y += 16
+    }
+
+    /// Column widths that fill `total`: natural widths if they fit (the slack shared out
+    /// equally); otherwise narrow columns keep their width and wide ones share the rest in
+    /// proportion to their natural width.
+    static func fitColumns(_ natural: [Double], to total: Double) -> [Double] {
+        let sum = natural.reduce(0, +)
+        if sum <= total {
+            let extra = (total - sum) / Double(natural.count)
+            return natural.map { $0 + extra }
+        }
+        var fixed = Set<Int>()
+        while true {
+            let fixedWidth = fixed.reduce(0.0) { $0 + natural[$1] }
+            let flexible = natural.indices.filter { !fixed.contains($0) }
+            let share = (total - fixedWidth) / Double(max(1, flexible.count))
+            let newlyFixed = flexible.filter { natural[$0] <= share }
+            if newlyFixed.isEmpty || newlyFixed.count == flexible.count {
+                let flexNatural = flexible.reduce(0.0) { $0 + natural[$1] }
+                return natural.indices.map { i in
+                    fixed.contains(i) ? natural[i] : (total - fixedWidth) * natural[i] / max(flexNatural, 1)
+                }
+            }
+            fixed.formUnion(newlyFixed)
+        }
+    }
+
+    // MARK: - Provenance
+
+    private mutating func provenance() {
+        canvas.y += 18
+        canvas.ensure(120)
+        canvas.hLine(left, left + width, canvas.y, width: 0.5, PDFStyle.rule)
+        canvas.y += 10
+        let title = canvas.makeLayout(font: "\(PDFStyle.sansFamily) Bold 8.5",
+                                      markup: "PROVENANCE", width: width)
+        defer { g_object_unref(UnsafeMutableRawPointer(title)) }
+        _ = canvas.outline("Provenance", parent: Int32(CAIRO_PDF_OUTLINE_ROOT), y: canvas.y)
+        let y = canvas.y
+        canvas.destination("provenance") { canvas.draw(title, x: left, y: y) }
+        canvas.y += canvas.layoutSize(title).height + 6
+        let keyWidth = 78.0
+        for (k, v) in ReportText.provenanceRows(plan.provenance) {
+            let key = canvas.makeLayout(font: PDFStyle.small,
+                                        markup: "<b>\(escapeMarkup(k))</b>", width: keyWidth)
+            let value = canvas.makeLayout(font: PDFStyle.small,
+                                          markup: "<span foreground=\"\(PDFStyle.mutedColor)\">\(escapeMarkup(v))</span>",
+                                          width: width - keyWidth)
+            let h = max(canvas.layoutSize(key).height, canvas.layoutSize(value).height)
+            canvas.ensure(h)
+            canvas.draw(key, x: left, y: canvas.y)
+            canvas.draw(value, x: left + keyWidth, y: canvas.y)
+            canvas.y += h + 1.5
+            g_object_unref(UnsafeMutableRawPointer(key))
+            g_object_unref(UnsafeMutableRawPointer(value))
+        }
+        let timings = ReportText.timingRows(plan)
+        if !timings.isEmpty {
+            var m = PangoMarkup()
+            m.span("weight=\"bold\"") { $0.text("Cell timings  ") }
+            m.span("foreground=\"\(PDFStyle.mutedColor)\"") {
+                $0.text(timings.map { "cell \($0.cell) (line \($0.line)): \($0.time)" }.joined(separator: " · "))
+            }
+            canvas.y += 3
+            paragraph(m, font: PDFStyle.small, spaceAfter: 0, justify: false)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import NotebookModel
+
+/// Pieces both renderers print the same way, so the HTML and the PDF agree word for word.
+enum ReportText {
+    /// The provenance footer as label/value rows.
+    static func provenanceRows(_ p: Provenance) -> [(String, String)] {
+        var rows: [(String, String)] = []
+        rows.append(("Git commit", p.gitCommit ?? "not in a git repository"))
+        rows.append(("Emotive", p.emotiveVersion))
+        rows.append(("Profile", p.profile ?? "default"))
+        let params = p.params.keys.sorted().map { "\($0) = \(p.params[$0]!)" }
+        rows.append(("Params", params.isEmpty ? "none" : params.joined(separator: ", ")))
+        for name in p.dataFingerprints.keys.sorted() {
+            rows.append(("Data \(name)", p.dataFingerprints[name]!))
+        }
+        rows.append(("Machine", p.machine))
+        rows.append(("Rendered", p.renderedAt))
+        rows.append(("Outputs", p.frozen ? "frozen (read from the freeze cache, not re-run)"
+                                         : "executed for this render"))
+        return rows
+    }
+
+    /// "Cell 3, line 42: 1.25 s" rows for the timing table.
+    static func timingRows(_ plan: ReportPlan) -> [(cell: String, line: String, time: String)] {
+        plan.items.compactMap { item in
+            guard case .cell(let c) = item else { return nil }
+            let time: String
+            if let s = c.seconds { time = seconds(s) }
+            else if !c.cell.options.eval { time = "not evaluated" }
+            else { time = c.reached ? "—" : "not run" }
+            return ("\(c.cell.index + 1)", "\(c.cell.line)", time)
+        }
+    }
+
+    static func seconds(_ s: Double) -> String {
+        s < 0.01 ? String(format: "%.3f s", s) : (s < 100 ? String(format: "%.2f s", s)
+                                                           : String(format: "%.0f s", s))
+    }
+
+    static func metric(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e12 { return String(Int(value)) }
+        return String(format: "%.4g", value)
+    }
+
+    static func failureTitle(_ f: CellFailure) -> String {
+        "Cell \(f.cellIndex + 1) failed at line \(f.line)"
+    }
+
+    static func notRun(_ failure: CellFailure?) -> String {
+        failure.map { "Not run: the run stopped at cell \($0.cellIndex + 1)." } ?? "Not run."
+    }
+
+    static func expectation(_ e: Expectation) -> String {
+        let where_ = e.line.map { " (line \($0))" } ?? ""
+        return (e.passed ? "Passed: " : "Failed: ") + e.message + where_
+    }
+
+    /// Column alignments with `.none` resolved: numeric columns right, others left.
+    static func alignments(_ t: Table) -> [ColumnAlignment] {
+        (0..<t.columns.count).map { col in
+            let given = col < t.alignments.count ? t.alignments[col] : .none
+            if given != .none { return given }
+            let values = t.rows.compactMap { col < $0.count ? $0[col] : nil }.filter { !$0.isEmpty }
+            return !values.isEmpty && values.allSatisfy(looksNumeric) ? .right : .left
+        }
+    }
+
+    static func looksNumeric(_ s: String) -> Bool {
+        var t = s.trimmingSpaces()
+        if t.hasSuffix("%") { t.removeLast() }
+        t = t.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "−", with: "-")
+        if let pm = t.range(of: "±") { t = String(t[..<pm.lowerBound]).trimmingSpaces() }
+        return Double(t) != nil
+    }
+}
