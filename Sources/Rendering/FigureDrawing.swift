@@ -1,6 +1,5 @@
 import Foundation
 import Plots
-import _CCairo
 
 /// How the renderers get a figure onto the page: an SVG string for HTML, vector drawing
 /// into a Cairo context for PDF. The Plots library does the drawing; this seam keeps the
@@ -8,30 +7,30 @@ import _CCairo
 struct FigureDrawing: Sendable {
     /// Height over width of the figure's natural size.
     var aspectRatio: @Sendable (Figure) -> Double
-    /// A complete `<svg>` document for the figure.
-    var svg: @Sendable (Figure) throws -> String
-    /// Draws the figure into `cr`, scaled into the rectangle (x, y, width, height) in points.
+    /// A complete `<svg>` document for the figure laid out `width` points wide, its ids
+    /// prefixed with `idPrefix` so that several figures can share one HTML page.
+    var svg: @Sendable (_ figure: Figure, _ idPrefix: String, _ width: Double) throws -> String
+    /// Draws the figure into the `cairo_t` laid out at the rectangle (x, y, width, height).
     var draw: @Sendable (Figure, OpaquePointer, Double, Double, Double, Double) throws -> Void
 
-    /// The Plots library's own drawing.
+    /// The Plots library's own drawing. Figures are laid out again at the width they get
+    /// in the report (not scaled), so their text keeps its designed size.
     static let plots = FigureDrawing(
-        aspectRatio: { _ in 0.62 },
-        svg: { _ in
-            """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 248" width="400" height="248">\
-            <rect x="0.5" y="0.5" width="399" height="247" fill="#f6f5f1" stroke="#bbb"/>\
-            <text x="200" y="128" text-anchor="middle" font-family="sans-serif" font-size="14" \
-            fill="#888">figure</text></svg>
-            """
+        aspectRatio: { f in f.width > 0 && f.height > 0 ? f.height / f.width : 0.68 },
+        svg: { f, prefix, width in
+            f.resized(width: width, height: f.width > 0 ? width * f.height / f.width : width * 0.68)
+                .svg(idPrefix: prefix)
         },
-        draw: { _, cr, x, y, w, h in
-            cairo_save(cr)
-            cairo_rectangle(cr, x + 0.5, y + 0.5, w - 1, h - 1)
-            cairo_set_source_rgb(cr, 0.965, 0.96, 0.945)
-            cairo_fill_preserve(cr)
-            cairo_set_source_rgb(cr, 0.73, 0.73, 0.73)
-            cairo_set_line_width(cr, 1)
-            cairo_stroke(cr)
-            cairo_restore(cr)
+        draw: { f, cr, x, y, w, h in
+            f.resized(width: w, height: h).draw(into: cr, x: x, y: y, width: w, height: h)
         })
+}
+
+extension Figure {
+    func resized(width: Double, height: Double) -> Figure {
+        var copy = self
+        copy.width = width
+        copy.height = height
+        return copy
+    }
 }

@@ -35,6 +35,8 @@ struct HTMLWriter {
     let figures: FigureDrawing
     var out = ""
     private var figureSerial = 0
+    /// Figures are laid out at the width of the text column (46rem less padding, in pt).
+    static let figureWidth = 516.0
 
     init(plan: ReportPlan, figures: FigureDrawing) {
         self.plan = plan
@@ -261,12 +263,12 @@ struct HTMLWriter {
         figureSerial += 1
         let svg: String
         do {
-            svg = try figures.svg(f.figure)
+            svg = try figures.svg(f.figure, "f\(figureSerial)-", HTMLWriter.figureWidth)
         } catch {
             throw RenderingError.figure(id: f.id, reason: "\(error)")
         }
         out += "<figure class=\"figure\" id=\"\(esc(f.id))\">\n<div class=\"figure-body\">"
-        out += SVGInline.prepare(svg, idPrefix: "f\(figureSerial)-", title: f.caption ?? "Figure \(f.number)")
+        out += SVGInline.prepare(svg, title: f.caption ?? "Figure \(f.number)")
         out += "</div>\n<figcaption><span class=\"caption-label\">Figure \(f.number).</span>"
         if let c = f.caption { out += " \(esc(c))" }
         out += "</figcaption>\n</figure>\n"
@@ -327,11 +329,11 @@ func urlAttribute(_ url: String) -> String {
     return out
 }
 
-/// Makes a standalone SVG document safe to inline in HTML next to other SVGs: drops the
-/// XML prolog and doctype, prefixes every id (Cairo names glyphs `glyph0-1` in every file)
-/// and the references to them, and adds an accessible title.
+/// Makes a standalone SVG document fit to inline in HTML: drops an XML prolog and doctype,
+/// marks it as an image and gives it a title if it has none. (Ids are already unique: the
+/// figure's SVG is written with a per-figure id prefix.)
 enum SVGInline {
-    static func prepare(_ svg: String, idPrefix: String, title: String) -> String {
+    static func prepare(_ svg: String, title: String) -> String {
         var s = svg
         while let start = s.range(of: "<?"), let end = s.range(of: "?>", range: start.upperBound..<s.endIndex) {
             s.removeSubrange(start.lowerBound..<end.upperBound)
@@ -339,12 +341,13 @@ enum SVGInline {
         if let start = s.range(of: "<!DOCTYPE"), let end = s.range(of: ">", range: start.upperBound..<s.endIndex) {
             s.removeSubrange(start.lowerBound..<end.upperBound)
         }
-        s = s.replacingOccurrences(of: " id=\"", with: " id=\"\(idPrefix)")
-        s = s.replacingOccurrences(of: "href=\"#", with: "href=\"#\(idPrefix)")
-        s = s.replacingOccurrences(of: "url(#", with: "url(#\(idPrefix)")
         if let open = s.range(of: "<svg"), let close = s.range(of: ">", range: open.upperBound..<s.endIndex) {
-            s.insert(contentsOf: "<title>\(esc(title))</title>", at: close.upperBound)
-            s.insert(contentsOf: " role=\"img\"", at: open.upperBound)
+            if !s.contains("<title") {
+                s.insert(contentsOf: "<title>\(esc(title))</title>", at: close.upperBound)
+            }
+            if !s[open.upperBound..<close.lowerBound].contains("role=") {
+                s.insert(contentsOf: " role=\"img\"", at: open.upperBound)
+            }
         }
         return s.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -2,6 +2,9 @@ import Foundation
 import NotebookModel
 import _CCairo
 
+/// Pango and fontconfig are safest driven from one thread at a time; PDF renders take turns.
+private let renderLock = NSLock()
+
 /// Renders an executed notebook as a paginated PDF, laid out with Pango on a Cairo PDF
 /// surface: title block, numbered headings with a PDF outline, figures drawn as vectors,
 /// tables whose header repeats after a page break, code that breaks across pages, page
@@ -40,6 +43,8 @@ public struct PDFRenderer: Sendable {
     /// Renders the report and writes it atomically to `url` (a temporary file in the same
     /// directory, renamed into place once Cairo has finished without error).
     public func render(_ executed: ExecutedNotebook, to url: URL) throws {
+        renderLock.lock()
+        defer { renderLock.unlock() }
         let plan = ReportPlan(executed)
         let size = pageSize.size
         try AtomicFile.write(to: url) { temp in

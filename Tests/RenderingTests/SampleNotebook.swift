@@ -49,11 +49,16 @@ enum Sample {
                                                    author: "A. Researcher", date: "2026-11-25"),
                           blocks: blocks)
         let longRows = (1...90).map { i in ["image_\(String(format: "%03d", i)).png", ["angry", "happy", "sad"][i % 3], String(format: "%.3f", Double(i % 17) / 17)] }
+        let curves = Figure.lines(title: "Accuracy", xLabel: "Epoch", yLabel: "Accuracy",
+                                  series: [Series(name: "train", y: [0.31, 0.45, 0.52, 0.57, 0.60]),
+                                           Series(name: "validation", y: [0.30, 0.41, 0.44, 0.47, 0.48])])
+        let loss = Figure.lines(xLabel: "Epoch", yLabel: "Loss",
+                                series: [Series(name: "train", y: [1.9, 1.5, 1.3, 1.2, 1.15])])
         var results: [Int: CellResult] = [
             0: CellResult(outputs: [.text("train: 28709 images\ntest: 7178 images\n"),
                                     .markdown("**Classes:** angry, disgust, fear, happy, sad, surprise, neutral.\n\n- 48x48 grayscale\n- balanced weights")],
                           seconds: 0.42),
-            1: CellResult(outputs: [.figure(FigureOutput(figure: Figure()))], seconds: 3.1),
+            1: CellResult(outputs: [.figure(FigureOutput(figure: curves))], seconds: 3.1),
             2: CellResult(outputs: [.table(Table(columns: ["Model", "Accuracy", "Macro F1"],
                                                  rows: [["Simple CNN", "0.512", "0.47"],
                                                         ["MobileNetV2", "0.583", "0.55"],
@@ -61,7 +66,7 @@ enum Sample {
             3: CellResult(outputs: [], seconds: 0.002),
             4: CellResult(outputs: [.table(Table(label: "tbl-per-image", caption: "Per-image predictions (long).",
                                                  columns: ["Image", "Predicted", "Confidence"], rows: longRows)),
-                                    .figure(FigureOutput(label: "fig-grid", caption: "Sample faces.", figure: Figure()))],
+                                    .figure(FigureOutput(label: "fig-loss", caption: "Training loss.", figure: loss))],
                           seconds: 1.5),
             5: CellResult(outputs: [.expectation(Expectation(passed: true, message: "beats chance", line: 220)),
                                     .expectation(Expectation(passed: false, message: "beats 0.9", line: 221)),

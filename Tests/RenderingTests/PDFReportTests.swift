@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import Rendering
+
+/// The sample report as a PDF, rendered once, and what poppler-utils read back from it.
+struct RenderedPDF: Sendable {
+    let url: URL
+    let info: String
+    /// The text of each page, from pdftotext.
+    let pages: [String]
+
+    init(failure: Bool = false, pageSize: PDFRenderer.PageSize = .a4) throws {
+        url = try temporaryDirectory().appendingPathComponent("report.pdf")
+        try PDFRenderer(pageSize: pageSize).render(Sample.report(failure: failure), to: url)
+        info = try run("pdfinfo", [url.path])
+        pages = try run("pdftotext", ["-layout", url.path, "-"]).components(separatedBy: "\u{0C}").dropLast()
+    }
+
+    /// All text with whitespace runs collapsed to single spaces.
+    var text: String { normalized(pages.joined(separator: " ")) }
+
+    static let a4 = Result { try RenderedPDF() }
+}
+
+func normalized(_ s: String) -> String {
+    s.split(whereSeparator: { $0.isWhitespace || $0 == "\u{2003}" }).joined(separator: " ")
+}
+
+@Suite struct PDFReportTests {
+    let pdf: RenderedPDF
+
+    init() throws { pdf = try RenderedPDF.a4.get() }
+
+    @Test func pdfinfoShowsTitleAuthorAndA4() {
+        #expect(pdf.info.contains("Title:           Facial Emotion Recognition <FER-2013>"))
+        #expect(pdf.info.contains("Author:          A. Researcher"))
+        #expect(pdf.info.contains("(A4)"))
+    }
+
+    @Test func letterPagesAreLetterSized() throws {
+        let letter = try RenderedPDF(pageSize: .letter)
+        #expect(letter.info.contains("612 x 792 pts (letter)"))
+    }
+
+    @Test func everyFontIsEmbedded() throws {
+        let rows = try run("pdffonts", [pdf.url.path]).split(separator: "\n").dropFirst(2)
+        #expect(rows.count >= 3)
+        for row in rows {
+            let fields = row.split(separator: " ")
+            #expect(fields[fields.count - 5] == "yes", "not embedded: \(row)")
+        }
+    }
+
+    @Test func everyHeadingAndCaptionIsInTheText() {
+        let expected = ["1 Introduction", "1.1 Data", "2 Results", "2.1 Long outputs", "3 Discussion",
+                        "Figure 1. Training and validation accuracy per epoch.", "Table 1. Test accuracy by model.",
+                        "Table 2. Per-image predictions (long).", "Figure 2. Training loss.", "PROVENANCE"]
+        for e in expected { #expect(pdf.text.contains(e), "missing \(e)") }
+    }
+
+    @Test func proseKeepsItsMarkupAndResolvedValues() {
+        #expect(pdf.text.contains("We train three networks on FER-2013 & report balanced accuracy with Adam(learningRate: 1e-5). See Figure 1 and Table 1; the data is described in Section 1.1."))
+        #expect(pdf.text.contains("The best test accuracy was 64.1%."))
+        #expect(pdf.text.contains("Passed: beats chance (line 220)"))
+        #expect(pdf.text.contains("best = 0.641"))
+    }
+
+    @Test func everyPageRenders() throws {
+        let dir = try temporaryDirectory()
+        _ = try run("pdftoppm", ["-r", "20", "-png", pdf.url.path, dir.appendingPathComponent("p").path])
+        let pngs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".png") }
+        #expect(pngs.count == pdf.pages.count)
+        #expect(pdf.info.contains("Pages:           \(pdf.pages.count)"))
+        #expect(pdf.pages.count >= 4)
+    }
+
+    @Test func theLongTableRepeatsItsHeaderAfterEachPageBreak() {
+        let continued = pdf.pages.filter { $0.contains("Table 2 (continued)") }
+        #expect(continued.count >= 1)
+        for page in continued {
+            #expect(normalized(page).contains("Table 2 (continued) Image Predicted Confidence"))
+        }
+        for i in 1...90 {
+            let name = "image_\(String(format: "%03d", i)).png"
+            #expect(pdf.text.components(separatedBy: name).count == 2, "\(name) should appear once")
+        }
+    }
+
+    @Test func theLongCodeCellBreaksAcrossPages() {
+        let first = pdf.pages.firstIndex { $0.contains("let step2 = 2 * 0.5") }
+        let last = pdf.pages.firstIndex { $0.contains("let step140 = 140 * 0.5") }
+        #expect(first != nil && last != nil && first! < last!)
+        for i in 2...140 where i % 10 != 1 {
+            #expect(pdf.text.contains("let step\(i) = \(i) * 0.5 + lossScale // line \(i)"))
+        }
+    }
+
+    @Test func nothingIsDrawnOutsideTheTextArea() throws {
+        // Every word's box lies within the page less a margin; header and page numbers included.
+        let bbox = try run("pdftotext", ["-bbox", pdf.url.path, "-"])
+        let number = #/x(Min|Max)="([0-9.]+)" y(Min|Max)="([0-9.]+)" x(Min|Max)="([0-9.]+)" y(Min|Max)="([0-9.]+)"/#
+        var words = 0
+        for match in bbox.matches(of: number) {
+            words += 1
+            let (x0, y0, x1, y1) = (Double(match.2)!, Double(match.4)!, Double(match.6)!, Double(match.8)!)
+            #expect(x0 >= 60 && x1 <= 595.28 - 60 && y0 >= 30 && y1 <= 841.89 - 25,
+                    "word outside the page area at \(x0),\(y0)-\(x1),\(y1)")
+        }
+        #expect(words > 500)
+    }
+
+    @Test func theOutlineListsTheHeadings() throws {
+        let raw = String(decoding: try Data(contentsOf: pdf.url), as: UTF8.self)
+        #expect(raw.contains("/Outlines"))
+        for title in ["1 Introduction", "1.1 Data", "2 Results", "2.1 Long outputs", "3 Discussion", "Provenance"] {
+            #expect(raw.contains("/Title (\(title))"), "no bookmark \(title)")
+        }
+    }
+
+    @Test func crossReferencesAndLinksAreClickable() throws {
+        let dests = try run("pdfinfo", ["-dests", pdf.url.path])
+        for name in ["\"fig-curves\"", "\"tbl-accuracy\"", "\"sec-data\"", "\"tbl-per-image\""] {
+            #expect(dests.contains(name), "no destination \(name)")
+        }
+        let raw = String(decoding: try Data(contentsOf: pdf.url), as: UTF8.self)
+        #expect(raw.contains("/URI (https://example.org/fer?a=1&b=<2>)"))
+        #expect(raw.components(separatedBy: "/Subtype /Link").count - 1 == 4)
+    }
+
+    @Test func aFailureIsVisibleInPlace() throws {
+        let partial = try RenderedPDF(failure: true)
+        #expect(partial.text.contains("This report is partial. Cell 7 failed at line 230"))
+        #expect(partial.text.contains("try riskyStep() Cell 7 failed at line 230 Fatal error: index out of range <x>"))
+        #expect(partial.text.contains("print(\"after\") Not run: the run stopped at cell 7."))
+    }
+
+    @Test func narrowTablesAreCentredAndWideOnesWrap() {
+        #expect(PDFWriter.fitColumns([50, 50], to: 200) == [100, 100])
+        let wide = PDFWriter.fitColumns([40, 400, 200], to: 340)
+        #expect(wide[0] == 40)
+        #expect(abs(wide.reduce(0, +) - 340) < 1e-9)
+        #expect(wide[1] > wide[2])
+    }
+}
