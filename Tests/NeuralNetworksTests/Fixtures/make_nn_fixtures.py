@@ -62,9 +62,156 @@ def metrics():
     write_json("metrics.json", {"sklearn": sklearn.__version__, "cases": cases})
 
 
+def count(model):
+    trainable = int(sum(np.prod(w.shape) for w in model.trainable_weights))
+    total = int(model.count_params())
+    return {"total": total, "trainable": trainable, "nonTrainable": total - trainable}
+
+
+def keras_counts():
+    import keras
+    out = {"keras": keras.__version__, "mobilenetv2": [], "resnet50": []}
+    for alpha in [1.0, 0.35]:
+        for size in [48, 96, 224]:
+            for top in [False, True]:
+                m = keras.applications.MobileNetV2(input_shape=(size, size, 3), alpha=alpha,
+                                                   include_top=top, weights=None)
+                out["mobilenetv2"].append({"alpha": alpha, "size": size, "includeTop": top, **count(m)})
+    for size, top in [(224, False), (224, True), (48, False)]:
+        m = keras.applications.ResNet50(input_shape=(size, size, 3), include_top=top, weights=None)
+        out["resnet50"].append({"size": size, "includeTop": top, **count(m)})
+    m = keras.applications.MobileNetV2(input_shape=(48, 48, 3), alpha=0.35, include_top=False, weights=None)
+    out["mobilenetv2_a035_48_layers"] = [
+        {"name": l.name, "outputShape": list(l.output.shape[1:]), "params": int(l.count_params())}
+        for l in m.layers]
+    write_json("keras_counts.json", out)
+
+
+def legacy_mobilenet_name(name):
+    """The 2018 layer names of Keras' MobileNetV2 ImageNet files (mobl{i}_conv_{i}_…)."""
+    import re
+    if name.startswith("expanded_conv_"):
+        name = "block_0_" + name[len("expanded_conv_"):]
+    m = re.fullmatch(r"block_(\d+)_(expand|depthwise|project)(_BN)?", name)
+    if not m:
+        return name
+    i, kind, bn = m.groups()
+    return f"bn{i}_conv_{i}_bn_{kind}" if bn else f"mobl{i}_conv_{i}_{kind}"
+
+
+def quantized_weights(model, seed):
+    """Random weights from a few values per tensor, so the gzip'd .h5 stays small."""
+    rng = np.random.default_rng(seed)
+    for layer in model.layers:
+        for v in layer.weights:
+            shape = tuple(v.shape)
+            k = rng.integers(-1, 2, shape).astype(np.float32) * 2
+            name = v.path.split("/")[-1]
+            if name in ("kernel", "depthwise_kernel"):
+                fan_in = int(np.prod(shape[:-1])) if name == "kernel" else int(np.prod(shape[:2]))
+                val = k * np.float32(1.0 / (2.0 * np.sqrt(fan_in)))
+            elif name == "gamma":
+                val = 1 + k / 16
+            elif name == "moving_variance":
+                val = 1 + np.abs(k) / 8
+            else:
+                val = k / 16
+            v.assign(val.astype(np.float32))
+
+
+def floats(a):
+    """Float32 values with 8 significant digits (enough to round-trip float32)."""
+    return [float(f"{v:.8g}") for v in np.asarray(a, dtype=np.float32).ravel()]
+
+
+def fixed_input(n, size, channels=3):
+    """x_i = sin(0.1·i + 0.3·cos(0.013·i)) over the NHWC elements in order (Swift computes the same)."""
+    i = np.arange(n * size * size * channels, dtype=np.float64)
+    return np.sin(0.1 * i + 0.3 * np.cos(0.013 * i)).astype(np.float32).reshape(n, size, size, channels)
+
+
+def mobilenet_parity():
+    import h5py, keras
+    size = 40   # odd sizes on the way down (5, 3) exercise the other correct_pad case
+    m = keras.applications.MobileNetV2(input_shape=(size, size, 3), alpha=0.35, include_top=False, weights=None)
+    quantized_weights(m, 7)
+    x = fixed_input(1, size)
+    y = m(x, training=False).numpy()
+    # Legacy Keras weight layout (legacy_h5_format.save_weights_to_hdf5_group), with the
+    # 2018 layer names the ImageNet file carries, gzip'd to keep the fixture small.
+    with h5py.File(os.path.join(HERE, "mobilenetv2_a035_40_legacy.h5"), "w") as f:
+        f.attrs["layer_names"] = np.array([legacy_mobilenet_name(l.name).encode() for l in m.layers])
+        f.attrs["backend"] = b"tensorflow"
+        f.attrs["keras_version"] = b"2.2.0"
+        for layer in sorted(m.layers, key=lambda l: legacy_mobilenet_name(l.name)):
+            lname = legacy_mobilenet_name(layer.name)
+            g = f.create_group(lname)
+            names = [f"{lname}/{v.path.split('/')[-1]}:0".encode() for v in layer.weights]
+            g.attrs["weight_names"] = np.array(names, dtype="S") if names else np.zeros((0,), dtype="S1")
+            for n, v in zip(names, layer.weights):
+                big = int(np.prod(v.shape)) > 1024   # chunk index overhead outweighs gzip on small ones
+                g.create_dataset(n.decode(), data=v.numpy(), **({"compression": "gzip", "compression_opts": 9,
+                                                                 "shuffle": True} if big else {}))
+    write_json("mobilenetv2_parity.json", {"size": size, "outputShape": list(y.shape), "output": floats(y)})
+
+
+def deterministic_value(name, shape):
+    """Weight `name` ("layer/var") as a function of its name and element index (the Swift
+    test computes the same): h = sum of UTF-8 bytes mod 97; b_i = sin(0.01·i·(1 + h mod 7) + h)."""
+    h = sum(name.encode()) % 97
+    n = int(np.prod(shape))
+    b = np.sin(0.01 * np.arange(n, dtype=np.float64) * (1 + h % 7) + h)
+    var = name.split("/")[-1]
+    if var == "kernel":
+        fan_in = int(np.prod(shape[:-1]))
+        v = b * np.sqrt(3.0 / fan_in)
+    elif var == "bias":
+        v = 0.05 * b
+    elif var == "gamma":
+        v = 1 + 0.1 * b
+    elif var == "moving_variance":
+        v = 1 + 0.25 * (1 + b)
+    else:  # beta, moving_mean
+        v = 0.1 * b
+    return v.astype(np.float32).reshape(shape)
+
+
+def resnet_parity():
+    import keras
+    size = 32
+    m = keras.applications.ResNet50(input_shape=(size, size, 3), include_top=False, weights=None)
+    for layer in m.layers:
+        for v in layer.weights:
+            v.assign(deterministic_value(layer.name + "/" + v.path.split("/")[-1], tuple(v.shape)))
+    x = fixed_input(1, size) * 50
+    y = m(x, training=False).numpy()
+    write_json("resnet50_parity.json", {"size": size, "inputScale": 50, "outputShape": list(y.shape),
+                                         "output": floats(y)})
+
+
+def keras_archive():
+    """A tiny Keras 3 `.keras` archive (Conv2D, BN, Dense) and its outputs, for the zip reader."""
+    import keras
+    keras.utils.set_random_seed(3)
+    m = keras.Sequential([keras.Input((8, 8, 1)),
+                          keras.layers.Conv2D(4, 3, padding="same", name="c1"),
+                          keras.layers.BatchNormalization(name="bn1"),
+                          keras.layers.ReLU(name="r1"),
+                          keras.layers.Conv2D(3, 3, strides=2, name="c2"),
+                          keras.layers.GlobalAveragePooling2D(name="gap"),
+                          keras.layers.Dense(5, name="d1")], name="tiny")
+    quantized_weights(m, 11)
+    m.save(os.path.join(HERE, "tiny.keras"))
+    x = fixed_input(2, 8, 1)
+    write_json("tiny_keras.json", {"output": floats(m(x, training=False).numpy())})
+
+
 if __name__ == "__main__":
     what = sys.argv[1:] or ["metrics", "keras"]
     if "metrics" in what:
         metrics()
     if "keras" in what:
-        import keras_fixtures  # noqa: F401  (added below once the models exist)
+        keras_counts()
+        mobilenet_parity()
+        resnet_parity()
+        keras_archive()

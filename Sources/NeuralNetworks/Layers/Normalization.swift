@@ -1,0 +1,57 @@
+import Tensors
+
+/// Batch normalisation over the last axis (Keras `BatchNormalization`, defaults
+/// ε = 1e-3, momentum = 0.99). Weights `gamma`, `beta` (trainable) and `moving_mean`,
+/// `moving_variance` (state).
+///
+/// In a ``TrainingPass`` it normalises with batch statistics (biased variance) and
+/// queues moving = m·moving + (1−m)·batch; otherwise it uses the moving statistics.
+/// A frozen layer (`isTrainable = false`) always uses the moving statistics, as Keras 3.
+public final class BatchNorm: BaseLayer {
+    public let epsilon: Float
+    public let momentum: Float
+    override public var kerasClass: String { "BatchNormalization" }
+    override public var configuration: String { "BatchNorm(eps:\(epsilon),m:\(momentum))" }
+
+    public init(epsilon: Float = 1e-3, momentum: Float = 0.99, name: String = "") {
+        self.epsilon = epsilon
+        self.momentum = momentum
+        super.init(name: name)
+    }
+
+    override public func forward(_ x: Tensor) -> Tensor {
+        let c = x.shape.last ?? 0
+        let gamma = weight("gamma", shape: [c], initializer: .ones)
+        let beta = weight("beta", shape: [c], initializer: .zeros)
+        let mean = weight("moving_mean", shape: [c], initializer: .zeros, isState: true)
+        let variance = weight("moving_variance", shape: [c], initializer: .ones, isState: true)
+        if let pass = TrainingPass.current, isTrainable {
+            let r = batchNormTraining(x, scale: gamma.value, offset: beta.value, epsilon: epsilon)
+            pass.queue(mean, movingAverage(mean.value, batch: r.mean, momentum: momentum))
+            pass.queue(variance, movingAverage(variance.value, batch: r.variance, momentum: momentum))
+            return r.output
+        }
+        return batchNormInference(x, mean: mean.value, variance: variance.value, scale: gamma.value,
+                                  offset: beta.value, epsilon: epsilon)
+    }
+}
+
+/// Inverted dropout (Keras `Dropout`); active only in a ``TrainingPass``. The mask comes
+/// from the pass's seed, the step and this layer's name, so one seed fixes every mask.
+public final class Dropout: BaseLayer {
+    public let rate: Float
+    override public var kerasClass: String { "Dropout" }
+    override public var configuration: String { "Dropout(\(rate))" }
+
+    public init(_ rate: Float, name: String = "") {
+        precondition(rate >= 0 && rate < 1, "Dropout '\(name)': rate must be in [0, 1), got \(rate)")
+        self.rate = rate
+        super.init(name: name)
+    }
+
+    override public func forward(_ x: Tensor) -> Tensor {
+        guard let pass = TrainingPass.current, rate > 0 else { return x }
+        var g = RandomGenerator(seed: pass.seed, stream: stableHash(name) &+ UInt64(pass.step) &* 0x9E37_79B9)
+        return dropout(x, rate: rate, generator: &g)
+    }
+}

@@ -1,0 +1,81 @@
+import Tensors
+
+/// Zeros around H and W (Keras `ZeroPadding2D(((top, bottom), (left, right)))`).
+public final class ZeroPadding2D: BaseLayer {
+    public let top: Int, bottom: Int, left: Int, right: Int
+    override public var kerasClass: String { "ZeroPadding2D" }
+    override public var configuration: String { "ZeroPadding2D(\(top),\(bottom),\(left),\(right))" }
+    public init(top: Int, bottom: Int, left: Int, right: Int, name: String = "") {
+        self.top = top; self.bottom = bottom; self.left = left; self.right = right
+        super.init(name: name)
+    }
+    public convenience init(_ padding: Int, name: String = "") {
+        self.init(top: padding, bottom: padding, left: padding, right: padding, name: name)
+    }
+    override public func forward(_ x: Tensor) -> Tensor {
+        x.zeroPadded(top: top, bottom: bottom, left: left, right: right)
+    }
+}
+
+/// `[N, …]` → `[N, product]` (Keras `Flatten`).
+public final class Flatten: BaseLayer {
+    override public var kerasClass: String { "Flatten" }
+    override public func forward(_ x: Tensor) -> Tensor {
+        x.reshaped(to: [x.shape[0], x.shape.dropFirst().reduce(1, *)])
+    }
+}
+
+/// Repeats a single channel to `channels` (grayscale → RGB for ImageNet-shaped bases,
+/// as Keras' `color_mode="rgb"` loading did in the report).
+public final class RepeatChannels: BaseLayer {
+    public let channels: Int
+    override public var kerasClass: String { "RepeatChannels" }
+    override public var configuration: String { "RepeatChannels(\(channels))" }
+    public init(_ channels: Int = 3, name: String = "") {
+        self.channels = channels
+        super.init(name: name)
+    }
+    override public func forward(_ x: Tensor) -> Tensor {
+        guard x.shape.last == 1 else { return x }
+        return concat(Array(repeating: x, count: channels), alongAxis: x.rank - 1)
+    }
+}
+
+/// x · scale + offset (Keras `Rescaling`); `Rescaling(scale: 1/127.5, offset: -1)` is
+/// MobileNetV2's preprocessing, `Rescaling(scale: 1/255)` the report's.
+public final class Rescaling: BaseLayer {
+    public let scale: Float, offset: Float
+    override public var kerasClass: String { "Rescaling" }
+    override public var configuration: String { "Rescaling(\(scale),\(offset))" }
+    public init(scale: Float, offset: Float = 0, name: String = "") {
+        self.scale = scale; self.offset = offset
+        super.init(name: name)
+    }
+    override public func forward(_ x: Tensor) -> Tensor { x * scale + offset }
+}
+
+/// `x + body(x)`, or `shortcut(x) + body(x)` (Keras `Add` of two branches).
+public final class Residual: BaseLayer {
+    public let body: Layer
+    public let shortcut: Layer?
+    override public var sublayers: [Layer] { shortcut.map { [$0, body] } ?? [body] }
+    override public var kerasClass: String { "Add" }
+    override public var configuration: String {
+        "Residual(\(shortcut.map { $0.configuration } ?? "identity"),\(body.configuration))"
+    }
+
+    public init(name: String = "", shortcut: Layer? = nil, body: Layer) {
+        self.body = body
+        self.shortcut = shortcut
+        super.init(name: name)
+    }
+
+    public convenience init(name: String = "", @LayerBuilder _ body: () -> [Layer]) {
+        self.init(name: name, body: Sequential(layers: body()))
+    }
+
+    override public func forward(_ x: Tensor) -> Tensor {
+        let s = shortcut.map { $0(x) } ?? x
+        return s + body(x)
+    }
+}
