@@ -85,10 +85,11 @@ final class HDF5File {
             defer { for p in ptrs { if let p { H5free_memory(p) } } }
             return ptrs.map { $0.map { String(cString: $0) } ?? "" }
         }
+        // Fixed length: read with the file's own type (h5py writes NULLPAD strings; a
+        // NULLTERM memory type of the same size would drop each string's last byte).
         let size = H5Tget_size(type)
-        H5Tset_size(mem, size)
         var buf = [UInt8](repeating: 0, count: size * count)
-        guard H5Aread(a, mem, &buf) >= 0 else { throw WeightFileError("\(path): cannot read attribute '\(name)'") }
+        guard H5Aread(a, type, &buf) >= 0 else { throw WeightFileError("\(path): cannot read attribute '\(name)'") }
         return (0..<count).map { i in
             String(decoding: buf[(i * size)..<((i + 1) * size)].prefix(while: { $0 != 0 }), as: UTF8.self)
         }

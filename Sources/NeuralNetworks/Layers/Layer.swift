@@ -84,6 +84,8 @@ extension Layer {
 open class BaseLayer: Layer {
     public var name: String
     public private(set) var ownWeights: [LayerWeight] = []
+    /// The input shape (without batch) of the last ``Layer/build(inputShape:seed:)``.
+    public internal(set) var builtInputShape: [Int]?
     open var sublayers: [Layer] { [] }
     open var kerasClass: String { String(describing: type(of: self)) }
     open var configuration: String { kerasClass }

@@ -1,0 +1,71 @@
+import Tensors
+
+/// One batch: images NHWC and one class index per image.
+public struct Batch {
+    public var images: Tensor
+    public var labels: [Int]
+    public init(images: Tensor, labels: [Int]) {
+        self.images = images
+        self.labels = labels
+    }
+}
+
+/// Where `fit`, `evaluate` and `predict` get batches from. The Vision pipeline (or any
+/// data type) conforms by giving its labels, an identity for the training cache, and
+/// its batches for an epoch; ``TensorDataset`` holds data already in memory.
+public protocol BatchSource {
+    /// Number of samples.
+    var count: Int { get }
+    /// Every sample's label in dataset order (class weights and validation use them).
+    var labels: [Int] { get }
+    /// Content fingerprint plus augmentation description: equal identities give equal batches.
+    var identity: String { get }
+    /// The batches of one epoch, in order. `shuffle` with `seed` and `epoch` fixes the
+    /// order (and any augmentation); the last batch may be smaller.
+    func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<Batch>
+}
+
+/// Images and labels held in memory.
+public struct TensorDataset: BatchSource {
+    public let images: Tensor
+    public let labels: [Int]
+    public let identity: String
+
+    /// - Parameter identity: names the data for the training cache; by default a hash of
+    ///   the values.
+    public init(images: Tensor, labels: [Int], identity: String? = nil) {
+        precondition(images.shape.first == labels.count,
+                     "TensorDataset: \(labels.count) labels for \(images.shape.first ?? 0) images (shape \(images.shape))")
+        self.images = images
+        self.labels = labels
+        self.identity = identity ?? "tensors:\(images.shape):\(fnv64(images.scalars)):\(fnv64(labels.map(Float.init)))"
+    }
+
+    public var count: Int { labels.count }
+
+    public func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<Batch> {
+        var order = Array(0..<count)
+        if shuffle {
+            var g = RandomGenerator(seed: seed, stream: 0x5348_5546 &+ UInt64(epoch))
+            order.shuffle(using: &g)
+        }
+        let perImage = images.shape.dropFirst().reduce(1, *)
+        let inner = Array(images.shape.dropFirst())
+        let all = images.scalars
+        let starts = stride(from: 0, to: count, by: batchSize)
+        return AnySequence(starts.lazy.map { start in
+            let idx = order[start..<min(start + batchSize, order.count)]
+            var values = [Float]()
+            values.reserveCapacity(idx.count * perImage)
+            for i in idx { values.append(contentsOf: all[(i * perImage)..<((i + 1) * perImage)]) }
+            return Batch(images: Tensor(shape: [idx.count] + inner, scalars: values), labels: idx.map { labels[$0] })
+        })
+    }
+}
+
+/// FNV-1a over the bit patterns of floats: a fast content hash for cache keys.
+func fnv64(_ values: [Float]) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for v in values { h = (h ^ UInt64(v.bitPattern)) &* 0x0000_0100_0000_01b3 }
+    return h
+}

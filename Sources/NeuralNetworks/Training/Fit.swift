@@ -1,0 +1,231 @@
+import Foundation
+import Tensors
+
+/// Gradients of one step, after backward and before the optimizer: the seam where a
+/// data-parallel run would all-reduce (average across ranks) or a user would clip.
+public typealias GradientHook = (_ gradients: inout [(key: String, gradient: Tensor)]) -> Void
+
+/// Loss and accuracy over a data set (Keras `model.evaluate`).
+public struct Evaluation: Sendable, Codable, Equatable {
+    public var loss: Double
+    public var accuracy: Double
+    /// Predicted class of each sample, in data order.
+    public var predictions: [Int]
+    public var labels: [Int]
+}
+
+/// The running state of one `fit` call, as callbacks see it.
+final class FitSession: TrainingControl {
+    let model: Layer
+    let optimizer: Optimizer
+    var stopTraining = false
+    var history: History
+    var learningRate: Double {
+        get { optimizer.learningRate }
+        set { optimizer.learningRate = newValue }
+    }
+
+    init(model: Layer, optimizer: Optimizer, history: History) {
+        self.model = model
+        self.optimizer = optimizer
+        self.history = history
+    }
+
+    func weightsSnapshot() -> [NamedArray] { model.weightsSnapshot() }
+    func restoreWeights(_ s: [NamedArray]) throws { try model.loadWeights(s, source: "weights snapshot") }
+    func noteRestored(epoch: Int) { history.restoredEpoch = epoch }
+
+    func checkpoint() -> Checkpoint {
+        let info = "{\"configuration\":\"\(optimizer.configuration)\",\"iterations\":\(optimizer.iterations),\"learning_rate\":\(optimizer.learningRate)}"
+        return Checkpoint(weights: model.weightsSnapshot(), optimizerState: optimizer.state, epoch: history.epochs.count,
+                          history: history, modelIdentity: model.structureIdentity, optimizerInfo: info)
+    }
+
+    func saveCheckpoint(to url: URL) throws { try checkpoint().write(to: url) }
+}
+
+extension Layer {
+    /// Trains the model with Keras' `fit` semantics and returns the per-epoch history.
+    ///
+    /// ```swift
+    /// let history = try model.fit(train, validation: test, epochs: 30, batchSize: 32,
+    ///                             optimizer: Adam(learningRate: 1e-5), classWeights: .balanced,
+    ///                             callbacks: [EarlyStopping(monitor: .valLoss, patience: 5,
+    ///                                                       restoreBestWeights: true)])
+    /// history[.valAccuracy]
+    /// ```
+    /// - One `seed` fixes the weights (if the model is not built yet), the shuffling and
+    ///   every dropout mask; the same seed and thread count give the same numbers.
+    /// - Class weights multiply each sample's loss (training only; `val_loss` is unweighted).
+    /// - A NaN or infinite loss stops training with a message naming the epoch and batch;
+    ///   that step is not applied, so the model keeps the last good weights.
+    /// - `resumeFrom` continues from a checkpoint written by ``ModelCheckpoint`` (weights,
+    ///   optimizer state, epoch, history): the run ends with the same weights as an
+    ///   uninterrupted one with the same seed. Callbacks start afresh.
+    /// - With the environment variable `EMOTIVE_CACHE_DIR` set, a finished run is stored
+    ///   under a key of everything above (see ``TrainingCache``) and loaded instead of
+    ///   retrained next time. Closures (schedules, hooks) cannot be hashed: give them
+    ///   identities, or pass `cacheKey` to name what they do.
+    @discardableResult
+    public func fit(_ train: any BatchSource, validation: (any BatchSource)? = nil, epochs: Int, batchSize: Int = 32,
+                    optimizer: Optimizer, loss: Loss = .categoricalCrossEntropy, classWeights: ClassWeights = .none,
+                    callbacks: [TrainingCallback] = [], seed: UInt64 = 0, shuffle: Bool = true,
+                    resumeFrom: URL? = nil, gradientHook: GradientHook? = nil,
+                    progress: ProgressStyle = .automatic, cacheKey: String? = nil) throws -> History {
+        guard epochs >= 1 else { throw TrainingError("fit: epochs must be at least 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw TrainingError("fit: batchSize must be at least 1, got \(batchSize)") }
+        guard train.count > 0 else { throw TrainingError("fit: the training data is empty") }
+        if let validation, validation.count == 0 { throw TrainingError("fit: the validation data is empty") }
+
+        // Build (if needed) from the first batch's shape, and find the class count.
+        guard let first = train.batches(epoch: 0, batchSize: 1, shuffle: false, seed: seed).first(where: { _ in true }) else {
+            throw TrainingError("fit: the training data gave no batch")
+        }
+        let inputShape = Array(first.images.shape.dropFirst())
+        if (self as? BaseLayer)?.builtInputShape == nil && namedWeights.isEmpty { build(inputShape: inputShape, seed: seed) }
+        let classCount = predict(first.images).shape.last ?? 0
+        try checkLabels(train.labels, classCount: classCount, what: "training")
+        if let validation { try checkLabels(validation.labels, classCount: classCount, what: "validation") }
+        let weights = try classWeights.resolve(labels: train.labels, classCount: classCount).map(Float.init)
+
+        // The training cache.
+        let cache = TrainingCache.fromEnvironment()
+        let key = TrainingCache.key([
+            "model=\(structureIdentity)", "initial=\(fnv64(weightsSnapshot().flatMap(\.values)))",
+            "optimizer=\(optimizer.configuration)", "loss=\(loss.identity)", "classWeights=\(weights)",
+            "callbacks=\(callbacks.map(\.identity).joined(separator: ","))", "train=\(train.identity)",
+            "validation=\(validation?.identity ?? "-")", "epochs=\(epochs)", "batch=\(batchSize)", "seed=\(seed)",
+            "shuffle=\(shuffle)", "resume=\(resumeFrom?.path ?? "-")", "hook=\(gradientHook == nil ? "-" : "custom")",
+            "user=\(cacheKey ?? "-")",
+        ])
+        let bar = ProgressBar(style: progress, epochs: epochs)
+        if let cache, let entry = cache.load(key: key, model: self) {
+            try loadWeights(entry.weights, source: "training cache")
+            try optimizer.loadState(entry.optimizerState, iterations: entry.iterations)
+            optimizer.learningRate = entry.learningRate
+            bar.message("training loaded from cache (key \(key.prefix(16)))")
+            return entry.history
+        }
+
+        let session = FitSession(model: self, optimizer: optimizer, history: History())
+        var startEpoch = 0
+        if let resumeFrom {
+            let ck = try Checkpoint.read(resumeFrom)
+            guard ck.modelIdentity == structureIdentity else {
+                throw WeightFileError("\(resumeFrom.path) is a checkpoint of another model (structure differs); nothing was loaded")
+            }
+            try loadWeights(ck.weights, source: resumeFrom.path)
+            let info = (try? JSONSerialization.jsonObject(with: Data(ck.optimizerInfo.utf8))) as? [String: Any]
+            try optimizer.loadState(ck.optimizerState, iterations: info?["iterations"] as? Int ?? 0)
+            if let lr = info?["learning_rate"] as? Double { optimizer.learningRate = lr }
+            session.history = ck.history
+            startEpoch = ck.epoch
+        }
+
+        let steps = (train.count + batchSize - 1) / batchSize
+        for c in callbacks { try c.onTrainBegin(training: session) }
+        epochLoop: for epoch in startEpoch..<epochs {
+            for c in callbacks { try c.onEpochBegin(epoch, training: session) }
+            bar.beginEpoch(epoch)
+            let started = Date()
+            var lossSum = 0.0, correct = 0, seen = 0
+            for (b, batch) in train.batches(epoch: epoch, batchSize: batchSize, shuffle: shuffle, seed: seed).enumerated() {
+                let sampleWeights = classWeights == .none ? nil : batch.labels.map { weights[$0] }
+                let step = epoch * steps + b
+                let (value, predicted, pass) = TrainingPass.run(seed: seed, step: step, commit: false) { pass in
+                    let (logits, probabilities) = outputs(batch.images)
+                    let l = loss.value(logits: logits, probabilities: probabilities, labels: batch.labels,
+                                       sampleWeights: sampleWeights)
+                    if l.scalar.isFinite { l.backward() }
+                    return (l.scalar, (logits ?? probabilities!).argmaxLastAxis(), pass)
+                }
+                guard value.isFinite else {
+                    for p in trainableParameters { p.zeroGradient() }
+                    let reason = "loss became \(value) at epoch \(epoch + 1), batch \(b + 1) of \(steps); "
+                        + "training stopped and the weights are those after the previous step"
+                    session.history.stopReason = reason
+                    bar.message("\n" + reason)
+                    break epochLoop
+                }
+                var grads: [(key: String, gradient: Tensor)] = []
+                var params: [String: Parameter] = [:]
+                for (k, w) in namedWeights where w.parameter.isTrainable {
+                    if let g = w.parameter.gradient { grads.append((k, g)); params[k] = w.parameter }
+                    w.parameter.zeroGradient()
+                }
+                gradientHook?(&grads)
+                optimizer.apply(grads.map { ($0.key, params[$0.key]!, $0.gradient) })
+                pass.commit()
+                lossSum += Double(value) * Double(batch.labels.count)
+                correct += zip(predicted, batch.labels).count { $0 == $1 }
+                seen += batch.labels.count
+                let batchLogs = ["loss": lossSum / Double(seen), "accuracy": Double(correct) / Double(seen)]
+                bar.step(b + 1, of: steps, metrics: [("loss", batchLogs["loss"]!), ("accuracy", batchLogs["accuracy"]!)])
+                for c in callbacks { try c.onBatchEnd(b, logs: batchLogs, training: session) }
+            }
+            var logs = EpochLogs(epoch: epoch)
+            logs[.loss] = lossSum / Double(max(seen, 1))
+            logs[.accuracy] = Double(correct) / Double(max(seen, 1))
+            if let validation {
+                let e = try evaluate(validation, batchSize: batchSize, loss: loss)
+                logs[.valLoss] = e.loss
+                logs[.valAccuracy] = e.accuracy
+            }
+            logs[.learningRate] = optimizer.learningRate
+            logs[.seconds] = Date().timeIntervalSince(started)
+            for c in callbacks { try c.onEpochEnd(epoch, logs: &logs, training: session) }
+            session.history.epochs.append(logs)
+            bar.endEpoch(epoch, logs: logs)
+            if session.stopTraining {
+                if session.history.stopReason == nil {
+                    session.history.stopReason = "stopped by a callback after epoch \(epoch + 1)"
+                }
+                break
+            }
+        }
+        for c in callbacks { try c.onTrainEnd(training: session) }
+        if let cache, session.history.stopReason.map({ !$0.hasPrefix("loss became") }) ?? true {
+            cache.store(key: key, checkpoint: session.checkpoint(), learningRate: optimizer.learningRate,
+                        iterations: optimizer.iterations)
+        }
+        return session.history
+    }
+
+    /// Loss (unweighted) and accuracy over a data set, in inference mode without gradients.
+    public func evaluate(_ data: any BatchSource, batchSize: Int = 32, loss: Loss = .categoricalCrossEntropy) throws -> Evaluation {
+        guard data.count > 0 else { throw TrainingError("evaluate: the data is empty") }
+        var lossSum = 0.0, predictions: [Int] = [], labels: [Int] = []
+        try withoutGradients {
+            for batch in data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0) {
+                let (logits, probabilities) = outputs(batch.images)
+                let k = (logits ?? probabilities!).shape.last!
+                try checkLabels(batch.labels, classCount: k, what: "evaluation")
+                let l = loss.value(logits: logits, probabilities: probabilities, labels: batch.labels)
+                lossSum += Double(l.scalar) * Double(batch.labels.count)
+                predictions += (logits ?? probabilities!).argmaxLastAxis()
+                labels += batch.labels
+            }
+        }
+        let correct = zip(predictions, labels).count { $0 == $1 }
+        return Evaluation(loss: lossSum / Double(labels.count), accuracy: Double(correct) / Double(labels.count),
+                          predictions: predictions, labels: labels)
+    }
+
+    /// Predicted probabilities for every sample of a data set, in data order, `[N, K]`.
+    public func predict(_ data: any BatchSource, batchSize: Int = 32) -> Tensor {
+        let parts = data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0).map { predict($0.images) }
+        return concat(Array(parts), alongAxis: 0)
+    }
+
+    /// Logits when the model ends in a softmax (Keras computes the loss from them), else the outputs.
+    func outputs(_ x: Tensor) -> (logits: Tensor?, probabilities: Tensor?) {
+        if let s = self as? Sequential, let z = s.logits(x) { return (z, nil) }
+        return (nil, self(x))
+    }
+}
+
+func checkLabels(_ labels: [Int], classCount: Int, what: String) throws {
+    if let i = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
+        throw TrainingError("\(what) label \(labels[i]) at sample \(i) is outside 0..<\(classCount) (the model has \(classCount) outputs)")
+    }
+}

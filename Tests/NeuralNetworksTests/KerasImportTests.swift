@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import Tensors
+@testable import NeuralNetworks
+
+private struct Parity: Decodable { let outputShape: [Int]; let output: [Float] }
+
+/// x_i = sin(0.1·i + 0.3·cos(0.013·i)), as make_nn_fixtures.py's fixed_input.
+func fixedInput(_ shape: [Int], scale: Float = 1) -> Tensor {
+    let n = shape.reduce(1, *)
+    return Tensor(shape: shape, scalars: (0..<n).map { i in
+        Float(sin(0.1 * Double(i) + 0.3 * cos(0.013 * Double(i)))) * scale
+    })
+}
+
+func maxRelativeError(_ a: [Float], _ b: [Float]) -> Float {
+    let scale = max(1, b.map { abs($0) }.max() ?? 1)
+    return zip(a, b).map { abs($0 - $1) }.max()! / scale
+}
+
+@Suite("Keras weight files load and reproduce Keras' outputs")
+struct KerasImportTests {
+    @Test("the legacy MobileNetV2 .h5 with 2018 layer names loads by name and matches Keras to 1e-4")
+    func mobileNetByName() throws {
+        let parity = try fixtureJSON("mobilenetv2_parity.json", as: Parity.self)
+        let m = try MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [40, 40, 3],
+                                weights: fixtureURL("mobilenetv2_a035_40_legacy.h5"))
+        let y = m.predict(fixedInput([1, 40, 40, 3]))
+        #expect(y.shape == parity.outputShape)
+        #expect(maxRelativeError(y.scalars, parity.output) < 1e-4)
+    }
+
+    @Test("the same file loads by order, as Keras' load_weights does")
+    func mobileNetByOrder() throws {
+        let parity = try fixtureJSON("mobilenetv2_parity.json", as: Parity.self)
+        let m = try MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [40, 40, 3])
+        try m.loadKerasWeights(from: fixtureURL("mobilenetv2_a035_40_legacy.h5"), matching: .byOrder)
+        #expect(maxRelativeError(m.predict(fixedInput([1, 40, 40, 3])).scalars, parity.output) < 1e-4)
+    }
+
+    @Test("2018 MobileNetV2 names map to today's")
+    func legacyNames() {
+        #expect(legacyMobileNetV2Name("block_1_expand") == "mobl1_conv_1_expand")
+        #expect(legacyMobileNetV2Name("block_12_depthwise_BN") == "bn12_conv_12_bn_depthwise")
+        #expect(legacyMobileNetV2Name("expanded_conv_project_BN") == "bn0_conv_0_bn_project")
+        #expect(legacyMobileNetV2Name("Conv_1_bn") == "Conv_1_bn")
+    }
+
+    @Test("ResNet50 with every weight a function of its name matches Keras' output")
+    func resNetParity() throws {
+        let parity = try fixtureJSON("resnet50_parity.json", as: Parity.self)
+        let m = try ResNet50(includeTop: false, inputShape: [32, 32, 3])
+        let arrays = m.namedWeights.map { (key, w) -> NamedArray in
+            let layer = String(key[..<key.lastIndex(of: ".")!]), variable = String(key[key.index(after: key.lastIndex(of: ".")!)...])
+            return NamedArray(name: key, shape: w.parameter.shape,
+                              values: deterministicWeight(name: layer + "/" + variable, shape: w.parameter.shape))
+        }
+        try m.loadWeights(arrays, source: "deterministic")
+        let y = m.predict(fixedInput([1, 32, 32, 3], scale: 50))
+        #expect(y.shape == parity.outputShape)
+        #expect(maxRelativeError(y.scalars, parity.output) < 1e-4)
+    }
+
+    @Test("a Keras 3 .keras archive loads through its zip and config.json")
+    func kerasArchive() throws {
+        struct Out: Decodable { let output: [Float] }
+        let expected = try fixtureJSON("tiny_keras.json", as: Out.self)
+        let m = Sequential(name: "tiny") {
+            Conv2D(4, kernel: 3, padding: .same, name: "c1"); BatchNorm(name: "bn1"); ReLU(name: "r1")
+            Conv2D(3, kernel: 3, strides: 2, name: "c2"); GlobalAveragePooling(name: "gap"); Dense(5, name: "d1")
+        }
+        m.build(inputShape: [8, 8, 1])
+        try m.loadKerasWeights(from: fixtureURL("tiny.keras"))
+        #expect(maxRelativeError(m.predict(fixedInput([2, 8, 8, 1])).scalars, expected.output) < 1e-4)
+    }
+
+    @Test("weights that do not fit give one error listing every problem, and change nothing")
+    func mismatch() throws {
+        let m = try MobileNetV2(alpha: 1.0, includeTop: false, inputShape: [32, 32, 3])
+        let before = m.weightsSnapshot()
+        #expect { try m.loadKerasWeights(from: fixtureURL("mobilenetv2_a035_40_legacy.h5"), matching: .byName) } throws: { e in
+            let text = "\(e)"
+            return text.contains("mis-shaped") && text.contains("Conv1.kernel is [3, 3, 3, 16]")
+        }
+        #expect(m.weightsSnapshot() == before)
+        #expect(throws: WeightFileError.self) { try m.loadKerasWeights(from: fixtureURL("metrics.json")) }
+    }
+}
+
+/// The fixture script's deterministic_value: h = Σ UTF-8 bytes mod 97,
+/// bᵢ = sin(0.01·i·(1 + h mod 7) + h), scaled per variable.
+func deterministicWeight(name: String, shape: [Int]) -> [Float] {
+    let h = name.utf8.reduce(0) { $0 + Int($1) } % 97
+    let n = shape.reduce(1, *)
+    let variable = name.split(separator: "/").last!
+    return (0..<n).map { i in
+        let b = sin(0.01 * Double(i) * Double(1 + h % 7) + Double(h))
+        switch variable {
+        case "kernel": return Float(b * (3.0 / Double(shape.dropLast().reduce(1, *))).squareRoot())
+        case "bias": return Float(0.05 * b)
+        case "gamma": return Float(1 + 0.1 * b)
+        case "moving_variance": return Float(1 + 0.25 * (1 + b))
+        default: return Float(0.1 * b)
+        }
+    }
+}
