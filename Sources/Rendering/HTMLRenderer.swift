@@ -35,8 +35,8 @@ struct HTMLWriter {
     let figures: FigureDrawing
     var out = ""
     private var figureSerial = 0
-    /// Figures are laid out at the width of the text column (46rem less padding, in pt).
-    static let figureWidth = 516.0
+    /// Figures are laid out at the width of the text column (70ch of the body serif, in pt).
+    static let figureWidth = 474.0
 
     init(plan: ReportPlan, figures: FigureDrawing) {
         self.plan = plan
@@ -215,7 +215,7 @@ struct HTMLWriter {
         for output in c.outputs { try self.output(output) }
         if let f = c.failure {
             out += "<div class=\"error\" role=\"alert\"><p class=\"error-title\">\(esc(ReportText.failureTitle(f)))</p>\n"
-            out += "<pre>\(esc(f.message))</pre></div>\n"
+            out += "<pre>\(esc(ReportText.terminalText(f.message)))</pre></div>\n"
         } else if !c.reached, c.cell.options.eval {
             out += "<p class=\"not-run\">\(esc(ReportText.notRun(plan.failure)))</p>\n"
         }
@@ -225,7 +225,7 @@ struct HTMLWriter {
     mutating func output(_ o: ReportPlan.Output) throws {
         switch o {
         case .text(let s):
-            out += "<pre class=\"text-output\">\(esc(s.hasSuffix("\n") ? String(s.dropLast()) : s))</pre>\n"
+            out += "<pre class=\"text-output\">\(esc(ReportText.terminalText(s)))</pre>\n"
         case .markdown(let blocks):
             out += "<div class=\"markdown-output\">\n"
             for b in blocks { proseBlock(b) }
@@ -311,7 +311,10 @@ func esc(_ s: String) -> String {
         case "<": out += "&lt;"
         case ">": out += "&gt;"
         case "\"": out += "&quot;"
-        default: out.unicodeScalars.append(ch)
+        case "\t", "\n", "\r": out.unicodeScalars.append(ch)
+        default:
+            // C0 controls and DEL are not allowed in HTML text.
+            if ch.value >= 0x20 && ch.value != 0x7F { out.unicodeScalars.append(ch) }
         }
     }
     return out

@@ -14,8 +14,8 @@ enum HTMLStyle {
     }
     * { box-sizing: border-box; }
     html { background: var(--paper); }
-    body { margin: 0 auto; padding: 3.5rem 1.5rem 4rem; max-width: 46rem; color: var(--ink);
-           font-family: var(--serif); font-size: 1.0625rem; line-height: 1.6;
+    body { margin: 0 auto; padding: 3.5rem 1.5rem 4rem; max-width: calc(70ch + 3rem); color: var(--ink);
+           font-family: var(--serif); font-size: 1.125rem; line-height: 1.6;
            text-rendering: optimizeLegibility; font-kerning: normal; hyphens: auto; }
     a { color: var(--link); }
     .title-block { border-bottom: 1px solid var(--rule); padding-bottom: 1.25rem; margin-bottom: 1.5rem; }
@@ -48,6 +48,7 @@ enum HTMLStyle {
     blockquote { margin: 0 0 1rem; padding: 0 0 0 1rem; border-left: 3px solid var(--rule); color: var(--muted); }
     hr { border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }
     code { font-family: var(--mono); font-size: 0.84em; background: var(--tint); padding: 0.05em 0.3em; border-radius: 3px; }
+    p code, li code { white-space: nowrap; }
     pre { font-family: var(--mono); font-size: 0.8rem; line-height: 1.5; overflow-x: auto; margin: 0 0 1rem; }
     pre code { background: none; padding: 0; font-size: inherit; }
     pre.code { background: var(--tint); border-left: 3px solid var(--code-rule); padding: 0.75rem 1rem; border-radius: 0 4px 4px 0; }
@@ -116,7 +117,6 @@ enum HTMLStyle {
       main h2, main h3 { break-after: avoid; }
       figure, .error, tr { break-inside: avoid; }
       pre { white-space: pre-wrap; font-size: 8pt; }
-      .toc { break-after: page; }
     }
 
     """

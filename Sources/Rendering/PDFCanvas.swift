@@ -1,6 +1,11 @@
 import Foundation
 import _CCairo
 
+/// Collects the bytes of a PDF written to memory.
+final class PDFDataSink {
+    var data = Data()
+}
+
 /// A Cairo PDF surface with a cursor that flows top to bottom and turns pages: the layer
 /// that knows about pages, margins, Pango layouts, links and the outline. The report
 /// layout (`PDFWriter`) only asks it to place blocks.
@@ -26,8 +31,33 @@ final class PDFCanvas {
     /// Called for each finished page (page number, canvas) to draw header and footer.
     private var pagesDone = 0
 
-    init(path: String, width: Double, height: Double) throws {
-        surface = cairo_pdf_surface_create(path, width, height)
+    /// Where the bytes go when writing to memory; kept alive as long as the surface.
+    private let sink: PDFDataSink?
+
+    /// A canvas writing the PDF to the file at `path`.
+    convenience init(path: String, width: Double, height: Double) throws {
+        try self.init(surface: cairo_pdf_surface_create(path, width, height), sink: nil,
+                      path: path, width: width, height: height)
+    }
+
+    /// A canvas writing the PDF into `sink.data`.
+    convenience init(sink: PDFDataSink, width: Double, height: Double) throws {
+        let write: cairo_write_func_t = { closure, bytes, length in
+            guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
+            Unmanaged<PDFDataSink>.fromOpaque(closure).takeUnretainedValue().data
+                .append(bytes, count: Int(length))
+            return CAIRO_STATUS_SUCCESS
+        }
+        let surface = cairo_pdf_surface_create_for_stream(
+            write, Unmanaged.passUnretained(sink).toOpaque(), width, height)
+        try self.init(surface: surface, sink: sink, path: "<memory>", width: width, height: height)
+    }
+
+    private init(surface: OpaquePointer?, sink: PDFDataSink?, path: String, width: Double,
+                 height: Double) throws {
+        guard let surface else { throw RenderingError.cairo(path: path, status: "no surface") }
+        self.surface = surface
+        self.sink = sink
         guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
             let status = String(cString: cairo_status_to_string(cairo_surface_status(surface)))
             cairo_surface_destroy(surface)
@@ -133,7 +163,12 @@ final class PDFCanvas {
         }
         if lineSpacing > 0 { pango_layout_set_line_spacing(layout, Float(lineSpacing)) }
         pango_layout_set_alignment(layout, align)
-        pango_layout_set_markup(layout, markup, -1)
+        if pango_parse_markup(markup, -1, 0, nil, nil, nil, nil) != 0 {
+            pango_layout_set_markup(layout, markup, -1)
+        } else {
+            // Cannot happen with escaped input; show the raw text rather than nothing.
+            pango_layout_set_text(layout, markup, -1)
+        }
         return layout
     }
 

@@ -95,8 +95,10 @@ func escapeMarkup(_ s: String) -> String {
         case ">": out += "&gt;"
         case "\"": out += "&quot;"
         case "'": out += "&apos;"
-        case "\0": break
-        default: out.unicodeScalars.append(ch)
+        case "\t", "\n": out.unicodeScalars.append(ch)
+        default:
+            // Control characters are not allowed in Pango's XML markup.
+            if ch.value >= 0x20 && ch.value != 0x7F { out.unicodeScalars.append(ch) }
         }
     }
     return out

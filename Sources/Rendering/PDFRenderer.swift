@@ -43,17 +43,30 @@ public struct PDFRenderer: Sendable {
     /// Renders the report and writes it atomically to `url` (a temporary file in the same
     /// directory, renamed into place once Cairo has finished without error).
     public func render(_ executed: ExecutedNotebook, to url: URL) throws {
+        try AtomicFile.write(to: url) { temp in
+            let size = pageSize.size
+            try draw(executed, on: PDFCanvas(path: temp.path, width: size.width, height: size.height),
+                     path: url.path)
+        }
+    }
+
+    /// The PDF's bytes, for callers that write files themselves.
+    public func render(_ executed: ExecutedNotebook) throws -> Data {
+        let sink = PDFDataSink()
+        let size = pageSize.size
+        try draw(executed, on: PDFCanvas(sink: sink, width: size.width, height: size.height),
+                 path: "<memory>")
+        return sink.data
+    }
+
+    private func draw(_ executed: ExecutedNotebook, on canvas: PDFCanvas, path: String) throws {
         renderLock.lock()
         defer { renderLock.unlock() }
         let plan = ReportPlan(executed)
-        let size = pageSize.size
-        try AtomicFile.write(to: url) { temp in
-            let canvas = try PDFCanvas(path: temp.path, width: size.width, height: size.height)
-            canvas.setMetadata(title: plan.title, author: plan.author,
-                               creator: "Emotive \(plan.provenance.emotiveVersion)")
-            var writer = PDFWriter(plan: plan, canvas: canvas, figures: figures)
-            try writer.document()
-            try canvas.finish(path: url.path)
-        }
+        canvas.setMetadata(title: plan.title, author: plan.author,
+                           creator: "Emotive \(plan.provenance.emotiveVersion)")
+        var writer = PDFWriter(plan: plan, canvas: canvas, figures: figures)
+        try writer.document()
+        try canvas.finish(path: path)
     }
 }

@@ -156,7 +156,7 @@ struct PDFWriter {
 
     private func textOutput(_ text: String) {
         var m = PangoMarkup()
-        m.text(text.hasSuffix("\n") ? String(text.dropLast()) : text)
+        m.text(ReportText.terminalText(text))
         let inset = 9.0
         let layout = canvas.makeLayout(font: PDFStyle.code, markup: m.markup, width: width - 2 * inset,
                                        lineSpacing: 1.12)
@@ -228,7 +228,7 @@ struct PDFWriter {
                 $0.text(ReportText.failureTitle(f))
             }
             m.text("\n")
-            m.span("foreground=\"#5a1a14\"") { $0.text(f.message) }
+            m.span("foreground=\"#5a1a14\"") { $0.text(ReportText.terminalText(f.message)) }
             boxed(m, font: PDFStyle.code, color: PDFStyle.fail, tint: PDFStyle.errorTint)
         } else if !c.reached, c.cell.options.eval {
             var m = PangoMarkup()
@@ -263,6 +263,12 @@ struct PDFWriter {
         let maxHeight = (canvas.bottom - canvas.top) * 0.6
         if h > maxHeight { h = maxHeight; w = h / aspect }
         canvas.y += 6
+        // Rather than leave much of a page empty, a figure may shrink to 70% to fit.
+        let room = canvas.remaining - 8 - capHeight
+        if h > room, room / aspect >= 0.7 * w {
+            h = room
+            w = h / aspect
+        }
         canvas.ensure(h + 8 + capHeight)
         let x = left + (width - w) / 2
         let y = canvas.y

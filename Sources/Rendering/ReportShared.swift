@@ -56,6 +56,33 @@ enum ReportText {
         return (e.passed ? "Passed: " : "Failed: ") + e.message + where_
     }
 
+    /// Captured terminal text as a reader should see it: ANSI colour and cursor sequences
+    /// removed, a carriage return overwriting its line (progress bars keep their last
+    /// state), other control characters dropped, and no trailing newline.
+    static func terminalText(_ s: String) -> String {
+        var lines: [String] = []
+        for rawLine in s.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = Substring(rawLine)
+            if line.hasSuffix("\r") { line = line.dropLast() }
+            if let cr = line.lastIndex(of: "\r") { line = line[line.index(after: cr)...] }
+            var out = ""
+            var scalars = line.unicodeScalars.makeIterator()
+            while let c = scalars.next() {
+                if c == "\u{1B}" {
+                    // CSI: ESC [ parameters final-byte (0x40...0x7E); other escapes: one byte.
+                    if let next = scalars.next(), next == "[" {
+                        while let p = scalars.next(), !(0x40...0x7E).contains(p.value) {}
+                    }
+                } else if c == "\t" || c.value >= 0x20 && c.value != 0x7F {
+                    out.unicodeScalars.append(c)
+                }
+            }
+            lines.append(out)
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+
     /// Column alignments with `.none` resolved: numeric columns right, others left.
     static func alignments(_ t: Table) -> [ColumnAlignment] {
         (0..<t.columns.count).map { col in

@@ -134,6 +134,12 @@ func normalized(_ s: String) -> String {
         #expect(partial.text.contains("print(\"after\") Not run: the run stopped at cell 7."))
     }
 
+    @Test func thePDFCanBeRenderedToMemory() throws {
+        let data = try PDFRenderer(pageSize: .letter).render(Sample.minimal())
+        #expect(data.starts(with: Data("%PDF-".utf8)))
+        #expect(String(decoding: data.suffix(8), as: UTF8.self).contains("%%EOF"))
+    }
+
     @Test func narrowTablesAreCentredAndWideOnesWrap() {
         #expect(PDFWriter.fitColumns([50, 50], to: 200) == [100, 100])
         let wide = PDFWriter.fitColumns([40, 400, 200], to: 340)
