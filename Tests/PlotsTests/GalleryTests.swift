@@ -29,6 +29,11 @@ struct GalleryTests {
             body += "<figure id=\"\(sample.name)\">\n\(sample.figure.svg())"
             body += "<figcaption><b>Figure \(i + 1).</b> \(escape(captions[sample.name] ?? sample.name))</figcaption>\n</figure>\n"
         }
+        body += "<h2>Edge cases</h2>\n<div class=\"edges\">\n"
+        for sample in Samples.edgeCases {
+            body += "<figure id=\"\(sample.name)\">\n\(sample.figure.svg())</figure>\n"
+        }
+        body += "</div>\n"
         return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
@@ -40,6 +45,9 @@ struct GalleryTests {
         p.lede { color: #555; margin-top: 0; }
         figure { margin: 2.2em 0; }
         figure svg { max-width: 100%; height: auto; display: block; margin: 0 auto; }
+        .edges { display: flex; flex-wrap: wrap; gap: 0 1.5em; justify-content: center; }
+        .edges figure { margin: 1em 0; }
+        h2 { font-size: 1.2em; margin-top: 2.5em; }
         figcaption { font-size: 0.85em; color: #444; max-width: 720px; margin: 0.6em auto 0; }
         </style></head><body>
         <h1>Emotive plots gallery</h1>
@@ -67,6 +75,12 @@ struct GalleryTests {
             try FileManager.default.createDirectory(at: Self.page.deletingLastPathComponent(),
                                                     withIntermediateDirectories: true)
             try html.write(to: Self.page, atomically: true, encoding: .utf8)
+        }
+        // EMOTIVE_PLOTS_PNG_DIR=/some/dir also writes every figure as a 144 dpi PNG, to look at.
+        if let dir = env["EMOTIVE_PLOTS_PNG_DIR"] {
+            for (name, figure) in Samples.all + Samples.edgeCases {
+                try Data(figure.pngData(dpi: 144)).write(to: URL(fileURLWithPath: dir).appendingPathComponent("\(name).png"))
+            }
         }
     }
 }

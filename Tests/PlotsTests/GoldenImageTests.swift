@@ -16,7 +16,7 @@ struct GoldenImageTests {
 
     @Test(arguments: Samples.goldenNames)
     func figureMatchesItsGolden(name: String) throws {
-        let figure = try #require(Samples.all.first { $0.name == name }?.figure)
+        let figure = try #require((Samples.all + Samples.edgeCases).first { $0.name == name }?.figure)
         let png = try figure.pngData(dpi: 72)
         let url = Self.goldens.appendingPathComponent("\(name).png")
         if Self.regenerate {

@@ -179,5 +179,33 @@ enum Samples {
 extension Samples {
     /// Samples with committed golden PNGs.
     static let goldenNames = ["accuracy", "side-by-side", "distribution", "grouped-f1", "horizontal",
-                              "confusion", "misclassified", "grad-cam"]
+                              "confusion", "misclassified", "grad-cam", "edge-nan", "edge-ten-classes"]
+}
+
+extension Samples {
+    /// Odd inputs, shown in the gallery's last section.
+    static var edgeCases: [(name: String, figure: Figure)] {
+        let long = ["angry", "disgusted beyond all reasonable measure", "fear", "happy", "neutral", "sad",
+                    "surprise", "contempt", "confused", "bored"]
+        let tenCounts = (0..<10).map { r in (0..<10).map { c in r == 9 ? 0 : (r == c ? 40 + 7 * r : (r * 7 + c * 3) % 9) } }
+        return [
+            ("edge-empty", Figure.lines(title: "An empty series", xLabel: "Epoch", yLabel: "Accuracy",
+                                        series: [Series(name: "train", y: [Double]())], width: 240, height: 170)),
+            ("edge-one-epoch", Figure.lines(title: "One epoch", xLabel: "Epoch", yLabel: "Accuracy",
+                                            series: [Series(name: "train", y: [0.41]), Series(name: "validation", y: [0.38])],
+                                            width: 240, height: 170)),
+            ("edge-nan", Figure.lines(title: "NaN values leave gaps", xLabel: "Epoch", yLabel: "Loss",
+                                      series: [Series(name: "train", y: [1.8, 1.5, .nan, 1.2, 1.1, 1.05, .nan, .nan, 0.97, 0.95]),
+                                               Series(name: "validation", y: [1.85, .nan, 1.45, 1.4, 1.35, 1.3, 1.31, 1.29, .nan, 1.28])],
+                                      width: 240, height: 170)),
+            ("edge-constant", Figure.lines(title: "Constant values", xLabel: "Epoch", yLabel: "Accuracy",
+                                           series: [Series(name: "collapsed", y: Array(repeating: 0.2471, count: 8))],
+                                           width: 240, height: 170)),
+            ("edge-one-class", Figure.confusionMatrix(counts: [[42]], labels: ["happy"], title: "One class")),
+            ("edge-ten-classes", Figure.confusionMatrix(counts: tenCounts, labels: long,
+                                                        title: "Ten classes, a long name, an empty row")),
+            ("edge-long-bars", Figure.bars(title: "Long class names", categories: long,
+                                           values: [3995, 436, 4097, 7215, 4965, 4830, 3171, 120, 800, 40])),
+        ]
+    }
 }

@@ -14,20 +14,20 @@ extension BarChart {
             Legend.Entry(name: groups[$0].name, swatch: .box(color(ofGroup: $0)))
         })
 
-        // Lay out twice: the second pass leaves room for value labels past the longest bar.
-        var ticks = Ticks(min: low, max: high, fixed: valueRange)
-        var axes = makeAxes(ticks)
-        var layout = axes.layout(in: area, on: canvas)
-        if let valueFormat, valueRange == nil, high > 0 {
-            let labelExtent = vertical
-                ? canvas.lineHeight(Theme.valueLabel) + 3
+        // Value labels past the longest bar get room beside the plot, not a longer axis.
+        let ticks = Ticks(min: low, max: high, fixed: valueRange)
+        let axes = makeAxes(ticks)
+        var reserve = 0.0
+        if let valueFormat {
+            reserve = vertical
+                ? canvas.lineHeight(Theme.valueLabel) + 2
                 : (finite.map { canvas.measure(valueFormat.format($0), font: Theme.valueLabel).width }.max() ?? 0) + 5
-            let length = vertical ? layout.plot.height : layout.plot.width
-            let fraction = min(0.5, labelExtent / max(1, length))
-            ticks = Ticks(min: low, max: low + (high - low) / (1 - fraction))
-            axes = makeAxes(ticks)
-            layout = axes.layout(in: area, on: canvas)
         }
+        func layOut(legendWidth: Double) -> Axes.Layout {
+            axes.layout(in: area, reserveRight: (vertical ? 0 : reserve) + legendWidth,
+                        reserveTop: vertical ? reserve : 0, on: canvas)
+        }
+        var layout = layOut(legendWidth: 0)
 
         var bars = self.bars(layout.plot, ticks)
         var legendRect: Rect?
@@ -37,8 +37,9 @@ extension BarChart {
                                       placement: self.legend, on: canvas)
             if legendRect == nil {
                 let size = legend.size(on: canvas)
-                layout = axes.layout(in: area, reserveRight: size.width + 6, on: canvas)
-                legendRect = Rect(x: layout.plot.maxX + 8, y: layout.plot.minY, width: size.width,
+                layout = layOut(legendWidth: size.width + 6)
+                legendRect = Rect(x: layout.plot.maxX + (vertical ? 0 : reserve) + 8, y: layout.plot.minY,
+                                  width: size.width,
                                   height: size.height)
                 bars = self.bars(layout.plot, ticks)
             }

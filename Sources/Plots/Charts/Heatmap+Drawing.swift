@@ -55,7 +55,9 @@ extension Heatmap {
         let gridWidth = cell * Double(columns), gridHeight = cell * Double(rows)
         let blockWidth = left + gridWidth + right
         let originX = area.minX + max(0, (area.width - blockWidth) / 2) + left
-        let grid = Rect(x: originX, y: area.minY + 1, width: gridWidth, height: gridHeight)
+        let blockHeight = gridHeight + labelsHeight + bottomTitle
+        let grid = Rect(x: originX, y: area.minY + 1 + max(0, (area.height - 1 - blockHeight) / 2),
+                        width: gridWidth, height: gridHeight)
 
         // Cells, their text, then thin white separators.
         for r in 0..<rows {

@@ -15,7 +15,12 @@ extension LineChart {
         let integers = !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() }
         let xTicks = Ticks(min: xs.min() ?? 0, max: xs.max() ?? 1, target: 6, integers: integers, tight: true,
                            fixed: xRange)
-        let yTicks = Ticks(min: ys.min() ?? 0, max: ys.max() ?? 1, target: 5, fixed: yRange)
+        // A point on the bottom axis hides in it: data ending at a nice number gets a step of air.
+        let (yMin, yMax) = (ys.min() ?? 0, ys.max() ?? 1)
+        var yTicks = Ticks(min: yMin, max: yMax, target: 5, fixed: yRange)
+        if yRange == nil, !ys.isEmpty, yMin - yTicks.low < (yTicks.high - yTicks.low) * 0.01 {
+            yTicks = Ticks(min: yMin - (yMax - yMin) * 0.02, max: yMax, target: 5)
+        }
         let axes = Axes(x: .numeric(xTicks), y: .numeric(yTicks), xTitle: xLabel, yTitle: yLabel,
                         gridX: false, gridY: gridLines)
 
@@ -92,12 +97,12 @@ extension LineChart {
                 let lone = run.count == 1
                 if lone || (k + i) % every == 0 {
                     let symbol = st.symbol == .hidden && lone ? Symbol.circle : st.symbol
-                    canvas.symbol(symbol, at: project(p.0, p.1, plot, xt, yt), radius: Theme.symbolRadius,
-                                  color: st.color)
+                    canvas.addSymbol(symbol, at: project(p.0, p.1, plot, xt, yt), radius: Theme.symbolRadius)
                 }
                 k += 1
             }
         }
+        canvas.fill(st.color)
     }
 
     private func markerLabelRect(_ m: Marker, _ px: Double, _ plot: Rect, on canvas: Canvas) -> (Rect, Anchor)? {

@@ -34,7 +34,10 @@ struct Axes {
 
     static let rotation = 40.0 * Double.pi / 180
 
-    func layout(in area: Rect, reserveRight: Double = 0, on canvas: Canvas) -> Layout {
+    /// `reserveRight` and `reserveTop` keep room beside the plot (an outside legend, value
+    /// labels past the last bar).
+    func layout(in area: Rect, reserveRight: Double = 0, reserveTop: Double = 0,
+                on canvas: Canvas) -> Layout {
         let tickHeight = canvas.lineHeight(Theme.tickLabel)
         let titleHeight = canvas.lineHeight(Theme.axisTitle)
 
@@ -43,10 +46,10 @@ struct Axes {
         switch y {
         case .numeric(let t): yLabels = t.labels
         case .categories(let names):
-            yLabels = names.map { canvas.fitting($0, font: Theme.tickLabel, maxWidth: area.width * 0.38) }
+            yLabels = names.map { canvas.fitting($0, font: Theme.tickLabel, maxWidth: area.width * 0.45) }
         }
         let yLabelWidth = yLabels.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
-        let left = (yTitle == nil ? 0 : titleHeight + 4) + yLabelWidth + 3 + Theme.tickLength
+        var left = (yTitle == nil ? 0 : titleHeight + 4) + yLabelWidth + 3 + Theme.tickLength
 
         // Right: room for half of the last numeric x label.
         var right = reserveRight + 4
@@ -55,8 +58,8 @@ struct Axes {
             xLabels = t.labels
             right = max(right, reserveRight + (canvas.measure(xLabels.last ?? "", font: Theme.tickLabel).width / 2) + 1)
         }
-        let top = (y.isNumeric ? tickHeight / 2 : 2)
-        let plotWidth = max(10, area.width - left - right)
+        let top = max(y.isNumeric ? tickHeight / 2 : 2, reserveTop)
+        var plotWidth = max(10, area.width - left - right)
 
         // Bottom: x labels, straight or turned when category names do not fit their band.
         var rotate = false
@@ -70,6 +73,17 @@ struct Axes {
                 xLabels = names.map { canvas.fitting($0, font: Theme.tickLabel, maxWidth: maxLength) }
                 let longest = xLabels.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
                 xLabelsHeight = longest * sin(Axes.rotation) + tickHeight * cos(Axes.rotation)
+                // Turned labels reach left of their band; the first ones may need a wider margin.
+                let band = plotWidth / Double(max(1, names.count))
+                var overhang = 0.0
+                for (i, label) in xLabels.enumerated() {
+                    let reach = canvas.measure(label, font: Theme.tickLabel).width * cos(Axes.rotation)
+                    overhang = max(overhang, reach - band * (Double(i) + 0.5) - left)
+                }
+                if overhang > 0 {
+                    left += overhang + 2
+                    plotWidth = max(10, area.width - left - right)
+                }
             } else {
                 xLabels = names
             }

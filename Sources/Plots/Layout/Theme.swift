@@ -57,8 +57,14 @@ extension Canvas {
         return lo == 0 ? "…" : String(chars[..<lo]).trimmingTrailingSpaces() + "…"
     }
 
-    /// Draws a symbol centred on `p`, filled, with a thin white ring so it reads on lines.
+    /// Draws a filled symbol centred on `p`.
     func symbol(_ symbol: Symbol, at p: Point, radius r: Double, color: Color) {
+        addSymbol(symbol, at: p, radius: r)
+        fill(color)
+    }
+
+    /// Adds a symbol's outline to the current path (fill many at once: one SVG element).
+    func addSymbol(_ symbol: Symbol, at p: Point, radius r: Double) {
         switch symbol {
         case .hidden: return
         case .circle: circle(center: p, radius: r)
@@ -77,7 +83,6 @@ extension Canvas {
             line(to: Point(p.x - h, p.y))
             closePath()
         }
-        fill(color)
     }
 
     /// Text with a translucent white box behind it, for labels over data.

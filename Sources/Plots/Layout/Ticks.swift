@@ -29,8 +29,8 @@ struct Ticks: Hashable {
         }
         var step = Ticks.nice((hi - lo) / Double(Swift.max(1, target - 1)), round: true)
         if integers { step = Swift.max(1, step.rounded()) }
-        let first = (lo / step).rounded(.down) * step
-        let last = (hi / step).rounded(.up) * step
+        let first = (lo / step + 1e-9).rounded(.down) * step
+        let last = (hi / step - 1e-9).rounded(.up) * step
         if range != nil && range!.min < range!.max {
             low = lo
             high = hi
