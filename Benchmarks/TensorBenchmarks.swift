@@ -28,7 +28,6 @@ func runTensorBenchmarks() {
         // Backward: dX and dW (two GEMMs of the forward's size), timed apart from the forward.
         let input = Parameter(x)
         let seed = Tensor(randomUniform: [32, 24, 24, 64], generator: &rng)
-        var total = 0.0
         var best = Double.infinity
         for _ in 0..<4 {
             let y = conv2d(input.value, filter: w.value, padding: .same)
@@ -36,10 +35,8 @@ func runTensorBenchmarks() {
             y.backward(seed: seed)
             let t = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             best = min(best, t)
-            total += t
             input.zeroGradient(); w.zeroGradient()
         }
-        _ = total
         let fwd = flops / tForward / 1e9, bwd = 2 * flops / best / 1e9
         print(String(format: "conv %dx%d forward               %7.2f ms  %6.1f GFLOP/s  %3.0f%% of sgemm",
                      kernel, kernel, tForward * 1e3, fwd, 100 * fwd / gemmGFLOPs))
@@ -57,6 +54,7 @@ func runTensorBenchmarks() {
         let start = DispatchTime.now().uptimeNanoseconds
         y.backward(seed: seed)
         bestBackward = min(bestBackward, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        input.zeroGradient(); dw.zeroGradient()
     }
     let dwFlops = 2 * pixels * 9 * 64
     print(String(format: "depthwise 3x3 forward           %7.2f ms  %6.1f GFLOP/s",

@@ -71,17 +71,17 @@ func broadcastBinary(_ a: Tensor, _ b: Tensor, op: String,
                 let o = SharedBuffer(out)
                 let ua = UncheckedSendable(pa), ub = UncheckedSendable(pb)
                 if a.shape == b.shape {
-                    parallelChunks(count, grain: 1 << 15) { r in
+                    parallelChunks(count, grain: elementwiseGrain) { r in
                         for i in r { o.base[i] = f(ua.value[i], ub.value[i]) }
                     }
                 } else if b.count == 1 {
                     let s = pb[0]
-                    parallelChunks(count, grain: 1 << 15) { r in
+                    parallelChunks(count, grain: elementwiseGrain) { r in
                         for i in r { o.base[i] = f(ua.value[i], s) }
                     }
                 } else if a.count == 1 {
                     let s = pa[0]
-                    parallelChunks(count, grain: 1 << 15) { r in
+                    parallelChunks(count, grain: elementwiseGrain) { r in
                         for i in r { o.base[i] = f(s, ub.value[i]) }
                     }
                 } else {
@@ -91,7 +91,7 @@ func broadcastBinary(_ a: Tensor, _ b: Tensor, op: String,
                     let offB = rowOffsets(outShape, strides: sb)
                     let inner = outShape.last ?? 1
                     let ia = sa.last ?? 0, ib = sb.last ?? 0
-                    parallelChunks(offA.count, grain: max(1, (1 << 15) / max(inner, 1))) { rows in
+                    parallelChunks(offA.count, grain: max(1, elementwiseGrain / max(inner, 1))) { rows in
                         for r in rows {
                             let qa = ua.value.baseAddress! + offA[r]
                             let qb = ub.value.baseAddress! + offB[r]
@@ -124,7 +124,7 @@ func mapScalars(_ x: Tensor, _ f: (Float) -> Float) -> [Float] {
         makeScalars(x.count) { out in
             let o = SharedBuffer(out)
             let ux = UncheckedSendable(px)
-            parallelChunks(x.count, grain: 1 << 15) { r in
+            parallelChunks(x.count, grain: elementwiseGrain) { r in
                 for i in r { o.base[i] = f(ux.value[i]) }
             }
         }
@@ -139,7 +139,7 @@ func zipScalars(_ a: [Float], _ b: [Float], _ f: (Float, Float) -> Float) -> [Fl
             makeScalars(a.count) { out in
                 let o = SharedBuffer(out)
                 let ua = UncheckedSendable(pa), ub = UncheckedSendable(pb)
-                parallelChunks(a.count, grain: 1 << 15) { r in
+                parallelChunks(a.count, grain: elementwiseGrain) { r in
                     for i in r { o.base[i] = f(ua.value[i], ub.value[i]) }
                 }
             }

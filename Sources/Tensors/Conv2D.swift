@@ -6,8 +6,8 @@
 // itself is the [N·H·W, C] matrix. Work is cut into chunks of whole images so the
 // im2col buffer stays under `im2colBudget` floats.
 
-/// Largest im2col buffer, in floats (32 MB).
-let im2colBudget = 8 << 20
+/// Largest im2col buffer, in floats (16 MB).
+let im2colBudget = 4 << 20
 
 /// Copies the receptive fields of output rows `rows` of image-major output pixels into
 /// `cols` (row r of the chunk at `cols + (r - rows.lowerBound) * K`).
@@ -175,31 +175,31 @@ func conv2dBackward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], _ dy: [Floa
                 }
                 let per = imagesPerChunk(g)
                 let rowsPerImage = g.oh * g.ow
-                let cols = UnsafeMutablePointer<Float>.allocate(capacity: per * rowsPerImage * k)
-                defer { cols.deallocate() }
-                var n0 = 0
-                while n0 < g.n {
-                    let n1 = Swift.min(g.n, n0 + per)
-                    let rows = (n0 * rowsPerImage)..<(n1 * rowsPerImage)
-                    let dyChunk = pdy.baseAddress! + rows.lowerBound * o
-                    if needFilter {
-                        im2col(g, px.baseAddress!, rows: rows, cols)
-                        dw!.withUnsafeMutableBufferPointer { pdw in
-                            // dW [K, O] += colsᵀ · dY
-                            gemm(transposeA: true, transposeB: false, m: k, n: o, k: rows.count,
-                                 cols, lda: k, dyChunk, ldb: o, beta: n0 == 0 ? 0 : 1,
-                                 pdw.baseAddress!, ldc: o)
+                Scratch.withBuffer(per * rowsPerImage * k) { cols in
+                    var n0 = 0
+                    while n0 < g.n {
+                        let n1 = Swift.min(g.n, n0 + per)
+                        let rows = (n0 * rowsPerImage)..<(n1 * rowsPerImage)
+                        let dyChunk = pdy.baseAddress! + rows.lowerBound * o
+                        if needFilter {
+                            im2col(g, px.baseAddress!, rows: rows, cols)
+                            dw!.withUnsafeMutableBufferPointer { pdw in
+                                // dW [K, O] += colsᵀ · dY
+                                gemm(transposeA: true, transposeB: false, m: k, n: o, k: rows.count,
+                                     cols, lda: k, dyChunk, ldb: o, beta: n0 == 0 ? 0 : 1,
+                                     pdw.baseAddress!, ldc: o)
+                            }
                         }
-                    }
-                    if needInput && transposedGeometry == nil {
-                        // dCols [rows, K] = dY · Wᵀ, then scatter back into dX.
-                        gemm(transposeA: false, transposeB: true, m: rows.count, n: k, k: o,
-                             dyChunk, lda: o, pw.baseAddress!, ldb: o, cols, ldc: k)
-                        dx!.withUnsafeMutableBufferPointer { pdx in
-                            col2im(g, cols, images: n0..<n1, pdx.baseAddress!)
+                        if needInput && transposedGeometry == nil {
+                            // dCols [rows, K] = dY · Wᵀ, then scatter back into dX.
+                            gemm(transposeA: false, transposeB: true, m: rows.count, n: k, k: o,
+                                 dyChunk, lda: o, pw.baseAddress!, ldb: o, cols, ldc: k)
+                            dx!.withUnsafeMutableBufferPointer { pdx in
+                                col2im(g, cols, images: n0..<n1, pdx.baseAddress!)
+                            }
                         }
+                        n0 = n1
                     }
-                    n0 = n1
                 }
             }
         }

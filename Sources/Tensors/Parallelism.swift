@@ -94,3 +94,31 @@ func makeScalars(_ count: Int, _ fill: (UnsafeMutableBufferPointer<Float>) -> Vo
         initialized = count
     }
 }
+
+/// Reusable scratch memory for kernels (im2col buffers): large allocations are served by
+/// fresh `mmap` pages otherwise, whose page faults cost as much as a small GEMM.
+/// A buffer is lent to one caller at a time; concurrent callers get separate buffers.
+enum Scratch {
+    private static let pool = Mutex<[UncheckedSendable<UnsafeMutableBufferPointer<Float>>]>([])
+
+    /// Runs `body` with at least `count` floats of uninitialised scratch memory.
+    static func withBuffer<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        var buffer = pool.withLock { $0.popLast()?.value }
+        if let b = buffer, b.count < count {
+            b.deallocate()
+            buffer = nil
+        }
+        let b = buffer ?? UnsafeMutableBufferPointer<Float>.allocate(capacity: Swift.max(count, 1))
+        defer {
+            pool.withLock { free in
+                if free.count < 2 { free.append(UncheckedSendable(b)) } else { b.deallocate() }
+            }
+        }
+        return body(b.baseAddress!)
+    }
+}
+
+/// Smallest piece of a memory-bound elementwise loop worth a thread of its own
+/// (256K floats = 1 MB): below it, waking a second thread costs more than it saves,
+/// especially on a loaded machine.
+let elementwiseGrain = 1 << 18

@@ -56,7 +56,7 @@ func reduceKernel(_ x: Tensor, axes: [Int], initial: Float,
             let o = SharedBuffer(out)
             let ux = UncheckedSendable(px.baseAddress!)
             if blocks > 1 {
-                parallelChunks(blocks, grain: max(1, (1 << 15) / max(blockIn, 1))) { range in
+                parallelChunks(blocks, grain: max(1, elementwiseGrain / max(blockIn, 1))) { range in
                     for b in range {
                         reduceRows(ux.value + b * blockIn, o.base + b * blockOut, rows: 0..<rowsPerBlock)
                     }
@@ -156,7 +156,7 @@ func broadcastKernel(_ x: Tensor, to target: [Int]) -> [Float] {
         makeScalars(count) { out in
             let o = SharedBuffer(out)
             let ux = UncheckedSendable(px.baseAddress!)
-            parallelChunks(offsets.count, grain: max(1, (1 << 15) / max(inner, 1))) { rows in
+            parallelChunks(offsets.count, grain: max(1, elementwiseGrain / max(inner, 1))) { rows in
                 for r in rows {
                     let src = ux.value + offsets[r]
                     let dst = o.base + r * inner
