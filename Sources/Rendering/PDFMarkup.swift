@@ -1,3 +1,4 @@
+import Foundation
 import NotebookModel
 
 /// Pango markup for inline content, with the byte ranges of links in the laid-out text
@@ -49,7 +50,8 @@ struct PangoMarkup {
         case .text(let s): text(s)
         case .code(let s):
             span("font_family=\"\(PDFStyle.monoFamily)\" size=\"smaller\" background=\"\(PDFStyle.inlineCodeTint)\"") {
-                $0.text(s)
+                // Figure spaces: no-break and, unlike U+00A0, not stretched by justification.
+                $0.text(s.replacingOccurrences(of: " ", with: "\u{2007}"))
             }
         case .emphasis(let c): open("<i>"); inlines(c, plan: plan); close("</i>")
         case .strong(let c): open("<b>"); inlines(c, plan: plan); close("</b>")

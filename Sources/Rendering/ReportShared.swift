@@ -26,7 +26,8 @@ enum ReportText {
         plan.items.compactMap { item in
             guard case .cell(let c) = item else { return nil }
             let time: String
-            if let s = c.seconds { time = seconds(s) }
+            if c.failure != nil { time = "failed" }
+            else if let s = c.seconds { time = seconds(s) }
             else if !c.cell.options.eval { time = "not evaluated" }
             else { time = c.reached ? "—" : "not run" }
             return ("\(c.cell.index + 1)", "\(c.cell.line)", time)
