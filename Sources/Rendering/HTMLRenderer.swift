@@ -212,7 +212,14 @@ struct HTMLWriter {
             if let s = c.seconds { out += " · \(ReportText.seconds(s))" }
             out += "</span></summary>\n<pre class=\"code\"><code>\(highlighted(c.cell.source))</code></pre>\n</details>\n"
         }
-        for output in c.outputs { try self.output(output) }
+        for output in c.outputs {
+            if case .cellError(let message) = output {
+                out += "<div class=\"error kept\" role=\"note\"><p class=\"error-title\">\(esc(ReportText.cellErrorTitle(c.cell.index)))</p>\n"
+                out += "<pre>\(esc(ReportText.terminalText(message)))</pre></div>\n"
+            } else {
+                try self.output(output)
+            }
+        }
         if let f = c.failure {
             out += "<div class=\"error\" role=\"alert\"><p class=\"error-title\">\(esc(ReportText.failureTitle(f)))</p>\n"
             out += "<pre>\(esc(ReportText.terminalText(f.message)))</pre></div>\n"
@@ -239,6 +246,8 @@ struct HTMLWriter {
             table(t)
         case .figure(let f):
             try figure(f)
+        case .cellError:
+            break  // drawn by cell(_:), which knows the cell's number
         }
     }
 

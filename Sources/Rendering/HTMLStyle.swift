@@ -75,6 +75,8 @@ enum HTMLStyle {
     .error { border: 1px solid #e4b9b3; border-left: 4px solid var(--fail); background: #fcf1ef;
              padding: 0.7rem 1rem; margin: 0 0 1rem; border-radius: 0 4px 4px 0; }
     .error-title { font-family: var(--sans); font-weight: 600; color: var(--fail); margin: 0 0 0.4rem; font-size: 0.9rem; }
+    .error.kept { border-left-color: #b8742a; background: #fcf6ec; border-color: #ead6b8; }
+    .error.kept .error-title { color: #8a5216; }
     .error pre { margin: 0; white-space: pre-wrap; color: #5a1a14; }
     .not-run { font-family: var(--sans); font-size: 0.8rem; color: var(--muted); font-style: italic; }
     figure { margin: 1.75rem 0; }

@@ -220,6 +220,15 @@ struct PDFWriter {
                       continuedLabel: "Table \(t.number) (continued)")
             case .figure(let f):
                 try figure(f)
+            case .cellError(let message):
+                var m = PangoMarkup()
+                m.span("font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"larger\" foreground=\"#8a5216\"") {
+                    $0.text(ReportText.cellErrorTitle(c.cell.index))
+                }
+                m.text("\n")
+                m.text(ReportText.terminalText(message))
+                boxed(m, font: PDFStyle.code, color: PDFStyle.RGB(0.72, 0.45, 0.16),
+                      tint: PDFStyle.RGB(0.988, 0.965, 0.925))
             }
         }
         if let f = c.failure {

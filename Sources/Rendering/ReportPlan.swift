@@ -54,6 +54,8 @@ struct ReportPlan {
 
     enum Output {
         case text(String)
+        /// An error a cell marked `//| error: true` threw; the run went on.
+        case cellError(String)
         case markdown([ProseBlock])
         case table(NumberedTable)
         case figure(NumberedFigure)
@@ -129,7 +131,13 @@ struct ReportPlan {
                 var cellLabelUsed = false
                 for output in result?.outputs ?? [] {
                     switch output {
-                    case .text(let s): outputs.append(.text(s))
+                    case .text(let s):
+                        // The Runner reports errors of `error: true` cells as "error: …" text.
+                        if cell.options.error, s.hasPrefix("error: ") {
+                            outputs.append(.cellError(String(s.dropFirst(7))))
+                        } else {
+                            outputs.append(.text(s))
+                        }
                     case .markdown(let s): outputs.append(.markdown(MarkdownLite.parse(s)))
                     case .expectation(let e): outputs.append(.expectation(e))
                     case .metric(let name, let value): outputs.append(.metric(name: name, value: value))

@@ -48,6 +48,10 @@ enum ReportText {
         "Cell \(f.cellIndex + 1) failed at line \(f.line)"
     }
 
+    static func cellErrorTitle(_ cell: Int) -> String {
+        "Cell \(cell + 1) threw an error (shown because of error: true)"
+    }
+
     static func notRun(_ failure: CellFailure?) -> String {
         failure.map { "Not run: the run stopped at cell \($0.cellIndex + 1)." } ?? "Not run."
     }
