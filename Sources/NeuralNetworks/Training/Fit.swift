@@ -71,7 +71,8 @@ extension Layer {
                     optimizer: Optimizer, loss: Loss = .categoricalCrossEntropy, classWeights: ClassWeights = .none,
                     callbacks: [TrainingCallback] = [], seed: UInt64 = 0, shuffle: Bool = true,
                     resumeFrom: URL? = nil, gradientHook: GradientHook? = nil,
-                    progress: ProgressStyle = .automatic, cacheKey: String? = nil) throws -> History {
+                    progress: ProgressStyle = .automatic, cacheKey: String? = nil,
+                    cache: TrainingCache? = TrainingCache.fromEnvironment()) throws -> History {
         guard epochs >= 1 else { throw TrainingError("fit: epochs must be at least 1, got \(epochs)") }
         guard batchSize >= 1 else { throw TrainingError("fit: batchSize must be at least 1, got \(batchSize)") }
         guard train.count > 0 else { throw TrainingError("fit: the training data is empty") }
@@ -89,7 +90,6 @@ extension Layer {
         let weights = try classWeights.resolve(labels: train.labels, classCount: classCount).map(Float.init)
 
         // The training cache.
-        let cache = TrainingCache.fromEnvironment()
         let key = TrainingCache.key([
             "model=\(structureIdentity)", "initial=\(fnv64(weightsSnapshot().flatMap(\.values)))",
             "optimizer=\(optimizer.configuration)", "loss=\(loss.identity)", "classWeights=\(weights)",
@@ -173,8 +173,13 @@ extension Layer {
             }
             logs[.learningRate] = optimizer.learningRate
             logs[.seconds] = Date().timeIntervalSince(started)
-            for c in callbacks { try c.onEpochEnd(epoch, logs: &logs, training: session) }
+            // The epoch counts as completed for callbacks (a checkpoint written now resumes
+            // at the next epoch); callbacks may still add to its logs.
             session.history.epochs.append(logs)
+            for c in callbacks {
+                try c.onEpochEnd(epoch, logs: &logs, training: session)
+                session.history.epochs[session.history.epochs.count - 1] = logs
+            }
             bar.endEpoch(epoch, logs: logs)
             if session.stopTraining {
                 if session.history.stopReason == nil {

@@ -1,0 +1,252 @@
+import Foundation
+import Testing
+import Tensors
+@testable import NeuralNetworks
+
+/// 64 8x8 images in 4 classes: class c lights quadrant c, plus seeded noise.
+func quadrantData(count: Int = 64, seed: UInt64 = 5) -> TensorDataset {
+    var g = RandomGenerator(seed: seed)
+    var pixels: [Float] = []
+    var labels: [Int] = []
+    for i in 0..<count {
+        let c = i % 4
+        labels.append(c)
+        for y in 0..<8 {
+            for x in 0..<8 {
+                let lit = (y < 4) == (c < 2) && (x < 4) == (c % 2 == 0)
+                pixels.append((lit ? 1 : 0) + 0.3 * (g.nextUniform() - 0.5))
+            }
+        }
+    }
+    return TensorDataset(images: Tensor(shape: [count, 8, 8, 1], scalars: pixels), labels: labels)
+}
+
+func smallCNN(seed: UInt64 = 1, dropout: Float = 0) -> Sequential {
+    let m = Sequential {
+        Conv2D(8, kernel: 3, padding: .same); BatchNorm(); ReLU()
+        MaxPool2D(2)
+        Flatten()
+        if dropout > 0 { Dropout(dropout) }
+        Dense(4, activation: .softmax)
+    }
+    m.build(inputShape: [8, 8, 1], seed: seed)
+    return m
+}
+
+@Suite("fit trains with Keras semantics")
+struct TrainingTests {
+    @Test("a small CNN fits 64 samples to 100% training accuracy")
+    func fitsSmallData() throws {
+        let data = quadrantData()
+        let model = smallCNN()
+        let history = try model.fit(data, epochs: 15, batchSize: 16, optimizer: Adam(learningRate: 0.01),
+                                    seed: 3, progress: .silent, cache: nil)
+        #expect(history.epochs.count == 15)
+        #expect(try model.evaluate(data).accuracy == 1.0)
+        #expect(history[.loss].last! < history[.loss].first!)
+        #expect(history[.learningRate].allSatisfy { $0 == 0.01 } && history[.seconds].allSatisfy { $0 >= 0 })
+    }
+
+    @Test("the class-weighted loss is Σ w[y]·CE / batch size, computed by hand")
+    func classWeightedLoss() {
+        let logits = Tensor(shape: [3, 3], scalars: [2, 1, 0, 0.5, 0.5, 3, -1, 2, 1])
+        let labels = [0, 2, 1]
+        let w: [Float] = [9.4, 0.57, 1.2]
+        var expected = 0.0
+        for i in 0..<3 {
+            let z = (0..<3).map { Double(logits[i, $0]) }
+            let lse = log(z.map(exp).reduce(0, +))
+            expected += Double(w[labels[i]]) * (lse - z[labels[i]])
+        }
+        expected /= 3
+        let value = Loss.categoricalCrossEntropy.value(logits: logits, probabilities: nil, labels: labels,
+                                                        sampleWeights: labels.map { w[$0] })
+        #expect(abs(Double(value.scalar) - expected) < 1e-5)
+        // From probabilities (no logits) the same value up to the clipping.
+        let fromP = Loss.categoricalCrossEntropy.value(logits: nil, probabilities: softmax(logits), labels: labels,
+                                                        sampleWeights: labels.map { w[$0] })
+        #expect(abs(Double(fromP.scalar) - expected) < 1e-4)
+    }
+
+    @Test("label smoothing and focal loss follow Keras' formulas")
+    func smoothingAndFocal() {
+        let logits = Tensor(shape: [1, 2], scalars: [1, 0])
+        let p1 = 1 / (1 + exp(-1.0)), p0 = 1 - p1
+        let smoothed = Loss.categoricalCrossEntropy(labelSmoothing: 0.2).value(logits: logits, probabilities: nil, labels: [0])
+        #expect(abs(Double(smoothed.scalar) - (-(0.9 * log(p1) + 0.1 * log(p0)))) < 1e-5)
+        let focal = Loss.focal(gamma: 2, alpha: 0.25).value(logits: logits, probabilities: nil, labels: [0])
+        #expect(abs(Double(focal.scalar) - (-0.25 * pow(1 - p1, 2) * log(p1))) < 1e-5)
+    }
+
+    @Test("fit reports the class-weighted training loss of its first step")
+    func fitUsesClassWeights() throws {
+        let data = quadrantData(count: 8)
+        let model = smallCNN()
+        let expected = Loss.categoricalCrossEntropy.value(logits: model.logits(data.images), probabilities: nil,
+                                                          labels: data.labels, sampleWeights: data.labels.map { [2, 1, 1, 1][$0] }).scalar
+        let h = try model.fit(data, epochs: 1, batchSize: 8, optimizer: SGD(learningRate: 0), classWeights: .explicit([2, 1, 1, 1]),
+                              shuffle: false, progress: .silent, cache: nil)
+        // BatchNorm uses batch statistics while training, so compare with a training pass.
+        let trained = TrainingPass.run(seed: 0, step: 0, commit: false) { _ in
+            Loss.categoricalCrossEntropy.value(logits: model.logits(data.images), probabilities: nil, labels: data.labels,
+                                               sampleWeights: data.labels.map { [2, 1, 1, 1][$0] }).scalar
+        }
+        #expect(abs(h[.loss][0] - Double(trained)) < 1e-5)
+        #expect(expected.isFinite)
+    }
+
+    @Test("a NaN loss stops training naming epoch and batch, keeping the last good weights")
+    func nanLoss() throws {
+        let clean = quadrantData(count: 16)
+        var scalars = clean.images.scalars + clean.images.scalars
+        scalars[16 * 64 + 5] = .nan
+        let poisoned = TensorDataset(images: Tensor(shape: [32, 8, 8, 1], scalars: scalars), labels: clean.labels + clean.labels)
+        let a = smallCNN(), b = smallCNN()
+        let h = try a.fit(poisoned, epochs: 3, batchSize: 16, optimizer: Adam(), shuffle: false, progress: .silent, cache: nil)
+        #expect(h.stopReason?.contains("epoch 1, batch 2") == true)
+        #expect(h.epochs.isEmpty)
+        try b.fit(clean, epochs: 1, batchSize: 16, optimizer: Adam(), shuffle: false, progress: .silent, cache: nil)
+        #expect(a.weightsSnapshot() == b.weightsSnapshot())
+    }
+
+    @Test("an interrupted run resumed from its checkpoint ends with the uninterrupted run's weights")
+    func resume() throws {
+        let dir = try temporaryDirectory()
+        let data = quadrantData(count: 32)
+        let full = smallCNN(dropout: 0.3)
+        try full.fit(data, epochs: 4, batchSize: 8, optimizer: Adam(learningRate: 0.01), seed: 9, progress: .silent,
+                     cache: nil)
+        let first = smallCNN(dropout: 0.3)
+        let ck = ModelCheckpoint(path: dir.appendingPathComponent("ck-{epoch}.safetensors").path)
+        try first.fit(data, epochs: 2, batchSize: 8, optimizer: Adam(learningRate: 0.01), callbacks: [ck], seed: 9,
+                      progress: .silent, cache: nil)
+        let resumed = smallCNN(seed: 77, dropout: 0.3)   // other initial weights: all come from the checkpoint
+        let h = try resumed.fit(data, epochs: 4, batchSize: 8, optimizer: Adam(learningRate: 0.01), seed: 9,
+                                resumeFrom: dir.appendingPathComponent("ck-2.safetensors"), progress: .silent, cache: nil)
+        #expect(h.epochs.count == 4)
+        #expect(resumed.weightsSnapshot() == full.weightsSnapshot())
+    }
+
+    @Test("a checkpoint of another model is refused and nothing is loaded")
+    func otherModelCheckpoint() throws {
+        let dir = try temporaryDirectory()
+        let url = dir.appendingPathComponent("other.safetensors")
+        let other = Sequential { Flatten(); Dense(4, activation: .softmax) }
+        other.build(inputShape: [8, 8, 1])
+        try other.fit(quadrantData(count: 8), epochs: 1, batchSize: 8, optimizer: Adam(),
+                      callbacks: [ModelCheckpoint(path: url.path)], progress: .silent, cache: nil)
+        let model = smallCNN()
+        let before = model.weightsSnapshot()
+        #expect { try model.fit(quadrantData(count: 8), epochs: 2, optimizer: Adam(), resumeFrom: url, progress: .silent, cache: nil) }
+        throws: { "\($0)".contains("another model") }
+        #expect(model.weightsSnapshot() == before)
+        #expect { try model.loadWeights(from: url) } throws: { "\($0)".contains("missing") }
+    }
+
+    @Test("labels outside the class count and empty data are refused before training")
+    func badInput() {
+        let model = smallCNN()
+        let bad = TensorDataset(images: Tensor(zeros: [2, 8, 8, 1]), labels: [0, 4])
+        #expect { try model.fit(bad, epochs: 1, optimizer: Adam(), progress: .silent, cache: nil) }
+        throws: { "\($0)" == "training label 4 at sample 1 is outside 0..<4 (the model has 4 outputs)" }
+        let empty = TensorDataset(images: Tensor(zeros: [0, 8, 8, 1]), labels: [])
+        #expect(throws: TrainingError("fit: the training data is empty")) {
+            try model.fit(empty, epochs: 1, optimizer: Adam(), progress: .silent, cache: nil)
+        }
+    }
+
+    @Test("the gradient hook sees every trainable gradient before the optimizer step")
+    func gradientHook() throws {
+        let model = smallCNN()
+        var seen: [String] = []
+        try model.fit(quadrantData(count: 8), epochs: 1, batchSize: 8, optimizer: Adam(),
+                      gradientHook: { grads in
+                          seen = grads.map(\.key)
+                          grads = grads.map { ($0.key, $0.gradient * 0) }   // zero them: nothing should change
+                      }, progress: .silent, cache: nil)
+        #expect(Set(seen) == Set(model.namedWeights.filter { !$0.weight.isState }.map(\.key)))
+    }
+
+    @Test("a second identical fit loads from the training cache; a corrupted entry is retrained")
+    func trainingCache() throws {
+        let dir = try temporaryDirectory()
+        let cache = TrainingCache(directory: dir)
+        let data = quadrantData(count: 16)
+        let a = smallCNN()
+        let h1 = try a.fit(data, epochs: 2, batchSize: 8, optimizer: Adam(), progress: .silent, cache: cache)
+        let b = smallCNN()
+        let h2 = try b.fit(data, epochs: 2, batchSize: 8, optimizer: Adam(), progress: .silent, cache: cache)
+        #expect(h1 == h2 && a.weightsSnapshot() == b.weightsSnapshot())
+        let files = try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
+        #expect(files.count == 1)
+        var bytes = try Data(contentsOf: files[0])
+        bytes[bytes.count - 3] ^= 0xFF
+        try bytes.write(to: files[0])
+        let c = smallCNN()
+        let h3 = try c.fit(data, epochs: 2, batchSize: 8, optimizer: Adam(), progress: .silent, cache: cache)
+        #expect(h3[.loss] == h1[.loss])
+        let d = smallCNN()
+        let h4 = try d.fit(data, epochs: 3, batchSize: 8, optimizer: Adam(), progress: .silent, cache: cache)
+        #expect(h4.epochs.count == 3)
+    }
+}
+
+@Suite("Optimizers follow Keras' update rules")
+struct OptimizerTests {
+    @Test("Adam's first two steps equal Keras' formula with ε 1e-7")
+    func adam() {
+        let adam = Adam(learningRate: 0.1)
+        var w: [Float] = [1, -2]
+        var m = [0.0, 0.0], v = [0.0, 0.0], expected = [1.0, -2.0]
+        for (t, g) in [[0.5, -1.0], [0.2, 0.3]].enumerated() {
+            adam.beginStep()
+            adam.update("w", value: &w, gradient: g.map(Float.init))
+            let alpha = 0.1 * (1 - pow(0.999, Double(t + 1))).squareRoot() / (1 - pow(0.9, Double(t + 1)))
+            for i in 0..<2 {
+                m[i] += (g[i] - m[i]) * 0.1
+                v[i] += (g[i] * g[i] - v[i]) * 0.001
+                expected[i] -= alpha * m[i] / (v[i].squareRoot() + 1e-7)
+            }
+        }
+        // Float32 arithmetic as Keras (1 − β₂ rounds to 0.000999987 in Float32).
+        #expect(abs(Double(w[0]) - expected[0]) < 1e-5, "\(w[0]) vs \(expected[0])")
+        #expect(abs(Double(w[1]) - expected[1]) < 1e-5, "\(w[1]) vs \(expected[1])")
+        #expect(adam.iterations == 2 && adam.state.map(\.name) == ["m/w", "v/w"])
+    }
+
+    @Test("AdamW decays weights by θ·wd·lr before the Adam step")
+    func adamW() {
+        let opt = AdamW(learningRate: 0.1, weightDecay: 0.5)
+        var w: [Float] = [2]
+        opt.beginStep()
+        opt.update("w", value: &w, gradient: [0])
+        #expect(abs(w[0] - 1.9) < 1e-6)
+    }
+
+    @Test("SGD with Nesterov momentum: m = μm − lr·g, θ += μm − lr·g")
+    func sgd() {
+        let opt = SGD(learningRate: 0.1, momentum: 0.9, nesterov: true)
+        var w: [Float] = [1]
+        opt.beginStep(); opt.update("w", value: &w, gradient: [1])    // m = −0.1; θ = 1 − 0.09 − 0.1
+        #expect(abs(w[0] - 0.81) < 1e-6)
+        opt.beginStep(); opt.update("w", value: &w, gradient: [1])    // m = −0.19; θ −= 0.171 + 0.1
+        #expect(abs(w[0] - 0.539) < 1e-6)
+        let plain = SGD(learningRate: 0.5)
+        var p: [Float] = [1]
+        plain.update("p", value: &p, gradient: [1])
+        #expect(p == [0.5])
+    }
+
+    @Test("optimizer state round-trips through loadState")
+    func state() throws {
+        let a = Adam()
+        var w: [Float] = [1, 2, 3]
+        a.beginStep(); a.update("k", value: &w, gradient: [1, 1, 1])
+        let b = Adam()
+        try b.loadState(a.state, iterations: a.iterations)
+        var w1 = w, w2 = w
+        a.beginStep(); a.update("k", value: &w1, gradient: [0.5, 0, -1])
+        b.beginStep(); b.update("k", value: &w2, gradient: [0.5, 0, -1])
+        #expect(w1 == w2)
+    }
+}
