@@ -80,6 +80,11 @@ struct GalleryTests {
         if let dir = env["EMOTIVE_PLOTS_PNG_DIR"] {
             for (name, figure) in Samples.all + Samples.edgeCases {
                 try Data(figure.pngData(dpi: 144)).write(to: URL(fileURLWithPath: dir).appendingPathComponent("\(name).png"))
+                // As the report lays it out: 474 points wide, same aspect.
+                var narrow = figure
+                narrow.width = 474
+                narrow.height = 474 * figure.height / figure.width
+                try Data(narrow.pngData(dpi: 144)).write(to: URL(fileURLWithPath: dir).appendingPathComponent("\(name)-474.png"))
             }
         }
     }

@@ -15,35 +15,22 @@ extension BarChart {
         })
 
         // Value labels past the longest bar get room beside the plot, not a longer axis.
-        let ticks = Ticks(min: low, max: high, fixed: valueRange)
-        let axes = makeAxes(ticks)
         var reserve = 0.0
         if let valueFormat {
             reserve = vertical
                 ? canvas.lineHeight(Theme.valueLabel) + 2
                 : (finite.map { canvas.measure(valueFormat.format($0), font: Theme.valueLabel).width }.max() ?? 0) + 5
         }
-        func layOut(legendWidth: Double) -> Axes.Layout {
-            axes.layout(in: area, reserveRight: (vertical ? 0 : reserve) + legendWidth,
-                        reserveTop: vertical ? reserve : 0, on: canvas)
-        }
-        var layout = layOut(legendWidth: 0)
-
-        var bars = self.bars(layout.plot, ticks)
-        var legendRect: Rect?
-        if !legend.isEmpty {
-            let labels = bars.compactMap { valueLabel($0, on: canvas)?.rect }
-            legendRect = legend.place(in: layout.plot, avoiding: [], rects: bars.map(\.rect) + labels,
-                                      placement: self.legend, on: canvas)
-            if legendRect == nil {
-                let size = legend.size(on: canvas)
-                layout = layOut(legendWidth: size.width + 6)
-                legendRect = Rect(x: layout.plot.maxX + (vertical ? 0 : reserve) + 8, y: layout.plot.minY,
-                                  width: size.width,
-                                  height: size.height)
-                bars = self.bars(layout.plot, ticks)
-            }
-        }
+        let chart = ChartLayout.make(
+            in: area, legend: legend, placement: self.legend, reserveRight: vertical ? 0 : reserve,
+            reserveTop: vertical ? reserve : 0, on: canvas,
+            makeAxes: { target in makeAxes(Ticks(min: low, max: high, target: vertical ? 5 : target, fixed: valueRange)) },
+            obstacles: { axes, frame in
+                let bars = self.bars(frame.plot, axes.valueTicks)
+                return ([], bars.map(\.rect) + bars.compactMap { valueLabel($0, on: canvas)?.rect })
+            })
+        let axes = chart.axes, layout = chart.frame
+        let bars = self.bars(layout.plot, axes.valueTicks)
 
         axes.drawGrid(layout, on: canvas)
         for bar in bars {
@@ -64,12 +51,12 @@ extension BarChart {
                 }
             }
         }
-        axes.drawAxes(layout, in: area, on: canvas)
+        axes.drawAxes(layout, on: canvas)
         if categories.isEmpty || groups.isEmpty {
             canvas.text("No data", at: Point(layout.plot.midX, layout.plot.midY), font: Theme.note,
                         color: .subtleInk, anchor: .center)
         }
-        if let legendRect { legend.draw(at: legendRect, on: canvas) }
+        chart.drawLegend(legend, on: canvas)
     }
 
     private func makeAxes(_ ticks: Ticks) -> Axes {
@@ -139,4 +126,9 @@ extension BarChart {
         let y = below ? r.maxY + 2 : r.minY - 2 - size.width
         return (text, Rect(x: r.midX - size.height / 2, y: y, width: size.height, height: size.width), true)
     }
+}
+
+extension Axes {
+    /// The numeric axis of a bar chart.
+    var valueTicks: Ticks { y.ticks ?? x.ticks! }
 }

@@ -13,35 +13,28 @@ extension LineChart {
         let xs = points.map(\.0) + markers.map(\.x).filter(\.isFinite)
         let ys = points.map(\.1)
         let integers = !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() }
-        let xTicks = Ticks(min: xs.min() ?? 0, max: xs.max() ?? 1, target: 6, integers: integers, tight: true,
-                           fixed: xRange)
         // A point on the bottom axis hides in it: data ending at a nice number gets a step of air.
         let (yMin, yMax) = (ys.min() ?? 0, ys.max() ?? 1)
         var yTicks = Ticks(min: yMin, max: yMax, target: 5, fixed: yRange)
         if yRange == nil, !ys.isEmpty, yMin - yTicks.low < (yTicks.high - yTicks.low) * 0.01 {
             yTicks = Ticks(min: yMin - (yMax - yMin) * 0.02, max: yMax, target: 5)
         }
-        let axes = Axes(x: .numeric(xTicks), y: .numeric(yTicks), xTitle: xLabel, yTitle: yLabel,
-                        gridX: false, gridY: gridLines)
 
         let legend = Legend(entries: series.count < 2 || legend == .hidden ? [] : series.indices.map { i in
             let st = style(i)
             return Legend.Entry(name: series[i].name, swatch: .line(st.color, st.dash, st.symbol))
         })
-
-        var layout = axes.layout(in: area, on: canvas)
-        var legendRect: Rect?
-        if !legend.isEmpty {
-            let (samples, labels) = obstacles(layout.plot, xTicks, yTicks, on: canvas)
-            legendRect = legend.place(in: layout.plot, avoiding: samples, rects: labels,
-                                      placement: self.legend, on: canvas)
-            if legendRect == nil {
-                let size = legend.size(on: canvas)
-                layout = axes.layout(in: area, reserveRight: size.width + 6, on: canvas)
-                legendRect = Rect(x: layout.plot.maxX + 8, y: layout.plot.minY, width: size.width,
-                                  height: size.height)
-            }
-        }
+        let chart = ChartLayout.make(
+            in: area, legend: legend, placement: self.legend, on: canvas,
+            makeAxes: { target in
+                let xTicks = Ticks(min: xs.min() ?? 0, max: xs.max() ?? 1, target: target, integers: integers,
+                                   tight: true, fixed: xRange)
+                return Axes(x: .numeric(xTicks), y: .numeric(yTicks), xTitle: xLabel, yTitle: yLabel,
+                            gridX: false, gridY: gridLines)
+            },
+            obstacles: { axes, frame in obstacles(frame.plot, axes.x.ticks!, yTicks, on: canvas) })
+        let axes = chart.axes, layout = chart.frame
+        let xTicks = axes.x.ticks!
         let plot = layout.plot
 
         axes.drawGrid(layout, on: canvas)
@@ -53,12 +46,12 @@ extension LineChart {
         }
         canvas.restore()
         drawMarkers(plot, xTicks, on: canvas)
-        axes.drawAxes(layout, in: area, on: canvas)
+        axes.drawAxes(layout, on: canvas)
         if points.isEmpty {
             canvas.text("No data", at: Point(plot.midX, plot.midY), font: Theme.note,
                         color: .subtleInk, anchor: .center)
         }
-        if let legendRect { legend.draw(at: legendRect, on: canvas) }
+        chart.drawLegend(legend, on: canvas)
     }
 
     private func project(_ x: Double, _ y: Double, _ plot: Rect, _ xt: Ticks, _ yt: Ticks) -> Point {

@@ -26,6 +26,8 @@ struct Axes {
 
     /// Where things go, decided once from measured text.
     struct Layout {
+        /// The box the axes were laid out in; titles sit at its edges.
+        var area: Rect
         var plot: Rect
         var xLabels: [String]
         var yLabels: [String]
@@ -91,7 +93,15 @@ struct Axes {
         let bottom = Theme.tickLength + 2 + xLabelsHeight + (xTitle == nil ? 0 : 3 + titleHeight)
         let plot = Rect(x: area.minX + left, y: area.minY + top, width: plotWidth,
                         height: max(10, area.height - top - bottom))
-        return Layout(plot: plot, xLabels: xLabels, yLabels: yLabels, rotateXLabels: rotate)
+        return Layout(area: area, plot: plot, xLabels: xLabels, yLabels: yLabels, rotateXLabels: rotate)
+    }
+
+    /// Whether numeric x labels sit side by side with room between them.
+    func xLabelsFit(_ layout: Layout, on canvas: Canvas) -> Bool {
+        guard case .numeric = x, layout.xLabels.count > 1 else { return true }
+        let widest = layout.xLabels.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
+        let spacing = layout.plot.width / Double(layout.xLabels.count - 1)
+        return widest + 6 <= spacing
     }
 
     /// Position of tick `i` (or category `i`) along the x axis of `plot`.
@@ -132,8 +142,8 @@ struct Axes {
     }
 
     /// Spines, ticks, labels and titles, drawn over the data.
-    func drawAxes(_ layout: Layout, in area: Rect, on canvas: Canvas) {
-        let plot = layout.plot
+    func drawAxes(_ layout: Layout, on canvas: Canvas) {
+        let plot = layout.plot, area = layout.area
         canvas.group("axes") {
             // Left and bottom spines only: no box.
             canvas.move(to: Point(plot.minX, plot.minY))

@@ -62,24 +62,71 @@ struct Legend {
         return best.rect
     }
 
+    static let flowSpacing = 10.0
+
+    /// Entries side by side, wrapping at `maxWidth`: offsets of each entry within the box.
+    func flow(maxWidth: Double, on canvas: Canvas) -> (size: Size, offsets: [Point]) {
+        let row = rowHeight(on: canvas)
+        var offsets: [Point] = []
+        var x = 0.0, y = 0.0, widest = 0.0
+        for entry in entries {
+            let w = Legend.swatchWidth + Legend.gap + canvas.measure(entry.name, font: Theme.legend).width
+            if x > 0 && x + w > maxWidth {
+                x = 0
+                y += row
+            }
+            offsets.append(Point(x, y))
+            x += w + Legend.flowSpacing
+            widest = max(widest, x - Legend.flowSpacing)
+        }
+        return (Size(width: widest, height: entries.isEmpty ? 0 : y + row), offsets)
+    }
+
+    /// Where an outside legend goes: right of the plot while the plot keeps most of the
+    /// width, else below it in rows.
+    enum Outside {
+        case right(Size)
+        case below(Size, [Point])
+    }
+
+    func outside(in area: Rect, on canvas: Canvas) -> Outside {
+        let size = self.size(on: canvas)
+        if size.width + 8 <= area.width * 0.34 { return .right(size) }
+        let flow = self.flow(maxWidth: area.width - 8, on: canvas)
+        return .below(flow.size, flow.offsets)
+    }
+
+    /// Draws entries in rows (see `flow`) from `origin`.
+    func drawFlow(at origin: Point, offsets: [Point], on canvas: Canvas) {
+        let row = rowHeight(on: canvas)
+        canvas.group("legend") {
+            for (entry, offset) in zip(entries, offsets) {
+                drawEntry(entry, x: origin.x + offset.x, y: origin.y + offset.y + row / 2, on: canvas)
+            }
+        }
+    }
+
+    private func drawEntry(_ entry: Entry, x: Double, y: Double, on canvas: Canvas) {
+        switch entry.swatch {
+        case .line(let color, let dash, let symbol):
+            canvas.line(from: Point(x, y), to: Point(x + Legend.swatchWidth, y), color: color,
+                        width: Theme.lineWidth, dash: Theme.pattern(dash))
+            canvas.symbol(symbol, at: Point(x + Legend.swatchWidth / 2, y),
+                          radius: Theme.symbolRadius, color: color)
+        case .box(let color):
+            canvas.fillRect(Rect(x: x + 3, y: y - 4, width: Legend.swatchWidth - 6, height: 8), color)
+        }
+        canvas.text(entry.name, at: Point(x + Legend.swatchWidth + Legend.gap, y),
+                    font: Theme.legend, color: .ink, anchor: .left)
+    }
+
     func draw(at rect: Rect, on canvas: Canvas) {
         canvas.group("legend") {
             canvas.fillRect(rect, Color.white.withAlpha(0.9))
             let row = rowHeight(on: canvas)
             for (i, entry) in entries.enumerated() {
                 let y = rect.minY + Legend.padding + row * (Double(i) + 0.5)
-                let x = rect.minX + Legend.padding
-                switch entry.swatch {
-                case .line(let color, let dash, let symbol):
-                    canvas.line(from: Point(x, y), to: Point(x + Legend.swatchWidth, y), color: color,
-                                width: Theme.lineWidth, dash: Theme.pattern(dash))
-                    canvas.symbol(symbol, at: Point(x + Legend.swatchWidth / 2, y),
-                                  radius: Theme.symbolRadius, color: color)
-                case .box(let color):
-                    canvas.fillRect(Rect(x: x + 3, y: y - 4, width: Legend.swatchWidth - 6, height: 8), color)
-                }
-                canvas.text(entry.name, at: Point(x + Legend.swatchWidth + Legend.gap, y),
-                            font: Theme.legend, color: .ink, anchor: .left)
+                drawEntry(entry, x: rect.minX + Legend.padding, y: y, on: canvas)
             }
         }
     }
