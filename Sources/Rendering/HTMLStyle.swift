@@ -3,7 +3,7 @@
 enum HTMLStyle {
     static let css = """
     :root {
-      --ink: #1f1f1c; --muted: #6a6860; --rule: #d8d4ca; --paper: #fdfcf9;
+      --ink: #1f1f1c; --muted: #6a6860; --rule: #d8d4ca; --paper: #ffffff;
       --accent: #7b2d26; --link: #1d4f7a; --tint: #f4f2ec; --code-rule: #e2ddd2;
       --pass: #2e6b3a; --fail: #a12a1f;
       --serif: "Iowan Old Style", "Palatino Linotype", Palatino, "Book Antiqua",

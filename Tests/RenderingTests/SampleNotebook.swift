@@ -88,6 +88,37 @@ enum Sample {
             failure: stop)
     }
 
+    /// Every kind of chart the Plots library draws, for looking at and for the check script.
+    static func gallery() -> ExecutedNotebook {
+        let labels = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
+        let counts = (0..<7).map { i in (0..<7).map { j in i == j ? 60 + 7 * i : (i * 3 + j * 5) % 11 } }
+        let faces = (0..<8).map { k in
+            GridImage(pixels: (0..<(24 * 24)).map { p in UInt8((p % 24 * 9 + p / 24 * 5 + k * 31) % 256) },
+                      width: 24, height: 24, caption: labels[k % 7])
+        }
+        let figures: [FigureOutput] = [
+            FigureOutput(label: "fig-classes", caption: "Training images per class.",
+                         figure: .bars(title: "Images per class", categories: labels,
+                                       values: [3995, 436, 4097, 7215, 4830, 3171, 4965], valueLabel: "Images")),
+            FigureOutput(label: "fig-cm", caption: "Confusion matrix of the best model on the test split.",
+                         figure: .confusionMatrix(counts: counts, labels: labels)),
+            FigureOutput(label: "fig-faces", caption: "Sample faces with their labels.",
+                         figure: .imageGrid(columns: 4, images: faces)),
+        ]
+        let blocks: [Block] = [
+            .prose(.heading(level: 1, [.text("Charts")])),
+            .prose(.paragraph([.text("Class balance is in "), .crossReference(label: "fig-classes"),
+                               .text(", errors in "), .crossReference(label: "fig-cm"), .text(", and faces in "),
+                               .crossReference(label: "fig-faces"), .text(".")])),
+            .cell(Cell(index: 0, line: 8, source: "show(classChart)\nshow(confusion)\nshow(faces)")),
+        ]
+        return ExecutedNotebook(
+            notebook: Notebook(path: "gallery.md", frontMatter: FrontMatter(title: "Chart gallery", author: "Emotive"),
+                               blocks: blocks),
+            results: [0: CellResult(outputs: figures.map { .figure($0) }, seconds: 0.3)],
+            provenance: Provenance(emotiveVersion: "0.1.0", machine: "test", renderedAt: "now"))
+    }
+
     /// The smallest notebook: a title and one paragraph.
     static func minimal() -> ExecutedNotebook {
         ExecutedNotebook(
