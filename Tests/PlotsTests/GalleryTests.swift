@@ -12,6 +12,8 @@ struct GalleryTests {
     static let captions: [String: String] = [
         "accuracy": "Line chart: training against validation accuracy per epoch, with the restored best epoch marked. The legend takes the emptiest corner.",
         "loss": "Loss curves of the same run; the legend moves to where the curves are not.",
+        "curves-helper": "Figure.trainingCurves: one call for training against validation with the restored epoch marked.",
+        "augmentation": "Augmentation preview: rows labelled by class, captions under the last row.",
         "three-models": "Three models in one panel: colour per model, solid for training, dashed for validation. Six entries would hide data, so the legend sits outside.",
         "side-by-side": "Figure.grid: the three models side by side on a shared accuracy range.",
         "distribution": "Bar chart: the class distribution with counts on the bars.",

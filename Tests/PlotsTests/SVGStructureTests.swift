@@ -95,6 +95,21 @@ struct SVGStructureTests {
         #expect(svg.texts.contains("true: angry") && svg.texts.contains("pred: sad"))
     }
 
+    @Test func trainingCurvesDrawTrainingAndValidationWithTheRestoredEpoch() throws {
+        let svg = try SVGSummary.parse(Samples.curvesHelper.svg())
+        #expect(svg.classes["series"] == 2)
+        #expect(svg.texts.contains("training") && svg.texts.contains("validation"))
+        #expect(svg.texts.contains("restored (epoch 9)"))
+        #expect(svg.texts.contains("Epoch") && svg.texts.contains("Loss"))
+    }
+
+    @Test func anImageGridLabelsItsRows() throws {
+        let svg = try SVGSummary.parse(Samples.augmentation.svg())
+        #expect(svg.classes["image"] == 10)
+        #expect(svg.texts.contains("happy") && svg.texts.contains("sad"))
+        #expect(svg.texts.filter { $0 == "zoomed" }.count == 1)
+    }
+
     @Test func aGridOfFiguresKeepsEachFiguresTitleOnItsPanel() throws {
         let svg = try SVGSummary.parse(Samples.sideBySide.svg())
         #expect(svg.classes["panel"] == 3)

@@ -167,11 +167,46 @@ enum Samples {
         return Figure.imageGrid(title: "Where the model looks", columns: 6, images: images)
     }
 
+    /// Simple augmentations of a 48x48 image: mirror, shift, brightness, zoom.
+    static func augment(_ p: [UInt8], _ kind: Int) -> [UInt8] {
+        (0..<(48 * 48)).map { i in
+            let x = i % 48, y = i / 48
+            func at(_ x: Int, _ y: Int) -> UInt8 { p[min(47, max(0, y)) * 48 + min(47, max(0, x))] }
+            switch kind {
+            case 1: return at(47 - x, y)
+            case 2: return at(x - 4, y + 3)
+            case 3: return quantize(Double(p[i]) * 1.25 + 10)
+            default: return at(24 + (x - 24) * 4 / 5, 24 + (y - 24) * 4 / 5)
+            }
+        }
+    }
+
+    static var augmentation: Figure {
+        let names = ["original", "flipped", "shifted", "brighter", "zoomed"]
+        var images: [GridImage] = []
+        for (row, c) in [3, 5].enumerated() {
+            let base = face(smile: expressions[c].smile, brow: expressions[c].brow, seed: 50 + c)
+            for k in 0..<5 {
+                images.append(GridImage(pixels: k == 0 ? base : augment(base, k), width: 48, height: 48,
+                                        caption: row == 1 ? [CaptionLine(names[k], tone: .muted)] : []))
+            }
+        }
+        return Figure.imageGrid(title: "Augmentation preview", columns: 5, images: images,
+                                rowLabels: ["happy", "sad"], width: 330)
+    }
+
+    static var curvesHelper: Figure {
+        Figure.trainingCurves(title: "Simple CNN loss", metric: "Loss",
+                              train: curve(12, start: 1.8, end: 1.1, rate: 0.3, wobble: 0.01, phase: 0).map { Float($0) },
+                              validation: curve(12, start: 1.75, end: 1.3, rate: 0.35, wobble: 0.02, phase: 1).map { Float($0) },
+                              bestEpoch: 9)
+    }
+
     /// Every sample by name, in gallery order.
     static var all: [(name: String, figure: Figure)] {
-        [("accuracy", accuracy), ("loss", loss), ("three-models", threeModels), ("side-by-side", sideBySide),
+        [("accuracy", accuracy), ("loss", loss), ("curves-helper", curvesHelper), ("three-models", threeModels), ("side-by-side", sideBySide),
          ("distribution", distribution), ("grouped-f1", groupedF1), ("horizontal", horizontal),
-         ("confusion", confusionMatrix), ("samples", samplesPerClass), ("misclassified", misclassified),
+         ("confusion", confusionMatrix), ("samples", samplesPerClass), ("augmentation", augmentation), ("misclassified", misclassified),
          ("grad-cam", gradCAM)]
     }
 }

@@ -5,7 +5,6 @@ extension ImageGrid {
     /// Caption line height at `Theme.caption`, used before a canvas exists.
     static let captionLineHeight = 9.5
 
-    private var captionLines: Int { images.map(\.caption.count).max() ?? 0 }
     private var aspect: Double {
         images.map { Double($0.height) / Double(max(1, $0.width)) }.max() ?? 1
     }
@@ -16,9 +15,11 @@ extension ImageGrid {
         let cols = min(columns, n), rows = (n + cols - 1) / cols
         let labelWidth = rowLabels == nil ? 0 : 60.0
         let cell = (width - labelWidth - ImageGrid.gap * Double(cols - 1)) / Double(cols)
-        let caption = Double(captionLines) * ImageGrid.captionLineHeight + (captionLines > 0 ? 3 : 0)
-        return Double(rows) * (cell * aspect + caption) + ImageGrid.gap * Double(rows - 1)
-            + (hasTitle ? 17 : 0)
+        let captions = (0..<rows).reduce(0.0) { total, r in
+            let lines = images.isEmpty ? 0 : images[(r * cols)..<min(images.count, (r + 1) * cols)].map(\.caption.count).max() ?? 0
+            return total + Double(lines) * ImageGrid.captionLineHeight + (lines > 0 ? 3 : 0)
+        }
+        return Double(rows) * cell * aspect + captions + ImageGrid.gap * Double(rows - 1) + (hasTitle ? 17 : 0)
     }
 
     func draw(in area: Rect, on canvas: Canvas) {
@@ -31,26 +32,36 @@ extension ImageGrid {
         let cols = min(columns, n), rows = (n + cols - 1) / cols
         let gap = ImageGrid.gap
         let lineHeight = canvas.lineHeight(Theme.caption)
-        let captionHeight = Double(captionLines) * lineHeight + (captionLines > 0 ? 3 : 0)
+        // Each row is as tall as its images plus its own longest caption.
+        let captionHeights = (0..<rows).map { r -> Double in
+            let lines = images[(r * cols)..<min(n, (r + 1) * cols)].map(\.caption.count).max() ?? 0
+            return Double(lines) * lineHeight + (lines > 0 ? 3 : 0)
+        }
+        let totalCaptions = captionHeights.reduce(0, +)
         let labels = rowLabels.map { $0.map { canvas.fitting($0, font: Theme.tickLabel, maxWidth: area.width * 0.22) } }
         let labelWidth = labels.map { ($0.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0) + 6 } ?? 0
 
         var cellWidth = (area.width - labelWidth - gap * Double(cols - 1)) / Double(cols)
         var imageHeight = cellWidth * aspect
-        let byHeight = (area.height - Double(rows) * captionHeight - gap * Double(rows - 1)) / Double(rows)
+        let byHeight = (area.height - totalCaptions - gap * Double(rows - 1)) / Double(rows)
         if byHeight < imageHeight {
             imageHeight = max(4, byHeight)
             cellWidth = imageHeight / aspect
         }
         let blockWidth = labelWidth + cellWidth * Double(cols) + gap * Double(cols - 1)
-        let blockHeight = (imageHeight + captionHeight) * Double(rows) + gap * Double(rows - 1)
+        let blockHeight = imageHeight * Double(rows) + totalCaptions + gap * Double(rows - 1)
         let originX = area.minX + (area.width - blockWidth) / 2 + labelWidth
         let originY = area.minY + max(0, (area.height - blockHeight) / 2)
+        var rowTops: [Double] = []
+        var y = originY
+        for r in 0..<rows {
+            rowTops.append(y)
+            y += imageHeight + captionHeights[r] + gap
+        }
 
         for (i, image) in images.enumerated() {
             let col = i % cols, row = i / cols
-            let cell = Rect(x: originX + Double(col) * (cellWidth + gap),
-                            y: originY + Double(row) * (imageHeight + captionHeight + gap),
+            let cell = Rect(x: originX + Double(col) * (cellWidth + gap), y: rowTops[row],
                             width: cellWidth, height: imageHeight)
             // Fit the image's own aspect inside the cell, centred.
             let own = Double(image.height) / Double(max(1, image.width))
@@ -72,9 +83,8 @@ extension ImageGrid {
         }
         if let labels {
             for (row, label) in labels.prefix(rows).enumerated() {
-                let y = originY + Double(row) * (imageHeight + captionHeight + gap) + imageHeight / 2
-                canvas.text(label, at: Point(originX - 6, y), font: Theme.tickLabel, color: .ink,
-                            anchor: .right)
+                canvas.text(label, at: Point(originX - 6, rowTops[row] + imageHeight / 2), font: Theme.tickLabel,
+                            color: .ink, anchor: .right)
             }
         }
     }

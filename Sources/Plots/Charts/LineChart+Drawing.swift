@@ -13,11 +13,16 @@ extension LineChart {
         let xs = points.map(\.0) + markers.map(\.x).filter(\.isFinite)
         let ys = points.map(\.1)
         let integers = !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() }
-        // A point on the bottom axis hides in it: data ending at a nice number gets a step of air.
+        // Points on the plot's edge hide in the axis: data ending at a nice number gets a step of air.
         let (yMin, yMax) = (ys.min() ?? 0, ys.max() ?? 1)
         var yTicks = Ticks(min: yMin, max: yMax, target: 5, fixed: yRange)
-        if yRange == nil, !ys.isEmpty, yMin - yTicks.low < (yTicks.high - yTicks.low) * 0.01 {
-            yTicks = Ticks(min: yMin - (yMax - yMin) * 0.02, max: yMax, target: 5)
+        if yRange == nil, !ys.isEmpty, yMin < yMax {
+            let span = yTicks.high - yTicks.low
+            let airBelow = yMin - yTicks.low < span * 0.01, airAbove = yTicks.high - yMax < span * 0.01
+            if airBelow || airAbove {
+                yTicks = Ticks(min: yMin - (airBelow ? (yMax - yMin) * 0.02 : 0),
+                               max: yMax + (airAbove ? (yMax - yMin) * 0.02 : 0), target: 5)
+            }
         }
 
         let legend = Legend(entries: series.count < 2 || legend == .hidden ? [] : series.indices.map { i in

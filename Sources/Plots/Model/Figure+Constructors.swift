@@ -22,6 +22,26 @@ extension Figure {
         return Figure(width: width, height: height, panels: [Panel(title: title, chart: .lines(chart))])
     }
 
+    /// Training against validation of one metric per epoch (epochs count from 1), with
+    /// the epoch whose weights were restored marked.
+    ///
+    /// ```swift
+    /// Figure.trainingCurves(title: "MobileNetV2", metric: "Accuracy",
+    ///                       train: history.accuracy, validation: history.valAccuracy,
+    ///                       bestEpoch: 14)
+    /// ```
+    /// Training is a solid blue line with circles, validation a dashed vermillion line
+    /// with squares; either may be empty.
+    public static func trainingCurves<T: BinaryFloatingPoint>(
+        title: String? = nil, metric: String, train: [T], validation: [T], bestEpoch: Int? = nil,
+        bestLabel: String = "restored", yRange: AxisRange? = nil, width: Double = defaultWidth,
+        height: Double = defaultHeight) -> Figure {
+        lines(title: title, xLabel: "Epoch", yLabel: metric,
+              series: [Series(name: "training", y: train), Series(name: "validation", y: validation)],
+              markers: bestEpoch.map { [Marker(x: Double($0), label: "\(bestLabel) (epoch \($0))")] } ?? [],
+              yRange: yRange, width: width, height: height)
+    }
+
     /// Bar chart with one bar per category, e.g. the class distribution with counts on bars.
     ///
     /// ```swift
