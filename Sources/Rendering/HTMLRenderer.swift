@@ -142,7 +142,9 @@ struct HTMLWriter {
         case .code(let language, let text):
             let isSwift = language?.lowercased() == "swift"
             out += "<pre class=\"code\"><code>\(isSwift ? highlighted(text) : esc(text))</code></pre>\n"
-        case .table(let header, let alignments, let rows):
+        case .table(let header, let given, let rows):
+            guard !header.isEmpty else { return }
+            let alignments = ReportText.alignments(header: header, alignments: given, rows: rows)
             out += "<div class=\"table-wrap\"><table class=\"prose-table\">\n<thead><tr>"
             for (i, h) in header.enumerated() { out += "<th\(align(alignments, i))>\(inlines(h))</th>" }
             out += "</tr></thead>\n<tbody>\n"
@@ -255,7 +257,12 @@ struct HTMLWriter {
         let aligns = ReportText.alignments(t.table)
         out += "<figure class=\"table\" id=\"\(esc(t.id))\">\n<figcaption><span class=\"caption-label\">Table \(t.number).</span>"
         if let c = t.caption { out += " \(esc(c))" }
-        out += "</figcaption>\n<div class=\"table-wrap\"><table>\n<thead><tr>"
+        out += "</figcaption>\n"
+        guard !t.table.columns.isEmpty else {
+            out += "<p class=\"not-run\">(The table has no columns.)</p>\n</figure>\n"
+            return
+        }
+        out += "<div class=\"table-wrap\"><table>\n<thead><tr>"
         for (i, h) in t.table.columns.enumerated() { out += "<th\(align(aligns, i))>\(esc(h))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for row in t.table.rows {

@@ -16,7 +16,8 @@ enum HTMLStyle {
     html { background: var(--paper); }
     body { margin: 0 auto; padding: 3.5rem 1.5rem 4rem; max-width: calc(70ch + 3rem); color: var(--ink);
            font-family: var(--serif); font-size: 1.125rem; line-height: 1.6;
-           text-rendering: optimizeLegibility; font-kerning: normal; hyphens: auto; }
+           text-rendering: optimizeLegibility; font-kerning: normal; hyphens: auto;
+           overflow-wrap: break-word; }
     a { color: var(--link); }
     .title-block { border-bottom: 1px solid var(--rule); padding-bottom: 1.25rem; margin-bottom: 1.5rem; }
     .title { font-family: var(--serif); font-weight: 600; font-size: 2.1rem; line-height: 1.2;

@@ -75,7 +75,12 @@ final class PDFCanvas {
         cairo_surface_destroy(surface)
     }
 
-    func setMetadata(title: String, author: String?, creator: String) {
+    func setMetadata(title: String, author: String?, creator: String, date: String?) {
+        // Cairo takes ISO 8601 dates; a report's date is its render time, so that the
+        // same run gives the same bytes.
+        if let date, ISO8601DateFormatter().date(from: date) != nil {
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date)
+        }
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
         if let author { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, author) }
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, creator)

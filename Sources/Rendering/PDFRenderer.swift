@@ -64,7 +64,8 @@ public struct PDFRenderer: Sendable {
         defer { renderLock.unlock() }
         let plan = ReportPlan(executed)
         canvas.setMetadata(title: plan.title, author: plan.author,
-                           creator: "Emotive \(plan.provenance.emotiveVersion)")
+                           creator: "Emotive \(plan.provenance.emotiveVersion)",
+                           date: plan.provenance.renderedAt)
         var writer = PDFWriter(plan: plan, canvas: canvas, figures: figures)
         try writer.document()
         try canvas.finish(path: path)

@@ -126,7 +126,7 @@ struct PDFWriter {
         case .table(let header, let alignments, let rows):
             let h = header.map { cell -> PangoMarkup in var m = PangoMarkup(); m.inlines(cell, plan: plan); return m }
             let r = rows.map { row in row.map { cell -> PangoMarkup in var m = PangoMarkup(); m.inlines(cell, plan: plan); return m } }
-            let aligns = alignments.map { $0 == .none ? ColumnAlignment.left : $0 }
+            let aligns = ReportText.alignments(header: header, alignments: alignments, rows: rows)
             table(header: h, rows: r, alignments: aligns, caption: nil, id: nil, continuedLabel: "")
         case .thematicBreak:
             canvas.y += 6
@@ -302,7 +302,6 @@ struct PDFWriter {
     private func table(header: [PangoMarkup], rows: [[PangoMarkup]], alignments: [ColumnAlignment],
                        caption: PangoMarkup?, id: String?, continuedLabel: String) {
         let n = header.count
-        guard n > 0 else { return }
         let padX = 5.0
         let padY = 2.6
         func layout(_ m: PangoMarkup, bold: Bool, width: Double?, align: ColumnAlignment) -> OpaquePointer {
@@ -376,6 +375,7 @@ struct PDFWriter {
             else { canvas.draw(capLayout, x: left, y: y) }
             canvas.y += capHeight
         }
+        guard n > 0 else { canvas.y += 10; return }
         drawHeader()
         for row in rows {
             let (ls, h) = rowLayouts(row, bold: false)

@@ -98,6 +98,13 @@ enum ReportText {
         }
     }
 
+    /// Prose (GFM) table alignments with `.none` resolved the same way.
+    static func alignments(header: [[Inline]], alignments: [ColumnAlignment], rows: [[[Inline]]]) -> [ColumnAlignment] {
+        let table = Table(columns: header.map { plainText($0) }, alignments: alignments,
+                          rows: rows.map { $0.map { plainText($0) } })
+        return Self.alignments(table)
+    }
+
     static func looksNumeric(_ s: String) -> Bool {
         var t = s.trimmingSpaces()
         if t.hasSuffix("%") { t.removeLast() }

@@ -57,6 +57,22 @@ import Testing
         #expect(html.contains("<td class=\"l\">Simple CNN</td>"))
     }
 
+    @Test func proseTablesAlignNumbersRightToo() throws {
+        var nb = Sample.minimal()
+        nb.notebook.blocks = [.prose(.table(header: [[.text("k")], [.text("v")]], alignments: [.none, .none],
+                                            rows: [[[.text("a")], [.text("1.5")]]]))]
+        #expect(try HTMLRenderer().render(nb).contains("<td class=\"l\">a</td><td class=\"r\">1.5</td>"))
+    }
+
+    @Test func aTableWithoutColumnsKeepsItsCaption() throws {
+        var nb = Sample.minimal()
+        nb.notebook.blocks = [.cell(Cell(index: 0, line: 1, source: "x"))]
+        nb.results[0] = CellResult(outputs: [.table(Table(caption: "Nothing.", columns: [], rows: []))], seconds: 0)
+        let html = try HTMLRenderer().render(nb)
+        #expect(html.contains("Table 1.</span> Nothing."))
+        #expect(!html.contains("<thead><tr></tr>"))
+    }
+
     @Test func codeIsFoldedPerCellAndHighlighted() {
         #expect(html.contains("<details class=\"cell-code\"><summary>Code <span class=\"cell-meta\">cell 1 · line 20 · 0.42 s</span>"))
         #expect(html.contains("<span class=\"tok-keyword\">let</span>"))

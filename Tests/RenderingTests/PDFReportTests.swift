@@ -148,3 +148,17 @@ func normalized(_ s: String) -> String {
         #expect(wide[1] > wide[2])
     }
 }
+
+@Suite struct PDFDeterminismTests {
+    @Test func theSameNotebookGivesTheSameBytes() throws {
+        let a = try PDFRenderer().render(Sample.report())
+        let b = try PDFRenderer().render(Sample.report())
+        #expect(a == b)
+    }
+
+    @Test func theCreationDateIsTheRenderTime() throws {
+        let url = try temporaryDirectory().appendingPathComponent("d.pdf")
+        try PDFRenderer().render(Sample.report(), to: url)
+        #expect(try run("pdfinfo", [url.path]).contains("CreationDate:    Wed Nov 25 15:00:00 2026 UTC"))
+    }
+}
