@@ -57,7 +57,8 @@ let testTargets: [Target] = [
                 resources: [.copy("Fixtures")]),
     .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"],
                 resources: [.copy("Goldens")]),
-    .testTarget(name: "RunnerTests", dependencies: ["Runner", "NotebookModel", "TestSupport"]),
+    .testTarget(name: "RunnerTests", dependencies: ["Runner", "NotebookModel", "TestSupport"],
+                exclude: ["Notebooks"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "NotebookModel", "TestSupport"],
                 exclude: ["check_reports.sh"]),
 ]

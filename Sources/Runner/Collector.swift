@@ -145,11 +145,17 @@ public enum Collector {
             }
         }
         // The backtrace's first frame on a notebook line: `main + 628 in notebook at Notebooks/x.md:12:42`.
+        // The path may be relative to the folder the program was compiled in.
         if line == nil {
             for l in lines {
-                guard let r = l.range(of: " at \(notebookPath):") else { continue }
-                let rest = l[r.upperBound...].split(separator: ":")
-                if let n = rest.first.flatMap({ Int($0) }) { line = n; break }
+                guard let r = l.range(of: " at ", options: .backwards) else { continue }
+                let parts = l[r.upperBound...].split(separator: ":")
+                guard parts.count >= 3, let n = Int(parts[parts.count - 2]) else { continue }
+                let file = parts.dropLast(2).joined(separator: ":")
+                if file == notebookPath || file.hasSuffix("/" + fileName) || file == fileName {
+                    line = n
+                    break
+                }
             }
         }
         if cut == nil, let i = lines.firstIndex(where: { $0.contains("*** Program crashed") || $0.contains("*** Signal") }) {

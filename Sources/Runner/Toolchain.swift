@@ -59,6 +59,17 @@ public struct Toolchain: Sendable {
         for shim in shims where FileManager.default.fileExists(atPath: "\(sources)/\(shim)/module.modulemap") {
             flags += ["-Xcc", "-fmodule-map-file=\(sources)/\(shim)/module.modulemap"]
         }
+        // C targets with sources (not system libraries): SwiftPM writes their module maps
+        // into the build folder, pointing at Sources/<name>/include.
+        let built = ((try? FileManager.default.contentsOfDirectory(atPath: self.buildDirectory)) ?? [])
+            .filter { $0.hasPrefix("_C") && $0.hasSuffix(".build") }.sorted()
+        for dir in built where FileManager.default.fileExists(atPath: "\(self.buildDirectory)/\(dir)/module.modulemap") {
+            let name = String(dir.dropLast(".build".count))
+            flags += ["-Xcc", "-fmodule-map-file=\(self.buildDirectory)/\(dir)/module.modulemap"]
+            if FileManager.default.fileExists(atPath: "\(sources)/\(name)/include") {
+                flags += ["-Xcc", "-I\(sources)/\(name)/include"]
+            }
+        }
         flags += Self.pkgConfigIncludes(packageRoot: root)
         self.flags = flags
     }

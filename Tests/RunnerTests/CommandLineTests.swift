@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import Runner
+
+/// The `emotive` executable on the committed notebooks (part of the serialized suite, so it
+/// reuses the programs the suite compiled).
+extension CompiledNotebookTests {
+    func emotive(_ arguments: [String], environment extra: [String: String] = [:]) throws -> ChildProcess.Result {
+        let build = try Toolchain.locate().buildDirectory
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in extra { env[k] = v }
+        return try ChildProcess.run(build + "/emotive", arguments, environment: env, currentDirectory: Self.workspace)
+    }
+
+    @Test func paramsListsNamesTypesDefaultsAndProfiles() throws {
+        let r = try emotive(["params", "Notebooks/basics.md"])
+        #expect(r.status == 0)
+        #expect(r.stdout == """
+            name     type    default  help
+            count    Int     2        
+            scale    Double  1.5      multiplies every value
+            tag      String  "plain"  
+            verbose  Bool    false    
+
+            profiles (--profile NAME):
+              ci: count=1
+
+            Override with -p name=value, --profile NAME or --params-file FILE.
+
+            """)
+    }
+
+    @Test func renderWritesTheReportAndSaysFrozenWhenNothingChanged() throws {
+        let out = Self.workspace + "/Reports-cli"
+        let args = ["render", Self.notebook("crash.md"), "--cache-dir", Self.cache, "--out", out, "--to", "json"]
+        let first = try emotive(args)
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try emotive(args)
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("emotive: frozen"))
+        #expect(second.stderr.contains("wrote "))
+        let results = try String(contentsOfFile: out + "/crash.json", encoding: .utf8)
+        #expect(results.contains("\"status\" : \"passed\""))
+        #expect(FileManager.default.fileExists(atPath: out + "/crash.notebook.json"))
+    }
+
+    @Test func aFailingCellGivesANonZeroExitTheLineAndAPartialReport() throws {
+        let out = Self.workspace + "/Reports-cli-fail"
+        let r = try emotive(["render", Self.notebook("crash.md"), "--cache-dir", Self.cache, "--out", out,
+                             "--to", "json", "--no-cache"], environment: ["CRASH_MODE": "fatal"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("crash.md:19: error: cell 2 failed: Fatal error: fatal in cell two"))
+        #expect(r.stderr.contains("▶ cell 2/3 · line 16 · risky"), "the CLI shows which cell runs")
+        let results = try String(contentsOfFile: out + "/crash.json", encoding: .utf8)
+        #expect(results.contains("\"status\" : \"failed\""))
+        #expect(results.contains("\"message\" : \"Fatal error: fatal in cell two\""))
+    }
+
+    @Test func anUnknownParamOnTheCommandLineListsTheValidOnes() throws {
+        let r = try emotive(["check", "Notebooks/basics.md", "-p", "epochs=3", "--cache-dir", Self.cache])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: unknown param 'epochs' (from -p epochs=3). Valid params: count: Int = 2, scale: Double = 1.5, tag: String = \"plain\", verbose: Bool = false."))
+    }
+}
