@@ -27,7 +27,7 @@ struct EdgeCaseTests {
 
     @Test func nanValuesLeaveAGapInTheLine() throws {
         let figure = Figure.lines(series: [Series(name: "val", y: [0.3, 0.35, .nan, 0.4, 0.42])])
-        let svg = try figure.svg()
+        let svg = figure.svg()
         let seriesGroup = try #require(svg.components(separatedBy: "<g class=\"series\">").dropFirst().first)
         let linePath = try #require(seriesGroup.components(separatedBy: "stroke=").first)
         #expect(linePath.filter { $0 == "M" }.count == 2, "two runs of line around the gap")
@@ -93,5 +93,22 @@ struct EdgeCaseTests {
                             caption: "rgb")
         _ = try drawsEverywhere(Figure.imageGrid(columns: 1, images: [rgb]))
         _ = try drawsEverywhere(Figure(width: 20, height: 10, panels: Samples.accuracy.panels))
+    }
+
+    @Test func aHeatmapWithAMissingCellDrawsItEmptyAndKeepsItAsNull() throws {
+        let figure = Figure.heatmap(rowLabels: ["a", "b"], columnLabels: ["x", "y"],
+                                    values: [[0.1, .nan], [0.5, 0.9]], colormap: .viridis,
+                                    colorBarLabel: "activation")
+        let svg = try drawsEverywhere(figure)
+        #expect(svg.classes["cell"] == 4)
+        #expect(figure.svg().contains("#f0f0f0"))
+        let json = String(decoding: try JSONEncoder().encode(figure), as: UTF8.self)
+        #expect(json.contains("[0.1,null]"))
+    }
+
+    @Test func aTitleLongerThanTheFigureIsShortened() throws {
+        let title = String(repeating: "very long title ", count: 20)
+        let svg = try drawsEverywhere(Figure.bars(title: title, categories: ["a"], values: [1]))
+        #expect(svg.texts.contains { $0.hasPrefix("very long title") && $0.hasSuffix("…") })
     }
 }
