@@ -48,9 +48,16 @@ struct Axes {
         switch y {
         case .numeric(let t): yLabels = t.labels
         case .categories(let names):
-            yLabels = names.map { canvas.fitting($0, font: Theme.tickLabel, maxWidth: area.width * 0.45) }
+            // Long names take two lines when the rows leave room for them.
+            let roomy = area.height / Double(max(1, names.count)) >= 2.6 * tickHeight
+            let maxWidth = area.width * (roomy ? 0.32 : 0.45)
+            yLabels = names.map {
+                canvas.wrapped($0, font: Theme.tickLabel, maxWidth: maxWidth, maxLines: roomy ? 2 : 1)
+                    .joined(separator: "\n")
+            }
         }
-        let yLabelWidth = yLabels.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
+        let yLabelWidth = yLabels.flatMap { $0.split(separator: "\n") }
+            .map { canvas.measure(String($0), font: Theme.tickLabel).width }.max() ?? 0
         var left = (yTitle == nil ? 0 : titleHeight + 4) + yLabelWidth + 3 + Theme.tickLength
 
         // Right: room for half of the last numeric x label.
@@ -177,8 +184,14 @@ struct Axes {
                 }
             }
             for (i, label) in layout.yLabels.enumerated() {
-                canvas.text(label, at: Point(plot.minX - Theme.tickLength - 3, yPosition(i, in: plot)),
-                            font: Theme.tickLabel, color: .subtleInk, anchor: .right)
+                let lines = label.split(separator: "\n").map(String.init)
+                let lineHeight = canvas.lineHeight(Theme.tickLabel)
+                var y = yPosition(i, in: plot) - lineHeight * Double(lines.count - 1) / 2
+                for line in lines {
+                    canvas.text(line, at: Point(plot.minX - Theme.tickLength - 3, y), font: Theme.tickLabel,
+                                color: .subtleInk, anchor: .right)
+                    y += lineHeight
+                }
             }
             if let xTitle {
                 canvas.text(canvas.fitting(xTitle, font: Theme.axisTitle, maxWidth: area.width),

@@ -57,6 +57,30 @@ extension Canvas {
         return lo == 0 ? "…" : String(chars[..<lo]).trimmingTrailingSpaces() + "…"
     }
 
+    /// `string` broken at spaces into at most `maxLines` lines of `maxWidth`; the last
+    /// line is cut with an ellipsis if words remain.
+    func wrapped(_ string: String, font: Font, maxWidth: Double, maxLines: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        var words = string.split(separator: " ").map(String.init)[...]
+        while let word = words.first {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if current.isEmpty || measure(candidate, font: font).width <= maxWidth {
+                current = candidate
+                words = words.dropFirst()
+            } else {
+                lines.append(current)
+                current = ""
+                if lines.count == maxLines - 1 {
+                    current = words.joined(separator: " ")
+                    words = []
+                }
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines.map { fitting($0, font: font, maxWidth: maxWidth) }
+    }
+
     /// Draws a filled symbol centred on `p`.
     func symbol(_ symbol: Symbol, at p: Point, radius r: Double, color: Color) {
         addSymbol(symbol, at: p, radius: r)
