@@ -56,39 +56,27 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
         variance[ch] = Float(Swift.max(q / Double(rows) - m * m, 0))
     }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-    // xhat is kept for the backward pass; y = xhat · γ + β.
-    let xhat = zipRows(x.scalars, c) { row, out in
-        for ch in 0..<c { out[ch] = (row[ch] - mean[ch]) * invStd[ch] }
-    }
     let gamma = scale.scalars, beta = offset.scalars
-    let y = zipRows(xhat, c) { row, out in
-        for ch in 0..<c { out[ch] = row[ch] * gamma[ch] + beta[ch] }
-    }
+    // y = x̂ · γ + β = x · a + b with a = γ · invStd, b = β − μ · a (one pass over x).
+    let a = (0..<c).map { gamma[$0] * invStd[$0] }
+    let y = channelAffine(x.scalars, c, scale: a, shift: (0..<c).map { beta[$0] - mean[$0] * a[$0] })
+    let xs = x.detached
     let output = makeResult(x.shape, y, inputs: [x, scale, offset]) { dy, needs in
-        // dβ = Σ dy, dγ = Σ dy · x̂, dx = γ · invStd / M · (M · dy − dβ − x̂ · dγ)
-        let (dGamma, dBeta) = channelSums(dy.scalars, xhat, c)
+        // With x̂ = (x − μ) · invStd, never stored:
+        // dβ = Σ dy, dγ = Σ dy · x̂ = invStd · Σ dy · (x − μ),
+        // dx = γ · invStd / M · (M · dy − dβ − x̂ · dγ).
+        let (sumDyCentered, dBeta) = channelSums(dy.scalars, xs.scalars, c, center: mean)
+        let dGamma = (0..<c).map { invStd[$0] * sumDyCentered[$0] }
         var dx: Tensor? = nil
         if needs[0] {
             let m = Float(rows)
             let k = (0..<c).map { gamma[$0] * invStd[$0] / m }
-            var out = [Float](repeating: 0, count: dy.count)
-            dy.scalars.withUnsafeBufferPointer { pg in
-                xhat.withUnsafeBufferPointer { ph in
-                    out.withUnsafeMutableBufferPointer { po in
-                        let ug = UncheckedSendable(pg.baseAddress!), uh = UncheckedSendable(ph.baseAddress!)
-                        let uo = SharedBuffer(po)
-                        parallelChunks(rows, grain: Swift.max(1, 16384 / c)) { range in
-                            for r in range {
-                                let g = ug.value + r * c, h = uh.value + r * c, o = uo.base + r * c
-                                for ch in 0..<c {
-                                    o[ch] = k[ch] * (m * g[ch] - dBeta[ch] - h[ch] * dGamma[ch])
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            dx = Tensor(unchecked: x.shape, out)
+            // dx = (k·M) · dy + (−k · dγ · invStd) · x + (−k · dβ + k · dγ · invStd · μ)
+            let xCoefficient = (0..<c).map { -k[$0] * dGamma[$0] * invStd[$0] }
+            dx = Tensor(unchecked: x.shape, channelAffine2(
+                dy.scalars, xs.scalars, c,
+                scaleA: k.map { $0 * m }, scaleB: xCoefficient,
+                shift: (0..<c).map { -k[$0] * dBeta[$0] - xCoefficient[$0] * mean[$0] }))
         }
         return [dx,
                 needs[1] ? Tensor(unchecked: [c], dGamma) : nil,
@@ -107,24 +95,18 @@ public func batchNormInference(_ x: Tensor, mean: Tensor, variance: Tensor, scal
     let mu = mean.scalars, gamma = scale.scalars, beta = offset.scalars
     let a = (0..<c).map { gamma[$0] * invStd[$0] }
     let b = (0..<c).map { beta[$0] - mu[$0] * a[$0] }
-    let y = zipRows(x.scalars, c) { row, out in
-        for ch in 0..<c { out[ch] = row[ch] * a[ch] + b[ch] }
-    }
+    let y = channelAffine(x.scalars, c, scale: a, shift: b)
     let xs = x.detached
     return makeResult(x.shape, y, inputs: [x, scale, offset]) { dy, needs in
         var dx: Tensor? = nil
         if needs[0] {
-            dx = Tensor(unchecked: x.shape, zipRows(dy.scalars, c) { row, out in
-                for ch in 0..<c { out[ch] = row[ch] * a[ch] }
-            })
+            dx = Tensor(unchecked: x.shape, channelAffine(dy.scalars, c, scale: a, shift: [Float](repeating: 0, count: c)))
         }
         var dGamma: Tensor? = nil, dBeta: Tensor? = nil
         if needs[1] || needs[2] {
-            let xhat = zipRows(xs.scalars, c) { row, out in
-                for ch in 0..<c { out[ch] = (row[ch] - mu[ch]) * invStd[ch] }
-            }
-            let (dg, db) = channelSums(dy.scalars, xhat, c)
-            dGamma = Tensor(unchecked: [c], dg)
+            // dγ = Σ dy · x̂ = invStd · Σ dy · (x − μ), dβ = Σ dy.
+            let (sumDyCentered, db) = channelSums(dy.scalars, xs.scalars, c, center: mu)
+            dGamma = Tensor(unchecked: [c], (0..<c).map { invStd[$0] * sumDyCentered[$0] })
             dBeta = Tensor(unchecked: [c], db)
         }
         return [dx, needs[1] ? dGamma : nil, needs[2] ? dBeta : nil]
@@ -140,37 +122,77 @@ public func movingAverage(_ moving: Tensor, batch: Tensor, momentum: Float) -> T
     })
 }
 
-/// Applies `body(row, out)` to every row of `c` scalars, in parallel.
-private func zipRows(_ x: [Float], _ c: Int,
-                     _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+/// out = x · scale[ch] + shift[ch] for every row of `c` channels, in parallel.
+func channelAffine(_ x: [Float], _ c: Int, scale: [Float], shift: [Float]) -> [Float] {
     let rows = x.count / c
     return x.withUnsafeBufferPointer { px in
-        makeScalars(x.count) { out in
-            let uo = SharedBuffer(out), ux = UncheckedSendable(px.baseAddress!)
-            parallelChunks(rows, grain: Swift.max(1, 16384 / c)) { range in
-                for r in range { body(ux.value + r * c, uo.base + r * c) }
+        scale.withUnsafeBufferPointer { ps in
+            shift.withUnsafeBufferPointer { pb in
+                makeScalars(x.count) { out in
+                    let uo = SharedBuffer(out), ux = UncheckedSendable(px.baseAddress!)
+                    let us = UncheckedSendable(ps.baseAddress!), ub = UncheckedSendable(pb.baseAddress!)
+                    parallelChunks(rows, grain: Swift.max(1, elementwiseGrain / c)) { range in
+                        let s = us.value, b = ub.value
+                        for r in range {
+                            let row = ux.value + r * c, o = uo.base + r * c
+                            for ch in 0..<c { o[ch] = row[ch] * s[ch] + b[ch] }
+                        }
+                    }
+                }
             }
         }
     }
 }
 
-/// (Σ dy · x̂, Σ dy) per channel, in Double over fixed pieces (deterministic).
-private func channelSums(_ dy: [Float], _ xhat: [Float], _ c: Int) -> ([Float], [Float]) {
+/// out = a · scaleA[ch] + b · scaleB[ch] + shift[ch] per channel (batch norm's dx).
+func channelAffine2(_ a: [Float], _ b: [Float], _ c: Int,
+                    scaleA: [Float], scaleB: [Float], shift: [Float]) -> [Float] {
+    let rows = a.count / c
+    return a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+            scaleA.withUnsafeBufferPointer { psa in
+                scaleB.withUnsafeBufferPointer { psb in
+                    shift.withUnsafeBufferPointer { psh in
+                        makeScalars(a.count) { out in
+                            let uo = SharedBuffer(out)
+                            let ua = UncheckedSendable(pa.baseAddress!), ub = UncheckedSendable(pb.baseAddress!)
+                            let k = UncheckedSendable((psa.baseAddress!, psb.baseAddress!, psh.baseAddress!))
+                            parallelChunks(rows, grain: Swift.max(1, elementwiseGrain / c)) { range in
+                                let (sa, sb, sh) = k.value
+                                for r in range {
+                                    let x = ua.value + r * c, y = ub.value + r * c, o = uo.base + r * c
+                                    for ch in 0..<c { o[ch] = x[ch] * sa[ch] + y[ch] * sb[ch] + sh[ch] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// (Σ dy · (x − center), Σ dy) per channel, in Double over fixed pieces (deterministic).
+private func channelSums(_ dy: [Float], _ x: [Float], _ c: Int, center: [Float]) -> ([Float], [Float]) {
     let rows = dy.count / c
+    let mu = center.map { Double($0) }
     let pieces = chunkCount(rows, grain: Swift.max(1, 16384 / c))
     var partial = [Double](repeating: 0, count: pieces * 2 * c)
     dy.withUnsafeBufferPointer { pg in
-        xhat.withUnsafeBufferPointer { ph in
-            partial.withUnsafeMutableBufferPointer { pp in
-                let up = UncheckedSendable(pp.baseAddress!)
-                let ug = UncheckedSendable(pg.baseAddress!), uh = UncheckedSendable(ph.baseAddress!)
-                parallelFor(pieces) { p in
-                    let sgx = up.value + p * 2 * c, sg = sgx + c
-                    for r in chunkRange(p, of: pieces, total: rows) {
-                        let g = ug.value + r * c, h = uh.value + r * c
-                        for ch in 0..<c {
-                            sgx[ch] += Double(g[ch] * h[ch])
-                            sg[ch] += Double(g[ch])
+        x.withUnsafeBufferPointer { px in
+            mu.withUnsafeBufferPointer { pm in
+                partial.withUnsafeMutableBufferPointer { pp in
+                    let up = UncheckedSendable(pp.baseAddress!), um = UncheckedSendable(pm.baseAddress!)
+                    let ug = UncheckedSendable(pg.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
+                    parallelFor(pieces) { p in
+                        let sdx = up.value + p * 2 * c, sd = sdx + c, m = um.value
+                        for r in chunkRange(p, of: pieces, total: rows) {
+                            let g = ug.value + r * c, h = ux.value + r * c
+                            for ch in 0..<c {
+                                let gd = Double(g[ch])
+                                sdx[ch] += gd * (Double(h[ch]) - m[ch])
+                                sd[ch] += gd
+                            }
                         }
                     }
                 }

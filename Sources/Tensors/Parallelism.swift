@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Synchronization
 import _COpenBLAS
@@ -86,10 +89,36 @@ struct SharedBuffer: @unchecked Sendable {
     init(_ buffer: UnsafeMutableBufferPointer<Float>) { base = buffer.baseAddress! }
 }
 
+/// Keeps freed tensor memory in the process heap instead of returning it to the kernel.
+///
+/// A training step allocates and frees the same few-megabyte tensors over and over;
+/// with glibc's defaults each one comes back as fresh pages whose faults and zeroing
+/// cost more than the arithmetic (measured: 60% of an inverted-residual step). Raising
+/// the mmap threshold to its maximum (32 MB) and the trim threshold keeps those pages
+/// mapped. Runs once, on the first tensor allocation.
+enum HeapTuning {
+    static let applied: Bool = {
+        #if canImport(Glibc)
+        // mallopt from <malloc.h>, which the Glibc module does not export; looked up
+        // by name (RTLD_DEFAULT) so no C shim is needed. Options: M_TRIM_THRESHOLD = -1,
+        // M_MMAP_THRESHOLD = -3.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(nil, "mallopt") else { return false }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        _ = mallopt(-3, 32 << 20)
+        _ = mallopt(-1, 512 << 20)
+        return true
+        #else
+        return false
+        #endif
+    }()
+}
+
 /// Allocates an uninitialised scalar array of `count` and lets `fill` write every element.
 @inline(__always)
 func makeScalars(_ count: Int, _ fill: (UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
-    [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+    _ = HeapTuning.applied
+    return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
         if count > 0 { fill(buffer) }
         initialized = count
     }
