@@ -28,6 +28,23 @@ final class NotebookSession: @unchecked Sendable {
                 FileHandle.standardError.write(Data(
                     "emotive: cannot open the output channel \(path) (errno \(errno)); outputs go to stdout\n".utf8))
             }
+            Self.exitWhenOrphaned()
+        }
+    }
+
+    /// A render that is killed (Ctrl-C twice, `kill -9`, a closed terminal) must not leave
+    /// its notebook program training for hours: when the Runner that started this program
+    /// is gone (the parent changes), the program ends too.
+    private static func exitWhenOrphaned() {
+        let parent = getppid()
+        Thread.detachNewThread {
+            while true {
+                sleep(1)
+                if getppid() != parent {
+                    FileHandle.standardError.write(Data("emotive: the runner is gone; stopping the notebook\n".utf8))
+                    _exit(137)
+                }
+            }
         }
     }
 

@@ -24,6 +24,7 @@ public struct RawRun: Sendable {
 
 /// Execute stage: runs the compiled program with the output channel attached.
 public enum Executor {
+    /// `trainingCache` becomes `EMOTIVE_CACHE_DIR` for the program (fit uses its `training/`).
     public static func run(_ program: CompiledProgram, workDirectory: String, trainingCache: String?,
                            timeLimit: Double?, environment: [String: String] = ProcessInfo.processInfo.environment,
                            onEvent: (@Sendable (LiveEvent) -> Void)? = nil) throws -> RawRun {

@@ -132,7 +132,8 @@ public enum Pipeline {
             let program = try compile(parsed, params: params, toolchain: toolchain, identity: identity,
                                       cache: cache, log: log)
             compiled = program
-            let raw = try Executor.run(program, workDirectory: cache.runs, trainingCache: cache.training,
+            // fit keeps its training cache in $EMOTIVE_CACHE_DIR/training (= cache.training).
+            let raw = try Executor.run(program, workDirectory: cache.runs, trainingCache: cache.root,
                                        timeLimit: request.timeLimit, environment: request.environment,
                                        onEvent: onEvent)
             runSeconds = raw.seconds

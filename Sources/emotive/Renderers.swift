@@ -1,10 +1,15 @@
 import Foundation
 import NotebookModel
+import Rendering
 import Runner
 
-/// Report formats beyond JSON, from the Rendering target.
+/// Report formats beyond JSON, from the Rendering target. Both draw the same
+/// `ExecutedNotebook` (already scrubbed of secrets by the Runner).
 enum Renderers {
     static var available: [String: ReportWriter.Renderer] {
-        [:]
+        [
+            "html": { executed in Data(try HTMLRenderer().render(executed).utf8) },
+            "pdf": { executed in try PDFRenderer(pageSize: .a4).render(executed) },
+        ]
     }
 }

@@ -62,3 +62,57 @@ extension CompiledNotebookTests {
         #expect(r.stderr.contains("error: unknown param 'epochs' (from -p epochs=3). Valid params: count: Int = 2, scale: Double = 1.5, tag: String = \"plain\", verbose: Bool = false."))
     }
 }
+
+extension CompiledNotebookTests {
+    @Test func runPrintsEachCellsOutputsAndWritesNoReport() throws {
+        let r = try emotive(["run", Self.notebook("crash.md"), "--cache-dir", Self.cache])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == """
+            ── cell 1 · line 8 ──
+            first cell ran
+            ── cell 2 · line 16 · risky ──
+            second cell starts
+            ── cell 3 · line 25 ──
+            third cell ran
+
+            """)
+    }
+
+    @Test func aRenderKilledMidwayKeepsThePreviousReportAndStopsItsNotebook() throws {
+        let out = Self.workspace + "/Reports-kill"
+        let args = ["render", Self.notebook("crash.md"), "--cache-dir", Self.cache, "--out", out, "--to", "json"]
+        #expect(try emotive(args).status == 0)
+        let before = try String(contentsOfFile: out + "/crash.json", encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Toolchain.locate().buildDirectory + "/emotive")
+        process.arguments = args + ["--no-cache"]
+        var env = ProcessInfo.processInfo.environment
+        env["CRASH_MODE"] = "sleep"
+        process.environment = env
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait until the notebook program sleeps in cell 2, then kill the renderer outright.
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("▶ cell 2/3") {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        #expect(try String(contentsOfFile: out + "/crash.json", encoding: .utf8) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["crash.json", "crash.notebook.json"])
+        // The orphaned notebook program notices within about a second and exits.
+        var orphans = 1
+        for _ in 0..<50 where orphans > 0 {
+            Thread.sleep(forTimeInterval: 0.1)
+            let r = try ChildProcess.run("/usr/bin/env", ["pgrep", "-f", Self.cache + "/build/programs/"])
+            orphans = r.stdout.split(separator: "\n").count
+        }
+        #expect(orphans == 0, "the notebook program outlived its killed renderer")
+    }
+}

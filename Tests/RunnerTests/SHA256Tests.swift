@@ -11,6 +11,14 @@ struct SHA256Tests {
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
+    @Test func aFileDigestMatchesTheDigestOfItsBytes() throws {
+        let dir = try makeTemporaryDirectory()
+        let bytes = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try bytes.write(to: URL(fileURLWithPath: dir + "/f.bin"))
+        #expect(try SHA256.hex(fileAt: dir + "/f.bin") == SHA256.hex(bytes))
+        #expect(try SHA256.hexReadingHere(fileAt: dir + "/f.bin") == SHA256.hex(bytes))
+    }
+
     @Test func feedingInPiecesGivesTheSameDigest() {
         let text = String(repeating: "emotive ", count: 100)
         var h = SHA256()
