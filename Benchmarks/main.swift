@@ -11,6 +11,7 @@ import Tensors
 let suites: [(name: String, summary: String, run: () -> Void)] = [
     ("tensors", "sgemm, conv 3x3 / 1x1 forward and backward, depthwise 3x3", runTensorBenchmarks),
     ("tensor-block", "a MobileNetV2 inverted residual block step from Tensors ops", runInvertedResidualBenchmark),
+    ("data", "synthetic generation, FER-size loading (folders, CSV), pipeline, difficulty", runDataBenchmarks),
 ]
 
 /// Best wall time in seconds of `body` over `repeats` runs after `warmup` runs

@@ -7,8 +7,12 @@ import Foundation
 public enum FER2013CSV {
     public static let usages = ["Training", "PublicTest", "PrivateTest"]
 
-    /// Every row grouped by `Usage` ("Training", "PublicTest", "PrivateTest"), labels in
-    /// folder order. The file is memory-mapped and scanned once; no per-row strings.
+    /// The key of `readSplits`' extra entry: PublicTest and PrivateTest rows in file order.
+    public static let testKey = "test"
+
+    /// Every row grouped by `Usage` ("Training", "PublicTest", "PrivateTest"), plus "test"
+    /// (both test usages in file order); labels in folder order. The file is memory-mapped
+    /// and scanned once; no per-row strings.
     public static func readSplits(_ url: URL, options: LoadOptions = .init()) throws -> [String: ImageDataset] {
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
@@ -17,7 +21,7 @@ public enum FER2013CSV {
         let path = url.path
         let side = FER2013.imageSide, imageSize = side * side
         var splits: [String: ImageDataset] = [:]
-        for usage in usages {
+        for usage in usages + [testKey] {
             splits[usage] = ImageDataset(name: usage, height: side, width: side, channels: 1, classNames: FER2013.classNames)
         }
         var pixelBuffers: [String: [UInt8]] = [:]
@@ -104,6 +108,10 @@ public enum FER2013CSV {
                 }
                 pixelBuffers[usage, default: []].append(contentsOf: row)
                 labelBuffers[usage, default: []].append(FER2013.csvToFolder[csvLabel])
+                if usage != "Training" {
+                    pixelBuffers[testKey, default: []].append(contentsOf: row)
+                    labelBuffers[testKey, default: []].append(FER2013.csvToFolder[csvLabel])
+                }
             }
         }
         for (usage, labels) in labelBuffers {
@@ -113,26 +121,25 @@ public enum FER2013CSV {
         return splits
     }
 
-    /// Train = Training rows; test = PublicTest ∪ PrivateTest (as the Kaggle folders are).
+    /// Train = Training rows; test = PublicTest ∪ PrivateTest in file order (as the Kaggle
+    /// folders hold both).
     /// A CSV without Training rows or without any test rows is an error naming the split.
     public static func load(_ url: URL, options: LoadOptions = .init()) throws -> FERDataset {
         let splits = try readSplits(url, options: options)
         let train = splits["Training"]!
         guard train.count > 0 else { throw DatasetError.missingSplit(path: url.path, split: "Training") }
-        let publicTest = splits["PublicTest"]!, privateTest = splits["PrivateTest"]!
-        guard publicTest.count + privateTest.count > 0 else {
+        var test = splits[testKey]!
+        guard test.count > 0 else {
             throw DatasetError.missingSplit(path: url.path, split: "test (PublicTest or PrivateTest)")
         }
-        var test = ImageDataset(name: "test", height: 48, width: 48, channels: 1, classNames: FER2013.classNames,
-                                pixels: publicTest.pixels + privateTest.pixels, labels: publicTest.labels + privateTest.labels)
         test.name = "test"
         var renamed = train
         renamed.name = "train"
         return FERDataset(train: renamed, test: test, source: "csv \(url.path)")
     }
 
-    /// Writes `emotion,pixels,Usage` rows: train as Training, test alternately PublicTest
-    /// and PrivateTest. Images must be 48x48 gray.
+    /// Writes `emotion,pixels,Usage` rows: train as Training, test as PrivateTest (first
+    /// half of each class) and PublicTest. Images must be 48x48 gray.
     public static func write(_ data: FERDataset, to url: URL) throws {
         var out = "emotion,pixels,Usage\n".data(using: .utf8)!
         for (set, isTrain) in [(data.train, true), (data.test, false)] {
@@ -152,7 +159,7 @@ public enum FER2013CSV {
                     line.append(0x30 + v % 10)
                 }
                 line.append(0x2C)
-                line.append(contentsOf: (isTrain ? "Training" : (i % 2 == 0 ? "PublicTest" : "PrivateTest")).utf8)
+                line.append(contentsOf: (isTrain ? "Training" : SyntheticFER.testUsage(of: i, in: set)).utf8)
                 line.append(0x0A)
                 out.append(contentsOf: line)
             }

@@ -33,6 +33,33 @@ public enum ImageDecoding {
 
     public enum Format: String, Sendable { case png, jpeg }
 
+    /// Width and height as the header claims them, read without libpng/libjpeg so a
+    /// decompression bomb is refused before either library allocates anything.
+    static func claimedSize(_ b: [UInt8], format: Format) -> (width: Int, height: Int)? {
+        func be16(_ i: Int) -> Int { Int(b[i]) << 8 | Int(b[i + 1]) }
+        func be32(_ i: Int) -> Int { be16(i) << 16 | be16(i + 2) }
+        switch format {
+        case .png:
+            guard b.count >= 24, b[12...15].elementsEqual(Array("IHDR".utf8)) else { return nil }
+            return (be32(16), be32(20))
+        case .jpeg:
+            var i = 2
+            while i + 9 < b.count {
+                guard b[i] == 0xFF else { return nil }
+                let marker = b[i + 1]
+                if marker == 0xFF { i += 1; continue }
+                if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 { i += 2; continue }
+                let length = be16(i + 2)
+                if (0xC0...0xCF).contains(marker) && ![0xC4, 0xC8, 0xCC].contains(marker) {
+                    return (be16(i + 7), be16(i + 5))
+                }
+                if marker == 0xDA { return nil }
+                i += 2 + length
+            }
+            return nil
+        }
+    }
+
     /// The format named by the first bytes, or nil.
     public static func sniff(_ data: [UInt8]) -> Format? {
         if data.count >= 8 && data[0..<8].elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
@@ -59,6 +86,10 @@ extension Image {
     /// becomes RGB, CMYK becomes RGB with Pillow's formula R = (255-C)(255-K)/255.
     public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> Image {
         guard let format = ImageDecoding.sniff(bytes) else { throw ImageError.unknownFormat(path: path) }
+        if let (width, height) = ImageDecoding.claimedSize(bytes, format: format),
+           width * height > ImageDecoding.maxPixels {
+            throw ImageError.tooLarge(path: path, width: width, height: height, limit: ImageDecoding.maxPixels)
+        }
         let header = UnsafeMutablePointer<emotive_image_info>.allocate(capacity: 1)
         defer { header.deallocate() }
         let readHeader = format == .png ? emotive_png_read_header : emotive_jpeg_read_header
@@ -144,6 +175,23 @@ extension Image {
         png_image_free(&image)
         guard written != 0 else { throw ImageError.encodeFailed(path: "<memory>", reason: Self.pngMessage(&image)) }
         return Array(out.prefix(Int(size)))
+    }
+
+    /// The image as JPEG bytes (gray or RGB; alpha is dropped). Quality 1...100 as libjpeg.
+    public func jpegData(quality: Int = 90, progressive: Bool = false) throws -> [UInt8] {
+        let source = (channels == 1 || channels == 3) ? self : (channels == 2 ? grayscale() : rgb())
+        var info = emotive_image_info()
+        var out: UnsafeMutablePointer<UInt8>?
+        var size: UInt = 0
+        let status = source.pixels.withUnsafeBufferPointer {
+            emotive_jpeg_encode($0.baseAddress, Int32(width), Int32(height), Int32(source.channels),
+                                Int32(max(1, min(100, quality))), progressive ? 1 : 0, &out, &size, &info)
+        }
+        guard status == 0, let out else {
+            throw ImageError.encodeFailed(path: "<memory>", reason: Self.message(&info))
+        }
+        defer { free(out) }
+        return Array(UnsafeBufferPointer(start: out, count: Int(size)))
     }
 
     /// Writes the image as a PNG file (atomically).

@@ -119,6 +119,8 @@ public enum SyntheticFER {
     public enum OutputFormat: String, Sendable, CaseIterable {
         /// Kaggle layout: `train/<class>/Training_<n>.png`, `test/<class>/PublicTest_<n>.png`.
         case folders
+        /// The same layout with JPEG files (quality 90), as the Kaggle download has.
+        case jpegFolders = "folders-jpeg"
         /// `fer2013.csv` with `emotion,pixels,Usage` (CSV label order, test split halved into
         /// PublicTest and PrivateTest).
         case csv
@@ -134,12 +136,23 @@ public enum SyntheticFER {
         return data
     }
 
+    /// The Usage a test image gets when written: within each class the first half is
+    /// PrivateTest and the rest PublicTest, so file names sort in index order and a loaded
+    /// copy has the same order (and fingerprint) as the generated set.
+    static func testUsage(of index: Int, in set: ImageDataset) -> String {
+        let label = set.labels[index]
+        let first = set.labels.firstIndex(of: label)!
+        let count = set.labels.lastIndex(of: label)! - first + 1
+        return index - first < (count + 1) / 2 ? "PrivateTest" : "PublicTest"
+    }
+
     /// Writes a dataset in the Kaggle folder layout (PNG) or as a fer2013.csv.
     public static func write(_ data: FERDataset, to directory: URL, format: OutputFormat) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
         switch format {
-        case .folders:
+        case .folders, .jpegFolders:
+            let jpeg = format == .jpegFolders
             for (split, set) in [(Split.train, data.train), (Split.test, data.test)] {
                 for name in set.classNames {
                     try fm.createDirectory(at: directory.appendingPathComponent(split.folderName).appendingPathComponent(name),
@@ -149,11 +162,13 @@ public enum SyntheticFER {
                 let images = set.count
                 DispatchQueue.concurrentPerform(iterations: (images + 127) / 128) { c in
                     for i in (c * 128)..<min(images, (c + 1) * 128) {
-                        let prefix = split == .train ? "Training" : (i % 2 == 0 ? "PublicTest" : "PrivateTest")
+                        let prefix = split == .train ? "Training" : testUsage(of: i, in: set)
                         let url = directory.appendingPathComponent(split.folderName)
                             .appendingPathComponent(set.classNames[set.labels[i]])
-                            .appendingPathComponent(String(format: "%@_%05d.png", prefix, i))
-                        do { try set.image(at: i).writePNG(to: url) } catch { errors.record(error) }
+                            .appendingPathComponent(String(format: "%@_%05d.%@", prefix, i, jpeg ? "jpg" : "png"))
+                        do {
+                            if jpeg { try Data(set.image(at: i).jpegData(quality: 90)).write(to: url) } else { try set.image(at: i).writePNG(to: url) }
+                        } catch { errors.record(error) }
                     }
                 }
                 if let error = errors.first { throw error }

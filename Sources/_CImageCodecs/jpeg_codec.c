@@ -6,6 +6,7 @@
 #include <jerror.h>
 #include <setjmp.h>
 #include <string.h>
+#include <stdlib.h>
 
 typedef struct {
     struct jpeg_error_mgr manager;
@@ -84,4 +85,41 @@ int emotive_jpeg_read_header(const unsigned char *data, size_t size, emotive_ima
 int emotive_jpeg_decode(const unsigned char *data, size_t size, unsigned char *out,
                         size_t out_size, emotive_image_info *info) {
     return run(data, size, out, out_size, info);
+}
+
+int emotive_jpeg_encode(const unsigned char *pixels, int width, int height, int channels, int quality,
+                        int progressive, unsigned char **out, unsigned long *out_size,
+                        emotive_image_info *info) {
+    memset(info, 0, sizeof *info);
+    struct jpeg_compress_struct cinfo;
+    error_handler handler;
+    cinfo.err = jpeg_std_error(&handler.manager);
+    handler.manager.error_exit = on_error_exit;
+    handler.info = info;
+    *out = NULL;
+    *out_size = 0;
+    if (setjmp(handler.jump)) {
+        jpeg_destroy_compress(&cinfo);
+        free(*out);
+        *out = NULL;
+        return 1;
+    }
+    jpeg_create_compress(&cinfo);
+    jpeg_mem_dest(&cinfo, out, out_size);
+    cinfo.image_width = (JDIMENSION)width;
+    cinfo.image_height = (JDIMENSION)height;
+    cinfo.input_components = channels;
+    cinfo.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    if (progressive) jpeg_simple_progression(&cinfo);
+    jpeg_start_compress(&cinfo, TRUE);
+    size_t stride = (size_t)width * (size_t)channels;
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW row = (JSAMPROW)(pixels + stride * cinfo.next_scanline);
+        jpeg_write_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    return 0;
 }

@@ -41,4 +41,10 @@ int emotive_jpeg_read_header(const unsigned char *data, size_t size, emotive_ima
 int emotive_jpeg_decode(const unsigned char *data, size_t size, unsigned char *out,
                         size_t out_size, emotive_image_info *info);
 
+/// Encodes 8-bit gray (1 channel) or RGB (3 channels) pixels as a baseline or progressive
+/// JPEG. On success `*out` holds `*out_size` bytes the caller frees with free().
+int emotive_jpeg_encode(const unsigned char *pixels, int width, int height, int channels, int quality,
+                        int progressive, unsigned char **out, unsigned long *out_size,
+                        emotive_image_info *info);
+
 #endif
