@@ -12,11 +12,13 @@ enum ChildProcess {
         var stdoutData: Data
         var stderrData: Data
         var timedOut: Bool
+        /// Set when the child was killed for using more memory than allowed: its resident size.
+        var memoryExceeded: Int64?
     }
 
     static func run(_ executable: String, _ arguments: [String],
                     environment: [String: String]? = nil, currentDirectory: String? = nil,
-                    timeLimit: Double? = nil,
+                    timeLimit: Double? = nil, memoryLimit: Int64? = nil,
                     onStdout: (@Sendable (Data) -> Void)? = nil,
                     onStderr: (@Sendable (Data) -> Void)? = nil) throws -> Result {
         let process = Process()
@@ -48,6 +50,20 @@ enum ChildProcess {
                 }
             }
         }
+        let overMemory = Collector()
+        if let memoryLimit {
+            let pid = process.processIdentifier
+            Thread.detachNewThread {
+                while process.isRunning {
+                    if let rss = residentBytes(pid), rss > memoryLimit {
+                        overMemory.append(Data(String(rss).utf8))
+                        kill(pid, SIGKILL)
+                        return
+                    }
+                    Thread.sleep(forTimeInterval: 0.2)
+                }
+            }
+        }
         process.waitUntilExit()
         group.wait()
         let outData = outBuffer.data, errData = errBuffer.data
@@ -55,7 +71,16 @@ enum ChildProcess {
                       signaled: process.terminationReason == .uncaughtSignal,
                       stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self),
-                      stdoutData: outData, stderrData: errData, timedOut: killed.isSet)
+                      stdoutData: outData, stderrData: errData, timedOut: killed.isSet,
+                      memoryExceeded: Int64(String(decoding: overMemory.data, as: UTF8.self)))
+    }
+
+    /// Resident set size of a process, from `/proc/<pid>/status` (`VmRSS: 123 kB`).
+    static func residentBytes(_ pid: Int32) -> Int64? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+        let kb = line.split(separator: " ").compactMap { Int64($0) }.first
+        return kb.map { $0 * 1024 }
     }
 
     private static func drain(_ handle: FileHandle, into buffer: Collector,

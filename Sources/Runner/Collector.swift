@@ -74,7 +74,7 @@ public enum Collector {
 
         // A crash: which cell, which line, what message.
         var failure: CellFailure?
-        let crashed = run.timedOut || run.signaled || run.status != 0
+        let crashed = run.timedOut || run.memoryExceeded != nil || run.signaled || run.status != 0
         let running = began.last(where: { ended[$0] == nil }) ?? began.last
         if crashed {
             let cellIndex = running ?? notebook.cells.first?.index ?? 0
@@ -115,6 +115,11 @@ public enum Collector {
     }
 
     static func explain(_ run: RawRun, stderr: String, notebookPath: String) -> Explanation {
+        if let used = run.memoryExceeded {
+            let gib = { (b: Int64) in String(format: "%.2f GiB", Double(b) / Double(1 << 30)) }
+            return Explanation(message: "stopped: the notebook memory ceiling of \(gib(run.memoryLimit ?? 0)) was exceeded "
+                               + "(\(gib(used)) resident) while this cell was running", line: nil, keptStderr: nil)
+        }
         if run.timedOut {
             let limit = run.timeLimit.map { formatSeconds($0) } ?? "the"
             return Explanation(message: "stopped: the notebook time limit of \(limit) was reached while this cell was running",

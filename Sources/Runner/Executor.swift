@@ -19,6 +19,9 @@ public struct RawRun: Sendable {
     public var signaled: Bool
     public var timedOut: Bool
     public var timeLimit: Double?
+    /// The resident size at which the program was stopped for exceeding its memory ceiling.
+    public var memoryExceeded: Int64? = nil
+    public var memoryLimit: Int64? = nil
     public var seconds: Double
 }
 
@@ -26,7 +29,7 @@ public struct RawRun: Sendable {
 public enum Executor {
     /// `trainingCache` becomes `EMOTIVE_CACHE_DIR` for the program (fit uses its `training/`).
     public static func run(_ program: CompiledProgram, workDirectory: String, trainingCache: String?,
-                           timeLimit: Double?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                           timeLimit: Double?, memoryLimit: Int64? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
                            onEvent: (@Sendable (LiveEvent) -> Void)? = nil) throws -> RawRun {
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         let channel = "\(workDirectory)/channel-\(ProcessInfo.processInfo.processIdentifier).jsonl"
@@ -45,6 +48,7 @@ public enum Executor {
         let outFilter = MarkerFilter(stdout: true) { event in onEvent?(event) }
         let start = Date()
         let result = try ChildProcess.run(program.executable, [], environment: env, timeLimit: timeLimit,
+                                          memoryLimit: memoryLimit,
                                           onStdout: { outFilter.feed($0) }, onStderr: { errFilter.feed($0) })
         outFilter.finish()
         errFilter.finish()
@@ -53,7 +57,8 @@ public enum Executor {
             .compactMap { try? JSONDecoder().decode(ChannelRecord.self, from: Data($0.utf8)) } ?? []
         return RawRun(stdout: result.stdoutData, stderr: result.stderrData, records: records,
                       status: result.status, signaled: result.signaled, timedOut: result.timedOut,
-                      timeLimit: timeLimit, seconds: Date().timeIntervalSince(start))
+                      timeLimit: timeLimit, memoryExceeded: result.memoryExceeded, memoryLimit: memoryLimit,
+                      seconds: Date().timeIntervalSince(start))
     }
 }
 

@@ -15,16 +15,19 @@ public struct RunRequest: Sendable {
     public var useFreezeCache: Bool
     /// Seconds for the whole notebook program; nil for no limit.
     public var timeLimit: Double?
+    /// Resident memory ceiling for the notebook program in bytes; nil for none.
+    public var memoryLimit: Int64?
     public var environment: [String: String]
 
     public init(notebookPath: String, overrides: ParamOverrides = ParamOverrides(),
                 cacheDirectory: String? = nil, useFreezeCache: Bool = true, timeLimit: Double? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                memoryLimit: Int64? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.notebookPath = notebookPath
         self.overrides = overrides
         self.cacheDirectory = cacheDirectory
         self.useFreezeCache = useFreezeCache
         self.timeLimit = timeLimit
+        self.memoryLimit = memoryLimit
         self.environment = environment
     }
 }
@@ -134,7 +137,8 @@ public enum Pipeline {
             compiled = program
             // fit keeps its training cache in $EMOTIVE_CACHE_DIR/training (= cache.training).
             let raw = try Executor.run(program, workDirectory: cache.runs, trainingCache: cache.root,
-                                       timeLimit: request.timeLimit, environment: request.environment,
+                                       timeLimit: request.timeLimit, memoryLimit: request.memoryLimit,
+                                       environment: request.environment,
                                        onEvent: onEvent)
             runSeconds = raw.seconds
             let run = try scrubber.scrub(Collector.collect(raw, parsed: parsed))

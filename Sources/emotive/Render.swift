@@ -30,8 +30,12 @@ struct Render: ParsableCommand {
     @Option(help: "Stop the notebook program after this many seconds.")
     var timeLimit: Double?
 
+    @Option(help: "Stop the notebook program when it uses more than this many GiB of memory.")
+    var memoryLimit: Double?
+
     func validate() throws {
         if let t = timeLimit, t <= 0 { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if let m = memoryLimit, m <= 0 { throw ValidationError("--memory-limit must be a positive number of GiB") }
     }
 
     func run() throws {
@@ -67,7 +71,8 @@ struct Render: ParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             let live = Terminal.Live(parsed: try? NotebookParser.parse(fileAt: options.notebook), echoStdout: false)
             let request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
-                                     cacheDirectory: options.cacheDir, useFreezeCache: !noCache, timeLimit: timeLimit)
+                                     cacheDirectory: options.cacheDir, useFreezeCache: !noCache, timeLimit: timeLimit,
+                                     memoryLimit: memoryLimit.map { Int64($0 * Double(1 << 30)) })
             let report = try Pipeline.run(request, log: Terminal.log, onEvent: live.handler)
             if report.frozen {
                 Terminal.status("emotive: frozen — outputs reused from the freeze cache; nothing compiled or run")
@@ -135,11 +140,15 @@ struct RunNotebook: ParsableCommand {
     @Option(help: "Stop the notebook program after this many seconds.")
     var timeLimit: Double?
 
+    @Option(help: "Stop the notebook program when it uses more than this many GiB of memory.")
+    var memoryLimit: Double?
+
     func run() throws {
         do {
             let live = Terminal.Live(parsed: try? NotebookParser.parse(fileAt: options.notebook), echoStdout: false)
             let request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
-                                     cacheDirectory: options.cacheDir, useFreezeCache: false, timeLimit: timeLimit)
+                                     cacheDirectory: options.cacheDir, useFreezeCache: false, timeLimit: timeLimit,
+                                     memoryLimit: memoryLimit.map { Int64($0 * Double(1 << 30)) })
             let report = try Pipeline.run(request, log: Terminal.log, onEvent: live.handler)
             var text = ""
             for cell in report.parsed.notebook.cells {

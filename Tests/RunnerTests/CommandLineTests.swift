@@ -72,7 +72,7 @@ extension CompiledNotebookTests {
             first cell ran
             ── cell 2 · line 16 · risky ──
             second cell starts
-            ── cell 3 · line 25 ──
+            ── cell 3 · line 26 ──
             third cell ran
 
             """)
@@ -114,5 +114,20 @@ extension CompiledNotebookTests {
             orphans = r.stdout.split(separator: "\n").count
         }
         #expect(orphans == 0, "the notebook program outlived its killed renderer")
+    }
+}
+
+extension CompiledNotebookTests {
+    @Test func cleanDeletesTheCachesAndCanKeepTheTrainingCache() throws {
+        let dir = try makeTemporaryDirectory()
+        for sub in ["freeze", "build/programs", "training", "runs"] {
+            try FileManager.default.createDirectory(atPath: "\(dir)/c/\(sub)", withIntermediateDirectories: true)
+        }
+        let keep = try emotive(["clean", "--cache-dir", dir + "/c", "--keep-training"])
+        #expect(keep.stdout == "emotive: removed build, freeze, runs from \(dir)/c\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/c") == ["training"])
+        let all = try emotive(["clean", "--cache-dir", dir + "/c"])
+        #expect(all.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/c"))
     }
 }

@@ -171,6 +171,15 @@ struct CompiledNotebookTests {
         #expect(failure.message == "stopped: the notebook time limit of 2 s was reached while this cell was running")
     }
 
+    @Test func theMemoryCeilingStopsTheRunningCell() throws {
+        let request = request("crash.md", environment: ["CRASH_MODE": "memory"])
+        var limited = request
+        limited.memoryLimit = 200 << 20
+        let failure = try #require(try Pipeline.run(limited, log: { _ in }).executed.failure)
+        #expect(failure.cellIndex == 1)
+        #expect(failure.message.hasPrefix("stopped: the notebook memory ceiling of 0.20 GiB was exceeded ("))
+    }
+
     @Test func aProseOnlyEditReusesTheStoredOutputsWithoutCompiling() throws {
         let path = Self.notebook("crash.md")
         let original = try String(contentsOfFile: path, encoding: .utf8)
