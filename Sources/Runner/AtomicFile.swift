@@ -41,6 +41,17 @@ public enum AtomicFile {
     public static func write(_ string: String, to path: String) throws {
         try write(Data(string.utf8), to: path)
     }
+
+    /// Removes what killed processes left in `directory`: entries named `<prefix><pid>-…`
+    /// (or `<prefix><pid>.…`) whose process no longer exists.
+    static func removeLeftovers(in directory: String, prefix: String = ".tmp-") {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let digits = name.dropFirst(prefix.count).prefix(while: \.isNumber)
+            guard let pid = Int32(digits), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
+    }
 }
 
 /// An exclusive lock on one notebook's renders, held with `flock(2)` so the kernel

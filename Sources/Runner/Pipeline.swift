@@ -79,6 +79,14 @@ public struct CacheLayout: Sendable {
         return start.path
     }
 
+    /// Temporary files and folders of renders that were killed.
+    func removeLeftovers() {
+        AtomicFile.removeLeftovers(in: freeze)
+        AtomicFile.removeLeftovers(in: build + "/programs")
+        AtomicFile.removeLeftovers(in: runs, prefix: "channel-")
+        AtomicFile.removeLeftovers(in: root)
+    }
+
     public func lockPath(for notebookPath: String) -> String {
         let abs = NotebookParser.absolutePath(notebookPath)
         let name = URL(fileURLWithPath: abs).deletingPathExtension().lastPathComponent
@@ -115,6 +123,7 @@ public enum Pipeline {
                            onEvent: (@Sendable (LiveEvent) -> Void)? = nil) throws -> RunReport {
         let (parsed, params) = try prepare(request, log: log)
         let cache = CacheLayout.forNotebook(request.notebookPath, override: request.cacheDirectory)
+        cache.removeLeftovers()
         let toolchain = try Toolchain.locate(environment: request.environment)
         let identity = try toolchain.libraryIdentity(memoFile: cache.libraryMemo)
         let scrubber = SecretScrubber(environment: request.environment)

@@ -30,6 +30,7 @@ public enum ReportWriter {
                 files.append(("\(directory)/\(name).\(format)", try render(report.executed)))
             }
         }
+        AtomicFile.removeLeftovers(in: directory)
         for (path, data) in files { try AtomicFile.write(data, to: path) }
         return files.map(\.0)
     }

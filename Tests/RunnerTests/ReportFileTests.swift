@@ -12,6 +12,25 @@ struct ReportFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["r.html"])
     }
 
+    @Test func leftoversOfKilledRendersAreRemovedAndLiveOnesKept() throws {
+        let dir = try makeTemporaryDirectory()
+        let dead = try deadPID()
+        for name in [".tmp-\(dead)-abc-r.html", ".tmp-\(getpid())-abc-r.html", "r.html"] {
+            try AtomicFile.write("x", to: dir + "/" + name)
+        }
+        AtomicFile.removeLeftovers(in: dir)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [".tmp-\(getpid())-abc-r.html", "r.html"])
+    }
+
+    /// The pid of a process that has exited.
+    private func deadPID() throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        return p.processIdentifier
+    }
+
     @Test func anUnwritableReportFolderIsAClearError() throws {
         let dir = try makeTemporaryDirectory()
         try AtomicFile.write("not a folder", to: dir + "/Reports")
