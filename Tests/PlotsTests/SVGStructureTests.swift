@@ -88,6 +88,19 @@ struct SVGStructureTests {
         #expect(svg.texts.contains("Predicted") && svg.texts.contains("True"))
     }
 
+    @Test func everyCellOfAHeatmapWritesItsTextAtTheSameSizes() throws {
+        let cms = Figure.grid([Samples.confusionMatrix, Samples.confusionMatrix], columns: 2)
+        for figure in [Samples.confusionMatrix, cms] {
+            let cells = figure.svg().components(separatedBy: "<g class=\"cell\">").dropFirst()
+            let sizes = Set(cells.flatMap { chunk in
+                let cell = chunk.components(separatedBy: "</g>")[0]
+                return cell.components(separatedBy: "font-size=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+            })
+            #expect(sizes.count == (figure == cms ? 1 : 2),
+                    "counts at one size, percentages (when they fit) at another: \(sizes)")
+        }
+    }
+
     @Test func anImageGridEmbedsEveryImageWithItsCaptions() throws {
         let svg = try SVGSummary.parse(Samples.misclassified.svg())
         #expect(svg.classes["image"] == 6)

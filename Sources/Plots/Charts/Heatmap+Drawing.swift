@@ -60,6 +60,7 @@ extension Heatmap {
                         width: gridWidth, height: gridHeight)
 
         // Cells, their text, then thin white separators.
+        let style = annotationStyle(cell: cell, on: canvas)
         for r in 0..<rows {
             for c in 0..<columns {
                 let rect = Rect(x: grid.minX + Double(c) * cell, y: grid.minY + Double(r) * cell,
@@ -68,8 +69,8 @@ extension Heatmap {
                 let fill = v.isFinite ? colormap.color(at: (v - low) / (high - low)) : Color(hex: 0xF0F0F0)
                 canvas.group("cell") {
                     canvas.fillRect(rect, fill)
-                    if let text = annotations?[r][c] {
-                        drawAnnotation(text, in: rect, on: fill, canvas: canvas)
+                    if let style, let text = annotations?[r][c] {
+                        drawAnnotation(text, in: rect, on: fill, style: style, canvas: canvas)
                     }
                 }
             }
@@ -125,29 +126,49 @@ extension Heatmap {
         }
     }
 
-    /// Cell text: the first line at a size that fits the cell, further lines smaller;
-    /// white on dark cells.
-    private func drawAnnotation(_ text: String, in rect: Rect, on fill: Color, canvas: Canvas) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard let first = lines.first, !first.isEmpty || lines.count > 1 else { return }
-        let ink = Color.readable(on: fill)
-        var main = Font(size: min(8.5, rect.height * 0.3))
-        while main.size > 4.5 && canvas.measure(first, font: main).width > rect.width - 3 { main.size -= 0.5 }
-        guard canvas.measure(first, font: main).width <= rect.width - 2 else { return }
+    /// One look for every cell's text: the first line at the largest size (up to 8.5 pt)
+    /// at which the widest fits a cell, further lines smaller, shown only if they fit
+    /// in every cell.
+    struct AnnotationStyle {
+        var main: Font
+        var sub: Font
+        var showsRest: Bool
+    }
+
+    func annotationStyle(cell: Double, on canvas: Canvas) -> AnnotationStyle? {
+        guard let annotations else { return nil }
+        let texts: [String] = Array(annotations.joined())
+        let lines: [[String]] = texts.map { text in
+            text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        }
+        let firsts = lines.compactMap(\.first), rests = lines.flatMap { $0.dropFirst() }
+        func widest(_ texts: [String], _ font: Font) -> Double {
+            Set(texts).map { canvas.measure($0, font: font).width }.max() ?? 0
+        }
+        var main = Font(size: min(8.5, (cell * 0.3 * 2).rounded(.down) / 2))
+        while main.size > 4.5 && widest(firsts, main) > cell - 3 { main.size -= 0.5 }
+        guard widest(firsts, main) <= cell - 2 else { return nil }
         let sub = Font(size: main.size * 0.82)
-        let rest = lines.dropFirst().filter { canvas.measure($0, font: sub).width <= rect.width - 3 }
-        let mainHeight = canvas.lineHeight(main), subHeight = canvas.lineHeight(sub)
-        let showRest = !rest.isEmpty && rest.count == lines.count - 1
-            && mainHeight + subHeight * Double(rest.count) <= rect.height * 0.9
-        let total = mainHeight + (showRest ? subHeight * Double(rest.count) : 0)
-        var y = rect.midY - total / 2
-        canvas.text(first, at: Point(rect.midX, y), font: main, color: ink, anchor: .topCenter)
+        let restLines = lines.map { $0.count - 1 }.max() ?? 0
+        let showsRest = restLines > 0 && sub.size >= 5 && widest(rests, sub) <= cell - 3
+            && canvas.lineHeight(main) + canvas.lineHeight(sub) * Double(restLines) <= cell * 0.9
+        return AnnotationStyle(main: main, sub: sub, showsRest: showsRest)
+    }
+
+    /// Cell text in the shared style; white on dark cells.
+    private func drawAnnotation(_ text: String, in rect: Rect, on fill: Color, style: AnnotationStyle,
+                                canvas: Canvas) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let first = lines.first else { return }
+        let ink = Color.readable(on: fill)
+        let rest = style.showsRest ? Array(lines.dropFirst()) : []
+        let mainHeight = canvas.lineHeight(style.main), subHeight = canvas.lineHeight(style.sub)
+        var y = rect.midY - (mainHeight + subHeight * Double(rest.count)) / 2
+        canvas.text(first, at: Point(rect.midX, y), font: style.main, color: ink, anchor: .topCenter)
         y += mainHeight
-        if showRest {
-            for line in rest {
-                canvas.text(line, at: Point(rect.midX, y), font: sub, color: ink.withAlpha(0.85), anchor: .topCenter)
-                y += subHeight
-            }
+        for line in rest {
+            canvas.text(line, at: Point(rect.midX, y), font: style.sub, color: ink.withAlpha(0.85), anchor: .topCenter)
+            y += subHeight
         }
     }
 
