@@ -54,4 +54,16 @@ struct WindowGeometry {
     }
 
     var outputShape: [Int] { [n, oh, ow, c] }
+
+    /// The output columns `lo..<hi` whose horizontal tap `j` reads an input column inside
+    /// the image (ow · sw − padLeft + j in 0..<w); empty when `lo >= hi`.
+    @inline(__always)
+    func outputColumns(tap j: Int) -> (Int, Int) {
+        // Smallest ow with ow·sw ≥ padLeft − j; largest with ow·sw ≤ w − 1 + padLeft − j.
+        let first = padLeft - j
+        let lo = first <= 0 ? 0 : (first + sw - 1) / sw
+        let last = w - 1 + padLeft - j
+        let hi = last < 0 ? 0 : Swift.min(ow, last / sw + 1)
+        return (lo, Swift.max(lo, hi))
+    }
 }

@@ -44,10 +44,9 @@ func depthwiseForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float]) -> [Float
                             let srcRow = ux.value + ((n * g.h + ih) * g.w) * c
                             for j in 0..<g.kw {
                                 let wk = uw.value + (i * g.kw + j) * c
-                                for ow in 0..<g.ow {
-                                    let iw = ow * g.sw - g.padLeft + j
-                                    if iw < 0 || iw >= g.w { continue }
-                                    let s = srcRow + iw * c
+                                let (lo, hi) = g.outputColumns(tap: j)
+                                for ow in lo..<hi {
+                                    let s = srcRow + (ow * g.sw - g.padLeft + j) * c
                                     let d = dstRow + ow * c
                                     for ch in 0..<c { d[ch] += s[ch] * wk[ch] }
                                 }
@@ -82,13 +81,10 @@ func depthwiseBackwardInput(_ g: WindowGeometry, _ dy: [Float], _ w: [Float]) ->
                             let gRow = ug.value + ((n * g.oh + oh) * g.ow) * c
                             for j in 0..<g.kw {
                                 let wk = uw.value + (i * g.kw + j) * c
-                                for iw in 0..<g.w {
-                                    let u = iw + g.padLeft - j
-                                    if u < 0 || u % g.sw != 0 { continue }
-                                    let ow = u / g.sw
-                                    if ow >= g.ow { continue }
+                                let (lo, hi) = g.outputColumns(tap: j)
+                                for ow in lo..<hi {
                                     let s = gRow + ow * c
-                                    let d = dstRow + iw * c
+                                    let d = dstRow + (ow * g.sw - g.padLeft + j) * c
                                     for ch in 0..<c { d[ch] += s[ch] * wk[ch] }
                                 }
                             }
@@ -124,10 +120,9 @@ func depthwiseBackwardFilter(_ g: WindowGeometry, _ x: [Float], _ dy: [Float]) -
                             let srcRow = ux.value + ((n * g.h + ih) * g.w) * c
                             for j in 0..<g.kw {
                                 let a = acc + (i * g.kw + j) * c
-                                for ow in 0..<g.ow {
-                                    let iw = ow * g.sw - g.padLeft + j
-                                    if iw < 0 || iw >= g.w { continue }
-                                    let s = srcRow + iw * c
+                                let (lo, hi) = g.outputColumns(tap: j)
+                                for ow in lo..<hi {
+                                    let s = srcRow + (ow * g.sw - g.padLeft + j) * c
                                     let d = gRow + ow * c
                                     for ch in 0..<c { a[ch] += s[ch] * d[ch] }
                                 }

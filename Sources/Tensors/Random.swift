@@ -29,7 +29,13 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         self.init(seed: RandomGenerator.splitMix(&key))
     }
 
-    private static func splitMix(_ state: inout UInt64) -> UInt64 {
+    /// A generator with the raw xoshiro256** state (for reference-value tests).
+    init(state: (UInt64, UInt64, UInt64, UInt64)) {
+        (s0, s1, s2, s3) = state
+    }
+
+    /// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators", 2014).
+    static func splitMix(_ state: inout UInt64) -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

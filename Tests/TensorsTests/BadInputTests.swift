@@ -100,3 +100,22 @@ import Tensors
         #expect(stderr(r).contains("sum: axis 2 is out of range for shape [2, 3]"))
     }
 }
+
+@Suite struct BadSettings {
+    @Test func aThreadCountBelowOneIsRejected() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            Parallelism.threadCount = 0
+        }
+        let message = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("Parallelism.threadCount must be at least 1, got 0"))
+    }
+
+    @Test func dropoutRejectsARateOfOne() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var rng = RandomGenerator(seed: 1)
+            _ = dropout(Tensor(zeros: [2, 2]), rate: 1, generator: &rng)
+        }
+        let message = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("dropout: rate must be in [0, 1), got 1.0 for input [2, 2]"))
+    }
+}
