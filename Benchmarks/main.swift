@@ -12,6 +12,7 @@ let suites: [(name: String, summary: String, run: () -> Void)] = [
     ("tensors", "sgemm, conv 3x3 / 1x1 forward and backward, depthwise 3x3", runTensorBenchmarks),
     ("tensor-block", "a MobileNetV2 inverted residual block step from Tensors ops", runInvertedResidualBenchmark),
     ("data", "synthetic generation, FER-size loading (folders, CSV), pipeline, difficulty", runDataBenchmarks),
+    ("models", "training and inference images/s of MobileNetV2, ResNet50, CBAM CNN at 48x48, batch 32", runModelBenchmarks),
 ]
 
 /// Best wall time in seconds of `body` over `repeats` runs after `warmup` runs

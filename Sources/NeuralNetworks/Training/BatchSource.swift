@@ -23,6 +23,12 @@ public protocol BatchSource {
     /// The batches of one epoch, in order. `shuffle` with `seed` and `epoch` fixes the
     /// order (and any augmentation); the last batch may be smaller.
     func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<Batch>
+    /// Batches per epoch (defaults to ⌈count / batchSize⌉).
+    func stepCount(batchSize: Int) -> Int
+}
+
+extension BatchSource {
+    public func stepCount(batchSize: Int) -> Int { (count + batchSize - 1) / batchSize }
 }
 
 /// Images and labels held in memory.
@@ -68,4 +74,41 @@ func fnv64(_ values: [Float]) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for v in values { h = (h ^ UInt64(v.bitPattern)) &* 0x0000_0100_0000_01b3 }
     return h
+}
+
+/// A batch source from a closure: adapts any pipeline (e.g. Vision's `BatchPipeline`,
+/// which fixes its own batch size, shuffling and augmentation) without a dependency.
+///
+/// ```swift
+/// let pipeline = data.train.pipeline(batchSize: 32, seed: 1, augmentation: .fer2013Report)
+/// let train = Batches(count: pipeline.dataset.count, labels: pipeline.dataset.labels,
+///                     batchCount: pipeline.batchCount,
+///                     identity: "\(pipeline.dataset.fingerprint()) fer2013Report seed 1") { epoch in
+///     pipeline.tensorBatches(epoch: epoch)
+/// }
+/// try model.fit(train, epochs: 30, optimizer: Adam(learningRate: 1e-5))
+/// ```
+/// `identity` must change whenever the batches would (data, augmentation, seed): the
+/// training cache trusts it. fit's `batchSize`, `shuffle` and `seed` do not reach the
+/// closure (as Keras' `fit` ignores `batch_size` for a generator).
+public struct Batches<S: Sequence>: BatchSource where S.Element == (images: Tensor, labels: [Int]) {
+    public let count: Int
+    public let labels: [Int]
+    public let identity: String
+    private let batchCount: Int
+    private let make: (Int) -> S
+
+    public init(count: Int, labels: [Int], batchCount: Int, identity: String, _ batches: @escaping (_ epoch: Int) -> S) {
+        self.count = count
+        self.labels = labels
+        self.batchCount = batchCount
+        self.identity = identity
+        self.make = batches
+    }
+
+    public func stepCount(batchSize: Int) -> Int { batchCount }
+
+    public func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<Batch> {
+        AnySequence(make(epoch).lazy.map { Batch(images: $0.images, labels: $0.labels) })
+    }
 }

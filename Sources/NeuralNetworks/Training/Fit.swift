@@ -122,12 +122,13 @@ extension Layer {
             startEpoch = ck.epoch
         }
 
-        let steps = (train.count + batchSize - 1) / batchSize
+        let steps = train.stepCount(batchSize: batchSize)
         for c in callbacks { try c.onTrainBegin(training: session) }
         epochLoop: for epoch in startEpoch..<epochs {
             for c in callbacks { try c.onEpochBegin(epoch, training: session) }
             bar.beginEpoch(epoch)
             let started = Date()
+            let weightList = namedWeights.map { ($0.key, $0.weight.parameter) }   // walked once per epoch
             var lossSum = 0.0, correct = 0, seen = 0
             for (b, batch) in train.batches(epoch: epoch, batchSize: batchSize, shuffle: shuffle, seed: seed).enumerated() {
                 let sampleWeights = classWeights == .none ? nil : batch.labels.map { weights[$0] }
@@ -149,9 +150,9 @@ extension Layer {
                 }
                 var grads: [(key: String, gradient: Tensor)] = []
                 var params: [String: Parameter] = [:]
-                for (k, w) in namedWeights where w.parameter.isTrainable {
-                    if let g = w.parameter.gradient { grads.append((k, g)); params[k] = w.parameter }
-                    w.parameter.zeroGradient()
+                for (k, p) in weightList where p.isTrainable {
+                    if let g = p.gradient { grads.append((k, g)); params[k] = p }
+                    p.zeroGradient()
                 }
                 gradientHook?(&grads)
                 optimizer.apply(grads.map { ($0.key, params[$0.key]!, $0.gradient) })

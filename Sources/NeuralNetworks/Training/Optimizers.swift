@@ -37,20 +37,28 @@ extension Optimizer {
 }
 
 /// Per-key moment buffers shared by the optimizers below (subclass it for a new optimizer).
+/// Buffers are boxed so a step updates them in place (no per-step copies).
 open class SlotOptimizer {
-    var slots: [String: [String: [Float]]] = [:]   // slot name → key → values
-    var shapes: [String: [Int]] = [:]
+    final class Buffer {
+        var values: [Float]
+        init(_ values: [Float]) { self.values = values }
+    }
+    var slots: [String: [String: Buffer]] = [:]   // slot name → key → values
     public internal(set) var iterations = 0
     public init() {}
 
-    func slot(_ name: String, _ key: String, count: Int) -> [Float] {
-        slots[name]?[key] ?? [Float](repeating: 0, count: count)
+    /// The buffer of `slot` for `key`, zeros of `count` on first use.
+    func buffer(_ slot: String, _ key: String, count: Int) -> Buffer {
+        if let b = slots[slot]?[key], b.values.count == count { return b }
+        let b = Buffer([Float](repeating: 0, count: count))
+        slots[slot, default: [:]][key] = b
+        return b
     }
 
     public var state: [NamedArray] {
         slots.keys.sorted().flatMap { slot in
             slots[slot]!.keys.sorted().map { key in
-                let v = slots[slot]![key]!
+                let v = slots[slot]![key]!.values
                 return NamedArray(name: "\(slot)/\(key)", shape: [v.count], values: v)
             }
         }
@@ -62,7 +70,7 @@ open class SlotOptimizer {
             guard let slash = a.name.firstIndex(of: "/") else {
                 throw TrainingError("optimizer state '\(a.name)' is not '<slot>/<key>'")
             }
-            slots[String(a.name[..<slash]), default: [:]][String(a.name[a.name.index(after: slash)...])] = a.values
+            slots[String(a.name[..<slash]), default: [:]][String(a.name[a.name.index(after: slash)...])] = Buffer(a.values)
         }
         self.iterations = iterations
     }
@@ -96,16 +104,22 @@ public final class Adam: SlotOptimizer, Optimizer {
         let alpha = Float(learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t)))
         let b1 = Float(beta1), b2 = Float(beta2), eps = Float(epsilon)
         let decay = Float(weightDecay * learningRate)
-        var m = slot("m", key, count: value.count), v = slot("v", key, count: value.count)
-        for i in 0..<value.count {
-            if decay != 0 { value[i] -= value[i] * decay }
-            let g = gradient[i]
-            m[i] += (g - m[i]) * (1 - b1)
-            v[i] += (g * g - v[i]) * (1 - b2)
-            value[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
+        let mb = buffer("m", key, count: value.count), vb = buffer("v", key, count: value.count)
+        let n = value.count
+        value.withUnsafeMutableBufferPointer { w in
+            gradient.withUnsafeBufferPointer { g in
+                mb.values.withUnsafeMutableBufferPointer { m in
+                    vb.values.withUnsafeMutableBufferPointer { v in
+                        for i in 0..<n {
+                            if decay != 0 { w[i] -= w[i] * decay }
+                            m[i] += (g[i] - m[i]) * (1 - b1)
+                            v[i] += (g[i] * g[i] - v[i]) * (1 - b2)
+                            w[i] -= alpha * m[i] / (v[i].squareRoot() + eps)
+                        }
+                    }
+                }
+            }
         }
-        slots["m", default: [:]][key] = m
-        slots["v", default: [:]][key] = v
     }
 }
 
@@ -137,11 +151,17 @@ public final class SGD: SlotOptimizer, Optimizer {
             for i in 0..<value.count { value[i] -= lr * gradient[i] }
             return
         }
-        var m = slot("momentum", key, count: value.count)
-        for i in 0..<value.count {
-            m[i] = mu * m[i] - lr * gradient[i]
-            value[i] += nesterov ? mu * m[i] - lr * gradient[i] : m[i]
+        let mb = buffer("momentum", key, count: value.count)
+        let n = value.count, nesterov = self.nesterov
+        value.withUnsafeMutableBufferPointer { w in
+            gradient.withUnsafeBufferPointer { g in
+                mb.values.withUnsafeMutableBufferPointer { m in
+                    for i in 0..<n {
+                        m[i] = mu * m[i] - lr * g[i]
+                        w[i] += nesterov ? mu * m[i] - lr * g[i] : m[i]
+                    }
+                }
+            }
         }
-        slots["momentum", default: [:]][key] = m
     }
 }
