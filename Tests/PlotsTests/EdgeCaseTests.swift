@@ -91,7 +91,7 @@ struct EdgeCaseTests {
     @Test func rgbImagesAndTinyFiguresDraw() throws {
         let rgb = GridImage(pixels: (0..<(4 * 4 * 3)).map { UInt8($0 * 5) }, width: 4, height: 4, channels: 3,
                             caption: "rgb")
-        _ = try drawsEverywhere(Figure.imageGrid(columns: 1, images: [rgb]))
+        _ = try drawsEverywhere(Figure.imageGrid(images: [rgb], columns: 1))
         _ = try drawsEverywhere(Figure(width: 20, height: 10, panels: Samples.accuracy.panels))
     }
 

@@ -177,6 +177,14 @@ extension Figure {
         return Figure(width: width, height: h, panels: [Panel(title: title, chart: .images(grid))])
     }
 
+    /// The same grid with the images first: `Figure.imageGrid(images: faces, columns: 7)`.
+    public static func imageGrid(title: String? = nil, images: [GridImage], columns: Int,
+                                 rowLabels: [String]? = nil, width: Double = defaultWidth,
+                                 height: Double? = nil) -> Figure {
+        imageGrid(title: title, columns: columns, images: images, rowLabels: rowLabels, width: width,
+                  height: height)
+    }
+
     /// Figures side by side in a grid (each figure's panels in order), e.g. the three
     /// models' curves in one row.
     ///
