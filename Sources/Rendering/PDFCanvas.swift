@@ -106,6 +106,21 @@ final class PDFCanvas {
         cairo_show_page(cr)
         page += 1
         y = top
+        let pending = floats
+        floats = []
+        for place in pending { place() }
+    }
+
+    /// Figures that did not fit where they came: each is placed at the top of the next
+    /// page while the text after it goes on filling this one (as LaTeX floats do).
+    var floats: [() -> Void] = []
+    /// An error from placing a float, reported when the document ends.
+    var deferredError: Error?
+
+    /// Places pending floats now (on a new page), before numbered content that must not
+    /// overtake them.
+    func flushFloats() {
+        if !floats.isEmpty { newPage() }
     }
 
     /// Starts a new page unless `height` points still fit on this one.

@@ -17,6 +17,9 @@ struct PDFWriter {
     }
 
     private var left: Double { canvas.marginLeft }
+    /// Wrapped lines of code and terminal text are indented by this much (Pango units),
+    /// so a reader can tell a wrapped line from a new one.
+    static let hangingIndent = Int32(18 * 1024)
     private var width: Double { canvas.textWidth }
 
     mutating func document() throws {
@@ -35,7 +38,9 @@ struct PDFWriter {
             case .cell(let c): try cell(c)
             }
         }
+        canvas.flushFloats()
         provenance()
+        if let error = canvas.deferredError { throw error }
     }
 
     // MARK: - Title and headings
@@ -63,6 +68,7 @@ struct PDFWriter {
 
     private mutating func heading(_ h: ReportPlan.Heading) {
         let depth = min(h.depth, 3)
+        if depth == 1 { canvas.flushFloats() }  // a section's figures stay in it
         canvas.y += [20, 13, 10][depth - 1]
         var m = PangoMarkup()
         m.span("foreground=\"\(PDFStyle.mutedColor)\"") { $0.text(h.number) }
@@ -85,12 +91,15 @@ struct PDFWriter {
     // MARK: - Prose
 
     private func paragraph(_ m: PangoMarkup, font: String = PDFStyle.body, indent: Double = 0,
-                           spaceAfter: Double = 6.5, justify: Bool = true) {
+                           spaceAfter: Double = 6.5, justify: Bool = true, rule: Bool = false) {
         let layout = canvas.makeLayout(font: font, markup: m.markup, width: width - indent,
                                        lineSpacing: 1.18)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         if justify { pango_layout_set_justify(layout, 1) }
-        canvas.flow(layout, x: left + indent, links: m.links)
+        let x = left + indent
+        canvas.flow(layout, x: x, links: m.links, background: rule ? { _, y, h in
+            canvas.fillRect(x - 11, y + 1, 1.8, h - 2, PDFStyle.rule)
+        } : nil)
         canvas.y += spaceAfter
     }
 
@@ -118,7 +127,15 @@ struct PDFWriter {
             }
             canvas.y += compact ? 0 : 4
         case .quote(let blocks):
-            for b in blocks { prose(b, indent: indent + 16, compact: compact) }
+            for b in blocks {
+                if case .paragraph(let content) = b {
+                    var m = PangoMarkup()
+                    m.span("foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\"") { $0.inlines(content, plan: plan) }
+                    paragraph(m, indent: indent + 16, spaceAfter: compact ? 2.5 : 6.5, justify: false, rule: true)
+                } else {
+                    prose(b, indent: indent + 16, compact: compact)
+                }
+            }
         case .code(let language, let text):
             var m = PangoMarkup()
             if language?.lowercased() == "swift" { m.swift(text) } else { m.text(text) }
@@ -144,6 +161,7 @@ struct PDFWriter {
         let layout = canvas.makeLayout(font: PDFStyle.code, markup: m.markup,
                                        width: width - indent - 2 * inset, lineSpacing: 1.12)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        pango_layout_set_indent(layout, -Self.hangingIndent)
         canvas.y += 2
         let x = left + indent
         let w = width - indent
@@ -161,6 +179,7 @@ struct PDFWriter {
         let layout = canvas.makeLayout(font: PDFStyle.code, markup: m.markup, width: width - 2 * inset,
                                        lineSpacing: 1.12)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        pango_layout_set_indent(layout, -Self.hangingIndent)
         canvas.flow(layout, x: left + inset, padTop: 2, padBottom: 2, avoidOrphans: false) { x, y, h in
             canvas.fillRect(left, y, 1.6, h, PDFStyle.rule)
         }
@@ -173,6 +192,7 @@ struct PDFWriter {
         let layout = canvas.makeLayout(font: font, markup: m.markup, width: width - 2 * inset,
                                        lineSpacing: 1.1)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        pango_layout_set_indent(layout, -Self.hangingIndent)
         canvas.flow(layout, x: left + inset, padTop: 6, padBottom: 6, avoidOrphans: false) { _, y, h in
             canvas.fillRect(left, y, width, h, tint)
             canvas.fillRect(left, y, 2.5, h, color)
@@ -219,7 +239,7 @@ struct PDFWriter {
                       caption: captionMarkup("Table", t.number, t.caption), id: t.id,
                       continuedLabel: "Table \(t.number) (continued)")
             case .figure(let f):
-                try figure(f)
+                figure(f)
             case .cellError(let message):
                 var m = PangoMarkup()
                 m.span("font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"larger\" foreground=\"#8a5216\"") {
@@ -251,21 +271,19 @@ struct PDFWriter {
         m.span("font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"smaller\"") {
             $0.text("\(kind) \(number).")
         }
-        if let caption { m.text(" " + caption) }
+        if let caption {
+            m.text(" ")
+            m.inlines(MarkdownLite.inlines(caption), plan: plan)
+        }
         return m
     }
 
     // MARK: - Figures
 
-    private func figure(_ f: ReportPlan.NumberedFigure) throws {
-        let caption = captionMarkup("Figure", f.number, f.caption)
-        let capLayout = canvas.makeLayout(font: PDFStyle.caption, markup: caption.markup, width: width,
-                                          lineSpacing: 1.1)
-        defer { g_object_unref(UnsafeMutableRawPointer(capLayout)) }
-        if pango_layout_get_line_count(capLayout) == 1 {
-            pango_layout_set_alignment(capLayout, PANGO_ALIGN_CENTER)
-        }
-        let capHeight = canvas.layoutSize(capLayout).height
+    private func figure(_ f: ReportPlan.NumberedFigure) {
+        canvas.flushFloats()  // figures keep their numbered order
+        let caption = captionMarkup("Figure", f.number, f.caption).markup
+        let capHeight = captionLayout(caption) { canvas.layoutSize($0).height }
         let aspect = max(0.05, figures.aspectRatio(f.figure))
         var w = width
         var h = w * aspect
@@ -278,7 +296,17 @@ struct PDFWriter {
             h = room
             w = h / aspect
         }
-        canvas.ensure(h + 8 + capHeight)
+        if h + 8 + capHeight > canvas.remaining, canvas.y > canvas.top + 6.5 {
+            let writer = self
+            canvas.floats.append { writer.place(f, width: w, height: h, caption: caption, captionHeight: capHeight) }
+        } else {
+            place(f, width: w, height: h, caption: caption, captionHeight: capHeight)
+        }
+    }
+
+    /// Draws a figure and its caption at the cursor, centred at text width.
+    private func place(_ f: ReportPlan.NumberedFigure, width w: Double, height h: Double,
+                       caption: String, captionHeight: Double) {
         let x = left + (width - w) / 2
         let y = canvas.y
         var failure: Error?
@@ -288,10 +316,22 @@ struct PDFWriter {
         }
         cairo_restore(canvas.cr)
         canvas.setColor(PDFStyle.ink)
-        if let failure { throw RenderingError.figure(id: f.id, reason: "\(failure)") }
+        if let failure, canvas.deferredError == nil {
+            canvas.deferredError = RenderingError.figure(id: f.id, reason: "\(failure)")
+        }
         canvas.y += h + 8
-        canvas.draw(capLayout, x: left, y: canvas.y)
-        canvas.y += capHeight + 16
+        captionLayout(caption) { canvas.draw($0, x: left, y: canvas.y) }
+        canvas.y += captionHeight + 16
+    }
+
+    /// The caption layout for `markup` (centred when it is one line), lent to `body`.
+    private func captionLayout<T>(_ markup: String, _ body: (OpaquePointer) -> T) -> T {
+        let layout = canvas.makeLayout(font: PDFStyle.caption, markup: markup, width: width, lineSpacing: 1.1)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        if pango_layout_get_line_count(layout) == 1 {
+            pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
+        }
+        return body(layout)
     }
 
     // MARK: - Tables
@@ -355,6 +395,7 @@ struct PDFWriter {
             canvas.y += 1
         }
 
+        if id != nil { canvas.flushFloats() }
         // Caption, header and the first rows stay together.
         var capLayout: OpaquePointer?
         var capHeight = 0.0
@@ -428,7 +469,7 @@ struct PDFWriter {
 
     private mutating func provenance() {
         canvas.y += 18
-        canvas.ensure(120)
+        canvas.ensure(70)
         canvas.hLine(left, left + width, canvas.y, width: 0.5, PDFStyle.rule)
         canvas.y += 10
         let title = canvas.makeLayout(font: "\(PDFStyle.sansFamily) Bold 8.5",

@@ -52,6 +52,13 @@ import Testing
         #expect(html.contains("<span class=\"caption-label\">Table 2.</span> Per-image predictions (long)."))
     }
 
+    @Test func captionsMayUseInlineMarkdown() throws {
+        var nb = Sample.minimal()
+        nb.notebook.blocks = [.cell(Cell(index: 0, line: 1, source: "x"))]
+        nb.results[0] = CellResult(outputs: [.table(Table(caption: "Counts; *disgust* is `rare`.", columns: ["a"], rows: [["1"]]))], seconds: 0)
+        #expect(try HTMLRenderer().render(nb).contains("Table 1.</span> Counts; <em>disgust</em> is <code>rare</code>.</figcaption>"))
+    }
+
     @Test func numericColumnsAreRightAligned() {
         #expect(html.contains("<td class=\"r\">0.512</td>"))
         #expect(html.contains("<td class=\"l\">Simple CNN</td>"))

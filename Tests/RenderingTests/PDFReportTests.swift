@@ -1,4 +1,6 @@
 import Foundation
+import NotebookModel
+import Plots
 import Testing
 @testable import Rendering
 
@@ -160,5 +162,41 @@ func normalized(_ s: String) -> String {
         let url = try temporaryDirectory().appendingPathComponent("d.pdf")
         try PDFRenderer().render(Sample.report(), to: url)
         #expect(try run("pdfinfo", [url.path]).contains("CreationDate:    Wed Nov 25 15:00:00 2026 UTC"))
+    }
+}
+
+@Suite struct PDFFloatTests {
+    /// A page of text, then a figure that does not fit below it, then a short paragraph.
+    static func notebook(secondFigure: Bool) -> ExecutedNotebook {
+        var nb = Sample.minimal()
+        let filler = String(repeating: "Words fill the page before the figure arrives. ", count: 45)
+        let figure = FigureOutput(caption: "A floating figure.", figure: .lines(series: [Series(name: "a", y: [1, 2, 3])]))
+        var outputs: [CellOutput] = [.figure(figure)]
+        if secondFigure { outputs.append(.figure(FigureOutput(caption: "The second figure.", figure: figure.figure))) }
+        nb.notebook.blocks = [.prose(.paragraph([.text(filler)])),
+                              .cell(Cell(index: 0, line: 1, source: "show(chart)", options: CellOptions(echo: false))),
+                              .prose(.paragraph([.text("AFTER-TEXT follows the figure in the notebook.")]))]
+        nb.results[0] = CellResult(outputs: outputs, seconds: 0)
+        return nb
+    }
+
+    static func pages(_ nb: ExecutedNotebook) throws -> [String] {
+        let url = try temporaryDirectory().appendingPathComponent("f.pdf")
+        try PDFRenderer().render(nb, to: url)
+        return try run("pdftotext", [url.path, "-"]).components(separatedBy: "\u{0C}").map(normalized)
+    }
+
+    @Test func aFigureThatDoesNotFitFloatsToTheNextPageAndTextFillsTheGap() throws {
+        let pages = try Self.pages(Self.notebook(secondFigure: false))
+        #expect(pages[0].contains("AFTER-TEXT"))
+        #expect(!pages[0].contains("Figure 1."))
+        #expect(pages[1].contains("Figure 1. A floating figure."))
+    }
+
+    @Test func figuresNeverOvertakeEachOther() throws {
+        let text = try Self.pages(Self.notebook(secondFigure: true)).joined(separator: " ")
+        let first = text.range(of: "Figure 1. A floating figure.")
+        let second = text.range(of: "Figure 2. The second figure.")
+        #expect(first != nil && second != nil && first!.lowerBound < second!.lowerBound)
     }
 }
