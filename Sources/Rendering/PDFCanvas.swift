@@ -26,8 +26,10 @@ final class PDFCanvas {
     /// Current vertical position on the current page.
     var y: Double
     private(set) var page = 1
-    /// Drawn at the top of every page after the first.
+    /// Drawn at the top of every page after the first: the title on the left, the
+    /// section open at the page's end on the right (as LaTeX's running heads).
     var runningTitle = ""
+    var runningSection = ""
     /// Called for each finished page (page number, canvas) to draw header and footer.
     private var pagesDone = 0
 
@@ -139,6 +141,16 @@ final class PDFCanvas {
                                     width: textWidth)
             defer { g_object_unref(UnsafeMutableRawPointer(header)) }
             pango_layout_set_ellipsize(header, PANGO_ELLIPSIZE_END)
+            if !runningSection.isEmpty {
+                let section = makeLayout(font: PDFStyle.small, markup: escapeMarkup(runningSection),
+                                         width: textWidth * 0.45, align: PANGO_ALIGN_RIGHT)
+                defer { g_object_unref(UnsafeMutableRawPointer(section)) }
+                pango_layout_set_ellipsize(section, PANGO_ELLIPSIZE_END)
+                pango_layout_set_width(header, Int32(textWidth * 0.52 * 1024))
+                setColor(PDFStyle.muted)
+                draw(section, x: marginLeft + textWidth * 0.55, y: marginTop - 36)
+            }
+            setColor(PDFStyle.muted)
             draw(header, x: marginLeft, y: marginTop - 36)
             setColor(PDFStyle.rule)
             cairo_set_line_width(cr, 0.5)

@@ -81,6 +81,7 @@ struct PDFWriter {
         if canvas.y <= canvas.top + 0.5 { canvas.y = canvas.top }
         while outlineParents.count >= depth { outlineParents.removeLast() }
         let parent = outlineParents.last ?? Int32(CAIRO_PDF_OUTLINE_ROOT)
+        if depth == 1 { canvas.runningSection = "\(h.number)  \(h.plainTitle)" }
         let id = canvas.outline("\(h.number) \(h.plainTitle)", parent: parent, y: canvas.y)
         outlineParents.append(id)
         let y = canvas.y
