@@ -130,6 +130,14 @@ struct SVGStructureTests {
         for name in ["Simple CNN", "MobileNetV2", "EfficientNetB0"] { #expect(svg.texts.contains(name)) }
     }
 
+    @Test func panelsWithTheSameSeriesShareOneLegendUnderTheTitle() throws {
+        let svg = try SVGSummary.parse(Samples.sideBySide.svg())
+        #expect(svg.classes["legend"] == 1)
+        #expect(svg.texts.filter { $0 == "validation" }.count == 1)
+        let mixed = try SVGSummary.parse(Figure.grid([Samples.accuracy, Samples.curvesHelper], columns: 2).svg())
+        #expect(mixed.classes["legend"] == 2, "different series names keep their own legends")
+    }
+
     @Test func clipIdentifiersDifferBetweenFiguresSoTheyCanShareAPage() throws {
         let a = Samples.accuracy.svg(), b = Samples.loss.svg()
         func ids(_ s: String) -> Set<Substring> {

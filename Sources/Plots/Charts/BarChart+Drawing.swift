@@ -3,6 +3,13 @@ import Foundation
 extension BarChart {
     func color(ofGroup i: Int) -> Color { groups[i].color ?? Color.palette(i) }
 
+    /// One entry per group when there are two or more.
+    var legendEntries: [Legend.Entry] {
+        groups.count < 2 ? [] : groups.indices.map {
+            Legend.Entry(name: groups[$0].name, swatch: .box(color(ofGroup: $0)))
+        }
+    }
+
     func draw(in area: Rect, on canvas: Canvas) {
         let vertical = orientation == .vertical
         let finite = groups.flatMap(\.values).filter(\.isFinite)
@@ -10,9 +17,7 @@ extension BarChart {
         var high = max(0, finite.max() ?? 1)
         if finite.allSatisfy({ $0 == 0 }) { high = 1 }
 
-        let legend = Legend(entries: groups.count < 2 || self.legend == .hidden ? [] : groups.indices.map {
-            Legend.Entry(name: groups[$0].name, swatch: .box(color(ofGroup: $0)))
-        })
+        let legend = Legend(entries: self.legend == .hidden ? [] : legendEntries)
 
         // Value labels past the longest bar get room beside the plot, not a longer axis.
         var reserve = 0.0

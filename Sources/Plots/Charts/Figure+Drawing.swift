@@ -11,6 +11,15 @@ extension Figure {
             }
             area = area.inset(top: canvas.lineHeight(Theme.figureTitle) + 6)
         }
+        var panels = self.panels
+        if let shared = sharedLegend {
+            // One legend for all panels, in rows under the title.
+            let flow = shared.flow(maxWidth: area.width, on: canvas)
+            shared.drawFlow(at: Point(area.midX - flow.size.width / 2, area.minY), offsets: flow.offsets,
+                            on: canvas)
+            area = area.inset(top: flow.size.height + 6)
+            panels = panels.map { $0.withoutLegend }
+        }
         let columns = max(1, min(self.columns, max(1, panels.count)))
         let rows = panels.isEmpty ? 1 : (panels.count + columns - 1) / columns
         let gap = Theme.panelGap
@@ -25,7 +34,35 @@ extension Figure {
     }
 }
 
+extension Figure {
+    /// The legend every panel would draw, when there are several panels and all would
+    /// draw the same one (same names, same colours and lines); nil otherwise.
+    var sharedLegend: Legend? {
+        guard panels.count > 1 else { return nil }
+        let legends = panels.map { panel -> [Legend.Entry]? in
+            switch panel.chart {
+            case .lines(let c): c.legend == .hidden ? nil : c.legendEntries
+            case .bars(let c): c.legend == .hidden ? nil : c.legendEntries
+            case .heatmap, .images: nil
+            }
+        }
+        guard let first = legends[0], !first.isEmpty, legends.allSatisfy({ $0 == first }) else { return nil }
+        return Legend(entries: first)
+    }
+}
+
 extension Panel {
+    /// The panel with its chart's legend hidden.
+    var withoutLegend: Panel {
+        var copy = self
+        switch chart {
+        case .lines(var c): c.legend = .hidden; copy.chart = .lines(c)
+        case .bars(var c): c.legend = .hidden; copy.chart = .bars(c)
+        case .heatmap, .images: break
+        }
+        return copy
+    }
+
     func draw(in rect: Rect, on canvas: Canvas) {
         var area = rect
         if let title, !title.isEmpty {

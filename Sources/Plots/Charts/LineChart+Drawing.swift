@@ -8,6 +8,14 @@ extension LineChart {
                 s.symbol ?? Theme.symbol(forSeries: i))
     }
 
+    /// One entry per series when there are two or more.
+    var legendEntries: [Legend.Entry] {
+        series.count < 2 ? [] : series.indices.map { i in
+            let st = style(i)
+            return Legend.Entry(name: series[i].name, swatch: .line(st.color, st.dash, st.symbol))
+        }
+    }
+
     func draw(in area: Rect, on canvas: Canvas) {
         let points = series.flatMap { s in zip(s.x, s.y).filter { $0.0.isFinite && $0.1.isFinite } }
         let xs = points.map(\.0) + markers.map(\.x).filter(\.isFinite)
@@ -25,10 +33,7 @@ extension LineChart {
             }
         }
 
-        let legend = Legend(entries: series.count < 2 || legend == .hidden ? [] : series.indices.map { i in
-            let st = style(i)
-            return Legend.Entry(name: series[i].name, swatch: .line(st.color, st.dash, st.symbol))
-        })
+        let legend = Legend(entries: legend == .hidden ? [] : legendEntries)
         let chart = ChartLayout.make(
             in: area, legend: legend, placement: self.legend, on: canvas,
             makeAxes: { target in

@@ -1,11 +1,11 @@
 /// A legend: one row per entry, a swatch and a name. Placed where it hides no data.
 struct Legend {
-    struct Entry {
+    struct Entry: Equatable {
         var name: String
         var swatch: Swatch
     }
 
-    enum Swatch {
+    enum Swatch: Equatable {
         case line(Color, Dash, Symbol)
         case box(Color)
     }
