@@ -29,7 +29,8 @@ let cTargets: [Target] = [
 let libraryTargets: [Target] = [
     .target(name: "Tensors", dependencies: ["_COpenBLAS"], exclude: ["README.md"]),
     .target(name: "NeuralNetworks", dependencies: ["Tensors", "_CHDF5"]),
-    .target(name: "Vision", dependencies: ["Tensors", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"]),
+    .target(name: "Vision", dependencies: ["Tensors", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
+            exclude: ["README.md"]),
     .target(name: "Plots", dependencies: ["_CCairo"]),
     .target(name: "NotebookModel", dependencies: ["Plots"]),
     .target(name: "NotebookKit",

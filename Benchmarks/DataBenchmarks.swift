@@ -4,12 +4,21 @@ import Foundation
 import Tensors
 import Vision
 
-/// The `data` suite: EMOTIVE_DATA_SCALE (default 1.0) sets the size of the loading runs.
+/// The `data` suite. Environment: EMOTIVE_DATA_SCALE (default 1.0) sizes the loading runs;
+/// EMOTIVE_DATA_ONLY=loading|difficulty runs one half; EMOTIVE_DATA_EPOCHS (default 5) and
+/// EMOTIVE_DATA_AUGMENT=1 configure the small-CNN difficulty check.
 func runDataBenchmarks() {
-    let scale = Double(ProcessInfo.processInfo.environment["EMOTIVE_DATA_SCALE"] ?? "1") ?? 1
-    do { try DataBenchmarks.run(scale: scale) } catch { print("data  failed: \(error)") }
-    DataBenchmarks.difficulty()
-    DataBenchmarks.cnnDifficulty()
+    let environment = ProcessInfo.processInfo.environment
+    let scale = Double(environment["EMOTIVE_DATA_SCALE"] ?? "1") ?? 1
+    let only = environment["EMOTIVE_DATA_ONLY"]
+    if only == nil || only == "loading" {
+        do { try DataBenchmarks.run(scale: scale) } catch { print("data  failed: \(error)") }
+    }
+    if only == nil || only == "difficulty" {
+        DataBenchmarks.difficulty()
+        DataBenchmarks.cnnDifficulty(epochs: Int(environment["EMOTIVE_DATA_EPOCHS"] ?? "5") ?? 5,
+                                     augment: environment["EMOTIVE_DATA_AUGMENT"] == "1")
+    }
 }
 
 enum DataBenchmarks {
