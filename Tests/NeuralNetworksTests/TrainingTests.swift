@@ -250,3 +250,54 @@ struct OptimizerTests {
         #expect(w1 == w2)
     }
 }
+
+@Suite("Callbacks inside a real fit")
+struct FitCallbackTests {
+    @Test("EarlyStopping restores the best val_loss epoch, which is the one ModelCheckpoint(save_best_only) wrote last")
+    func earlyStoppingWithCheckpoint() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("best.safetensors")
+        let train = quadrantData(count: 32, seed: 1), validation = quadrantData(count: 16, seed: 2)
+        let model = smallCNN(dropout: 0.2)
+        let es = EarlyStopping(monitor: .valLoss, patience: 2, restoreBestWeights: true)
+        let ck = ModelCheckpoint(path: path.path, monitor: .valLoss, saveBestOnly: true)
+        // A large learning rate makes val_loss bounce, so the best epoch is not the last.
+        let h = try model.fit(train, validation: validation, epochs: 12, batchSize: 8, optimizer: SGD(learningRate: 0.9),
+                              callbacks: [ck, es], seed: 4, progress: .silent, cache: nil)
+        let losses = h[.valLoss]
+        let best = losses.indices.min { losses[$0] < losses[$1] }!
+        #expect(best < h.epochs.count - 1, "the best epoch should not be the last: \(losses)")
+        #expect(h.restoredEpoch == best)
+        #expect(ck.saved.last?.epoch == best)
+        if h.epochs.count < 12 { #expect(h.epochs.count == best + 3) }   // stops patience epochs after the best
+        let saved = try Checkpoint.read(path)
+        #expect(saved.weights == model.weightsSnapshot())
+        #expect(saved.epoch == best + 1)
+    }
+
+    @Test("fit(images:labels:) trains on plain arrays and rejects mismatched counts")
+    func arrays() throws {
+        let d = quadrantData(count: 16)
+        let model = smallCNN()
+        let h = try model.fit(images: d.images, labels: d.labels, validation: (d.images, d.labels), epochs: 2,
+                              batchSize: 8, optimizer: Adam(), progress: .silent, cache: nil)
+        #expect(h[.valAccuracy].count == 2)
+        #expect(throws: TrainingError.self) {
+            try model.fit(images: d.images, labels: [0], epochs: 1, optimizer: Adam(), progress: .silent, cache: nil)
+        }
+    }
+
+    @Test("an unnamed schedule closure turns the training cache off unless a cacheKey names it")
+    func unnamedClosure() throws {
+        let dir = try temporaryDirectory()
+        let cache = TrainingCache(directory: dir)
+        let model = smallCNN()
+        try model.fit(quadrantData(count: 8), epochs: 1, batchSize: 8, optimizer: Adam(),
+                      callbacks: [LearningRateScheduler { _, lr in lr / 2 }], progress: .silent, cache: cache)
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        #expect(written.isEmpty)
+        try model.fit(quadrantData(count: 8), epochs: 1, batchSize: 8, optimizer: Adam(),
+                      callbacks: [LearningRateScheduler { _, lr in lr / 2 }], progress: .silent, cacheKey: "halve", cache: cache)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 1)
+    }
+}

@@ -54,12 +54,13 @@ public final class Lambda: BaseLayer {
     private let body: (Tensor) -> Tensor
     private let identity: String
     override public var kerasClass: String { "Lambda" }
-    /// `identity` names the function for cache keys (closures cannot be compared).
+    /// `identity` names the function for the training cache (closures cannot be compared);
+    /// without one, fit does not use the cache unless given a `cacheKey`.
     override public var configuration: String { "Lambda(\(identity))" }
 
     public init(_ name: String = "", identity: String? = nil, _ body: @escaping (Tensor) -> Tensor) {
         self.body = body
-        self.identity = identity ?? name
+        self.identity = identity ?? unhashableIdentity
         super.init(name: name)
     }
 

@@ -205,8 +205,9 @@ public final class LearningRateScheduler: TrainingCallback {
         self.verbose = verbose
     }
 
-    /// A schedule from a closure; `identity` names it for the training cache.
-    public convenience init(identity: String = "closure", verbose: Bool = false,
+    /// A schedule from a closure; `identity` names it for the training cache (without
+    /// one, fit does not use the cache unless given a `cacheKey`).
+    public convenience init(identity: String = unhashableIdentity, verbose: Bool = false,
                             _ body: @escaping @Sendable (_ epoch: Int, _ learningRate: Double) -> Double) {
         self.init(LearningRateSchedule(identity: identity, body), verbose: verbose)
     }
@@ -222,6 +223,9 @@ public final class LearningRateScheduler: TrainingCallback {
         if verbose { FileHandle.standardError.write(Data("\nEpoch \(epoch + 1): LearningRateScheduler setting learning rate to \(lr).\n".utf8)) }
     }
 }
+
+/// The identity of something the training cache cannot see into (a closure without a name).
+public let unhashableIdentity = "<unnamed closure>"
 
 /// A failure while training, with a message naming what and where.
 public struct TrainingError: Error, CustomStringConvertible, Equatable {

@@ -99,11 +99,19 @@ extension Layer {
             "user=\(cacheKey ?? "-")",
         ])
         let bar = ProgressBar(style: progress, epochs: epochs)
+        var cache = cache
+        let unhashable = allLayers.contains { $0.configuration.contains(unhashableIdentity) }
+            || callbacks.contains { $0.identity.contains(unhashableIdentity) } || gradientHook != nil
+        if cache != nil && unhashable && cacheKey == nil {
+            cache = nil
+            logToStderr("training cache not used: a closure (Lambda, LearningRateScheduler or gradient hook) has no "
+                + "identity; give it one, or pass cacheKey: to fit")
+        }
         if let cache, let entry = cache.load(key: key, model: self) {
             try loadWeights(entry.weights, source: "training cache")
             try optimizer.loadState(entry.optimizerState, iterations: entry.iterations)
             optimizer.learningRate = entry.learningRate
-            bar.message("training loaded from cache (key \(key.prefix(16)))")
+            logToStderr("training loaded from cache (key \(key.prefix(16)))")
             return entry.history
         }
 
@@ -145,7 +153,7 @@ extension Layer {
                     let reason = "loss became \(value) at epoch \(epoch + 1), batch \(b + 1) of \(steps); "
                         + "training stopped and the weights are those after the previous step"
                     session.history.stopReason = reason
-                    bar.message("\n" + reason)
+                    logToStderr("\n" + reason)
                     break epochLoop
                 }
                 var grads: [(key: String, gradient: Tensor)] = []
@@ -197,6 +205,25 @@ extension Layer {
         return session.history
     }
 
+    /// `fit` on arrays in memory (Keras `fit(x, y, validation_data=(x_val, y_val))`).
+    @discardableResult
+    public func fit(images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])? = nil, epochs: Int,
+                    batchSize: Int = 32, optimizer: Optimizer, loss: Loss = .categoricalCrossEntropy,
+                    classWeights: ClassWeights = .none, callbacks: [TrainingCallback] = [], seed: UInt64 = 0,
+                    progress: ProgressStyle = .automatic, cacheKey: String? = nil,
+                    cache: TrainingCache? = TrainingCache.fromEnvironment()) throws -> History {
+        guard images.shape.first == labels.count else {
+            throw TrainingError("fit: \(labels.count) labels for \(images.shape.first ?? 0) images (shape \(images.shape))")
+        }
+        if let v = validation, v.images.shape.first != v.labels.count {
+            throw TrainingError("fit: \(v.labels.count) validation labels for \(v.images.shape.first ?? 0) images")
+        }
+        return try fit(TensorDataset(images: images, labels: labels),
+                       validation: validation.map { TensorDataset(images: $0.images, labels: $0.labels) },
+                       epochs: epochs, batchSize: batchSize, optimizer: optimizer, loss: loss, classWeights: classWeights,
+                       callbacks: callbacks, seed: seed, progress: progress, cacheKey: cacheKey, cache: cache)
+    }
+
     /// Loss (unweighted) and accuracy over a data set, in inference mode without gradients.
     public func evaluate(_ data: any BatchSource, batchSize: Int = 32, loss: Loss = .categoricalCrossEntropy) throws -> Evaluation {
         guard data.count > 0 else { throw TrainingError("evaluate: the data is empty") }
@@ -229,6 +256,9 @@ extension Layer {
         return (nil, self(x))
     }
 }
+
+/// One line on standard error, whatever the progress style (the CLI shows these).
+func logToStderr(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 
 func checkLabels(_ labels: [Int], classCount: Int, what: String) throws {
     if let i = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
