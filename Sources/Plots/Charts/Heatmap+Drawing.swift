@@ -24,8 +24,12 @@ extension Heatmap {
         let (low, high) = colorRange
 
         // Left: y title and row labels. Right: colour bar with its labels and title.
-        let rowNames = rowLabels.map { canvas.fitting($0, font: font, maxWidth: area.width * 0.3) }
-        let rowWidth = rowNames.map { canvas.measure($0, font: font).width }.max() ?? 0
+        // Long row names take two lines when rows are tall enough for them.
+        let roomy = (area.height - 3 * lineHeight) / Double(rows) >= 2.4 * lineHeight
+        let rowNames = rowLabels.map {
+            canvas.wrapped($0, font: font, maxWidth: area.width * (roomy ? 0.24 : 0.3), maxLines: roomy ? 2 : 1)
+        }
+        let rowWidth = rowNames.flatMap { $0 }.map { canvas.measure($0, font: font).width }.max() ?? 0
         let left = (yLabel == nil ? 0 : titleHeight + 5) + rowWidth + 5
         let barTicks = Ticks(min: low, max: high, target: 5, fixed: AxisRange(low, high))
         let barLabels = colorBarFormat.map { f in barTicks.values.map { f.format($0) } } ?? barTicks.labels
@@ -89,9 +93,12 @@ extension Heatmap {
 
         // Labels.
         canvas.group("axes") {
-            for (r, name) in rowNames.enumerated() {
-                canvas.text(name, at: Point(grid.minX - 5, grid.minY + (Double(r) + 0.5) * cell), font: font,
-                            color: .subtleInk, anchor: .right)
+            for (r, lines) in rowNames.enumerated() {
+                var y = grid.minY + (Double(r) + 0.5) * cell - lineHeight * Double(lines.count - 1) / 2
+                for line in lines {
+                    canvas.text(line, at: Point(grid.minX - 5, y), font: font, color: .subtleInk, anchor: .right)
+                    y += lineHeight
+                }
             }
             for (c, name) in columnNames.enumerated() {
                 let x = grid.minX + (Double(c) + 0.5) * cell
