@@ -29,7 +29,7 @@ func runTensorBenchmarks() {
         let input = Parameter(x)
         let seed = Tensor(randomUniform: [32, 24, 24, 64], generator: &rng)
         var best = Double.infinity
-        for _ in 0..<4 {
+        for _ in 0..<10 {
             let y = conv2d(input.value, filter: w.value, padding: .same)
             let start = DispatchTime.now().uptimeNanoseconds
             y.backward(seed: seed)
@@ -49,7 +49,7 @@ func runTensorBenchmarks() {
     let input = Parameter(x)
     let seed = Tensor(randomUniform: [32, 24, 24, 64], generator: &rng)
     var bestBackward = Double.infinity
-    for _ in 0..<4 {
+    for _ in 0..<10 {
         let y = depthwiseConv2d(input.value, filter: dw.value, padding: .same)
         let start = DispatchTime.now().uptimeNanoseconds
         y.backward(seed: seed)

@@ -17,7 +17,7 @@ let suites: [(name: String, summary: String, run: () -> Void)] = [
 
 /// Best wall time in seconds of `body` over `repeats` runs after `warmup` runs
 /// (best, not mean: the machine is shared, and the minimum is the least disturbed).
-func measure(repeats: Int = 5, warmup: Int = 1, _ body: () -> Void) -> Double {
+func measure(repeats: Int = 10, warmup: Int = 1, _ body: () -> Void) -> Double {
     for _ in 0..<warmup { body() }
     var best = Double.infinity
     for _ in 0..<repeats {
