@@ -113,6 +113,7 @@ struct PDFWriter {
             canvas.ensure(40)
             paragraph(m, indent: indent, spaceAfter: 3, justify: false)
         case .paragraph(let content):
+            if content.count == 1, case .image(let url, _) = content[0], image(url, indent: indent) { break }
             var m = PangoMarkup()
             m.inlines(content, plan: plan)
             paragraph(m, indent: indent, spaceAfter: after, justify: indent == 0)
@@ -153,6 +154,33 @@ struct PDFWriter {
         case .html:
             break  // raw HTML has no PDF form
         }
+    }
+
+    /// A paragraph that is one local PNG image (`![alt](faces.png)`): drawn centred at
+    /// most text-wide, 1 px = 0.75 pt. False when the image cannot be read (the alt text
+    /// is shown instead); other formats are not decoded here.
+    private func image(_ url: String, indent: Double) -> Bool {
+        guard let file = ImageEmbedding.localFile(url, notebookPath: plan.notebookPath),
+              file.pathExtension.lowercased() == "png" else { return false }
+        let surface = cairo_image_surface_create_from_png(file.path)
+        defer { cairo_surface_destroy(surface) }
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return false }
+        let pw = Double(cairo_image_surface_get_width(surface))
+        let ph = Double(cairo_image_surface_get_height(surface))
+        guard pw > 0, ph > 0 else { return false }
+        var scale = min(0.75, (width - indent) / pw)
+        scale = min(scale, (canvas.bottom - canvas.top) * 0.6 / ph)
+        let (w, h) = (pw * scale, ph * scale)
+        canvas.ensure(h + 4)
+        let x = left + indent + (width - indent - w) / 2
+        cairo_save(canvas.cr)
+        cairo_translate(canvas.cr, x, canvas.y)
+        cairo_scale(canvas.cr, scale, scale)
+        cairo_set_source_surface(canvas.cr, surface, 0, 0)
+        cairo_paint(canvas.cr)
+        cairo_restore(canvas.cr)
+        canvas.y += h + 10
+        return true
     }
 
     // MARK: - Code, text, errors

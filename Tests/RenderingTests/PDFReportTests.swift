@@ -200,3 +200,24 @@ func normalized(_ s: String) -> String {
         #expect(first != nil && second != nil && first!.lowerBound < second!.lowerBound)
     }
 }
+
+@Suite struct PDFImageTests {
+    @Test func aLocalPNGInTheProseIsDrawnAndAMissingOneShowsItsAltText() throws {
+        let dir = try temporaryDirectory()
+        // A small PNG, written by the Plots library's raster path.
+        let png = dir.appendingPathComponent("dot.png")
+        try Figure.lines(series: [Series(name: "a", y: [1, 2])], width: 40, height: 30)
+            .pngData(dpi: 72).withUnsafeBufferPointer { try Data(buffer: $0).write(to: png) }
+        var nb = Sample.minimal()
+        nb.notebook.path = dir.appendingPathComponent("nb.md").path
+        nb.notebook.blocks = [.prose(.paragraph([.image(url: "dot.png", alt: "a dot")])),
+                              .prose(.paragraph([.image(url: "gone.png", alt: "a missing picture")]))]
+        let url = dir.appendingPathComponent("img.pdf")
+        try PDFRenderer().render(nb, to: url)
+        let text = normalized(try run("pdftotext", [url.path, "-"]))
+        #expect(!text.contains("[a dot]"))
+        #expect(text.contains("[a missing picture]"))
+        let images = try run("pdfimages", ["-list", url.path])
+        #expect(images.split(separator: "\n").count == 3)  // header, rule, one image
+    }
+}
