@@ -22,6 +22,8 @@ import Foundation
 /// (h/2 − 0.5, w/2 − 0.5); then flips, then brightness (PIL `ImageEnhance.Brightness` on the
 /// uint8-truncated image), then random erasing. Differences from Keras on purpose: random
 /// numbers come from SplitMix64, not NumPy's global generator, and random erasing is ours.
+///
+/// `description` names every parameter that changes a result (caches key on it).
 public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
     /// How points that map outside the input are filled (scipy.ndimage modes).
     public enum FillMode: String, Sendable, Hashable, CaseIterable {
@@ -102,8 +104,12 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
         if horizontalFlip { parts.append("horizontal flip") }
         if verticalFlip { parts.append("vertical flip") }
         if let brightness { parts.append("brightness \(brightness.lowerBound)…\(brightness.upperBound)") }
-        if let erasing { parts.append("erasing p=\(erasing.probability)") }
-        parts.append("fill \(fillMode.rawValue)")
+        if let erasing {
+            parts.append("erasing p=\(erasing.probability) area \(erasing.area.lowerBound)…\(erasing.area.upperBound)"
+                         + " aspect \(erasing.aspect.lowerBound)…\(erasing.aspect.upperBound)"
+                         + " value \(erasing.value.map { "\($0)" } ?? "noise")")
+        }
+        parts.append(fillMode == .constant ? "fill constant \(constant)" : "fill \(fillMode.rawValue)")
         return parts.count == 1 ? "none" : parts.joined(separator: ", ")
     }
 

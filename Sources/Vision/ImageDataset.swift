@@ -19,6 +19,13 @@ public struct ImageDataset: Sendable, Equatable {
     /// count * height * width * channels samples, image after image (NHWC).
     public private(set) var pixels: [UInt8]
     public private(set) var labels: [Int]
+    /// The fingerprint once computed; replaced (not mutated) whenever content changes.
+    private var cache = FingerprintCache()
+
+    public static func == (a: ImageDataset, b: ImageDataset) -> Bool {
+        a.name == b.name && a.height == b.height && a.width == b.width && a.channels == b.channels
+            && a.classNames == b.classNames && a.labels == b.labels && a.pixels == b.pixels
+    }
 
     public init(name: String, height: Int, width: Int, channels: Int, classNames: [String],
                 pixels: [UInt8], labels: [Int]) {
@@ -67,6 +74,7 @@ public struct ImageDataset: Sendable, Equatable {
         precondition(label >= 0 && label < classNames.count, "label \(label) out of 0..<\(classNames.count)")
         pixels.append(contentsOf: image.pixels)
         labels.append(label)
+        cache = FingerprintCache()
     }
 
     /// The images at `indices`, in that order.
@@ -94,8 +102,15 @@ public struct ImageDataset: Sendable, Equatable {
     }
 
     /// SHA-256 (hex) over the geometry, class names, pixels and labels: equal iff the
-    /// content is equal. Caches key on it.
+    /// content (in this order) is equal. Caches key on it. Computed once per content.
     public func fingerprint() -> String {
+        if let known = cache.value { return known }
+        let value = computeFingerprint()
+        cache.value = value
+        return value
+    }
+
+    private func computeFingerprint() -> String {
         var hash = SHA256()
         hash.update("\(height)x\(width)x\(channels);\(classNames.joined(separator: ","));\(count)\n")
         hash.update(pixels)
@@ -108,6 +123,17 @@ public struct ImageDataset: Sendable, Equatable {
 
     /// Samples as Float in [0, 255] (no rescale), NHWC.
     public func floatPixels() -> [Float] { pixels.map(Float.init) }
+}
+
+/// Holds a dataset's fingerprint once computed. A race between two threads computing it at
+/// once only computes the same string twice; the lock keeps the store itself safe.
+final class FingerprintCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: String?
+    var value: String? {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
+    }
 }
 
 /// A train/test pair with shared class names, as `FER2013.load` and `SyntheticFER` return.
