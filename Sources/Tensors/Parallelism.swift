@@ -16,6 +16,9 @@ import _COpenBLAS
 public enum Parallelism {
     private static let state = Mutex<Int>(initialThreadCount())
 
+    /// Active processors, read once.
+    static let processorCount = ProcessInfo.processInfo.activeProcessorCount
+
     /// The thread limit; set it to 1 for single-threaded runs.
     public static var threadCount: Int {
         get { state.withLock { $0 } }
@@ -43,14 +46,32 @@ public enum Parallelism {
 /// Runs `body(i)` for `i in 0..<count`, spread over `Parallelism.threadCount` threads.
 /// Each index must write a disjoint part of the output.
 func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-    let threads = Parallelism.threadCount
-    if threads <= 1 || count <= 1 {
+    let threads = Swift.min(Parallelism.threadCount, count)
+    if threads <= 1 {
         for i in 0..<count { body(i) }
-        return
+    } else if threads >= Parallelism.processorCount {
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: count) { i in shared.value(i) }
+        }
+    } else {
+        parallelFor(count, workers: threads, body)
     }
+}
+
+/// Fewer threads than cores: `workers` threads take indices from a shared counter, so
+/// the limit holds and the load still balances.
+func parallelFor(_ count: Int, workers: Int, _ body: (Int) -> Void) {
     withoutActuallyEscaping(body) { body in
         let shared = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: count) { i in shared.value(i) }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if i >= count { break }
+                shared.value(i)
+            }
+        }
     }
 }
 
