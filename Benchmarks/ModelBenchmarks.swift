@@ -3,6 +3,7 @@
 import Foundation
 import NeuralNetworks
 import Tensors
+import Vision
 
 func runModelBenchmarks() {
     let batch = 32, steps = 2
@@ -24,6 +25,7 @@ func runModelBenchmarks() {
     ]
     // EMOTIVE_BENCH_MODEL=CBAM runs only the models whose name contains it.
     let only = ProcessInfo.processInfo.environment["EMOTIVE_BENCH_MODEL"]
+    defer { if only == nil || "pipeline".contains(only!) { runReportPipelineBenchmark() } }
     for (name, shape, make) in models where only.map({ name.contains($0) }) ?? true {
         do {
             let model = try make()
@@ -43,5 +45,30 @@ func runModelBenchmarks() {
         } catch {
             print("\(name): \(error)")
         }
+    }
+}
+
+/// The report's MobileNetV2 recipe end to end on synthetic FER data: Vision's pipeline
+/// (gray → RGB, augmentation, rescale) adapted with `Batches`, one epoch of fit.
+func runReportPipelineBenchmark() {
+    let data = SyntheticFER.generate(.train, .init(scale: 0.005, seed: 1))
+    let pipeline = data.pipeline(batchSize: 32, seed: 1, channels: 3, augmentation: .fer2013Report,
+                                 rescale: 1 / 127.5)
+    let train = Batches(count: data.count, labels: data.labels, batchCount: pipeline.batchCount,
+                        identity: "\(data.fingerprint()) \(Augmentation.fer2013Report)") { epoch in
+        pipeline.tensorBatches(epoch: epoch)
+    }
+    do {
+        let base = try MobileNetV2(alpha: 1.0, includeTop: false, inputShape: [48, 48, 3])
+        let model = Sequential { Rescaling(scale: 1, offset: -1); base; ReportHead.mobileNetV2(classes: 7) }
+        model.build(inputShape: [48, 48, 3], seed: 1)
+        let seconds = measure(repeats: 2) {
+            _ = try? model.fit(train, epochs: 1, optimizer: Adam(learningRate: 1e-5), classWeights: .balanced,
+                               progress: .silent, cache: nil)
+        }
+        print(String(format: "MobileNetV2 report recipe, %d images, augmentation: %.1f images/s", data.count,
+                     Double(data.count) / seconds))
+    } catch {
+        print("report pipeline: \(error)")
     }
 }
