@@ -86,6 +86,21 @@ public struct ImageDataset: Sendable, Equatable {
                             classNames: classNames, pixels: out, labels: indices.map { labels[$0] })
     }
 
+    /// Keras' `validation_split` for `flow_from_directory`: validation gets the first
+    /// ⌊fraction·n⌋ images of each class (in the current order, which for folders is the
+    /// sorted file list), training the rest; both keep the current order.
+    public func validationSplit(_ fraction: Double) -> (training: ImageDataset, validation: ImageDataset) {
+        precondition(fraction >= 0 && fraction < 1, "validation fraction must be in [0, 1), got \(fraction)")
+        var seen = [Int](repeating: 0, count: classCount)
+        let cut = classCounts.map { Int(fraction * Double($0)) }
+        var training: [Int] = [], validation: [Int] = []
+        for (i, label) in labels.enumerated() {
+            if seen[label] < cut[label] { validation.append(i) } else { training.append(i) }
+            seen[label] += 1
+        }
+        return (subset(training, name: name + "-training"), subset(validation, name: name + "-validation"))
+    }
+
     /// The same images in a seeded random order (Fisher–Yates on SplitMix64).
     public func shuffled(seed: UInt64) -> ImageDataset {
         subset(ImageDataset.permutation(count: count, seed: seed))

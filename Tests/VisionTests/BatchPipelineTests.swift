@@ -61,3 +61,14 @@ import Testing
         #expect(tensors[0].labels == plain[0].labels)
     }
 }
+
+@Suite struct ValidationSplitTests {
+    @Test func validationTakesTheFirstFifthOfEachClassAsKerasDoes() {
+        let data = SyntheticFER.generate(.train, .init(scale: 0.004, seed: 1))
+        let (training, validation) = data.validationSplit(0.2)
+        #expect(validation.classCounts == data.classCounts.map { Int(0.2 * Double($0)) })
+        #expect(training.count + validation.count == data.count)
+        let firstAngry = data.labels.firstIndex(of: 0)!
+        #expect(validation.image(at: 0) == data.image(at: firstAngry))
+    }
+}
