@@ -34,7 +34,11 @@ public final class CBAM: BaseLayer {
         super.init(name: name)
     }
 
-    override public func forward(_ x: Tensor) -> Tensor {
+    override public func forward(_ x: Tensor) -> Tensor { attention(x).output }
+
+    /// The two gates and the output for input `x` [N, H, W, C]: the channel gate Mc
+    /// [N, 1, 1, C], the spatial gate Ms [N, H, W, 1] (what the block looks at) and F″.
+    public func attention(_ x: Tensor) -> (channelGate: Tensor, spatialGate: Tensor, output: Tensor) {
         precondition(x.rank == 4 && x.shape[3] == channels,
                      "CBAM '\(name)' was made for \(channels) channels, got input \(x.shape)")
         let n = x.shape[0]
@@ -45,7 +49,8 @@ public final class CBAM: BaseLayer {
         // Spatial attention over [N, H, W, 2] = [mean over C; max over C].
         let maps = concat([f1.mean(alongAxes: [3], keepingDimensions: true),
                            f1.max(alongAxes: [3], keepingDimensions: true)], alongAxis: 3)
-        return f1 * sigmoid(spatial(maps))
+        let spatialGate = sigmoid(spatial(maps))
+        return (gate, spatialGate, f1 * spatialGate)
     }
 }
 
