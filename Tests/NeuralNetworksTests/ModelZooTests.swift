@@ -90,6 +90,19 @@ struct ModelZooTests {
         #expect(snakeCase("DepthwiseConv2D") == "depthwise_conv2d" && snakeCase("BatchNormalization") == "batch_normalization")
     }
 
+    @Test("a Sequential body may throw, so a zoo model with weights goes inside it")
+    func throwingBody() throws {
+        let model = try Sequential {
+            RepeatChannels(3)
+            try MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [40, 40, 3],
+                            weights: fixtureURL("mobilenetv2_a035_40_legacy.h5"))
+            ReportHead.mobileNetV2(classes: 7)
+        }
+        model.build(inputShape: [40, 40, 1], seed: 2)
+        #expect(model.predict(Tensor(zeros: [2, 40, 40, 1])).shape == [2, 7])
+        #expect { try Sequential { try MobileNetV2(inputShape: [16, 16, 3]) } } throws: { "\($0)".contains("≥ 32") }
+    }
+
     @Test("the result builder accepts if and for")
     func builder() {
         let deep = true

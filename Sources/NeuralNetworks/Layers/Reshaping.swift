@@ -70,8 +70,8 @@ public final class Residual: BaseLayer {
         super.init(name: name)
     }
 
-    public convenience init(name: String = "", @LayerBuilder _ body: () -> [Layer]) {
-        self.init(name: name, body: Sequential(layers: body()))
+    public convenience init(name: String = "", @LayerBuilder _ body: () throws -> [Layer]) rethrows {
+        self.init(name: name, body: Sequential(layers: try body()))
     }
 
     override public func forward(_ x: Tensor) -> Tensor {

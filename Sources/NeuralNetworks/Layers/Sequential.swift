@@ -33,8 +33,9 @@ public final class Sequential: BaseLayer {
         "Sequential[" + layers.map { "\($0.name):\($0.configuration)" }.joined(separator: ";") + "]"
     }
 
-    public init(name: String = "", @LayerBuilder _ body: () -> [Layer]) {
-        self.layers = body()
+    /// The body may throw (`Sequential { try MobileNetV2(weights: url) … }`); so does the init then.
+    public init(name: String = "", @LayerBuilder _ body: () throws -> [Layer]) rethrows {
+        self.layers = try body()
         super.init(name: name)
         assignDefaultNames(root: self, rootName: "sequential")
     }
