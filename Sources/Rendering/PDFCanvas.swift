@@ -30,8 +30,6 @@ final class PDFCanvas {
     /// section open at the page's end on the right (as LaTeX's running heads).
     var runningTitle = ""
     var runningSection = ""
-    /// Called for each finished page (page number, canvas) to draw header and footer.
-    private var pagesDone = 0
 
     /// Where the bytes go when writing to memory; kept alive as long as the surface.
     private let sink: PDFDataSink?

@@ -209,7 +209,7 @@ struct PDFWriter {
                                        lineSpacing: 1.12)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         pango_layout_set_indent(layout, -Self.hangingIndent)
-        canvas.flow(layout, x: left + inset, padTop: 2, padBottom: 2, avoidOrphans: false) { x, y, h in
+        canvas.flow(layout, x: left + inset, padTop: 2, padBottom: 2, avoidOrphans: false) { _, y, h in
             canvas.fillRect(left, y, 1.6, h, PDFStyle.rule)
         }
         canvas.y += 8

@@ -194,11 +194,6 @@ struct ReportPlan {
         if !head.isEmpty { stripped.append(.text(head)) }
         return (stripped, label)
     }
-
-    /// The caption line of a figure, as both renderers print it ("Figure 2. Caption.").
-    static func captionLine(_ kind: Reference.Kind, _ number: Int, _ caption: String?) -> String {
-        caption.map { "\(kind.rawValue) \(number). \($0)" } ?? "\(kind.rawValue) \(number)."
-    }
 }
 
 /// Hands out HTML ids, making repeats unique (`sec-results`, `sec-results-2`).
