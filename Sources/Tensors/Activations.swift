@@ -76,7 +76,7 @@ public func softmax(_ x: Tensor) -> Tensor {
         // dx = y * (g - sum(g * y))
         let yT = Tensor(unchecked: x.shape, y)
         let gy = Tensor(unchecked: x.shape, zipScalars(g.scalars, y, *))
-        let rowSums = reduceKernel(gy, axes: [x.rank - 1], initial: 0, +)
+        let rowSums = sumKernel(gy, axes: [x.rank - 1])
         return [yT * (g - rowSums)]
     }
 }
@@ -97,7 +97,7 @@ public func logSoftmax(_ x: Tensor) -> Tensor {
     return makeResult(x.shape, y, inputs: [x]) { g, _ in
         // dx = g - softmax(x) * sum(g)
         let p = Tensor(unchecked: x.shape, y.map { Foundation.exp($0) })
-        let gSum = reduceKernel(g, axes: [x.rank - 1], initial: 0, +)
+        let gSum = sumKernel(g, axes: [x.rank - 1])
         return [g - p * gSum]
     }
 }

@@ -156,6 +156,6 @@ extension Tensor {
         for (i, dim) in target.enumerated() where dim == 1 && shape[extra + i] != 1 {
             axes.append(extra + i)
         }
-        return Tensor(unchecked: target, reduceKernel(self, axes: axes, initial: 0, +).scalars)
+        return Tensor(unchecked: target, sumKernel(self, axes: axes).scalars)
     }
 }

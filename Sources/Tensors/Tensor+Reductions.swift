@@ -12,16 +12,28 @@ func normalizedAxes(_ axes: [Int], rank: Int, op: String, shape: [Int]) -> [Int]
     return result.sorted()
 }
 
-/// Reduces `x` over `axes` (already normalised) with `combine`, keeping reduced axes as 1.
+/// Sums `x` over `axes` (already normalised), keeping reduced axes as 1. Accumulates in
+/// Float64 (a Float32 running sum of 65,536 values of 0.1 is off by 4).
+func sumKernel(_ x: Tensor, axes: [Int]) -> Tensor {
+    reduceKernel(x, axes: axes, initial: 0.0 as Double, combine: { $0 + Double($1) }, merge: +)
+}
+
+/// Maximum of `x` over `axes` (already normalised), keeping reduced axes as 1.
+func maxKernel(_ x: Tensor, axes: [Int]) -> Tensor {
+    reduceKernel(x, axes: axes, initial: -Float.infinity, combine: { Swift.max($0, $1) },
+                 merge: { Swift.max($0, $1) })
+}
+
+/// Reduces `x` over `axes` (already normalised) with `combine` into accumulators of type
+/// `A` (partial accumulators joined with `merge`), keeping reduced axes as 1.
 /// Deterministic: the order of combination depends only on the shapes.
-func reduceKernel(_ x: Tensor, axes: [Int], initial: Float,
-                  _ combine: (Float, Float) -> Float) -> Tensor {
+func reduceKernel<A: BinaryFloatingPoint>(_ x: Tensor, axes: [Int], initial: A,
+                                          combine: (A, Float) -> A, merge: (A, A) -> A) -> Tensor {
     var outShape = x.shape
     for a in axes { outShape[a] = 1 }
     let outCount = outShape.reduce(1, *)
-    if axes.isEmpty || x.count == 0 {
-        return Tensor(unchecked: outShape, axes.isEmpty ? x.scalars : [Float](repeating: initial, count: outCount))
-    }
+    if axes.isEmpty { return Tensor(unchecked: outShape, x.scalars) }
+    if x.count == 0 { return Tensor(unchecked: outShape, [Float](repeating: Float(initial), count: outCount)) }
     let rank = x.rank
     let strides = broadcastStrides(outShape, in: x.shape)
     let inner = x.shape[rank - 1]
@@ -36,7 +48,7 @@ func reduceKernel(_ x: Tensor, axes: [Int], initial: Float,
     let rowsPerBlock = offsets.count
     let blockIn = x.count / blocks, blockOut = outCount / blocks
 
-    func reduceRows(_ px: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Range<Int>) {
+    func reduceRows(_ px: UnsafePointer<Float>, _ out: UnsafeMutablePointer<A>, rows: Range<Int>) {
         for r in rows {
             let row = px + r * inner
             let o = out + offsets[r]
@@ -50,40 +62,40 @@ func reduceKernel(_ x: Tensor, axes: [Int], initial: Float,
         }
     }
 
-    let scalars = x.scalars.withUnsafeBufferPointer { px in
-        makeScalars(outCount) { out in
-            out.initialize(repeating: initial)
-            let o = SharedBuffer(out)
+    var accumulators = [A](repeating: initial, count: outCount)
+    x.scalars.withUnsafeBufferPointer { px in
+        accumulators.withUnsafeMutableBufferPointer { out in
+            let o = UncheckedSendable(out.baseAddress!)
             let ux = UncheckedSendable(px.baseAddress!)
             if blocks > 1 {
                 parallelChunks(blocks, grain: max(1, elementwiseGrain / max(blockIn, 1))) { range in
                     for b in range {
-                        reduceRows(ux.value + b * blockIn, o.base + b * blockOut, rows: 0..<rowsPerBlock)
+                        reduceRows(ux.value + b * blockIn, o.value + b * blockOut, rows: 0..<rowsPerBlock)
                     }
                 }
-            } else {
-                // Axis 0 is reduced: partial results per piece, combined in piece order.
-                var pieces = chunkCount(rowsPerBlock, grain: max(1, (1 << 16) / max(inner, 1)))
-                pieces = max(1, min(pieces, 4 * x.count / max(outCount, 1)))
-                if pieces == 1 {
-                    reduceRows(ux.value, o.base, rows: 0..<rowsPerBlock)
-                    return
+                return
+            }
+            // Axis 0 is reduced: partial results per piece, combined in piece order.
+            var pieces = chunkCount(rowsPerBlock, grain: max(1, (1 << 16) / max(inner, 1)))
+            pieces = max(1, min(pieces, 4 * x.count / max(outCount, 1)))
+            if pieces == 1 {
+                reduceRows(ux.value, o.value, rows: 0..<rowsPerBlock)
+                return
+            }
+            var partial = [A](repeating: initial, count: pieces * outCount)
+            partial.withUnsafeMutableBufferPointer { pp in
+                let up = UncheckedSendable(pp.baseAddress!)
+                parallelFor(pieces) { p in
+                    reduceRows(ux.value, up.value + p * outCount,
+                               rows: chunkRange(p, of: pieces, total: rowsPerBlock))
                 }
-                var partial = [Float](repeating: initial, count: pieces * outCount)
-                partial.withUnsafeMutableBufferPointer { pp in
-                    let up = SharedBuffer(pp)
-                    parallelFor(pieces) { p in
-                        reduceRows(ux.value, up.base + p * outCount,
-                                   rows: chunkRange(p, of: pieces, total: rowsPerBlock))
-                    }
-                    for p in 0..<pieces {
-                        for i in 0..<outCount { o.base[i] = combine(o.base[i], pp[p * outCount + i]) }
-                    }
-                }
+            }
+            for p in 0..<pieces {
+                for i in 0..<outCount { out[i] = merge(out[i], partial[p * outCount + i]) }
             }
         }
     }
-    return Tensor(unchecked: outShape, scalars)
+    return Tensor(unchecked: outShape, accumulators.map { Float($0) })
 }
 
 extension Tensor {
@@ -92,7 +104,7 @@ extension Tensor {
     ///     Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]).sum(alongAxes: [0])   // [4, 6]
     public func sum(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
         let ax = normalizedAxes(axes, rank: rank, op: "sum", shape: shape)
-        let kept = reduceKernel(self, axes: ax, initial: 0, +)
+        let kept = sumKernel(self, axes: ax)
         let outShape = keepingDimensions ? kept.shape : kept.shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
         let inShape = shape
         return makeResult(outShape, kept.scalars, inputs: [self]) { g, _ in
@@ -119,13 +131,13 @@ extension Tensor {
     public func max(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
         let ax = normalizedAxes(axes, rank: rank, op: "max", shape: shape)
         check(ax.allSatisfy { shape[$0] > 0 }, "max: cannot reduce empty axes \(axes) of shape \(shape)")
-        let kept = reduceKernel(self, axes: ax, initial: -.infinity) { Swift.max($0, $1) }
+        let kept = maxKernel(self, axes: ax)
         let outShape = keepingDimensions ? kept.shape : kept.shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
         let input = self.detached
         return makeResult(outShape, kept.scalars, inputs: [self]) { g, _ in
             let mask = broadcastBinary(input, kept, op: "max backward") { $0 == $1 ? 1 : 0 }
             let maskT = Tensor(unchecked: mask.shape, mask.scalars)
-            let ties = reduceKernel(maskT, axes: ax, initial: 0, +)
+            let ties = sumKernel(maskT, axes: ax)
             let share = g.reshaped(to: kept.shape) / ties
             return [maskT * share]
         }
