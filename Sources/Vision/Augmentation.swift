@@ -447,3 +447,19 @@ public struct RandomErasing: AugmentationStep {
     }
     public func configure(_ a: inout Augmentation) { a.erasing = erasing }
 }
+
+extension Augmentation {
+    /// A preview strip: the original image, then `count` augmented versions (seeded), side by
+    /// side with `gap` white pixels, each scaled by `zoom` (nearest).
+    public func preview(of image: Image, count: Int = 7, seed: UInt64 = 0, zoom: Int = 2, gap: Int = 2) -> Image {
+        var rng = SplitMix64(seed: seed, stream: 0x5052_4556)  // "PREV"
+        let cells = [image] + (0..<count).map { _ in apply(image, using: &rng) }
+        let h = image.height * zoom, w = image.width * zoom
+        var strip = Image(height: h + 2 * gap, width: cells.count * (w + gap) + gap, channels: image.channels, filledWith: 255)
+        for (k, cell) in cells.enumerated() {
+            let big = cell.resized(height: h, width: w, method: .nearest)
+            for y in 0..<h { for x in 0..<w { for c in 0..<image.channels { strip[gap + y, gap + k * (w + gap) + x, c] = big[y, x, c] } } }
+        }
+        return strip
+    }
+}

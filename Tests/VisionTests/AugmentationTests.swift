@@ -73,3 +73,12 @@ import TestSupport
         #expect(Augmentation.fer2013Report.apply(image, using: &a) == Augmentation.fer2013Report.apply(image, using: &b))
     }
 }
+
+@Suite struct AugmentationPreviewTests {
+    @Test func thePreviewStartsWithTheOriginalFollowedByAugmentedCopies() {
+        let face = SyntheticFER.face(emotion: 0, seed: 2)
+        let strip = Augmentation.fer2013Report.preview(of: face, count: 3, seed: 1, zoom: 1, gap: 2)
+        #expect(strip.width == 4 * 50 + 2 && strip.height == 52)
+        #expect(strip[2 + 20, 2 + 30] == face[20, 30])
+    }
+}
