@@ -84,9 +84,8 @@ struct PDFWriter {
         if depth == 1 { canvas.runningSection = "\(h.number)  \(h.plainTitle)" }
         let id = canvas.outline("\(h.number) \(h.plainTitle)", parent: parent, y: canvas.y)
         outlineParents.append(id)
-        let y = canvas.y
-        canvas.destination(h.id) { canvas.draw(layout, x: left, y: y) }
-        canvas.y += height + (depth == 1 ? 7 : 5)
+        canvas.destination(h.id) { canvas.flow(layout, x: left, links: m.links, avoidOrphans: false) }
+        canvas.y += depth == 1 ? 7 : 5
     }
 
     // MARK: - Prose
