@@ -301,3 +301,51 @@ struct FitCallbackTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 1)
     }
 }
+
+@Suite("Progress, determinism and the scheduler in fit")
+struct FitBehaviourTests {
+    @Test("off a terminal the progress is one line per epoch; on one a bar with steps, elapsed, ETA and metrics")
+    func progressLines() {
+        var text = ""
+        let quiet = ProgressBar(style: .perEpoch, epochs: 2) { text += $0 }
+        quiet.beginEpoch(0)
+        quiet.step(1, of: 2, metrics: [("loss", 1.5)])
+        quiet.endEpoch(0, logs: EpochLogs(epoch: 0, values: ["loss": 1.25, "accuracy": 0.5, "learning_rate": 0.001, "epoch_seconds": 2]))
+        #expect(text == "Epoch 1/2 - 2.0s - loss: 1.2500 - accuracy: 0.5000 - lr: 0.001\n")
+        text = ""
+        let bar = ProgressBar(style: .bar, epochs: 2) { text += $0 }
+        bar.beginEpoch(1)
+        bar.step(3, of: 3, metrics: [("loss", 0.75)])
+        #expect(text.hasPrefix("Epoch 2/2\n\r3/3 [========================] 0:00 ETA 0:00 - loss: 0.7500"))
+    }
+
+    @Test("the same seed gives the same weights and history, dropout and shuffling included")
+    func determinism() throws {
+        let data = quadrantData(count: 24)
+        func run() throws -> ([NamedArray], [Double]) {
+            let m = smallCNN(seed: 5, dropout: 0.5)
+            let h = try m.fit(data, epochs: 2, batchSize: 8, optimizer: Adam(), seed: 11, progress: .silent, cache: nil)
+            return (m.weightsSnapshot(), h[.loss])
+        }
+        let (w1, l1) = try run(), (w2, l2) = try run()
+        #expect(w1 == w2 && l1 == l2)
+    }
+
+    @Test("a LearningRateScheduler sets each epoch's rate before its first step, as logged in the history")
+    func schedulerInFit() throws {
+        let model = smallCNN()
+        let h = try model.fit(quadrantData(count: 8), epochs: 3, batchSize: 8, optimizer: SGD(learningRate: 0.1),
+                              callbacks: [LearningRateScheduler(.step(initial: 0.1, factor: 0.5, every: 1))],
+                              progress: .silent, cache: nil)
+        #expect(h[.learningRate] == [0.1, 0.05, 0.025])
+    }
+
+    @Test("zeroed gradients in the hook leave every trainable weight unchanged")
+    func hookControlsTheStep() throws {
+        let model = smallCNN()
+        let before = model.weightsSnapshot().filter { !$0.name.contains("moving") }
+        try model.fit(quadrantData(count: 8), epochs: 1, batchSize: 8, optimizer: Adam(),
+                      gradientHook: { grads in grads = grads.map { ($0.key, $0.gradient * 0) } }, progress: .silent, cache: nil)
+        #expect(model.weightsSnapshot().filter { !$0.name.contains("moving") } == before)
+    }
+}

@@ -16,8 +16,10 @@ final class ProgressBar {
     let epochs: Int
     private var lastDraw = 0.0
     private var epochStart = 0.0
+    private let sink: (String) -> Void
 
-    init(style: ProgressStyle, epochs: Int) {
+    init(style: ProgressStyle, epochs: Int, sink: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.sink = sink
         if style == .automatic {
             self.style = isatty(FileHandle.standardError.fileDescriptor) == 1 ? .bar : .perEpoch
         } else {
@@ -68,5 +70,5 @@ final class ProgressBar {
         return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
     }
 
-    private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+    private func write(_ s: String) { sink(s) }
 }
