@@ -33,9 +33,15 @@ struct Render: ParsableCommand {
     @Option(help: "Stop the notebook program when it uses more than this many GiB of memory.")
     var memoryLimit: Double?
 
+    @Option(help: "PDF page size: a4 or letter.")
+    var pageSize: String = "a4"
+
     func validate() throws {
         if let t = timeLimit, t <= 0 { throw ValidationError("--time-limit must be a positive number of seconds") }
         if let m = memoryLimit, m <= 0 { throw ValidationError("--memory-limit must be a positive number of GiB") }
+        if !["a4", "letter"].contains(pageSize.lowercased()) {
+            throw ValidationError("--page-size must be a4 or letter, got '\(pageSize)'")
+        }
     }
 
     func run() throws {
@@ -79,7 +85,7 @@ struct Render: ParsableCommand {
             }
             Terminal.problems(report)
             let outDir = out ?? CacheLayout.repositoryRoot(for: options.notebook) + "/Reports"
-            let written = try ReportWriter.write(report, to: outDir, formats: formats, renderers: Renderers.available)
+            let written = try ReportWriter.write(report, to: outDir, formats: formats, renderers: renderers)
             Terminal.summary(report, trainingCacheHits: live.trainingCacheHits)
             let shown = written.map { relative($0) }.joined(separator: ", ")
             Terminal.status("emotive: wrote \(shown) in \(Terminal.formatTime(Date().timeIntervalSince(start)))"
@@ -93,7 +99,7 @@ struct Render: ParsableCommand {
     }
 
     private func chosenFormats() throws -> [String] {
-        let available = Renderers.available
+        let available = renderers
         guard let to else {
             let defaults = ["html", "pdf"].filter { available[$0] != nil }
             return defaults.isEmpty ? ["json"] : defaults
@@ -103,6 +109,10 @@ struct Render: ParsableCommand {
             throw ValidationError("format '\(f)' is not available (available: \((["json"] + available.keys.sorted()).joined(separator: ", ")))")
         }
         return formats
+    }
+
+    private var renderers: [String: ReportWriter.Renderer] {
+        Renderers.available(pageSize: pageSize.lowercased() == "letter" ? .letter : .a4)
     }
 
     private func relative(_ path: String) -> String {

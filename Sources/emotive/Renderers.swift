@@ -6,10 +6,10 @@ import Runner
 /// Report formats beyond JSON, from the Rendering target. Both draw the same
 /// `ExecutedNotebook` (already scrubbed of secrets by the Runner).
 enum Renderers {
-    static var available: [String: ReportWriter.Renderer] {
+    static func available(pageSize: PDFRenderer.PageSize = .a4) -> [String: ReportWriter.Renderer] {
         [
             "html": { executed in Data(try HTMLRenderer().render(executed).utf8) },
-            "pdf": { executed in try PDFRenderer(pageSize: .a4).render(executed) },
+            "pdf": { executed in try PDFRenderer(pageSize: pageSize).render(executed) },
         ]
     }
 }

@@ -32,7 +32,7 @@ extension CompiledNotebookTests {
 
     @Test func renderWritesTheReportAndSaysFrozenWhenNothingChanged() throws {
         let out = Self.workspace + "/Reports-cli"
-        let args = ["render", Self.notebook("crash.md"), "--cache-dir", Self.cache, "--out", out, "--to", "json"]
+        let args = ["render", Self.notebook("crash.md"), "--cache-dir", Self.cache, "--out", out, "--to", "json,html"]
         let first = try emotive(args)
         #expect(first.status == 0, "\(first.stderr)")
         let second = try emotive(args)
@@ -42,6 +42,8 @@ extension CompiledNotebookTests {
         let results = try String(contentsOfFile: out + "/crash.json", encoding: .utf8)
         #expect(results.contains("\"status\" : \"passed\""))
         #expect(FileManager.default.fileExists(atPath: out + "/crash.notebook.json"))
+        let html = try String(contentsOfFile: out + "/crash.html", encoding: .utf8)
+        #expect(html.contains("third cell ran"), "the HTML report shows the cells' outputs")
     }
 
     @Test func aFailingCellGivesANonZeroExitTheLineAndAPartialReport() throws {
