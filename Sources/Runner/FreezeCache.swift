@@ -7,7 +7,8 @@ import NotebookModel
 ///
 /// Entries are `freeze/<key>.json`: a first line `emotive-freeze 1 sha256=<digest>` and the
 /// JSON payload. They are written atomically and never trusted when the digest does not
-/// match; data the notebook registered with a path is re-checked before use.
+/// match; data the notebook registered with a path is re-checked before use. Runs that
+/// ended in a failed cell are not stored; runs with failed `expect`s are (and still fail).
 public struct FreezeCache: Sendable {
     public static let formatVersion = 1
     public let directory: String

@@ -85,6 +85,18 @@ struct CompiledNotebookTests {
         #expect(report.executed.results[5] != nil, "later cells still ran")
     }
 
+    @Test func aFailedClaimIsFrozenLikeAnyResultAndStillFailsTheRender() throws {
+        _ = try basics()
+        var env = ProcessInfo.processInfo.environment
+        env["EMOTIVE_TEST_TOKEN"] = Self.secret
+        let again = try Pipeline.run(RunRequest(notebookPath: Self.notebook("basics.md"),
+                                                overrides: ParamOverrides(profile: "ci", assignments: ["scale=2"]),
+                                                cacheDirectory: Self.cache, environment: env), log: { _ in })
+        #expect(again.frozen)
+        #expect(!again.succeeded)
+        #expect(again.failedExpectations.map(\.expectation.message) == ["the total is large"])
+    }
+
     @Test func aCellWithErrorTrueShowsItsErrorInPlace() throws {
         #expect(try basics().executed.results[4]?.outputs == [.text("before the throw"), .text("error: Oops()")])
     }
