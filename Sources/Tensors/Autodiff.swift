@@ -111,6 +111,15 @@ public final class Parameter: @unchecked Sendable {
 
     public var shape: [Int] { stored.shape }
 
+    /// Updates the value in place (an optimizer step): `body` gets the row-major scalars.
+    /// No copy is made unless another tensor still shares them (a graph not yet
+    /// back-propagated, a snapshot), in which case that tensor keeps the old values.
+    ///
+    ///     p.withUnsafeMutableScalars { w in for i in w.indices { w[i] -= lr * g[i] } }
+    public func withUnsafeMutableScalars<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        try stored.scalars.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
     /// Forgets the accumulated gradient.
     public func zeroGradient() { gradient = nil }
 }

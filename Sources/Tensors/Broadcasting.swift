@@ -148,14 +148,15 @@ func zipScalars(_ a: [Float], _ b: [Float], _ f: (Float, Float) -> Float) -> [Fl
 }
 
 extension Tensor {
-    /// Sums this (broadcast) gradient back down to `target`, the shape of an op's input.
-    func unbroadcast(to target: [Int]) -> Tensor {
-        if shape == target { return self }
+    /// Sums this (broadcast) gradient back down to `target`, the shape of an op's input;
+    /// with `multiplier` (same shape as self) it sums self · multiplier, in one pass.
+    func unbroadcast(to target: [Int], multipliedBy multiplier: Tensor? = nil) -> Tensor {
+        if shape == target { return multiplier.map { self * $0 } ?? self }
         let extra = rank - target.count
         var axes: [Int] = Array(0..<extra)
         for (i, dim) in target.enumerated() where dim == 1 && shape[extra + i] != 1 {
             axes.append(extra + i)
         }
-        return Tensor(unchecked: target, sumKernel(self, axes: axes).scalars)
+        return Tensor(unchecked: target, sumKernel(self, multipliedBy: multiplier, axes: axes).scalars)
     }
 }

@@ -24,8 +24,13 @@ extension Tensor {
         let r = broadcastBinary(a, b, op: "multiply", *)
         let da = a.detached, db = b.detached
         return makeResult(r.shape, r.scalars, inputs: [a, b]) { g, needs in
-            [needs[0] ? (g * db).unbroadcast(to: da.shape) : nil,
-             needs[1] ? (g * da).unbroadcast(to: db.shape) : nil]
+            // A gate broadcast against a full-size operand (CBAM's [N,1,1,C] and [N,H,W,1])
+            // gets Σ g · other in one pass, without a full-size temporary.
+            func gradient(_ other: Tensor, to target: [Int]) -> Tensor {
+                other.shape == g.shape ? g.unbroadcast(to: target, multipliedBy: other)
+                                       : (g * other).unbroadcast(to: target)
+            }
+            return [needs[0] ? gradient(db, to: da.shape) : nil, needs[1] ? gradient(da, to: db.shape) : nil]
         }
     }
 

@@ -12,26 +12,65 @@ func normalizedAxes(_ axes: [Int], rank: Int, op: String, shape: [Int]) -> [Int]
     return result.sorted()
 }
 
-/// Sums `x` over `axes` (already normalised), keeping reduced axes as 1. Accumulates in
-/// Float64 (a Float32 running sum of 65,536 values of 0.1 is off by 4).
-func sumKernel(_ x: Tensor, axes: [Int]) -> Tensor {
-    reduceKernel(x, axes: axes, initial: 0.0 as Double, combine: { $0 + Double($1) }, merge: +)
+/// Sums `x` (times `multiplier`, same shape, when given) over `axes` (already normalised),
+/// keeping reduced axes as 1. Accumulates in Float64 (a Float32 running sum of 65,536
+/// values of 0.1 is off by 4); a reduced last axis is summed in four Float64 lanes.
+func sumKernel(_ x: Tensor, multipliedBy multiplier: Tensor? = nil, axes: [Int]) -> Tensor {
+    reduceKernel(x, multipliedBy: multiplier, axes: axes, initial: 0.0 as Double,
+                 combine: { $0 + Double($1) }, merge: +) { row, m, n in
+        var lanes = SIMD4<Double>(repeating: 0)
+        var j = 0
+        while j + 4 <= n {
+            var v = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD4<Float>.self)
+            if let m { v *= UnsafeRawPointer(m + j).loadUnaligned(as: SIMD4<Float>.self) }
+            lanes += SIMD4<Double>(v)
+            j += 4
+        }
+        var total = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+        while j < n {
+            total += Double(row[j] * (m?[j] ?? 1))
+            j += 1
+        }
+        return total
+    }
 }
 
 /// Maximum of `x` over `axes` (already normalised), keeping reduced axes as 1.
 func maxKernel(_ x: Tensor, axes: [Int]) -> Tensor {
     reduceKernel(x, axes: axes, initial: -Float.infinity, combine: { Swift.max($0, $1) },
-                 merge: { Swift.max($0, $1) })
+                 merge: { Swift.max($0, $1) }) { row, _, n in
+        var lanes = SIMD8<Float>(repeating: -.infinity)
+        var j = 0
+        while j + 8 <= n {
+            lanes = pointwiseMax(lanes, UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
+            j += 8
+        }
+        var best = lanes.max()
+        while j < n {
+            best = Swift.max(best, row[j])
+            j += 1
+        }
+        return best
+    }
 }
 
-/// Reduces `x` over `axes` (already normalised) with `combine` into accumulators of type
-/// `A` (partial accumulators joined with `merge`), keeping reduced axes as 1.
-/// Deterministic: the order of combination depends only on the shapes.
-func reduceKernel<A: BinaryFloatingPoint>(_ x: Tensor, axes: [Int], initial: A,
-                                          combine: (A, Float) -> A, merge: (A, A) -> A) -> Tensor {
+/// Reduces `x` (times `multiplier` when given, for sums) over `axes` (already
+/// normalised) into accumulators of type `A`, keeping reduced axes as 1: `combine` adds
+/// one scalar, `merge` joins two accumulators, `reduceRow` reduces a contiguous row when
+/// the last axis is reduced. Deterministic: the order of combination depends only on the
+/// shapes, never on the thread count.
+func reduceKernel<A: BinaryFloatingPoint>(
+    _ x: Tensor, multipliedBy multiplier: Tensor? = nil, axes: [Int], initial: A,
+    combine: (A, Float) -> A, merge: (A, A) -> A,
+    reduceRow: (UnsafePointer<Float>, UnsafePointer<Float>?, Int) -> A
+) -> Tensor {
     var outShape = x.shape
     for a in axes { outShape[a] = 1 }
     let outCount = outShape.reduce(1, *)
+    if let multiplier {
+        check(multiplier.shape == x.shape, "reduce: internal error, multiplier \(multiplier.shape) for \(x.shape)")
+        if axes.isEmpty { return Tensor(unchecked: outShape, zipScalars(x.scalars, multiplier.scalars, *)) }
+    }
     if axes.isEmpty { return Tensor(unchecked: outShape, x.scalars) }
     if x.count == 0 { return Tensor(unchecked: outShape, [Float](repeating: Float(initial), count: outCount)) }
     let rank = x.rank
@@ -48,14 +87,16 @@ func reduceKernel<A: BinaryFloatingPoint>(_ x: Tensor, axes: [Int], initial: A,
     let rowsPerBlock = offsets.count
     let blockIn = x.count / blocks, blockOut = outCount / blocks
 
-    func reduceRows(_ px: UnsafePointer<Float>, _ out: UnsafeMutablePointer<A>, rows: Range<Int>) {
+    func reduceRows(_ px: UnsafePointer<Float>, _ pm: UnsafePointer<Float>?,
+                    _ out: UnsafeMutablePointer<A>, rows: Range<Int>) {
         for r in rows {
             let row = px + r * inner
+            let mrow = pm.map { $0 + r * inner }
             let o = out + offsets[r]
             if innerReduced {
-                var acc = o[0]
-                for j in 0..<inner { acc = combine(acc, row[j]) }
-                o[0] = acc
+                o[0] = merge(o[0], reduceRow(row, mrow, inner))
+            } else if let mrow {
+                for j in 0..<inner { o[j] = combine(o[j], row[j] * mrow[j]) }
             } else {
                 for j in 0..<inner { o[j] = combine(o[j], row[j]) }
             }
@@ -63,14 +104,18 @@ func reduceKernel<A: BinaryFloatingPoint>(_ x: Tensor, axes: [Int], initial: A,
     }
 
     var accumulators = [A](repeating: initial, count: outCount)
+    let multiplierScalars = multiplier?.scalars ?? []
     x.scalars.withUnsafeBufferPointer { px in
+      multiplierScalars.withUnsafeBufferPointer { pmBuffer in
         accumulators.withUnsafeMutableBufferPointer { out in
             let o = UncheckedSendable(out.baseAddress!)
             let ux = UncheckedSendable(px.baseAddress!)
+            let um = UncheckedSendable(multiplier == nil ? nil : pmBuffer.baseAddress)
             if blocks > 1 {
                 parallelChunks(blocks, grain: max(1, elementwiseGrain / max(blockIn, 1))) { range in
                     for b in range {
-                        reduceRows(ux.value + b * blockIn, o.value + b * blockOut, rows: 0..<rowsPerBlock)
+                        reduceRows(ux.value + b * blockIn, um.value.map { $0 + b * blockIn },
+                                   o.value + b * blockOut, rows: 0..<rowsPerBlock)
                     }
                 }
                 return
@@ -79,14 +124,14 @@ func reduceKernel<A: BinaryFloatingPoint>(_ x: Tensor, axes: [Int], initial: A,
             var pieces = chunkCount(rowsPerBlock, grain: max(1, (1 << 16) / max(inner, 1)))
             pieces = max(1, min(pieces, 4 * x.count / max(outCount, 1)))
             if pieces == 1 {
-                reduceRows(ux.value, o.value, rows: 0..<rowsPerBlock)
+                reduceRows(ux.value, um.value, o.value, rows: 0..<rowsPerBlock)
                 return
             }
             var partial = [A](repeating: initial, count: pieces * outCount)
             partial.withUnsafeMutableBufferPointer { pp in
                 let up = UncheckedSendable(pp.baseAddress!)
                 parallelFor(pieces) { p in
-                    reduceRows(ux.value, up.value + p * outCount,
+                    reduceRows(ux.value, um.value, up.value + p * outCount,
                                rows: chunkRange(p, of: pieces, total: rowsPerBlock))
                 }
             }
@@ -94,6 +139,7 @@ func reduceKernel<A: BinaryFloatingPoint>(_ x: Tensor, axes: [Int], initial: A,
                 for i in 0..<outCount { out[i] = merge(out[i], partial[p * outCount + i]) }
             }
         }
+      }
     }
     return Tensor(unchecked: outShape, accumulators.map { Float($0) })
 }

@@ -14,7 +14,8 @@ public struct Tensor: @unchecked Sendable {
     /// The dimensions, outermost first; `[]` is a scalar.
     public let shape: [Int]
     /// The values in row-major order; `scalars.count == shape.reduce(1, *)`.
-    public let scalars: [Float]
+    /// (Settable only inside Tensors, for in-place parameter updates.)
+    public internal(set) var scalars: [Float]
     /// The gradient-graph node when this tensor depends on a trainable parameter.
     var node: Node?
 

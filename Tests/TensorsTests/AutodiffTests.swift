@@ -54,3 +54,22 @@ import TestSupport
         #expect(used.gradient == nil)
     }
 }
+
+@Suite struct InPlaceUpdates {
+    @Test func aParameterUpdatedInPlaceKeepsEarlierSnapshotsIntact() {
+        let p = Parameter(Tensor([1, 2, 3]))
+        let snapshot = withoutGradients { p.value }
+        p.withUnsafeMutableScalars { w in for i in w.indices { w[i] *= 10 } }
+        #expect(p.value.scalars == [10, 20, 30])
+        #expect(snapshot.scalars == [1, 2, 3])
+    }
+
+    @Test func aGateBroadcastAgainstAFullTensorGetsSummedGradients() {
+        // CBAM-style channel gate [N,1,1,C] times features [N,H,W,C].
+        let features = Parameter(Tensor(shape: [1, 2, 1, 2], scalars: [1, 2, 3, 4]))
+        let gate = Parameter(Tensor(shape: [1, 1, 1, 2], scalars: [0.5, 2]))
+        (features.value * gate.value).sum().backward()
+        #expect(gate.gradient?.scalars == [4, 6])
+        #expect(features.gradient?.scalars == [0.5, 2, 0.5, 2])
+    }
+}

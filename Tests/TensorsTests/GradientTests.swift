@@ -106,3 +106,20 @@ let normalisationAndLossCases: [GradientCase] = [
         #expect(report.error < Tolerance.gradient, "\(report)")
     }
 }
+
+let gateCases: [GradientCase] = [
+    GradientCase("channel gate [N,1,1,C]", [r([2, 3, 3, 4], 90), r([2, 1, 1, 4], 91)]) { $0[0] * $0[1] },
+    GradientCase("spatial gate [N,H,W,1]", [r([2, 3, 3, 4], 92), r([2, 3, 3, 1], 93)]) { $0[1] * $0[0] },
+    GradientCase("channel mean and max keeping dims", [distinctTensor([2, 3, 3, 9], seed: 94)], epsilon: 1e-3) {
+        concat([$0[0].mean(alongAxes: [-1], keepingDimensions: true),
+                $0[0].max(alongAxes: [-1], keepingDimensions: true)], alongAxis: -1)
+    },
+]
+
+@Suite struct GateGradients {
+    @Test(arguments: gateCases)
+    func matchFiniteDifferences(_ c: GradientCase) {
+        let report = GradientCheck.worst(at: c.inputs, epsilon: c.epsilon, c.op)
+        #expect(report.error < Tolerance.gradient, "\(report)")
+    }
+}
