@@ -108,6 +108,12 @@ struct ScheduleAndCallbackTests {
         }
     }
 
+    @Test("ModelCheckpoint formats its path like Keras: {epoch:02d}, {val_loss:.2f}")
+    func checkpointPath() {
+        let mc = ModelCheckpoint(path: "w.{epoch:02d}-{val_loss:.2f}-{epoch}-{missing}.safetensors")
+        #expect(mc.filePath(epoch: 2, logs: EpochLogs(epoch: 2, values: ["val_loss": 0.4567])) == "w.03-0.46-3-{missing}.safetensors")
+    }
+
     @Test("ModelCheckpoint(save_best_only) writes only on improvement of val_accuracy")
     func checkpointBestOnly() throws {
         let t = FakeTraining()

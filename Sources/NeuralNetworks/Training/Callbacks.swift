@@ -177,10 +177,27 @@ public final class ModelCheckpoint: TrainingCallback {
 
     public var identity: String { "ModelCheckpoint" }   // writes files; does not change training
 
+    /// The path for an epoch: `{epoch}` is 1-based, `{name}` a logged metric, each with an
+    /// optional printf-style format as Keras/Python write it (`{epoch:02d}`, `{val_loss:.2f}`).
+    /// Placeholders naming nothing logged stay as they are.
     public func filePath(epoch: Int, logs: EpochLogs) -> String {
-        var p = path.replacingOccurrences(of: "{epoch}", with: String(epoch + 1))
-        for (k, v) in logs.values { p = p.replacingOccurrences(of: "{\(k)}", with: String(format: "%.4f", v)) }
-        return p
+        var out = ""
+        var rest = Substring(path)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let field = rest[rest.index(after: open)..<close]
+            let parts = field.split(separator: ":", maxSplits: 1).map(String.init)
+            let key = parts.first ?? "", format = parts.count > 1 ? parts[1] : nil
+            if key == "epoch" {
+                out += format.map { String(format: "%" + $0.replacingOccurrences(of: "d", with: "ld"), epoch + 1) } ?? String(epoch + 1)
+            } else if let v = logs.values[key] {
+                out += format.map { String(format: "%" + $0, v) } ?? String(format: "%.4f", v)
+            } else {
+                out += "{" + field + "}"
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     public func onEpochEnd(_ epoch: Int, logs: inout EpochLogs, training: TrainingControl) throws {
