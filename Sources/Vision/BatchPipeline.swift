@@ -105,7 +105,10 @@ public struct BatchPipeline: Sendable {
     /// One image as the model sees it (HWC Float, after augmentation and rescaling).
     public func prepare(index: Int, epoch: Int) -> [Float] {
         var image = dataset.image(at: index)
-        if let channels, channels != image.channels { image = image.converted(toChannels: channels) }
+        // Gray → RGB replicates one channel, and resizing and augmentation act on channels
+        // alike, so a gray image is prepared once and replicated at the end (3x less work).
+        let replicate = channels == 3 && image.channels == 1
+        if let channels, channels != image.channels, !replicate { image = image.converted(toChannels: channels) }
         if let size = targetSize { image = image.resized(height: size.height, width: size.width, method: resizeMethod) }
         var values = image.pixels.map(Float.init)
         if !augmentation.isIdentity {
@@ -113,6 +116,11 @@ public struct BatchPipeline: Sendable {
             values = augmentation.apply(values, height: image.height, width: image.width, channels: image.channels, using: &rng)
         }
         if rescale != 1 || offset != 0 { for i in values.indices { values[i] = values[i] * rescale + offset } }
+        if replicate {
+            var rgb = [Float](repeating: 0, count: values.count * 3)
+            for (i, v) in values.enumerated() { rgb[3 * i] = v; rgb[3 * i + 1] = v; rgb[3 * i + 2] = v }
+            return rgb
+        }
         return values
     }
 

@@ -72,3 +72,15 @@ import Testing
         #expect(validation.image(at: 0) == data.image(at: firstAngry))
     }
 }
+
+@Suite struct GrayToRGBTests {
+    @Test func preparingGrayOnceThenReplicatingEqualsAugmentingRGB() {
+        let data = SyntheticFER.generate(.test, .init(scale: 0.001, seed: 5))
+        let augment = Augmentation(rotation: 20, widthShift: 0.1, zoom: 0.1, horizontalFlip: true, brightness: 0.8...1.2)
+        let gray = BatchPipeline(data, seed: 2, targetSize: (60, 60), channels: 3, augmentation: augment)
+        let rgb = BatchPipeline(data.converted(toChannels: 3), seed: 2, targetSize: (60, 60), channels: 3, augmentation: augment)
+        for index in [0, 7, 20] {
+            #expect(gray.prepare(index: index, epoch: 1) == rgb.prepare(index: index, epoch: 1))
+        }
+    }
+}
