@@ -9,7 +9,9 @@ import Tensors
 /// A frozen layer (`isTrainable = false`) always uses the moving statistics, as Keras 3.
 public final class BatchNorm: BaseLayer {
     public let epsilon: Float
-    public let momentum: Float
+    /// Keras semantics: moving = momentum · moving + (1 − momentum) · batch. Settable, so a
+    /// model trained from scratch for a few hundred steps can use a faster average.
+    public var momentum: Float
     override public var kerasClass: String { "BatchNormalization" }
     override public var configuration: String { "BatchNorm(eps:\(epsilon),m:\(momentum))" }
 
