@@ -16,7 +16,7 @@ struct Emotive: ParsableCommand {
               emotive params Notebooks/fer2013.md
             """,
         version: EmotiveVersion.string,
-        subcommands: [Render.self, Check.self, RunNotebook.self, Params.self, Clean.self])
+        subcommands: [Render.self, Check.self, RunNotebook.self, Params.self, Clean.self, DataCommand.self])
 }
 
 /// Options shared by the commands that run a notebook.

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import Runner
+
+/// `emotive data synth` and `emotive data inspect`, run as the real executable.
+@Suite struct DataCommandTests {
+    func emotive(_ arguments: [String]) throws -> ChildProcess.Result {
+        let build = try Toolchain.locate().buildDirectory
+        return try ChildProcess.run(build + "/emotive", arguments, environment: ProcessInfo.processInfo.environment,
+                                    currentDirectory: FileManager.default.temporaryDirectory.path)
+    }
+
+    @Test func synthWritesTheKaggleLayoutAndInspectCountsIt() throws {
+        let out = try makeTemporaryDirectory() + "/synthetic"
+        let synth = try emotive(["data", "synth", "--out", out, "--scale", "0.002", "--seed", "5"])
+        #expect(synth.status == 0, "\(synth.stderr)")
+        #expect(synth.stdout.contains("training and"))
+        let classes = try FileManager.default.contentsOfDirectory(atPath: out + "/train").sorted()
+        #expect(classes == ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"])
+
+        let inspect = try emotive(["data", "inspect", out])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        #expect(inspect.stdout.contains("disgust"))
+        let fingerprint = synth.stdout.split(separator: "\n").first { $0.hasPrefix("fingerprint ") }
+        #expect(fingerprint != nil)
+    }
+
+    @Test func synthWritesTheSameBytesForTheSameSeed() throws {
+        let dir = try makeTemporaryDirectory()
+        for name in ["a", "b"] {
+            let r = try emotive(["data", "synth", "--out", "\(dir)/\(name)", "--scale", "0.002", "--format", "csv"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/a/fer2013.csv"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: dir + "/b/fer2013.csv"))
+        #expect(!a.isEmpty && a == b)
+    }
+
+    @Test func badArgumentsAreNamed() throws {
+        let format = try emotive(["data", "synth", "--out", "/tmp/x", "--format", "tiff"])
+        #expect(format.status != 0)
+        #expect(format.stderr.contains("--format must be one of folders, folders-jpeg, csv, got 'tiff'"))
+        let missing = try emotive(["data", "inspect", "/nonexistent/fer2013"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("/nonexistent/fer2013 does not exist"))
+    }
+}
