@@ -80,3 +80,19 @@ import Testing
         #expect(rgb.grayscale().pixels == [76, 150, 18])
     }
 }
+
+@Suite struct JPEGBombTests {
+    @Test func aJPEGWhoseFrameHeaderClaims65000SquarePixelsIsRefused() throws {
+        var bytes = [UInt8](try Data(contentsOf: FixtureFiles.url("images/rgb.jpg")))
+        // Find the baseline frame header (FF C0) and rewrite its height and width.
+        let sof = try #require((0..<(bytes.count - 1)).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+        bytes[sof + 5] = 0xFD; bytes[sof + 6] = 0xE8   // height 65000
+        bytes[sof + 7] = 0xFD; bytes[sof + 8] = 0xE8   // width 65000
+        #expect {
+            try Image.decode(bytes, path: "bomb.jpg")
+        } throws: { error in
+            guard case let ImageError.tooLarge(path, width, height, _) = error else { return false }
+            return path == "bomb.jpg" && width == 65_000 && height == 65_000
+        }
+    }
+}
