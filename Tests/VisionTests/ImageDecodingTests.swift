@@ -14,7 +14,7 @@ import Testing
         return try #require(all[name] as? [String: Any], "images.json has no entry \(name)")
     }
 
-    @Test(arguments: ["gray8.png", "gray-alpha.png", "rgb.png", "rgba.png", "gray16.png", "palette.png",
+    @Test(arguments: ["gray8.png", "gray-alpha.png", "rgb.png", "rgba.png", "gray16.png", "rgb16.png", "palette.png",
                       "palette-transparent.png", "bilevel.png", "gray.jpg", "rgb.jpg", "progressive.jpg", "cmyk.jpg"])
     func decodesLikePillow(_ name: String) throws {
         let truth = try Self.expected(name)

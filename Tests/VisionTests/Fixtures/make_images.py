@@ -47,6 +47,27 @@ record("rgba.png", np.asarray(save(Image.fromarray(np.dstack([rgb, alpha]), "RGB
 gray16 = (gray.astype(np.uint16) * 257 + rng.integers(0, 200, size=(h, w))).astype(np.uint16)
 loaded16 = save(Image.fromarray(gray16), "gray16.png")
 record("gray16.png", (np.asarray(loaded16).astype(np.uint32) >> 8))
+
+
+def write_png16_rgb(path, samples):
+    """Pillow cannot save 16-bit RGB; write the chunks directly (filter type 0 per row)."""
+    import struct
+    import zlib
+    height, width, _ = samples.shape
+    raw = b"".join(b"\x00" + samples[y].astype(">u2").tobytes() for y in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+rgb16 = (rgb.astype(np.uint16) * 257 + rng.integers(0, 200, size=rgb.shape)).astype(np.uint16)
+write_png16_rgb(os.path.join(here, "rgb16.png"), rgb16)
+# Pillow opens 16-bit RGB as 8-bit RGB keeping the high byte of each sample.
+record("rgb16.png", np.asarray(Image.open(os.path.join(here, "rgb16.png")).convert("RGB")))
+assert (np.asarray(Image.open(os.path.join(here, "rgb16.png")).convert("RGB")) == (rgb16 >> 8)).all()
 palette = Image.fromarray(rgb, "RGB").quantize(colors=16)
 record("palette.png", np.asarray(save(palette, "palette.png").convert("RGB")))
 palette_alpha = palette.copy()
