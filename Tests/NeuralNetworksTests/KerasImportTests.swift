@@ -74,6 +74,30 @@ struct KerasImportTests {
         #expect(maxRelativeError(m.predict(fixedInput([2, 8, 8, 1])).scalars, expected.output) < 1e-4)
     }
 
+    @Test("a deflated (re-zipped) .keras archive loads the same weights")
+    func deflatedArchive() throws {
+        struct Out: Decodable { let output: [Float] }
+        let expected = try fixtureJSON("tiny_keras.json", as: Out.self)
+        let m = Sequential(name: "tiny") {
+            Conv2D(4, kernel: 3, padding: .same, name: "c1"); BatchNorm(name: "bn1"); ReLU(name: "r1")
+            Conv2D(3, kernel: 3, strides: 2, name: "c2"); GlobalAveragePooling(name: "gap"); Dense(5, name: "d1")
+        }
+        m.build(inputShape: [8, 8, 1])
+        try m.loadKerasWeights(from: fixtureURL("tiny_deflated.keras"))
+        #expect(maxRelativeError(m.predict(fixedInput([2, 8, 8, 1])).scalars, expected.output) < 1e-4)
+        let stored = try ZipArchive(contentsOf: fixtureURL("tiny.keras"))
+        let deflated = try ZipArchive(contentsOf: fixtureURL("tiny_deflated.keras"))
+        #expect(try stored.contents(of: "config.json") == deflated.contents(of: "config.json"))
+    }
+
+    @Test("a truncated archive gives an error naming the file")
+    func truncatedArchive() throws {
+        let url = try temporaryDirectory().appendingPathComponent("cut.keras")
+        let data = try Data(contentsOf: fixtureURL("tiny_deflated.keras"))
+        try data.prefix(data.count / 2).write(to: url)
+        #expect { try KerasWeightFile.read(url) } throws: { "\($0)".contains(url.path) }
+    }
+
     @Test("weights that do not fit give one error listing every problem, and change nothing")
     func mismatch() throws {
         let m = try MobileNetV2(alpha: 1.0, includeTop: false, inputShape: [32, 32, 3])

@@ -1,9 +1,8 @@
 import Foundation
 
 /// The few bytes of a zip archive needed to read a Keras 3 `.keras` file: the central
-/// directory and stored (uncompressed) members. Keras writes `.keras` archives with
-/// `zipfile.ZipFile(..., "w")`, whose default is ZIP_STORED; a deflated member gives an
-/// error saying how to get around it (unzip it and pass `model.weights.h5` itself).
+/// directory and stored or deflated members (Keras writes stored ones; a re-zipped archive
+/// is usually deflated). No ZIP64.
 struct ZipArchive {
     struct Entry {
         let name: String
@@ -66,18 +65,29 @@ struct ZipArchive {
         guard let e = entries.first(where: { $0.name == name }) else {
             throw WeightFileError("\(source): the archive has no '\(name)' (members: \(entries.map(\.name).joined(separator: ", ")))")
         }
-        guard e.method == 0 else {
-            throw WeightFileError("\(source): member '\(name)' is compressed (method \(e.method)); Emotive reads stored "
-                + "members only, as Keras writes them. Unzip the archive and load '\(name)' directly.")
+        guard e.method == 0 || e.method == 8 else {
+            throw WeightFileError("\(source): member '\(name)' uses compression method \(e.method); Emotive reads stored "
+                + "and deflated members. Unzip the archive and load '\(name)' directly.")
         }
         let h = e.localHeaderOffset
         guard h + 30 <= data.count, Self.u32(data, h) == 0x0403_4b50 else {
             throw WeightFileError("\(source): damaged zip local header for '\(name)'")
         }
         let start = h + 30 + Self.u16(data, h + 26) + Self.u16(data, h + 28)
-        guard start + e.size <= data.count else {
+        let stored = e.method == 0 ? e.size : e.compressedSize
+        guard start + stored <= data.count else {
             throw WeightFileError("\(source): truncated zip archive: '\(name)' ends past the end of the file")
         }
-        return data.subdata(in: (data.startIndex + start)..<(data.startIndex + start + e.size))
+        let bytes = data.subdata(in: (data.startIndex + start)..<(data.startIndex + start + stored))
+        guard e.method == 8 else { return bytes }
+        do {
+            let out = try Inflater.inflate([UInt8](bytes), expectedSize: e.size)
+            guard out.count == e.size else {
+                throw WeightFileError("\(source): '\(name)' inflates to \(out.count) bytes, the directory says \(e.size)")
+            }
+            return Data(out)
+        } catch let failure as Inflater.Failure {
+            throw WeightFileError("\(source): cannot inflate '\(name)': \(failure.description) (damaged archive?)")
+        }
     }
 }

@@ -189,6 +189,15 @@ def resnet_parity():
                                          "output": floats(y)})
 
 
+def deflated_copy(source, target):
+    """The same archive re-zipped with DEFLATE (as `zip` or a file manager would)."""
+    import zipfile
+    with zipfile.ZipFile(os.path.join(HERE, source)) as src, \
+            zipfile.ZipFile(os.path.join(HERE, target), "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+
+
 def keras_archive():
     """A tiny Keras 3 `.keras` archive (Conv2D, BN, Dense) and its outputs, for the zip reader."""
     import keras
@@ -202,6 +211,7 @@ def keras_archive():
                           keras.layers.Dense(5, name="d1")], name="tiny")
     quantized_weights(m, 11)
     m.save(os.path.join(HERE, "tiny.keras"))
+    deflated_copy("tiny.keras", "tiny_deflated.keras")
     x = fixed_input(2, 8, 1)
     write_json("tiny_keras.json", {"output": floats(m(x, training=False).numpy())})
 
@@ -210,6 +220,8 @@ if __name__ == "__main__":
     what = sys.argv[1:] or ["metrics", "keras"]
     if "metrics" in what:
         metrics()
+    if "deflate" in what:
+        deflated_copy("tiny.keras", "tiny_deflated.keras")
     if "keras" in what:
         keras_counts()
         mobilenet_parity()
