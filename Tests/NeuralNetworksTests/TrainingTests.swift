@@ -42,7 +42,11 @@ struct TrainingTests {
         let history = try model.fit(data, epochs: 15, batchSize: 16, optimizer: Adam(learningRate: 0.01),
                                     seed: 3, progress: .silent, cache: nil)
         #expect(history.epochs.count == 15)
-        #expect(try model.evaluate(data).accuracy == 1.0)
+        let e = try model.evaluate(data)
+        #expect(e.accuracy == 1.0)
+        #expect(try e.confusionMatrix(classCount: 4).counts == (0..<4).map { c in (0..<4).map { $0 == c ? 16 : 0 } })
+        #expect(try e.classificationReport(classNames: ["a", "b", "c", "d"]).macroAverage.f1 == 1)
+        #expect(try topKAccuracy(truth: data.labels, scores: model.predict(data), k: 1) == 1)
         #expect(history[.loss].last! < history[.loss].first!)
         #expect(history[.learningRate].allSatisfy { $0 == 0.01 } && history[.seconds].allSatisfy { $0 >= 0 })
     }

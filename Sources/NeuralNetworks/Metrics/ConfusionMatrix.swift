@@ -1,3 +1,5 @@
+import Tensors
+
 /// Errors for metric inputs that cannot be scored.
 public struct MetricsError: Error, CustomStringConvertible, Equatable {
     public let description: String
@@ -74,4 +76,12 @@ public struct ConfusionMatrix: Equatable, Sendable, Codable {
             return row.map { n == 0 ? 0 : Double($0) / Double(n) }
         }
     }
+}
+
+/// Top-k accuracy of `[N, K]` scores (probabilities or logits) against labels.
+public func topKAccuracy(truth: [Int], scores: Tensor, k: Int) throws -> Double {
+    guard scores.rank == 2 else { throw MetricsError("top-k accuracy needs scores [N, K], got \(scores.shape)") }
+    let width = scores.shape[1]
+    let rows = (0..<scores.shape[0]).map { Array(scores.scalars[($0 * width)..<(($0 + 1) * width)]) }
+    return try topKAccuracy(truth: truth, scores: rows, k: k)
 }

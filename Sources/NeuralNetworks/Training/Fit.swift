@@ -265,3 +265,15 @@ func checkLabels(_ labels: [Int], classCount: Int, what: String) throws {
         throw TrainingError("\(what) label \(labels[i]) at sample \(i) is outside 0..<\(classCount) (the model has \(classCount) outputs)")
     }
 }
+
+extension Evaluation {
+    /// The confusion matrix of these predictions (rows = true classes).
+    public func confusionMatrix(classCount: Int) throws -> ConfusionMatrix {
+        try ConfusionMatrix(truth: labels, predicted: predictions, classCount: classCount)
+    }
+
+    /// scikit-learn's classification report of these predictions.
+    public func classificationReport(classNames: [String]) throws -> ClassificationReport {
+        try ClassificationReport(truth: labels, predicted: predictions, classNames: classNames)
+    }
+}
