@@ -225,7 +225,7 @@ public final class LearningRateScheduler: TrainingCallback {
     /// A schedule from a closure; `identity` names it for the training cache (without
     /// one, fit does not use the cache unless given a `cacheKey`).
     public convenience init(identity: String = unhashableIdentity, verbose: Bool = false,
-                            _ body: @escaping @Sendable (_ epoch: Int, _ learningRate: Double) -> Double) {
+                            _ body: @escaping (_ epoch: Int, _ learningRate: Double) -> Double) {
         self.init(LearningRateSchedule(identity: identity, body), verbose: verbose)
     }
 

@@ -10,19 +10,20 @@ import Foundation
 ///     epoch < 10 ? lr : lr * exp(-0.1)
 /// }
 /// ```
+/// The closure need not be `@Sendable` (notebook cells capture what they like).
 /// `identity` names the schedule in the training cache key: closures cannot be hashed,
 /// so two schedules with the same identity are assumed to be the same function.
-public struct LearningRateSchedule: Sendable {
+public struct LearningRateSchedule {
     public let identity: String
-    public let apply: @Sendable (_ epoch: Int, _ learningRate: Double) -> Double
+    public let apply: (_ epoch: Int, _ learningRate: Double) -> Double
 
-    public init(identity: String, _ apply: @escaping @Sendable (_ epoch: Int, _ learningRate: Double) -> Double) {
+    public init(identity: String, _ apply: @escaping (_ epoch: Int, _ learningRate: Double) -> Double) {
         self.identity = identity
         self.apply = apply
     }
 
     /// Keeps the optimizer's learning rate.
-    public static let constant = LearningRateSchedule(identity: "constant") { _, lr in lr }
+    public static var constant: LearningRateSchedule { LearningRateSchedule(identity: "constant") { _, lr in lr } }
 
     /// lr₀ · factor^⌊epoch / every⌋ (a step decay), independent of the current rate.
     public static func step(initial: Double, factor: Double, every: Int) -> LearningRateSchedule {
