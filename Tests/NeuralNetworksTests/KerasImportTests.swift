@@ -74,6 +74,33 @@ struct KerasImportTests {
         #expect(maxRelativeError(m.predict(fixedInput([2, 8, 8, 1])).scalars, expected.output) < 1e-4)
     }
 
+    @Test("one training step of the archive model: loss, every gradient and BN statistics equal Keras'")
+    func wholeModelGradients() throws {
+        struct Step: Decodable { let labels: [Int]; let loss: Float; let gradients: [String: [Float]]; let state: [String: [Float]] }
+        let expected = try fixtureJSON("tiny_gradients.json", as: Step.self)
+        let m = Sequential(name: "tiny") {
+            Conv2D(4, kernel: 3, padding: .same, name: "c1"); BatchNorm(name: "bn1"); ReLU(name: "r1")
+            Conv2D(3, kernel: 3, strides: 2, name: "c2"); GlobalAveragePooling(name: "gap"); Dense(5, name: "d1")
+        }
+        m.build(inputShape: [8, 8, 1])
+        try m.loadKerasWeights(from: fixtureURL("tiny.keras"))
+        let loss = TrainingPass.run(seed: 0, step: 0) { _ in
+            let l = softmaxCrossEntropy(logits: m(fixedInput([2, 8, 8, 1])), labels: oneHot(expected.labels, depth: 5))
+            l.backward()
+            return l.scalar
+        }
+        #expect(abs(loss - expected.loss) < 1e-5)
+        let weights = Dictionary(uniqueKeysWithValues: m.namedWeights.map { ($0.key, $0.weight.parameter) })
+        #expect(Set(expected.gradients.keys) == Set(weights.filter { $0.value.isTrainable }.keys))
+        for (key, g) in expected.gradients {
+            let mine = weights[key]!.gradient!.scalars
+            #expect(maxRelativeError(mine, g) < 1e-4, "gradient of \(key)")
+        }
+        for (key, v) in expected.state {
+            #expect(maxRelativeError(weights[key]!.value.scalars, v) < 1e-5, "\(key) after the step")
+        }
+    }
+
     @Test("a deflated (re-zipped) .keras archive loads the same weights")
     func deflatedArchive() throws {
         struct Out: Decodable { let output: [Float] }

@@ -198,6 +198,27 @@ def deflated_copy(source, target):
             dst.writestr(info.filename, src.read(info.filename))
 
 
+def tiny_gradients():
+    """One training step's loss, gradients and BN moving statistics of the tiny archive model
+    (training=True: batch statistics), for the whole-model gradient check."""
+    import keras, tensorflow as tf
+    m = keras.saving.load_model(os.path.join(HERE, "tiny.keras"))
+    x = fixed_input(2, 8, 1)
+    labels = [1, 3]
+    y = tf.one_hot(labels, 5)
+    with tf.GradientTape() as tape:
+        logits = m(x, training=True)
+        loss = keras.losses.CategoricalCrossentropy(from_logits=True)(y, logits)
+    grads = tape.gradient(loss, m.trainable_variables)
+    out = {"labels": labels, "loss": float(loss), "gradients": {}, "state": {}}
+    for v, g in zip(m.trainable_variables, grads):
+        layer = v.path.split("/")[-2]
+        out["gradients"][layer + "." + v.name] = floats(g.numpy())
+    for v in m.non_trainable_variables:
+        out["state"][v.path.split("/")[-2] + "." + v.name] = floats(v.numpy())
+    write_json("tiny_gradients.json", out)
+
+
 def keras_archive():
     """A tiny Keras 3 `.keras` archive (Conv2D, BN, Dense) and its outputs, for the zip reader."""
     import keras
@@ -220,6 +241,8 @@ if __name__ == "__main__":
     what = sys.argv[1:] or ["metrics", "keras"]
     if "metrics" in what:
         metrics()
+    if "gradients" in what:
+        tiny_gradients()
     if "deflate" in what:
         deflated_copy("tiny.keras", "tiny_deflated.keras")
     if "keras" in what:
@@ -227,3 +250,4 @@ if __name__ == "__main__":
         mobilenet_parity()
         resnet_parity()
         keras_archive()
+        tiny_gradients()
