@@ -24,6 +24,20 @@ struct SHA256Hasher {
 
     mutating func update(_ s: String) { update(s.utf8) }
 
+    /// Fast path for contiguous bytes: whole 64-byte blocks go straight to the compressor.
+    mutating func update(bytes: UnsafeRawBufferPointer) {
+        var i = 0
+        while i < bytes.count && !buffer.isEmpty { update(CollectionOfOne(bytes[i])); i += 1 }
+        while bytes.count - i >= 64 {
+            buffer = Array(bytes[i..<(i + 64)])
+            length &+= 64
+            compress()
+            buffer.removeAll(keepingCapacity: true)
+            i += 64
+        }
+        if i < bytes.count { update(bytes[i...]) }
+    }
+
     private mutating func compress() {
         var w = [UInt32](repeating: 0, count: 64)
         for i in 0..<16 {

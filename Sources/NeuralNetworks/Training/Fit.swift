@@ -91,7 +91,7 @@ extension Layer {
 
         // The training cache.
         let key = TrainingCache.key([
-            "model=\(structureIdentity)", "initial=\(fnv64(weightsSnapshot().flatMap(\.values)))",
+            "model=\(structureIdentity)", "initial=\(namedWeights.map { fnv64($0.weight.parameter.value.scalars) })",
             "optimizer=\(optimizer.configuration)", "loss=\(loss.identity)", "classWeights=\(weights)",
             "callbacks=\(callbacks.map(\.identity).joined(separator: ","))", "train=\(train.identity)",
             "validation=\(validation?.identity ?? "-")", "epochs=\(epochs)", "batch=\(batchSize)", "seed=\(seed)",

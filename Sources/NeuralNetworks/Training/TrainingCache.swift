@@ -36,7 +36,7 @@ public struct TrainingCache: Sendable {
         var h = SHA256Hasher()
         for a in arrays {
             h.update(a.name + "\(a.shape)")
-            a.values.withUnsafeBytes { h.update($0) }
+            a.values.withUnsafeBytes { h.update(bytes: $0) }
         }
         h.update(history)
         return h.finalizeHex()
