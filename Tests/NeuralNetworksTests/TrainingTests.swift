@@ -353,3 +353,28 @@ struct FitBehaviourTests {
         #expect(model.weightsSnapshot().filter { !$0.name.contains("moving") } == before)
     }
 }
+
+/// A user-written callback: records batches, halves the rate each epoch, stops after two epochs.
+final class HalveAndStop: TrainingCallback {
+    var batches = 0
+    func onBatchEnd(_ batch: Int, logs: [String: Double], training: TrainingControl) throws { batches += 1 }
+    func onEpochEnd(_ epoch: Int, logs: inout EpochLogs, training: TrainingControl) throws {
+        logs["custom"] = Double(epoch) * 10
+        training.learningRate /= 2
+        if epoch == 1 { training.stopTraining = true }
+    }
+}
+
+@Suite("User-written callbacks")
+struct UserCallbackTests {
+    @Test("a user callback sees every batch, adds to the logs, changes the rate and stops training")
+    func userCallback() throws {
+        let cb = HalveAndStop()
+        let h = try smallCNN().fit(quadrantData(count: 16), epochs: 5, batchSize: 4, optimizer: SGD(learningRate: 0.1),
+                                   callbacks: [cb], progress: .silent, cache: nil)
+        #expect(h.epochs.count == 2 && cb.batches == 8)
+        #expect(h[Metric("custom")] == [0, 10])
+        #expect(h[.learningRate] == [0.1, 0.05])   // logged before the callback halves it
+        #expect(h.stopReason == "stopped by a callback after epoch 2")
+    }
+}
