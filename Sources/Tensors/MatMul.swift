@@ -7,6 +7,7 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
           _ b: UnsafePointer<Float>, ldb: Int,
           beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
     guard m > 0, n > 0 else { return }
+    Parallelism.configure()  // OpenBLAS gets the thread limit before its first GEMM
     if k == 0 {
         if beta == 0 { c.update(repeating: 0, count: m * ldc) }
         return

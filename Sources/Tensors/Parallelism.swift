@@ -16,6 +16,10 @@ import _COpenBLAS
 public enum Parallelism {
     private static let state = Mutex<Int>(initialThreadCount())
 
+    /// Applies the initial thread limit (EMOTIVE_THREADS) to OpenBLAS; cheap after the first call.
+    static func configure() { _ = configured }
+    private static let configured: Bool = { _ = threadCount; return true }()
+
     /// Active processors, read once.
     static let processorCount = ProcessInfo.processInfo.activeProcessorCount
 
@@ -42,6 +46,9 @@ public enum Parallelism {
         return max(1, count)
     }
 }
+
+/// The thread count OpenBLAS is using now (for tests).
+func openBLASThreadCount() -> Int { Int(openblas_get_num_threads()) }
 
 /// Runs `body(i)` for `i in 0..<count`, spread over `Parallelism.threadCount` threads.
 /// Each index must write a disjoint part of the output.

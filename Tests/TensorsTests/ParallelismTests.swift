@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 @testable import Tensors
@@ -15,5 +16,17 @@ import Testing
         for p in 0..<pieces { covered += Array(chunkRange(p, of: pieces, total: 1000)) }
         #expect(covered == Array(0..<1000))
         #expect(chunkCount(10, grain: 64) == 1)
+    }
+}
+
+@Suite struct ThreadSetting {
+    @Test func theFirstGEMMAlreadyRunsWithTheConfiguredOpenBLASThreads() async {
+        await #expect(processExitsWith: .success) {
+            // A fresh process whose first op is a matmul: OpenBLAS must already have
+            // the count Parallelism chose from EMOTIVE_THREADS.
+            setenv("EMOTIVE_THREADS", "1", 1)
+            _ = matmul(Tensor(ones: [2, 2]), Tensor(ones: [2, 2]))
+            exit(openBLASThreadCount() == 1 && Parallelism.threadCount == 1 ? 0 : 1)
+        }
     }
 }
