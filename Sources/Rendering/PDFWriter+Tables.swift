@@ -15,25 +15,28 @@ extension PDFWriter {
             let pangoAlign = align == .right ? PANGO_ALIGN_RIGHT : align == .center ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT
             return canvas.makeLayout(font: PDFStyle.table, markup: markup, width: width, align: pangoAlign)
         }
-        // Natural column widths, then fit them to the text width.
+        // Natural column widths (no wrapping) and minimum ones (the longest word), then
+        // fit them to the text width.
         var natural = [Double](repeating: 0, count: n)
-        for (i, m) in header.enumerated() {
-            let l = layout(m, bold: true, width: nil, align: .left)
+        var minimum = [Double](repeating: 0, count: n)
+        func measure(_ m: PangoMarkup, bold: Bool, column i: Int) {
+            let l = layout(m, bold: bold, width: nil, align: .left)
+            defer { g_object_unref(UnsafeMutableRawPointer(l)) }
             natural[i] = max(natural[i], canvas.layoutSize(l).width)
-            g_object_unref(UnsafeMutableRawPointer(l))
+            pango_layout_set_wrap(l, PANGO_WRAP_WORD)
+            pango_layout_set_width(l, 1024)
+            minimum[i] = max(minimum[i], canvas.layoutSize(l).width)
         }
+        for (i, m) in header.enumerated() { measure(m, bold: true, column: i) }
         for row in rows {
-            for (i, m) in row.prefix(n).enumerated() {
-                let l = layout(m, bold: false, width: nil, align: .left)
-                natural[i] = max(natural[i], canvas.layoutSize(l).width)
-                g_object_unref(UnsafeMutableRawPointer(l))
-            }
+            for (i, m) in row.prefix(n).enumerated() { measure(m, bold: false, column: i) }
         }
         // Narrow tables are not stretched across the page: a little air, then centred.
         let naturalTotal = natural.reduce(0, +) + 2 * padX * Double(n)
         let tableWidth = naturalTotal < 0.7 * width ? max(naturalTotal * 1.2, 0.45 * width) : width
         let x0 = left + (width - tableWidth) / 2
-        let columns = Self.fitColumns(natural.map { $0 + 2 * padX }, to: tableWidth)
+        let columns = Self.fitColumns(natural.map { $0 + 2 * padX }, minimum: minimum.map { $0 + 2 * padX },
+                                      to: tableWidth)
         let xs = columns.indices.map { i in x0 + columns[..<i].reduce(0, +) }
         let aligns = (0..<n).map { $0 < alignments.count ? alignments[$0] : .left }
 
@@ -106,28 +109,21 @@ extension PDFWriter {
         canvas.y += 16
     }
 
-    /// Column widths that fill `total`: natural widths if they fit (the slack shared out
-    /// equally); otherwise narrow columns keep their width and wide ones share the rest in
-    /// proportion to their natural width.
-    static func fitColumns(_ natural: [Double], to total: Double) -> [Double] {
+    /// Column widths that fill `total`, as browsers lay out automatic tables: natural
+    /// widths if they fit (the slack shared out equally); otherwise every column gets its
+    /// minimum (its longest word) and the rest is shared in proportion to how much wider
+    /// each would like to be. Only when even the minimums do not fit are words broken.
+    static func fitColumns(_ natural: [Double], minimum: [Double]? = nil, to total: Double) -> [Double] {
         let sum = natural.reduce(0, +)
         if sum <= total {
             let extra = (total - sum) / Double(natural.count)
             return natural.map { $0 + extra }
         }
-        var fixed = Set<Int>()
-        while true {
-            let fixedWidth = fixed.reduce(0.0) { $0 + natural[$1] }
-            let flexible = natural.indices.filter { !fixed.contains($0) }
-            let share = (total - fixedWidth) / Double(max(1, flexible.count))
-            let newlyFixed = flexible.filter { natural[$0] <= share }
-            if newlyFixed.isEmpty || newlyFixed.count == flexible.count {
-                let flexNatural = flexible.reduce(0.0) { $0 + natural[$1] }
-                return natural.indices.map { i in
-                    fixed.contains(i) ? natural[i] : (total - fixedWidth) * natural[i] / max(flexNatural, 1)
-                }
-            }
-            fixed.formUnion(newlyFixed)
-        }
+        let minimum = zip(minimum ?? natural.map { _ in 0 }, natural).map { min($0, $1) }
+        let sumMin = minimum.reduce(0, +)
+        if sumMin >= total { return minimum.map { $0 * total / sumMin } }
+        let wants = zip(natural, minimum).map { $0 - $1 }
+        let sumWants = wants.reduce(0, +)
+        return zip(minimum, wants).map { $0 + $1 * (total - sumMin) / sumWants }
     }
 }

@@ -31,9 +31,10 @@ struct PDFWriter {
             m.text("\(ReportText.failureTitle(f)); the error is shown in place.")
             boxed(m, font: PDFStyle.table, color: PDFStyle.fail, tint: PDFStyle.errorTint)
         }
-        for item in plan.items {
+        for (i, item) in plan.items.enumerated() {
             switch item {
-            case .heading(let h): heading(h)
+            case .heading(let h):
+                heading(h, keepWith: i + 1 < plan.items.count ? leadHeight(plan.items[i + 1]) : 0)
             case .prose(let block): prose(block, indent: 0)
             case .cell(let c): try cell(c)
             }
@@ -66,7 +67,24 @@ struct PDFWriter {
         canvas.y += 22
     }
 
-    private mutating func heading(_ h: ReportPlan.Heading) {
+    /// How much of `item` must fit below a heading for the heading to stay on the page:
+    /// a few lines, or the whole figure when a cell without code opens with one.
+    private func leadHeight(_ item: ReportPlan.Item) -> Double {
+        guard case .cell(let c) = item, !c.cell.options.echo, case .figure(let f)? = c.outputs.first else {
+            return 46
+        }
+        return min(figureSize(f).height + 40, (canvas.bottom - canvas.top) * 0.8)
+    }
+
+    /// A figure's size at text width, capped at 60% of the text height.
+    private func figureSize(_ f: ReportPlan.NumberedFigure) -> (width: Double, height: Double) {
+        let aspect = max(0.05, figures.aspectRatio(f.figure))
+        let maxHeight = (canvas.bottom - canvas.top) * 0.6
+        let h = min(width * aspect, maxHeight)
+        return (h / aspect, h)
+    }
+
+    private mutating func heading(_ h: ReportPlan.Heading, keepWith: Double) {
         let depth = min(h.depth, 3)
         if depth == 1 { canvas.flushFloats() }  // a section's figures stay in it
         canvas.y += [20, 13, 10][depth - 1]
@@ -77,7 +95,7 @@ struct PDFWriter {
         let layout = canvas.makeLayout(font: PDFStyle.headings[depth - 1], markup: m.markup, width: width)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         let height = canvas.layoutSize(layout).height
-        canvas.ensure(height + 46)  // keep with the next few lines
+        canvas.ensure(height + max(46, keepWith))  // keep with what follows
         if canvas.y <= canvas.top + 0.5 { canvas.y = canvas.top }
         while outlineParents.count >= depth { outlineParents.removeLast() }
         let parent = outlineParents.last ?? Int32(CAIRO_PDF_OUTLINE_ROOT)
@@ -313,10 +331,7 @@ struct PDFWriter {
         let caption = captionMarkup("Figure", f.number, f.caption).markup
         let capHeight = captionLayout(caption) { canvas.layoutSize($0).height }
         let aspect = max(0.05, figures.aspectRatio(f.figure))
-        var w = width
-        var h = w * aspect
-        let maxHeight = (canvas.bottom - canvas.top) * 0.6
-        if h > maxHeight { h = maxHeight; w = h / aspect }
+        var (w, h) = figureSize(f)
         canvas.y += 6
         // Rather than leave much of a page empty, a figure may shrink to 70% to fit.
         let room = canvas.remaining - 8 - capHeight

@@ -93,7 +93,8 @@ enum ReportText {
         (0..<t.columns.count).map { col in
             let given = col < t.alignments.count ? t.alignments[col] : .none
             if given != .none { return given }
-            let values = t.rows.compactMap { col < $0.count ? $0[col] : nil }.filter { !$0.isEmpty }
+            let values = t.rows.compactMap { col < $0.count ? $0[col] : nil }
+                .filter { !placeholders.contains($0.trimmingSpaces()) }
             return !values.isEmpty && values.allSatisfy(looksNumeric) ? .right : .left
         }
     }
@@ -104,6 +105,9 @@ enum ReportText {
                           rows: rows.map { $0.map { plainText($0) } })
         return Self.alignments(table)
     }
+
+    /// Cells that stand for "no value" and say nothing about a column's type.
+    static let placeholders: Set<String> = ["", "–", "—", "-", "n/a", "N/A", "NA", "NaN", "nan", "?"]
 
     static func looksNumeric(_ s: String) -> Bool {
         var t = s.trimmingSpaces()

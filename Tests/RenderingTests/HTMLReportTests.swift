@@ -71,6 +71,11 @@ import Testing
         #expect(try HTMLRenderer().render(nb).contains("<td class=\"l\">a</td><td class=\"r\">1.5</td>"))
     }
 
+    @Test func placeholderCellsDoNotMakeANumericColumnText() {
+        let t = Table(columns: ["model", "accuracy"], rows: [["a", "24.81%"], ["b", "–"], ["c", ""]])
+        #expect(ReportText.alignments(t) == [.left, .right])
+    }
+
     @Test func aTableWithoutColumnsKeepsItsCaption() throws {
         var nb = Sample.minimal()
         nb.notebook.blocks = [.cell(Cell(index: 0, line: 1, source: "x"))]

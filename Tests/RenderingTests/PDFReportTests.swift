@@ -144,10 +144,15 @@ func normalized(_ s: String) -> String {
 
     @Test func narrowTablesAreCentredAndWideOnesWrap() {
         #expect(PDFWriter.fitColumns([50, 50], to: 200) == [100, 100])
-        let wide = PDFWriter.fitColumns([40, 400, 200], to: 340)
+        let wide = PDFWriter.fitColumns([40, 400, 200], minimum: [40, 60, 30], to: 340)
         #expect(wide[0] == 40)
         #expect(abs(wide.reduce(0, +) - 340) < 1e-9)
         #expect(wide[1] > wide[2])
+        // A short-worded column keeps its longest word whole even beside long ones.
+        let squeezed = PDFWriter.fitColumns([80] + Array(repeating: 120, count: 6),
+                                            minimum: Array(repeating: 50, count: 7), to: 425)
+        #expect(squeezed.allSatisfy { $0 >= 50 })
+        #expect(abs(squeezed.reduce(0, +) - 425) < 1e-9)
     }
 }
 
@@ -190,6 +195,15 @@ func normalized(_ s: String) -> String {
         let pages = try Self.pages(Self.notebook(secondFigure: false))
         #expect(pages[0].contains("AFTER-TEXT"))
         #expect(!pages[0].contains("Figure 1."))
+        #expect(pages[1].contains("Figure 1. A floating figure."))
+    }
+
+    @Test func aHeadingStaysWithTheFigureThatOpensItsSection() throws {
+        var nb = Self.notebook(secondFigure: false)
+        nb.notebook.blocks.insert(.prose(.heading(level: 1, [.text("Where it errs")])), at: 1)
+        let pages = try Self.pages(nb)
+        #expect(!pages[0].contains("Where it errs"))
+        #expect(pages[1].contains("1 Where it errs"))
         #expect(pages[1].contains("Figure 1. A floating figure."))
     }
 
