@@ -133,3 +133,37 @@ extension CompiledNotebookTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/c"))
     }
 }
+
+extension CompiledNotebookTests {
+    @Test func twoRendersOfOneNotebookTakeTurnsAndTheSecondSaysItWaits() throws {
+        let out = Self.workspace + "/Reports-concurrent"
+        let args = ["render", Self.notebook("crash.md"), "--cache-dir", Self.cache, "--out", out, "--to", "json", "--no-cache"]
+        let build = try Toolchain.locate().buildDirectory
+
+        // The first render sleeps in cell 2 until its 3-second time limit stops it.
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: build + "/emotive")
+        first.arguments = args + ["--time-limit", "3"]
+        var env = ProcessInfo.processInfo.environment
+        env["CRASH_MODE"] = "sleep"
+        first.environment = env
+        let firstErrors = Pipe()
+        first.standardError = firstErrors
+        first.standardOutput = FileHandle.nullDevice
+        try first.run()
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("▶ cell 2/3") {
+            let chunk = firstErrors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+
+        let second = try emotive(args)  // starts while the first holds the lock
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 1)
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("emotive: another render of this notebook is running (pid \(first.processIdentifier)"))
+        let results = try String(contentsOfFile: out + "/crash.json", encoding: .utf8)
+        #expect(results.contains("\"status\" : \"passed\""), "the report is the second render's, written after the first")
+    }
+}
