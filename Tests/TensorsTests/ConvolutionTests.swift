@@ -65,6 +65,21 @@ let windowCases: [WindowCase] = [
         #expect(report.error < Tolerance.gradient, "\(report)")
     }
 
+    @Test(arguments: [WindowCase(input: [2, 7, 6, 19], kernel: (3, 3), stride: (2, 2), same: true),
+                      WindowCase(input: [1, 5, 5, 16], kernel: (3, 3), stride: (1, 1), same: false)])
+    func depthwiseWithManyChannelsEqualsTheNaiveLoop(_ t: WindowCase) {
+        // Channel counts past the 8-wide register blocks, with and without a remainder.
+        let x = randomTensor(t.input, seed: 15)
+        let w = randomTensor([t.kernel.0, t.kernel.1, t.input[3], 1], seed: 16)
+        let fast = depthwiseConv2d(x, filter: w, strides: t.stride, padding: t.padding)
+        let slow = naiveDepthwise(x, w, stride: t.stride, same: t.same)
+        #expect(maxAbsDifference(fast.scalars, slow.scalars)! < Tolerance.float32)
+        let report = GradientCheck.worst(at: [x, w]) { v in
+            depthwiseConv2d(v[0], filter: v[1], strides: t.stride, padding: t.padding)
+        }
+        #expect(report.error < Tolerance.gradient, "\(report)")
+    }
+
     @Test func sameWithStrideTwoPadsBottomAndRightOnly() {
         // 4x4 input, 3x3 kernel of ones, stride 2, SAME: total pad 1 → 0 before, 1 after,
         // so the first output window covers rows/cols 0...2 (no padding on top/left).
