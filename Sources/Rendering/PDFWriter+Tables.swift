@@ -5,8 +5,13 @@ extension PDFWriter {
     /// A booktabs-style table at text width: rules above and below and under the header,
     /// the caption above. After a page break the header is drawn again under a
     /// "(continued)" line.
+    ///
+    /// A table that fits on one page is kept whole: a numbered one that does not fit in
+    /// the space left floats to the next page (text goes on here), an unnumbered one
+    /// starts a new page. A longer table breaks between rows, never leaving its last row
+    /// alone.
     func table(header: [PangoMarkup], rows: [[PangoMarkup]], alignments: [ColumnAlignment],
-               caption: PangoMarkup?, id: String?, continuedLabel: String) {
+               caption: PangoMarkup?, id: String?, continuedLabel: String, floating: Bool = false) {
         let n = header.count
         let padX = 5.0
         let padY = 2.6
@@ -77,8 +82,28 @@ extension PDFWriter {
             capHeight = canvas.layoutSize(capLayout!).height + 5
         }
         defer { if let capLayout { g_object_unref(UnsafeMutableRawPointer(capLayout)) } }
+        func rowHeight(_ cells: [PangoMarkup], bold: Bool) -> Double {
+            let (ls, h) = rowLayouts(cells, bold: bold)
+            for l in ls { g_object_unref(UnsafeMutableRawPointer(l)) }
+            return h
+        }
+        let headerHeight = n > 0 ? rowHeight(header, bold: true) + 2.5 : 0
+        let rowHeights = n > 0 ? rows.map { rowHeight($0, bold: false) } : []
+        let whole = 6 + capHeight + headerHeight + rowHeights.reduce(0, +) + 1
+        if whole <= canvas.bottom - canvas.top {
+            if whole > canvas.remaining, id != nil, !floating, canvas.y > canvas.top + 6.5 {
+                let writer = self
+                canvas.floats.append {
+                    writer.table(header: header, rows: rows, alignments: alignments, caption: caption,
+                                 id: id, continuedLabel: continuedLabel, floating: true)
+                }
+                return
+            }
+            canvas.ensure(whole)
+        } else {
+            canvas.ensure(6 + capHeight + headerHeight + rowHeights.prefix(3).reduce(0, +))
+        }
         canvas.y += 6
-        canvas.ensure(capHeight + 22 + 14 * Double(min(rows.count, 3)))
         if let capLayout {
             let y = canvas.y
             if let id { canvas.destination(id) { canvas.draw(capLayout, x: left, y: y) } }
@@ -87,9 +112,10 @@ extension PDFWriter {
         }
         guard n > 0 else { canvas.y += 10; return }
         drawHeader()
-        for row in rows {
+        for (k, row) in rows.enumerated() {
             let (ls, h) = rowLayouts(row, bold: false)
-            if canvas.y + h > canvas.bottom - 2 {
+            let widow = k == rows.count - 2 ? rowHeights[k + 1] : 0  // keep the last two rows together
+            if canvas.y + h + widow > canvas.bottom - 2, k > 0 {
                 canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.3, width: 0.4, PDFStyle.rule)
                 canvas.newPage()
                 if !continuedLabel.isEmpty {

@@ -381,7 +381,7 @@ struct PDFWriter {
 
     private mutating func provenance() {
         canvas.y += 18
-        canvas.ensure(70)
+        canvas.ensure(180)  // the footer reads as one block
         canvas.hLine(left, left + width, canvas.y, width: 0.5, PDFStyle.rule)
         canvas.y += 10
         let title = canvas.makeLayout(font: "\(PDFStyle.sansFamily) Bold 8.5",
