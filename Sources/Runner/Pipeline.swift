@@ -179,6 +179,7 @@ public enum Pipeline {
     static func compile(_ parsed: ParsedNotebook, params: [(name: String, value: ParamValue)],
                         toolchain: Toolchain, identity: String, cache: CacheLayout, log: Log) throws -> CompiledProgram {
         let source = CodeGenerator.generate(parsed, params: params, modules: toolchain.modules)
+        if let warning = toolchain.staleLibraryWarning { log("emotive: " + warning) }
         let cells = parsed.notebook.cells.filter(\.options.eval).count
         log("emotive: compiling \(cells) cell\(cells == 1 ? "" : "s") of \(parsed.notebook.path)…")
         let program = try NotebookCompiler.compile(source, parsed: parsed, toolchain: toolchain,

@@ -17,11 +17,29 @@ public struct Toolchain: Sendable {
 
     public var libraryPath: String { buildDirectory + "/libEmotive.so" }
 
+    /// Set when a library module was rebuilt after libEmotive.so was linked (e.g. only
+    /// `swift build --product emotive` ran): compiling may then fail to link.
+    public var staleLibraryWarning: String? {
+        func modified(_ path: String) -> Date? {
+            (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        }
+        guard let library = modified(libraryPath) else { return nil }
+        for m in modules {
+            let path = "\(buildDirectory)/Modules/\(m).swiftmodule"
+            if let module = modified(path), module.timeIntervalSince(library) > 1 {
+                return "warning: \(libraryPath) is older than Modules/\(m).swiftmodule; if the notebook "
+                    + "fails to link, rebuild the library with 'swift build --product Emotive'"
+            }
+        }
+        return nil
+    }
+
     /// Finds the library next to the running executable, or in `EMOTIVE_LIBRARY_DIR`.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Toolchain {
+    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
+                              executable: String? = nil) throws -> Toolchain {
         var candidates: [String] = []
         if let dir = environment["EMOTIVE_LIBRARY_DIR"], !dir.isEmpty { candidates.append(dir) }
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let exe = executable ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var dir = URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent()
         // An .xctest bundle directory (macOS layout) sits inside the build folder too.
