@@ -48,7 +48,7 @@ enum HTMLStyle {
     ul, ol { padding-left: 1.5rem; margin: 0 0 1rem; }
     blockquote { margin: 0 0 1rem; padding: 0 0 0 1rem; border-left: 3px solid var(--rule); color: var(--muted); }
     hr { border: 0; border-top: 1px solid var(--rule); margin: 2rem 0; }
-    code { font-family: var(--mono); font-size: 0.84em; background: var(--tint); padding: 0.05em 0.3em; border-radius: 3px; }
+    code { font-family: var(--mono); font-size: 0.84em; background: var(--tint); padding: 0.05em 0.2em; border-radius: 3px; }
     p code, li code { white-space: nowrap; }
     pre { font-family: var(--mono); font-size: 0.8rem; line-height: 1.5; overflow-x: auto; margin: 0 0 1rem; }
     pre code { background: none; padding: 0; font-size: inherit; }
