@@ -35,7 +35,8 @@ enum ReportText {
     }
 
     static func seconds(_ s: Double) -> String {
-        s < 0.01 ? String(format: "%.3f s", s) : (s < 100 ? String(format: "%.2f s", s)
+        if s < 0.0005 { return "< 1 ms" }
+        return s < 0.01 ? String(format: "%.3f s", s) : (s < 100 ? String(format: "%.2f s", s)
                                                            : String(format: "%.0f s", s))
     }
 

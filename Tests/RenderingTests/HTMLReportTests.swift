@@ -131,6 +131,13 @@ import Testing
         }
     }
 
+    @Test func timesReadNaturally() {
+        #expect(ReportText.seconds(0) == "< 1 ms")
+        #expect(ReportText.seconds(0.004) == "0.004 s")
+        #expect(ReportText.seconds(3.1) == "3.10 s")
+        #expect(ReportText.seconds(452) == "452 s")
+    }
+
     @Test func frozenOutputsAreSaidToBeFrozen() throws {
         var nb = Sample.minimal()
         nb.provenance.frozen = true
