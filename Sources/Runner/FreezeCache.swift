@@ -12,9 +12,13 @@ import NotebookModel
 public struct FreezeCache: Sendable {
     public static let formatVersion = 1
     public let directory: String
+    /// Set for a store that keeps one entry per notebook (`<name>-<key>.json`); storing a
+    /// new entry removes the notebook's older ones, so a committed store stays small.
+    public let exclusiveName: String?
 
-    public init(directory: String) {
+    public init(directory: String, exclusiveName: String? = nil) {
         self.directory = directory
+        self.exclusiveName = exclusiveName
     }
 
     /// What an entry holds.
@@ -44,7 +48,9 @@ public struct FreezeCache: Sendable {
         return h.finalize()
     }
 
-    func path(for key: String) -> String { "\(directory)/\(key).json" }
+    func path(for key: String) -> String {
+        "\(directory)/\(exclusiveName.map { "\($0)-" } ?? "")\(key).json"
+    }
 
     /// The stored run for `key`, with expectation lines moved to the cells' current lines;
     /// nil when there is none or it must not be trusted (`reason` says why).
@@ -97,7 +103,15 @@ public struct FreezeCache: Sendable {
         let payload = try encoder.encode(entry)
         var data = Data("emotive-freeze \(Self.formatVersion) sha256=\(SHA256.hex(payload))\n".utf8)
         data.append(payload)
-        try AtomicFile.write(data, to: path(for: key))
+        let file = path(for: key)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try AtomicFile.write(data, to: file)
+        if let name = exclusiveName {
+            let older = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+                .filter { $0.hasPrefix(name + "-") && $0.hasSuffix(".json") && "\(directory)/\($0)" != file
+                    && $0.dropFirst(name.count + 1).dropLast(5).allSatisfy(\.isHexDigit) }
+            for f in older { try? FileManager.default.removeItem(atPath: "\(directory)/\(f)") }
+        }
     }
 
     /// Names, sizes and modification times of a file or of every file under a folder

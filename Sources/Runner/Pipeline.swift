@@ -18,10 +18,19 @@ public struct RunRequest: Sendable {
     /// Resident memory ceiling for the notebook program in bytes; nil for none.
     public var memoryLimit: Int64?
     public var environment: [String: String]
+    /// A freeze store of its own (e.g. `Reports/.freeze`, committed beside the reports) instead
+    /// of the cache's: keyed by the library's sources, it holds one entry per notebook.
+    public var freezeDirectory: String?
+    /// Only thaw: when the store has no entry for the current code, params and library,
+    /// fail with a message saying the outputs are out of date (CI's check of committed reports).
+    public var frozenOnly: Bool
 
     public init(notebookPath: String, overrides: ParamOverrides = ParamOverrides(),
                 cacheDirectory: String? = nil, useFreezeCache: Bool = true, timeLimit: Double? = nil,
-                memoryLimit: Int64? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+                memoryLimit: Int64? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                freezeDirectory: String? = nil, frozenOnly: Bool = false) {
+        self.freezeDirectory = freezeDirectory
+        self.frozenOnly = frozenOnly
         self.notebookPath = notebookPath
         self.overrides = overrides
         self.cacheDirectory = cacheDirectory
@@ -127,8 +136,13 @@ public enum Pipeline {
         let toolchain = try Toolchain.locate(environment: request.environment)
         let identity = try toolchain.libraryIdentity(memoFile: cache.libraryMemo)
         let scrubber = SecretScrubber(environment: request.environment)
-        let freeze = FreezeCache(directory: cache.freeze)
-        let key = FreezeCache.key(parsed, params: params, libraryIdentity: identity)
+        // A store of its own travels between machines (it is committed), so its key names
+        // the library by its sources, not by the bytes of one build of them.
+        let store = request.freezeDirectory
+        let freeze = store.map { FreezeCache(directory: $0, exclusiveName: Self.notebookName(request.notebookPath)) }
+            ?? FreezeCache(directory: cache.freeze)
+        let key = FreezeCache.key(parsed, params: params,
+                                  libraryIdentity: store == nil ? identity : try toolchain.sourceIdentity())
 
         var collected: CollectedRun?
         var frozen = false
@@ -137,6 +151,14 @@ public enum Pipeline {
             collected = freeze.load(key: key, parsed: parsed, reason: &reason)
             if let reason { log("emotive: \(reason); running the notebook") }
             frozen = collected != nil
+        }
+        if collected == nil && request.frozenOnly {
+            throw RunnerError("""
+                \(Self.notebookName(request.notebookPath)) is out of date: \(freeze.directory) holds no outputs \
+                for its current code cells, params and library sources. Re-render with: \
+                emotive render \(request.notebookPath) --freeze-dir \(freeze.directory)\
+                \(request.overrides.profile.map { " --profile \($0)" } ?? "") (or bash .ci/report), and commit the result
+                """)
         }
         var compiled: CompiledProgram?
         var runSeconds: Double?
@@ -174,6 +196,11 @@ public enum Pipeline {
         }
         return RunReport(executed: executed, parsed: parsed, frozen: frozen, compiled: compiled,
                          runSeconds: runSeconds, failedExpectations: failed, cache: cache)
+    }
+
+    /// `Notebooks/fer2013.md` → `fer2013`.
+    static func notebookName(_ path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     }
 
     static func compile(_ parsed: ParsedNotebook, params: [(name: String, value: ParamValue)],

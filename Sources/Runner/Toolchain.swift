@@ -135,6 +135,41 @@ public struct Toolchain: Sendable {
             .map(String.init).filter { $0.hasPrefix("-I") && seen.insert($0).inserted }
     }
 
+    /// The library's modules whose sources decide what a notebook computes.
+    static let librarySourceTargets = ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit"]
+
+    /// Identity of the library by its sources, the same on every machine and clone: SHA-256
+    /// over the relative path and bytes of every file of the library's targets and C shims,
+    /// `Package.swift`, and the build configuration (`debug`/`release`), which can change
+    /// floating-point results. Used for stores that are committed (`--freeze-dir`).
+    public func sourceIdentity() throws -> String {
+        let sources = packageRoot + "/Sources"
+        let targets = ((try? FileManager.default.contentsOfDirectory(atPath: sources)) ?? [])
+            .filter { $0.hasPrefix("_C") || Self.librarySourceTargets.contains($0) }.sorted()
+        var h = SHA256()
+        h.update("emotive-sources 1\nconfiguration \(URL(fileURLWithPath: buildDirectory).lastPathComponent)\n")
+        var files = ["Package.swift"]
+        for t in targets {
+            let names = (FileManager.default.subpaths(atPath: "\(sources)/\(t)") ?? []).sorted()
+            for n in names {
+                var isDirectory: ObjCBool = false
+                let full = "\(sources)/\(t)/\(n)"
+                if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
+                   !n.hasSuffix(".md") {
+                    files.append("Sources/\(t)/\(n)")
+                }
+            }
+        }
+        for f in files {
+            guard let data = FileManager.default.contents(atPath: packageRoot + "/" + f) else {
+                throw RunnerError("cannot read \(packageRoot)/\(f) to identify the library's sources")
+            }
+            h.update("file \(f) \(data.count)\n")
+            h.update(data)
+        }
+        return h.finalize()
+    }
+
     /// Identity of the library build for cache keys: SHA-256 of `libEmotive.so`, memoised
     /// in `memoFile` by path, size and modification time (hashing a large library on every
     /// render would cost more than the rest of a frozen render).

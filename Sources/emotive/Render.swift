@@ -33,10 +33,19 @@ struct Render: ParsableCommand {
     @Option(help: "Stop the notebook program when it uses more than this many GiB of memory.")
     var memoryLimit: Double?
 
+    @Option(help: ArgumentHelp("""
+        A freeze store of its own, e.g. Reports/.freeze committed beside the reports: one entry         per notebook, keyed by its code, params and the library's sources.
+        """, valueName: "dir"))
+    var freezeDir: String?
+
+    @Flag(help: "Only re-render from the freeze store; fail if its outputs are out of date (for CI).")
+    var frozenOnly = false
+
     @Option(help: "PDF page size: a4 or letter.")
     var pageSize: String = "a4"
 
     func validate() throws {
+        if frozenOnly && noCache { throw ValidationError("--frozen-only and --no-cache exclude each other") }
         if let t = timeLimit, t <= 0 { throw ValidationError("--time-limit must be a positive number of seconds") }
         if let m = memoryLimit, m <= 0 { throw ValidationError("--memory-limit must be a positive number of GiB") }
         if !["a4", "letter"].contains(pageSize.lowercased()) {
@@ -78,7 +87,8 @@ struct Render: ParsableCommand {
             let live = Terminal.Live(parsed: try? NotebookParser.parse(fileAt: options.notebook), echoStdout: false)
             let request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
                                      cacheDirectory: options.cacheDir, useFreezeCache: !noCache, timeLimit: timeLimit,
-                                     memoryLimit: memoryLimit.map { Int64($0 * Double(1 << 30)) })
+                                     memoryLimit: memoryLimit.map { Int64($0 * Double(1 << 30)) },
+                                     freezeDirectory: freezeDir, frozenOnly: frozenOnly)
             let report = try Pipeline.run(request, log: Terminal.log, onEvent: live.handler)
             if report.frozen {
                 Terminal.status("emotive: frozen — outputs reused from the freeze cache; nothing compiled or run")
