@@ -36,6 +36,28 @@ public protocol TrainingCallback: AnyObject {
     func onTrainEnd(training: TrainingControl) throws
     /// Names what the callback does for the training cache key (its configuration).
     var identity: String { get }
+    /// What the callback has learnt so far, for the epoch checkpoints of the training cache:
+    /// an interrupted `fit` that resumes calls `onTrainBegin`, then `restoreResumeState` with
+    /// this, so the callback carries on as if never interrupted. `nil` (the default): the
+    /// callback has no state, or starts afresh on resume.
+    func resumeState() -> CallbackState?
+    /// Puts back what ``resumeState()`` returned (called after `onTrainBegin` on resume).
+    func restoreResumeState(_ state: CallbackState) throws
+}
+
+/// A callback's state in an epoch checkpoint: scalars as text (Doubles in Swift's
+/// round-trip form) and arrays (e.g. the best weights so far).
+public struct CallbackState: Sendable, Equatable {
+    public var values: [String: String]
+    public var arrays: [NamedArray]
+
+    public init(values: [String: String] = [:], arrays: [NamedArray] = []) {
+        self.values = values
+        self.arrays = arrays
+    }
+
+    func double(_ key: String) -> Double? { values[key].flatMap(Double.init) }
+    func int(_ key: String) -> Int? { values[key].flatMap { Int($0) } }
 }
 
 public extension TrainingCallback {
@@ -45,6 +67,8 @@ public extension TrainingCallback {
     func onEpochEnd(_ epoch: Int, logs: inout EpochLogs, training: TrainingControl) throws {}
     func onTrainEnd(training: TrainingControl) throws {}
     var identity: String { String(describing: type(of: self)) }
+    func resumeState() -> CallbackState? { nil }
+    func restoreResumeState(_ state: CallbackState) throws {}
 }
 
 /// Whether a monitored metric improves by going down or up.
@@ -143,6 +167,24 @@ public final class EarlyStopping: TrainingCallback {
         }
     }
 
+    public func resumeState() -> CallbackState? {
+        var values = ["wait": String(wait), "bestEpoch": String(bestEpoch)]
+        values["best"] = best.map { String($0) }
+        values["stoppedEpoch"] = stoppedEpoch.map { String($0) }
+        return CallbackState(values: values, arrays: bestWeights ?? [])
+    }
+
+    public func restoreResumeState(_ state: CallbackState) throws {
+        guard let w = state.int("wait"), let e = state.int("bestEpoch") else {
+            throw TrainingError("EarlyStopping: the resume state lacks wait or bestEpoch")
+        }
+        wait = w
+        bestEpoch = e
+        best = state.double("best")
+        stoppedEpoch = state.int("stoppedEpoch")
+        bestWeights = state.arrays.isEmpty ? nil : state.arrays
+    }
+
     public func onTrainEnd(training: TrainingControl) throws {
         guard restoreBestWeights, let bestWeights else { return }
         if restoreOnlyWhenStopped && stoppedEpoch == nil { return }
@@ -176,6 +218,19 @@ public final class ModelCheckpoint: TrainingCallback {
     }
 
     public var identity: String { "ModelCheckpoint" }   // writes files; does not change training
+
+    public func resumeState() -> CallbackState? {
+        var values = ["saved": (try? String(decoding: JSONEncoder.sorted.encode(saved.map { [String($0.epoch), $0.path] }),
+                                            as: UTF8.self)) ?? "[]"]
+        values["best"] = best.map { String($0) }
+        return CallbackState(values: values)
+    }
+
+    public func restoreResumeState(_ state: CallbackState) throws {
+        best = state.double("best")
+        let pairs = (try? JSONDecoder().decode([[String]].self, from: Data((state.values["saved"] ?? "[]").utf8))) ?? []
+        saved = pairs.compactMap { p in p.count == 2 ? Int(p[0]).map { ($0, p[1]) } : nil }
+    }
 
     /// The path for an epoch: `{epoch}` is 1-based, `{name}` a logged metric, each with an
     /// optional printf-style format as Keras/Python write it (`{epoch:02d}`, `{val_loss:.2f}`).

@@ -64,7 +64,10 @@ extension Layer {
     ///   uninterrupted one with the same seed. Callbacks start afresh.
     /// - With the environment variable `EMOTIVE_CACHE_DIR` set, a finished run is stored
     ///   under a key of everything above (see ``TrainingCache``) and loaded instead of
-    ///   retrained next time. Closures (schedules, hooks) cannot be hashed: give them
+    ///   retrained next time. While it trains, every finished epoch is checkpointed under
+    ///   that key (with the callbacks' ``TrainingCallback/resumeState()``): a run killed
+    ///   mid-training resumes at its last finished epoch, says so on stderr, and ends with
+    ///   the same weights and history (up to `epoch_seconds`) as an uninterrupted one. Closures (schedules, hooks) cannot be hashed: give them
     ///   identities, or pass `cacheKey` to name what they do.
     @discardableResult
     public func fit(_ train: any BatchSource, validation: (any BatchSource)? = nil, epochs: Int, batchSize: Int = 32,
@@ -129,10 +132,30 @@ extension Layer {
             session.history = ck.history
             startEpoch = ck.epoch
         }
+        // An earlier run of this same training that was interrupted: carry on from its last epoch.
+        var interrupted: TrainingCache.Partial?
+        if let cache, resumeFrom == nil, let partial = cache.loadPartial(key: key, callbackCount: callbacks.count),
+           partial.checkpoint.modelIdentity == structureIdentity, partial.checkpoint.epoch <= epochs {
+            let ck = partial.checkpoint
+            try loadWeights(ck.weights, source: cache.partialURL(for: key).path)
+            let info = (try? JSONSerialization.jsonObject(with: Data(ck.optimizerInfo.utf8))) as? [String: Any]
+            try optimizer.loadState(ck.optimizerState, iterations: info?["iterations"] as? Int ?? 0)
+            if let lr = info?["learning_rate"] as? Double { optimizer.learningRate = lr }
+            session.history = ck.history
+            startEpoch = ck.epoch
+            interrupted = partial
+            logToStderr("resuming training from the checkpoint of epoch \(ck.epoch) of \(epochs) (key \(key.prefix(16)))")
+        }
 
         let steps = train.stepCount(batchSize: batchSize)
         for c in callbacks { try c.onTrainBegin(training: session) }
-        epochLoop: for epoch in startEpoch..<epochs {
+        if let interrupted {
+            for (c, state) in zip(callbacks, interrupted.callbacks) {
+                if let state { try c.restoreResumeState(state) }
+            }
+            session.stopTraining = interrupted.stopped
+        }
+        epochLoop: for epoch in startEpoch..<epochs where !session.stopTraining {
             for c in callbacks { try c.onEpochBegin(epoch, training: session) }
             bar.beginEpoch(epoch)
             let started = Date()
@@ -190,17 +213,21 @@ extension Layer {
                 session.history.epochs[session.history.epochs.count - 1] = logs
             }
             bar.endEpoch(epoch, logs: logs)
-            if session.stopTraining {
-                if session.history.stopReason == nil {
-                    session.history.stopReason = "stopped by a callback after epoch \(epoch + 1)"
-                }
-                break
+            if session.stopTraining && session.history.stopReason == nil {
+                session.history.stopReason = "stopped by a callback after epoch \(epoch + 1)"
             }
+            if let cache {   // the epoch checkpoint a killed run resumes from
+                cache.storePartial(key: key, TrainingCache.Partial(checkpoint: session.checkpoint(),
+                                                                   callbacks: callbacks.map { $0.resumeState() },
+                                                                   stopped: session.stopTraining))
+            }
+            if session.stopTraining { break }
         }
         for c in callbacks { try c.onTrainEnd(training: session) }
         if let cache, session.history.stopReason.map({ !$0.hasPrefix("loss became") }) ?? true {
             cache.store(key: key, checkpoint: session.checkpoint(), learningRate: optimizer.learningRate,
                         iterations: optimizer.iterations)
+            cache.removePartial(key: key)
         }
         return session.history
     }
