@@ -55,6 +55,7 @@ let testTargets: [Target] = [
     .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"],
                 resources: [.copy("Fixtures")]),
     .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"],
+                exclude: ["Fuzz/corpus", "Fuzz/fuzz.sh", "Fuzz/make_corpus.py"],
                 resources: [.copy("Fixtures")]),
     .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"],
                 resources: [.copy("Goldens")]),

@@ -86,9 +86,12 @@ extension Image {
     /// becomes RGB, CMYK becomes RGB with Pillow's formula R = (255-C)(255-K)/255.
     public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> Image {
         guard let format = ImageDecoding.sniff(bytes) else { throw ImageError.unknownFormat(path: path) }
-        if let (width, height) = ImageDecoding.claimedSize(bytes, format: format),
-           width * height > ImageDecoding.maxPixels {
-            throw ImageError.tooLarge(path: path, width: width, height: height, limit: ImageDecoding.maxPixels)
+        // PNG sizes are 32-bit, so the product can overflow Int: an overflow is too large too.
+        if let (width, height) = ImageDecoding.claimedSize(bytes, format: format) {
+            let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+            guard !overflow, pixels <= ImageDecoding.maxPixels else {
+                throw ImageError.tooLarge(path: path, width: width, height: height, limit: ImageDecoding.maxPixels)
+            }
         }
         let header = UnsafeMutablePointer<emotive_image_info>.allocate(capacity: 1)
         defer { header.deallocate() }
