@@ -29,4 +29,13 @@ import Testing
             exit(openBLASThreadCount() == 1 && Parallelism.threadCount == 1 ? 0 : 1)
         }
     }
+
+    @Test func anInvalidEnvironmentSettingIsNamed() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            setenv("EMOTIVE_THREADS", "two", 1)
+            _ = Parallelism.threadCount
+        }
+        let message = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("EMOTIVE_THREADS must be a positive integer, got \"two\""))
+    }
 }
