@@ -27,9 +27,10 @@ let cTargets: [Target] = [
 // MARK: - Library targets
 
 let libraryTargets: [Target] = [
+    .target(name: "Checksums"),
     .target(name: "Tensors", dependencies: ["_COpenBLAS"], exclude: ["README.md"]),
-    .target(name: "NeuralNetworks", dependencies: ["Tensors", "_CHDF5"]),
-    .target(name: "Vision", dependencies: ["Tensors", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
+    .target(name: "NeuralNetworks", dependencies: ["Tensors", "Checksums", "_CHDF5"]),
+    .target(name: "Vision", dependencies: ["Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
             exclude: ["README.md"]),
     .target(name: "Plots", dependencies: ["_CCairo"]),
     .target(name: "NotebookModel", dependencies: ["Plots"]),
@@ -37,7 +38,7 @@ let libraryTargets: [Target] = [
             dependencies: ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel"]),
     .target(name: "Rendering", dependencies: ["NotebookModel", "Plots", "_CCairo"]),
     .target(name: "Runner",
-            dependencies: ["NotebookModel", "_CCmark", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["NotebookModel", "Checksums", "_CCmark", .product(name: "Yams", package: "Yams")]),
     .executableTarget(name: "emotive",
                       dependencies: ["Runner", "Rendering", "NotebookKit", "Vision",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -50,16 +51,17 @@ let libraryTargets: [Target] = [
 
 let testTargets: [Target] = [
     .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
+    .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"]),
     .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
                 resources: [.copy("Fixtures")]),
-    .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "TestSupport"],
+    .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "Checksums", "TestSupport"],
                 resources: [.copy("Fixtures")]),
     .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"],
                 exclude: ["Fuzz/corpus", "Fuzz/fuzz.sh", "Fuzz/make_corpus.py"],
                 resources: [.copy("Fixtures")]),
     .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"],
                 resources: [.copy("Goldens")]),
-    .testTarget(name: "RunnerTests", dependencies: ["Runner", "NotebookModel", "TestSupport"],
+    .testTarget(name: "RunnerTests", dependencies: ["Runner", "Checksums", "NotebookModel", "TestSupport"],
                 exclude: ["Notebooks"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "NotebookModel", "TestSupport"],
                 exclude: ["check_reports.sh"]),
@@ -72,7 +74,7 @@ let package = Package(
         // The library a compiled notebook links against (DESIGN, "Executing a notebook").
         .library(name: "Emotive", type: .dynamic,
                  targets: ["NotebookKit", "NeuralNetworks", "Vision", "Plots", "Tensors",
-                           "NotebookModel"]),
+                           "NotebookModel", "Checksums"]),
         .executable(name: "emotive", targets: ["emotive"]),
     ],
     dependencies: [

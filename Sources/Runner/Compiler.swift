@@ -1,3 +1,4 @@
+import Checksums
 import Foundation
 import NotebookModel
 
@@ -36,7 +37,7 @@ public enum NotebookCompiler {
         keyHash.update(arguments.joined(separator: "\u{0}"))
         keyHash.update(libraryIdentity)
         keyHash.update(toolchain.swiftc)
-        let key = String(keyHash.finalize().prefix(32))
+        let key = String(keyHash.finalizeHex().prefix(32))
         let finalDir = "\(buildDirectory)/programs/\(key)"
         let executable = finalDir + "/notebook"
         if FileManager.default.isExecutableFile(atPath: executable) {

@@ -1,3 +1,4 @@
+import Checksums
 import Foundation
 import NotebookModel
 
@@ -45,7 +46,7 @@ public struct FreezeCache: Sendable {
         }
         for p in params { h.update("param \(p.name): \(p.value.typeName) = \(CodeGenerator.swiftLiteral(p.value))\n") }
         h.update("library \(libraryIdentity)\n")
-        return h.finalize()
+        return h.finalizeHex()
     }
 
     func path(for key: String) -> String {
@@ -132,6 +133,6 @@ public struct FreezeCache: Sendable {
         } else {
             add(path, name: URL(fileURLWithPath: path).lastPathComponent)
         }
-        return h.finalize()
+        return h.finalizeHex()
     }
 }

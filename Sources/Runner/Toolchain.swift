@@ -1,3 +1,4 @@
+import Checksums
 import Foundation
 
 /// Where the prebuilt `Emotive` library is and how `swiftc` compiles a notebook against it.
@@ -136,7 +137,7 @@ public struct Toolchain: Sendable {
     }
 
     /// The library's modules whose sources decide what a notebook computes.
-    static let librarySourceTargets = ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit"]
+    static let librarySourceTargets = ["Checksums", "Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit"]
 
     /// Identity of the library by its sources, the same on every machine and clone: SHA-256
     /// over the relative path and bytes of every file of the library's targets and C shims,
@@ -167,7 +168,7 @@ public struct Toolchain: Sendable {
             h.update("file \(f) \(data.count)\n")
             h.update(data)
         }
-        return h.finalize()
+        return h.finalizeHex()
     }
 
     /// Identity of the library build for cache keys: SHA-256 of `libEmotive.so`, memoised

@@ -1,4 +1,5 @@
 // ImageDataset: a labelled set of equally sized 8-bit images held in one contiguous buffer.
+import Checksums
 import Foundation
 
 /// A labelled image set: N images of height x width x channels, UInt8 samples, one class

@@ -56,19 +56,3 @@ struct CheckpointFormatTests {
         }
     }
 }
-
-@Suite("SHA-256 for cache keys and checksums")
-struct SHA256Tests {
-    @Test("digests equal FIPS 180-4's examples, on the byte-wise and block paths")
-    func vectors() {
-        #expect(sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        let long = Array(repeating: UInt8(ascii: "a"), count: 1000)
-        var h = SHA256Hasher()
-        h.update([UInt8(ascii: "a")])
-        long.dropFirst().withUnsafeBytes { h.update(bytes: $0) }
-        #expect(h.finalizeHex() == sha256Hex(bytes: long))
-        #expect(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
-                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-    }
-}

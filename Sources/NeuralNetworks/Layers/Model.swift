@@ -1,3 +1,4 @@
+import Checksums
 import Foundation
 import Tensors
 
@@ -74,7 +75,7 @@ extension Layer {
         let layers = allLayers.map { "\($0.name)=\($0.configuration)" }.joined(separator: "|")
         let weights = namedWeights.map { "\($0.key)\($0.weight.parameter.shape)\($0.weight.parameter.isTrainable ? "" : "*")" }
             .joined(separator: ",")
-        return sha256Hex(layers + "#" + weights)
+        return SHA256.hex(layers + "#" + weights)
     }
 }
 

@@ -1,3 +1,4 @@
+import Checksums
 import Foundation
 
 /// Stores trained weights and history so that re-running a notebook loads training
@@ -27,7 +28,7 @@ public struct TrainingCache: Sendable {
         return TrainingCache(directory: URL(fileURLWithPath: dir).appendingPathComponent("training"))
     }
 
-    static func key(_ parts: [String]) -> String { sha256Hex(parts.joined(separator: "\n")) }
+    static func key(_ parts: [String]) -> String { SHA256.hex(parts.joined(separator: "\n")) }
 
     struct Entry {
         let weights: [NamedArray]
@@ -40,7 +41,7 @@ public struct TrainingCache: Sendable {
     func url(for key: String) -> URL { directory.appendingPathComponent(key + ".safetensors") }
 
     static func checksum(_ arrays: [NamedArray], _ history: String) -> String {
-        var h = SHA256Hasher()
+        var h = SHA256()
         for a in arrays {
             h.update(a.name + "\(a.shape)")
             a.values.withUnsafeBytes { h.update(bytes: $0) }
