@@ -212,15 +212,16 @@ extension Layer {
                 try c.onEpochEnd(epoch, logs: &logs, training: session)
                 session.history.epochs[session.history.epochs.count - 1] = logs
             }
-            bar.endEpoch(epoch, logs: logs)
             if session.stopTraining && session.history.stopReason == nil {
                 session.history.stopReason = "stopped by a callback after epoch \(epoch + 1)"
             }
-            if let cache {   // the epoch checkpoint a killed run resumes from
+            // The epoch checkpoint a killed run resumes from, on disk before the epoch's line is shown.
+            if let cache {
                 cache.storePartial(key: key, TrainingCache.Partial(checkpoint: session.checkpoint(),
                                                                    callbacks: callbacks.map { $0.resumeState() },
                                                                    stopped: session.stopTraining))
             }
+            bar.endEpoch(epoch, logs: logs)
             if session.stopTraining { break }
         }
         for c in callbacks { try c.onTrainEnd(training: session) }
