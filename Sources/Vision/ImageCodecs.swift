@@ -40,8 +40,17 @@ public enum ImageDecoding {
         func be32(_ i: Int) -> Int { be16(i) << 16 | be16(i + 2) }
         switch format {
         case .png:
-            guard b.count >= 24, b[12...15].elementsEqual(Array("IHDR".utf8)) else { return nil }
-            return (be32(16), be32(20))
+            // libpng reads chunks in order and skips unknown ancillary ones before IHDR, then
+            // allocates row buffers for IHDR's width while reading the header: follow the
+            // same chunk lengths to the first IHDR.
+            var i = 8
+            while i + 16 <= b.count {
+                if b[i + 4..<i + 8].elementsEqual(Array("IHDR".utf8)) { return (be32(i + 8), be32(i + 12)) }
+                let length = be32(i)
+                guard length <= 0x7FFF_FFFF else { return nil }  // libpng refuses such a chunk
+                i += 12 + length
+            }
+            return nil
         case .jpeg:
             var i = 2
             while i + 9 < b.count {
@@ -86,13 +95,7 @@ extension Image {
     /// becomes RGB, CMYK becomes RGB with Pillow's formula R = (255-C)(255-K)/255.
     public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> Image {
         guard let format = ImageDecoding.sniff(bytes) else { throw ImageError.unknownFormat(path: path) }
-        // PNG sizes are 32-bit, so the product can overflow Int: an overflow is too large too.
-        if let (width, height) = ImageDecoding.claimedSize(bytes, format: format) {
-            let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
-            guard !overflow, pixels <= ImageDecoding.maxPixels else {
-                throw ImageError.tooLarge(path: path, width: width, height: height, limit: ImageDecoding.maxPixels)
-            }
-        }
+        try refuseBombs(bytes, format: format, path: path)
         let header = UnsafeMutablePointer<emotive_image_info>.allocate(capacity: 1)
         defer { header.deallocate() }
         let readHeader = format == .png ? emotive_png_read_header : emotive_jpeg_read_header
@@ -118,9 +121,22 @@ extension Image {
         return Image(height: height, width: width, channels: channels, pixels: pixels)
     }
 
-    /// Width and height from the header only (no pixel allocation).
+    /// Refuses a header claiming more than `ImageDecoding.maxPixels` before libpng (whose
+    /// header read allocates row buffers) or libjpeg runs.
+    private static func refuseBombs(_ bytes: [UInt8], format: ImageDecoding.Format, path: String) throws {
+        // PNG sizes are 32-bit, so the product can overflow Int: an overflow is too large too.
+        guard let (width, height) = ImageDecoding.claimedSize(bytes, format: format) else { return }
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= ImageDecoding.maxPixels else {
+            throw ImageError.tooLarge(path: path, width: width, height: height, limit: ImageDecoding.maxPixels)
+        }
+    }
+
+    /// Width and height from the header only (no pixel allocation). Headers claiming more
+    /// than `ImageDecoding.maxPixels` throw `tooLarge`.
     public static func size(of bytes: [UInt8], path: String = "<memory>") throws -> (height: Int, width: Int) {
         guard let format = ImageDecoding.sniff(bytes) else { throw ImageError.unknownFormat(path: path) }
+        try refuseBombs(bytes, format: format, path: path)
         var info = emotive_image_info()
         let status = bytes.withUnsafeBufferPointer {
             format == .png ? emotive_png_read_header($0.baseAddress, $0.count, &info)

@@ -96,6 +96,7 @@ struct FuzzStats: CustomStringConvertible {
     var inputs = 0, values = 0, errors = 0
     var failures: [(input: [UInt8], reason: String)] = []
     var slowestSeconds = 0.0
+    var slowestInput: [UInt8] = []
     var elapsedSeconds = 0.0
 
     var description: String {
@@ -130,7 +131,8 @@ enum FuzzCampaign {
             Watchdog.begin(target, input)
             let t0 = Date()
             let outcome = harness.run(input)
-            stats.slowestSeconds = max(stats.slowestSeconds, Date().timeIntervalSince(t0))
+            let took = Date().timeIntervalSince(t0)
+            if took > stats.slowestSeconds { stats.slowestSeconds = took; stats.slowestInput = input }
             Watchdog.end()
             stats.inputs += 1
             switch outcome {
