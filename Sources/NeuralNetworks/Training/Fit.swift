@@ -115,6 +115,7 @@ extension Layer {
             try optimizer.loadState(entry.optimizerState, iterations: entry.iterations)
             optimizer.learningRate = entry.learningRate
             logToStderr("training loaded from cache (key \(key.prefix(16)))")
+            cache.removePartial(key: key)   // left if a run was killed between storing and cleaning up
             return entry.history
         }
 
