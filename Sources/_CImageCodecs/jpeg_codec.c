@@ -33,10 +33,27 @@ static void on_message(j_common_ptr cinfo, int level) {
     }
 }
 
+/// Progressive files may hold any number of scans, each costing a pass over every block:
+/// a small file with thousands of scans over a large frame decodes for minutes (a scan
+/// bomb). Encoders write about 10; libjpeg-turbo's own tools suggest a limit of this order.
+#define EMOTIVE_JPEG_MAX_SCANS 1000
+
+static void on_progress(j_common_ptr cinfo) {
+    if (((j_decompress_ptr)cinfo)->input_scan_number > EMOTIVE_JPEG_MAX_SCANS) {
+        error_handler *handler = (error_handler *)cinfo->err;
+        snprintf(handler->info->message, sizeof handler->info->message,
+                 "JPEG: more than %d scans; refusing to decode (a progressive-scan bomb)", EMOTIVE_JPEG_MAX_SCANS);
+        longjmp(handler->jump, 1);
+    }
+}
+
 static int run(const unsigned char *data, size_t size, unsigned char *out, size_t out_size,
                emotive_image_info *info) {
     memset(info, 0, sizeof *info);
     struct jpeg_decompress_struct cinfo;
+    struct jpeg_progress_mgr progress;
+    memset(&progress, 0, sizeof progress);
+    progress.progress_monitor = on_progress;
     error_handler handler;
     cinfo.err = jpeg_std_error(&handler.manager);
     handler.manager.error_exit = on_error_exit;
@@ -47,6 +64,7 @@ static int run(const unsigned char *data, size_t size, unsigned char *out, size_
         return 1;
     }
     jpeg_create_decompress(&cinfo);
+    cinfo.progress = &progress;
     jpeg_mem_src(&cinfo, data, (unsigned long)size);
     jpeg_read_header(&cinfo, TRUE);
     info->width = (int)cinfo.image_width;

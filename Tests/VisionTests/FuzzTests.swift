@@ -111,6 +111,22 @@ import Testing
         expectTooLarge([UInt8](try Data(contentsOf: saved)), "saved regression")
     }
 
+    /// A progressive JPEG whose first scan is repeated `scans` times.
+    static func repeatedScans(_ scans: Int) throws -> [UInt8] {
+        let seed = [UInt8](try Data(contentsOf: FuzzCorpus.directory.appendingPathComponent("jpeg/gray-progressive.jpg")))
+        let sos = seed.indices.first { seed[$0] == 0xFF && seed[$0 + 1] == 0xDA }!
+        var end = sos + 2 + (Int(seed[sos + 2]) << 8 | Int(seed[sos + 3]))
+        while !(seed[end] == 0xFF && seed[end + 1] != 0 && !(0xD0...0xD7).contains(seed[end + 1])) { end += 1 }
+        return Array(seed[..<sos]) + Array(repeating: Array(seed[sos..<end]), count: scans).flatMap { $0 } + [0xFF, 0xD9]
+    }
+
+    @Test func aProgressiveJPEGWithThousandsOfScansIsRefused() throws {
+        #expect(try Image.decode(Self.repeatedScans(900)).width == 16)
+        #expect { try Image.decode(Self.repeatedScans(1001)) } throws: { error in
+            (error as? ImageError)?.description.contains("more than 1000 scans") == true
+        }
+    }
+
     @Test func pngSizesThatOverflowAProductAreRefusedNotTrapped() {
         for (w, h) in [(0xFFFF_FFFF, 0xFFFF_FFFF), (0x8000_0000, 0x8000_0000), (0x7FFF_FFFF, 0x7FFF_FFFF), (0xFFFF_FFFF, 1), (1, 0xFFFF_FFFF), (10_001, 10_000)] as [(UInt32, UInt32)] {
             expectTooLarge(Self.png(width: w, height: h), "png \(w)x\(h)")
