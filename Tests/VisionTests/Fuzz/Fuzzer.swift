@@ -123,6 +123,7 @@ enum FuzzCampaign {
         var stats = FuzzStats(target: target)
         var pool = seeds  // seeds plus mutants that decoded: mutated further for depth
         let start = Date()
+        var peakBefore = FuzzStats.peakResidentMB()
         // Seeds themselves first: each must be accepted.
         for s in seeds { if case .failure(let why) = harness.run(s) { stats.failures.append((s, why)) } }
         while seconds.map({ Date().timeIntervalSince(start) < $0 }) ?? (stats.inputs < budget) {
@@ -133,6 +134,14 @@ enum FuzzCampaign {
             let outcome = harness.run(input)
             let took = Date().timeIntervalSince(t0)
             if took > stats.slowestSeconds { stats.slowestSeconds = took; stats.slowestInput = input }
+            if Watchdog.enabled {
+                // Long runs: an input that takes a second or raises peak memory by 256 MB is
+                // saved for inspection (timings are noisy on a shared machine).
+                let peak = FuzzStats.peakResidentMB()
+                if took > 1 { print("fuzz \(target.rawValue): slow input (\(took) s) saved to \(save(input, target: target, kind: "slow").path)") }
+                if peak > peakBefore + 256 { print("fuzz \(target.rawValue): peak memory \(peakBefore) → \(peak) MB; input saved to \(save(input, target: target, kind: "memory").path)") }
+                peakBefore = peak
+            }
             Watchdog.end()
             stats.inputs += 1
             switch outcome {
