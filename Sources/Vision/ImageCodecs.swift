@@ -125,10 +125,30 @@ extension Image {
     /// header read allocates row buffers) or libjpeg runs.
     private static func refuseBombs(_ bytes: [UInt8], format: ImageDecoding.Format, path: String) throws {
         // PNG sizes are 32-bit, so the product can overflow Int: an overflow is too large too.
-        guard let (width, height) = ImageDecoding.claimedSize(bytes, format: format) else { return }
-        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
-        guard !overflow, pixels <= ImageDecoding.maxPixels else {
-            throw ImageError.tooLarge(path: path, width: width, height: height, limit: ImageDecoding.maxPixels)
+        if let (width, height) = ImageDecoding.claimedSize(bytes, format: format) {
+            let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+            guard !overflow, pixels <= ImageDecoding.maxPixels else {
+                throw ImageError.tooLarge(path: path, width: width, height: height, limit: ImageDecoding.maxPixels)
+            }
+        }
+        if format == .png { try refuseOverlongChunks(bytes, path: path) }
+    }
+
+    /// libpng allocates the length a chunk claims before reading it, so a few hundred bytes
+    /// claiming a 2 GB text chunk cost seconds and gigabytes before failing as truncated.
+    /// Such a file is truncated anyway: refuse it before libpng runs (found by fuzzing).
+    private static func refuseOverlongChunks(_ b: [UInt8], path: String) throws {
+        var i = 8
+        while i + 8 <= b.count {
+            let length = Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
+            let type = String(decoding: b[(i + 4)..<(i + 8)], as: UTF8.self)
+            let remaining = b.count - (i + 8)
+            guard length + 4 <= remaining || length <= remaining && type == "IEND" else {
+                throw ImageError.corrupt(path: path, reason:
+                    "PNG chunk '\(type)' at byte \(i) claims \(length) bytes, but only \(remaining) remain")
+            }
+            if type == "IEND" { return }
+            i += 12 + length
         }
     }
 
