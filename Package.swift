@@ -29,7 +29,8 @@ let cTargets: [Target] = [
 let libraryTargets: [Target] = [
     .target(name: "Checksums"),
     .target(name: "Tensors", dependencies: ["_COpenBLAS"], exclude: ["README.md"]),
-    .target(name: "NeuralNetworks", dependencies: ["Tensors", "Checksums", "_CHDF5"]),
+    .target(name: "NeuralNetworks", dependencies: ["Tensors", "Checksums", "_CHDF5"],
+            exclude: ["README.md"]),
     .target(name: "Vision", dependencies: ["Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
             exclude: ["README.md"]),
     .target(name: "Plots", dependencies: ["_CCairo"]),
@@ -44,7 +45,7 @@ let libraryTargets: [Target] = [
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "EmotiveBenchmarks",
                       dependencies: ["Tensors", "NeuralNetworks", "Vision"],
-                      path: "Benchmarks"),
+                      path: "Benchmarks", exclude: ["Peers"]),
 ]
 
 // MARK: - Tests
