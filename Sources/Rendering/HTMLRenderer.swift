@@ -211,7 +211,7 @@ struct HTMLWriter {
         out += "<div class=\"cell\" id=\"cell-\(n)\">\n"
         if c.cell.options.echo {
             out += "<details class=\"cell-code\"><summary>Code <span class=\"cell-meta\">cell \(n) · line \(c.cell.line)"
-            if let s = c.seconds { out += " · \(ReportText.seconds(s))" }
+            if let s = c.seconds { out += " · \(esc(ReportText.seconds(s)))" }
             out += "</span></summary>\n<pre class=\"code\"><code>\(highlighted(c.cell.source))</code></pre>\n</details>\n"
         }
         for output in c.outputs {
