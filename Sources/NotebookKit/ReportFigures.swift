@@ -14,12 +14,10 @@ extension Figure {
     public static func trainingCurves(_ history: History, metric: Metric = .accuracy,
                                       title: String? = nil, width: Double = defaultWidth,
                                       height: Double = defaultHeight) -> Figure {
-        let validation = Metric("val_" + metric.name)
-        var series = [Series(name: "training", y: history[metric])]
-        if !history[validation].isEmpty { series.append(Series(name: "validation", y: history[validation])) }
-        let markers = history.restoredEpoch.map { [Marker(x: Double($0 + 1), label: "kept: epoch \($0 + 1)")] } ?? []
-        return .lines(title: title, xLabel: "Epoch", yLabel: metricLabel(metric), series: series,
-                      markers: markers, width: width, height: height)
+        trainingCurves(title: title, metric: metricLabel(metric), train: history[metric],
+                       validation: history[Metric("val_" + metric.name)],
+                       bestEpoch: history.restoredEpoch.map { $0 + 1 }, bestLabel: "kept",
+                       width: width, height: height)
     }
 
     /// One metric of several models in one panel (e.g. validation accuracy of all three).
@@ -31,7 +29,7 @@ extension Figure {
                width: width, height: height)
     }
 
-    /// A labelled grid of dataset images, e.g. `columns` samples of every class.
+    /// A labelled grid of dataset images: `perClass` samples of every class, one row each.
     public static func samples(_ data: ImageDataset, perClass: Int, seed: UInt64 = 0,
                                title: String? = nil) -> Figure {
         var images: [GridImage] = []
@@ -84,16 +82,8 @@ extension NotebookModel.Table {
     }
 }
 
-/// 1234567 → "1,234,567".
-public func grouped(_ n: Int) -> String {
-    let digits = String(abs(n))
-    var out = ""
-    for (i, ch) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-        out.append(ch)
-    }
-    return n < 0 ? "-" + out : out
-}
+/// 1234567 → "1,234,567" (Plots' grouping, as its figures print counts).
+public func grouped(_ n: Int) -> String { groupThousands(n) }
 
 /// `0.5054` → `"50.54%"`.
 public func percent(_ v: Double, decimals: Int = 2) -> String {

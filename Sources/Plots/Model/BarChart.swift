@@ -121,7 +121,7 @@ func fixed(_ value: Double, decimals: Int) -> String {
 }
 
 /// `1234567` as `1,234,567`.
-func groupThousands(_ n: Int) -> String {
+public func groupThousands(_ n: Int) -> String {
     let digits = String(n.magnitude)
     var out = ""
     for (i, ch) in digits.enumerated() {
