@@ -45,7 +45,7 @@ let libraryTargets: [Target] = [
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "EmotiveBenchmarks",
                       dependencies: ["Tensors", "NeuralNetworks", "Vision"],
-                      path: "Benchmarks", exclude: ["Peers"]),
+                      path: "Benchmarks", exclude: ["Peers", "compare.sh"]),
 ]
 
 // MARK: - Tests

@@ -29,10 +29,13 @@ func measure(repeats: Int = 10, warmup: Int = 1, _ body: () -> Void) -> Double {
 }
 
 let requested = Array(CommandLine.arguments.dropFirst())
+// `peer --workload W ...`: one workload of the side-by-side comparison (PeerWorkloads.swift).
+if requested.first == "peer" { runPeerWorkload(Array(requested.dropFirst())); exit(0) }
 let known = Set(suites.map(\.name))
 if let unknown = requested.first(where: { !known.contains($0) }) {
     print("EmotiveBenchmarks: unknown suite \"\(unknown)\"; available:")
     for s in suites { print("  \(s.name)  \(s.summary)") }
+    print("  peer --workload W [--threads N] [--steps S] [--repeats R]  one JSON line for Benchmarks/compare.sh")
     exit(2)
 }
 print("Emotive benchmarks, \(Parallelism.threadCount) threads (EMOTIVE_THREADS)")

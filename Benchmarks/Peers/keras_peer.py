@@ -17,8 +17,8 @@ def parse_args():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--workload", required=True,
                    help="mobilenetv2-train-48, mobilenetv2-train-96, mobilenetv2-train-224, "
-                        "resnet50-train-48, resnet50-train-96, cbam-train-48, "
-                        "mobilenetv2-infer-48")
+                        "resnet50-train-48, resnet50-train-96, resnet50frozen-train-48, "
+                        "cbam-train-48, mobilenetv2-infer-48")
     p.add_argument("--steps", type=int, default=6)
     p.add_argument("--repeats", type=int, default=5)
     return p.parse_args()
@@ -36,8 +36,13 @@ def main():
     keras = tf.keras
     layers = keras.layers
 
-    name, mode, size = args.workload.rsplit("-", 2)
-    size = int(size)
+    try:
+        name, mode, size = args.workload.rsplit("-", 2)
+        size = int(size)
+    except ValueError:
+        raise SystemExit(f"keras_peer: workload must look like mobilenetv2-train-48, got {args.workload!r}")
+    if mode not in ("train", "infer"):
+        raise SystemExit(f"keras_peer: mode must be train or infer, got {mode!r}")
     batch = 256 if mode == "infer" else 32
     classes = 7
 
@@ -55,25 +60,32 @@ def main():
                                               weights=None)
         model = report_head(base, 128)
         channels = 3
-    elif name == "resnet50":
+    elif name in ("resnet50", "resnet50frozen"):
+        # resnet50: everything trains (issue 10's figures); resnet50frozen: the report's
+        # recipe, a frozen base (its batch norms then use their moving statistics).
         base = keras.applications.ResNet50(input_shape=(size, size, 3), include_top=False,
                                            weights=None)
-        base.trainable = False
+        base.trainable = name == "resnet50"
         model = report_head(base, 1024, dropout_before=False)
         channels = 3
     elif name == "cbam":
         model = cbam_cnn(keras, layers, size, classes)
         channels = 1
     else:
-        raise SystemExit(f"unknown workload {args.workload}")
+        raise SystemExit(f"keras_peer: unknown workload {args.workload!r}")
 
     rng = np.random.default_rng(0)
     x = rng.random((batch, size, size, channels), dtype=np.float32)
     y = keras.utils.to_categorical(rng.integers(0, classes, batch), classes)
     if mode == "train":
         model.compile(optimizer=keras.optimizers.Adam(1e-5), loss="categorical_crossentropy")
-        step = lambda: model.train_on_batch(x, y)
+        losses = []
+
+        def step():
+            out = model.train_on_batch(x, y)
+            losses.append(float(out[0] if isinstance(out, (list, tuple)) else out))
     else:
+        losses = []
         fn = tf.function(lambda t: model(t, training=False))
         step = lambda: fn(x).numpy()
     step()
@@ -86,12 +98,15 @@ def main():
         rates.append(batch * args.steps / (time.perf_counter() - start))
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"peer": "keras", "workload": args.workload, "threads": args.threads,
-                      "images_per_second": statistics.median(rates),
-                      "peak_rss_mib": peak_kib / 1024}))
+                      "images_per_second": statistics.median(rates), "rates": rates,
+                      "peak_rss_mib": peak_kib / 1024, "tensorflow": tf.__version__,
+                      "first_check": losses[0] if losses else None,
+                      "check": losses[-1] if losses else None}))
 
 
 def cbam_cnn(keras, layers, size, classes):
-    """The CBAM attention CNN Emotive's zoo builds (same filters, same blocks)."""
+    """The CBAM attention CNN Emotive's zoo builds (same filters, same blocks; the 7x7
+    spatial conv has no bias, as in Emotive's CBAM)."""
     import tensorflow as tf
 
     def cbam(x, ratio=16):
@@ -105,7 +120,7 @@ def cbam_cnn(keras, layers, size, classes):
         avg_map = layers.Lambda(lambda t: tf.reduce_mean(t, axis=-1, keepdims=True))(x)
         max_map = layers.Lambda(lambda t: tf.reduce_max(t, axis=-1, keepdims=True))(x)
         s = layers.Concatenate()([avg_map, max_map])
-        s = layers.Conv2D(1, 7, padding="same", activation="sigmoid")(s)
+        s = layers.Conv2D(1, 7, padding="same", activation="sigmoid", use_bias=False)(s)
         return layers.Multiply()([x, s])
 
     inputs = keras.Input((size, size, 1))
