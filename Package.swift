@@ -22,13 +22,16 @@ let cTargets: [Target] = [
                    providers: [.apt(["libhdf5-dev"])]),
     // setjmp/longjmp error handling for libpng and libjpeg, which Swift cannot host.
     .target(name: "_CImageCodecs", dependencies: ["_CPNG", "_CJPEG"]),
+    // Direct convolution kernels (AVX-512 / AVX2 / baseline, chosen at run time). Always
+    // optimised: at -O0 (debug builds, the test suite) intrinsics code is ~20x slower.
+    .target(name: "_CKernels", cSettings: [.unsafeFlags(["-O2"])]),
 ]
 
 // MARK: - Library targets
 
 let libraryTargets: [Target] = [
     .target(name: "Checksums"),
-    .target(name: "Tensors", dependencies: ["_COpenBLAS"], exclude: ["README.md"]),
+    .target(name: "Tensors", dependencies: ["_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
     .target(name: "NeuralNetworks", dependencies: ["Tensors", "Checksums", "_CHDF5"],
             exclude: ["README.md"]),
     .target(name: "Vision", dependencies: ["Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],

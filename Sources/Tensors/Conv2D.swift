@@ -1,47 +1,18 @@
-// 2-D convolution, NHWC input and HWIO filter (Keras layout), via im2col + sgemm.
+// 2-D convolution, NHWC input and HWIO filter (Keras layout).
 //
-// Output rows are the N·OH·OW output pixels, so the result of
+// Output rows are the N·OH·OW output pixels, so the product
 //   cols [rows, KH·KW·C] · filter [KH·KW·C, O]
-// is already NHWC. A 1x1 stride-1 unpadded convolution skips im2col: the input
-// itself is the [N·H·W, C] matrix. Work is cut into chunks of whole images so the
-// im2col buffer stays under `im2colBudget` floats.
+// is already NHWC. A 1x1 stride-1 unpadded convolution is one sgemm: the input itself is
+// the [N·H·W, C] matrix. Every other convolution runs the direct kernels of `_CKernels`
+// (forward, the filter gradient, and the stride-1 input gradient, which is a forward
+// convolution of dY): they read the windows where they lie in a zero-padded view of the
+// input, with no im2col buffer and no packing. Only the input gradient of a strided
+// convolution still goes through im2col + sgemm + col2im, in chunks of whole images so
+// the buffer stays under `im2colBudget` floats.
+import _CKernels
 
 /// Largest im2col buffer, in floats (16 MB).
 let im2colBudget = 4 << 20
-
-/// Copies the receptive fields of output rows `rows` of image-major output pixels into
-/// `cols` (row r of the chunk at `cols + (r - rows.lowerBound) * K`).
-private func im2col(_ g: WindowGeometry, _ x: UnsafePointer<Float>, rows: Range<Int>,
-                    _ cols: UnsafeMutablePointer<Float>) {
-    let k = g.kh * g.kw * g.c
-    let ux = UncheckedSendable(x)
-    let uc = UncheckedSendable(cols)
-    parallelChunks(rows.count, grain: Swift.max(1, 16384 / k)) { local in
-        for lr in local {
-            let r = rows.lowerBound + lr
-            let ow = r % g.ow, oh = (r / g.ow) % g.oh, n = r / (g.ow * g.oh)
-            var dst = uc.value + lr * k
-            for i in 0..<g.kh {
-                let ih = oh * g.sh - g.padTop + i
-                if ih < 0 || ih >= g.h {
-                    dst.update(repeating: 0, count: g.kw * g.c)
-                    dst += g.kw * g.c
-                    continue
-                }
-                let rowBase = ux.value + ((n * g.h + ih) * g.w) * g.c
-                for j in 0..<g.kw {
-                    let iw = ow * g.sw - g.padLeft + j
-                    if iw < 0 || iw >= g.w {
-                        dst.update(repeating: 0, count: g.c)
-                    } else {
-                        dst.update(from: rowBase + iw * g.c, count: g.c)
-                    }
-                    dst += g.c
-                }
-            }
-        }
-    }
-}
 
 /// Adds the columns of images `images` back into `dx` (the adjoint of im2col).
 /// Parallel over images: each image's rows only touch that image.
@@ -118,20 +89,7 @@ func conv2dForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], outChannels 
                          px.baseAddress!, lda: k, pw.baseAddress!, ldb: o, out.baseAddress!, ldc: o)
                     return
                 }
-                let per = imagesPerChunk(g)
-                let rowsPerImage = g.oh * g.ow
-                let cols = UnsafeMutablePointer<Float>.allocate(capacity: per * rowsPerImage * k)
-                defer { cols.deallocate() }
-                var n0 = 0
-                while n0 < g.n {
-                    let n1 = Swift.min(g.n, n0 + per)
-                    let rows = (n0 * rowsPerImage)..<(n1 * rowsPerImage)
-                    im2col(g, px.baseAddress!, rows: rows, cols)
-                    gemm(transposeA: false, transposeB: false, m: rows.count, n: o, k: k,
-                         cols, lda: k, pw.baseAddress!, ldb: o,
-                         out.baseAddress! + rows.lowerBound * o, ldc: o)
-                    n0 = n1
-                }
+                directConvForward(g, px.baseAddress!, pw.baseAddress!, outChannels: o, out.baseAddress!)
             }
         }
     }
@@ -173,6 +131,13 @@ func conv2dBackward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], _ dy: [Floa
                 } else if needInput {
                     dx = [Float](repeating: 0, count: g.n * g.h * g.w * g.c)
                 }
+                if needFilter {
+                    dw!.withUnsafeMutableBufferPointer { pdw in
+                        directConvFilterGradient(g, px.baseAddress!, pdy.baseAddress!, outChannels: o,
+                                                 pdw.baseAddress!)
+                    }
+                }
+                guard needInput && transposedGeometry == nil else { return }
                 let per = imagesPerChunk(g)
                 let rowsPerImage = g.oh * g.ow
                 Scratch.withBuffer(per * rowsPerImage * k) { cols in
@@ -180,23 +145,11 @@ func conv2dBackward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], _ dy: [Floa
                     while n0 < g.n {
                         let n1 = Swift.min(g.n, n0 + per)
                         let rows = (n0 * rowsPerImage)..<(n1 * rowsPerImage)
-                        let dyChunk = pdy.baseAddress! + rows.lowerBound * o
-                        if needFilter {
-                            im2col(g, px.baseAddress!, rows: rows, cols)
-                            dw!.withUnsafeMutableBufferPointer { pdw in
-                                // dW [K, O] += colsᵀ · dY
-                                gemm(transposeA: true, transposeB: false, m: k, n: o, k: rows.count,
-                                     cols, lda: k, dyChunk, ldb: o, beta: n0 == 0 ? 0 : 1,
-                                     pdw.baseAddress!, ldc: o)
-                            }
-                        }
-                        if needInput && transposedGeometry == nil {
-                            // dCols [rows, K] = dY · Wᵀ, then scatter back into dX.
-                            gemm(transposeA: false, transposeB: true, m: rows.count, n: k, k: o,
-                                 dyChunk, lda: o, pw.baseAddress!, ldb: o, cols, ldc: k)
-                            dx!.withUnsafeMutableBufferPointer { pdx in
-                                col2im(g, cols, images: n0..<n1, pdx.baseAddress!)
-                            }
+                        // dCols [rows, K] = dY · Wᵀ, then scatter back into dX.
+                        gemm(transposeA: false, transposeB: true, m: rows.count, n: k, k: o,
+                             pdy.baseAddress! + rows.lowerBound * o, lda: o, pw.baseAddress!, ldb: o, cols, ldc: k)
+                        dx!.withUnsafeMutableBufferPointer { pdx in
+                            col2im(g, cols, images: n0..<n1, pdx.baseAddress!)
                         }
                         n0 = n1
                     }
@@ -234,4 +187,109 @@ private func flippedTransposedFilter(_ w: UnsafePointer<Float>, _ g: WindowGeome
             }
         }
     }
+}
+
+// MARK: - Direct kernels
+
+/// Runs `body` with the input as the direct kernels read it: a view in which every
+/// window lies inside, so each window row is `KW·C` consecutive floats. That is the
+/// input itself when no window reaches into padding, otherwise a zero-padded copy.
+private func withWindowView<R>(_ g: WindowGeometry, outChannels o: Int, _ x: UnsafePointer<Float>,
+                               _ body: (UnsafePointer<Float>, emk_conv_shape) -> R) -> R {
+    let needH = (g.oh - 1) * g.sh + g.kh, needW = (g.ow - 1) * g.sw + g.kw
+    func shape(_ height: Int, _ width: Int) -> emk_conv_shape {
+        emk_conv_shape(height: height, width: width, channels: g.c, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw,
+                       oh: g.oh, ow: g.ow, outChannels: o)
+    }
+    if g.padTop == 0 && g.padLeft == 0 && needH <= g.h && needW <= g.w {
+        return body(x, shape(g.h, g.w))
+    }
+    let imageSize = needH * needW * g.c
+    return Scratch.withBuffer(g.n * imageSize) { view in
+        let ux = UncheckedSendable(x), uv = UncheckedSendable(view)
+        parallelChunks(g.n, grain: Swift.max(1, elementwiseGrain / 4 / Swift.max(imageSize, 1))) { images in
+            emk_pad_images(ux.value + images.lowerBound * g.h * g.w * g.c, images.count, g.h, g.w, g.c,
+                           g.padTop, g.padLeft, needH, needW, uv.value + images.lowerBound * imageSize)
+        }
+        return body(view, shape(needH, needW))
+    }
+}
+
+/// Output pixels per piece of a direct convolution, and the most pieces along channels.
+private let directPixelGrain = 256
+
+/// Forward convolution on the direct kernel: pieces of output pixels, and of output
+/// channels (multiples of 32) when there are too few pixels to keep the threads busy.
+/// Each output element is the same sum whatever the pieces.
+private func directConvForward(_ g: WindowGeometry, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+                               outChannels o: Int, _ out: UnsafeMutablePointer<Float>) {
+    withWindowView(g, outChannels: o, x) { view, shape in
+        let total = g.n * g.oh * g.ow
+        let pixelPieces = chunkCount(total, grain: directPixelGrain)
+        let columnPieces = pixelPieces >= 8 ? 1 : Swift.max(1, Swift.min(o / 32, 8 / pixelPieces))
+        let uv = UncheckedSendable(view), uw = UncheckedSendable(w), uo = UncheckedSendable(out)
+        parallelFor(pixelPieces * columnPieces) { piece in
+            let pixels = chunkRange(piece / columnPieces, of: pixelPieces, total: total)
+            let columns = channelRange(piece % columnPieces, of: columnPieces, total: o)
+            withUnsafePointer(to: shape) {
+                emk_conv_forward($0, uv.value, uw.value, uo.value, pixels.lowerBound, pixels.count,
+                                 columns.lowerBound, columns.count)
+            }
+        }
+    }
+}
+
+/// dW [KH·KW·C, O] = Σ over output pixels of window ⊗ dY, on the direct kernel. Small
+/// filters split the pixels into a fixed number of pieces (from the shape alone) whose
+/// partial sums are added in order; large ones split the output channels instead.
+private func directConvFilterGradient(_ g: WindowGeometry, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+                                      outChannels o: Int, _ dw: UnsafeMutablePointer<Float>) {
+    let k = g.kh * g.kw * g.c
+    withWindowView(g, outChannels: o, x) { view, shape in
+        let total = g.n * g.oh * g.ow
+        let uv = UncheckedSendable(view), ud = UncheckedSendable(dy), uw = UncheckedSendable(dw)
+        let pixelPieces = k * o <= 1 << 18 ? Swift.max(1, Swift.min(4, total / 2048)) : 1
+        let columnPieces = pixelPieces == 1 ? Swift.max(1, Swift.min(4, o / 64)) : 1
+        if pixelPieces == 1 {
+            parallelFor(columnPieces) { piece in
+                let columns = channelRange(piece, of: columnPieces, total: o)
+                withUnsafePointer(to: shape) {
+                    emk_conv_filter_gradient($0, uv.value, ud.value, uw.value, 0, total,
+                                             columns.lowerBound, columns.count)
+                }
+            }
+            return
+        }
+        Scratch.withBuffer((pixelPieces - 1) * k * o) { partials in
+            let up = UncheckedSendable(partials)
+            parallelFor(pixelPieces) { piece in
+                let pixels = chunkRange(piece, of: pixelPieces, total: total)
+                let target = piece == 0 ? uw.value : up.value + (piece - 1) * k * o
+                if piece > 0 { target.update(repeating: 0, count: k * o) }
+                withUnsafePointer(to: shape) {
+                    emk_conv_filter_gradient($0, uv.value, ud.value, target, pixels.lowerBound, pixels.count, 0, o)
+                }
+            }
+            for piece in 1..<pixelPieces {
+                let partial = partials + (piece - 1) * k * o
+                for i in 0..<(k * o) { dw[i] += partial[i] }
+            }
+        }
+    }
+}
+
+/// The `p`-th of `pieces` ranges of output channels, on multiples of 32 (the kernels'
+/// tile width) except for the last.
+private func channelRange(_ p: Int, of pieces: Int, total: Int) -> Range<Int> {
+    func boundary(_ q: Int) -> Int { q == pieces ? total : (q * total / pieces) / 32 * 32 }
+    return boundary(p)..<boundary(p + 1)
+}
+
+/// The direct convolution kernels in use on this machine.
+public enum ConvolutionKernels {
+    /// "AVX-512", or "portable C" (compiled for AVX2+FMA and for the baseline).
+    public static var instructionSet: String { emk_uses_avx512() != 0 ? "AVX-512" : "portable C" }
+
+    /// Tests only: runs the portable kernels even where AVX-512 is available (process-wide).
+    static func forcePortable(_ on: Bool) { emk_force_portable(on ? 1 : 0) }
 }

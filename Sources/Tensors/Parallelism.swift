@@ -6,17 +6,19 @@ import Foundation
 import Synchronization
 import _COpenBLAS
 
-/// How many threads the tensor kernels use: OpenBLAS GEMM threads and the project's own
-/// parallel loops.
+/// How many threads the tensor kernels use.
 ///
 /// Defaults to the environment variable `EMOTIVE_THREADS` when set, otherwise to the
-/// number of active processors. The kernels split work into pieces whose boundaries do
-/// not depend on the thread count, and reduce partial sums in a fixed order, so results
-/// are identical for any thread count (OpenBLAS GEMM is deterministic for a fixed count).
+/// number of active processors. OpenBLAS always runs one thread per call: its own
+/// worker threads spin in `sched_yield` between GEMMs and took a core from the other
+/// kernels (a fifth of a training step's time, measured). Large GEMMs are instead cut
+/// into pieces that Emotive's threads run (`gemm`). Every kernel splits work into pieces
+/// whose boundaries do not depend on the thread count and reduces partial sums in a
+/// fixed order, so results are identical for any thread count.
 public enum Parallelism {
     private static let state = Mutex<Int>(initialThreadCount())
 
-    /// Applies the initial thread limit (EMOTIVE_THREADS) to OpenBLAS; cheap after the first call.
+    /// Sets OpenBLAS to one thread before its first GEMM; cheap after the first call.
     static func configure() { _ = configured }
     private static let configured: Bool = { _ = threadCount; return true }()
 
@@ -29,7 +31,6 @@ public enum Parallelism {
         set {
             check(newValue >= 1, "Parallelism.threadCount must be at least 1, got \(newValue)")
             state.withLock { $0 = newValue }
-            openblas_set_num_threads(Int32(newValue))
         }
     }
 
@@ -42,7 +43,7 @@ public enum Parallelism {
                 fatalError("EMOTIVE_THREADS must be a positive integer, got \"\(text)\"")
             }
         }
-        openblas_set_num_threads(Int32(count))
+        openblas_set_num_threads(1)
         return max(1, count)
     }
 }

@@ -88,3 +88,32 @@ func naiveBatchNorm(_ x: Tensor, gamma: [Float], beta: [Float], epsilon: Double)
     } }
     return (Tensor(shape: x.shape, scalars: out), mean.map { Float($0) }, variance.map { Float($0) })
 }
+
+/// The output of `naiveConv2d`, and dX and dW for the upstream gradient `dy`, straight
+/// from the definition (every window position, in Float64, on flat arrays).
+func naiveConv2dGradients(_ x: Tensor, _ w: Tensor, _ dy: Tensor, stride: (Int, Int), same: Bool)
+    -> (y: Tensor, dx: Tensor, dw: Tensor) {
+    let (n, h, wd, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (kh, kw, o) = (w.shape[0], w.shape[1], w.shape[3])
+    let gy = oracleGeometry(size: h, kernel: kh, stride: stride.0, same: same)
+    let gx = oracleGeometry(size: wd, kernel: kw, stride: stride.1, same: same)
+    let xs = x.scalars, ws = w.scalars, dys = dy.scalars
+    var dx = [Double](repeating: 0, count: xs.count), dw = [Double](repeating: 0, count: ws.count)
+    var y = [Double](repeating: 0, count: dys.count)
+    for b in 0..<n { for oy in 0..<gy.out { for ox in 0..<gx.out {
+        let dyBase = ((b * gy.out + oy) * gx.out + ox) * o
+        for i in 0..<kh { for j in 0..<kw {
+            let iy = oy * stride.0 - gy.padBefore + i, ix = ox * stride.1 - gx.padBefore + j
+            guard iy >= 0, iy < h, ix >= 0, ix < wd else { continue }
+            let xBase = ((b * h + iy) * wd + ix) * c, wBase = (i * kw + j) * c * o
+            for ic in 0..<c { for oc in 0..<o {
+                let g = Double(dys[dyBase + oc])
+                dw[wBase + ic * o + oc] += Double(xs[xBase + ic]) * g
+                dx[xBase + ic] += Double(ws[wBase + ic * o + oc]) * g
+                y[dyBase + oc] += Double(xs[xBase + ic]) * Double(ws[wBase + ic * o + oc])
+            } }
+        } }
+    } } }
+    return (Tensor(shape: dy.shape, scalars: y.map(Float.init)),
+            Tensor(shape: x.shape, scalars: dx.map(Float.init)), Tensor(shape: w.shape, scalars: dw.map(Float.init)))
+}

@@ -17,16 +17,31 @@ import Testing
         #expect(covered == Array(0..<1000))
         #expect(chunkCount(10, grain: 64) == 1)
     }
+
+    @Test func gemmPiecesCoverTheLargerSideOnTileBoundaries() {
+        let split = GemmSplit(m: 1000, n: 77, k: 333)
+        #expect(split.alongRows && split.pieces == 8)
+        var covered: [Int] = []
+        for p in 0..<split.pieces {
+            let r = split.range(p)
+            if p < split.pieces - 1 { #expect(r.upperBound % 16 == 0) }
+            covered += Array(r)
+        }
+        #expect(covered == Array(0..<1000))
+        #expect(GemmSplit(m: 64, n: 4096, k: 64).alongRows == false)
+        #expect(GemmSplit(m: 32, n: 32, k: 32).pieces == 1)  // too little work to share
+    }
 }
 
 @Suite struct ThreadSetting {
-    @Test func theFirstGEMMAlreadyRunsWithTheConfiguredOpenBLASThreads() async {
+    @Test func openBLASRunsOneThreadFromTheFirstGEMMWhateverTheLimit() async {
         await #expect(processExitsWith: .success) {
-            // A fresh process whose first op is a matmul: OpenBLAS must already have
-            // the count Parallelism chose from EMOTIVE_THREADS.
-            setenv("EMOTIVE_THREADS", "1", 1)
+            // A fresh process whose first op is a matmul: OpenBLAS must already be at one
+            // thread (its spinning workers would compete with Emotive's), while
+            // Emotive's own limit comes from EMOTIVE_THREADS.
+            setenv("EMOTIVE_THREADS", "2", 1)
             _ = matmul(Tensor(ones: [2, 2]), Tensor(ones: [2, 2]))
-            exit(openBLASThreadCount() == 1 && Parallelism.threadCount == 1 ? 0 : 1)
+            exit(openBLASThreadCount() == 1 && Parallelism.threadCount == 2 ? 0 : 1)
         }
     }
 

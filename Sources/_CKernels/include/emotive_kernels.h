@@ -1,0 +1,48 @@
+// Convolution kernels for Emotive's Tensors target: direct (implicit-GEMM) convolution
+// over NHWC input and HWIO filters, with no im2col buffer and no packing.
+//
+// The input is read through a "window view": an NHWC tensor of `height` x `width` pixels
+// that already contains any zero padding, so every window of the convolution lies
+// inside it and each of its `kh` rows is `kw * channels` consecutive floats.
+#ifndef EMOTIVE_KERNELS_H
+#define EMOTIVE_KERNELS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    long height, width, channels;   // the (padded) input view of one image
+    long kh, kw, sh, sw;            // window and strides
+    long oh, ow;                    // output size
+    long outChannels;
+} emk_conv_shape;
+
+/// out[p, o] = sum over window (i, j, c) of x[window(p) + (i, j, c)] * w[i, j, c, o] for
+/// the output pixels p in first ..< first + count (numbered image-major over the whole
+/// batch; `x` and `out` point at the batch's first image and first output pixel) and the
+/// output channels o in col0 ..< col0 + cols.
+void emk_conv_forward(const emk_conv_shape *shape, const float *x, const float *w,
+                      float *out, long first, long count, long col0, long cols);
+
+/// dw[i, j, c, o] += sum over output pixels p in first ..< first + count, in order, of
+/// x[window(p) + (i, j, c)] * dy[p, o], for o in col0 ..< col0 + cols (`dy` points at
+/// the batch's first output pixel).
+void emk_conv_filter_gradient(const emk_conv_shape *shape, const float *x, const float *dy,
+                              float *dw, long first, long count, long col0, long cols);
+
+/// Copies `images` NHWC images of h x w x c into a zeroed view of height x width with the
+/// image placed at (top, left); rows or columns beyond the view are dropped.
+void emk_pad_images(const float *x, long images, long h, long w, long c, long top, long left,
+                    long height, long width, float *view);
+
+/// 1 when the AVX-512 kernels run, 0 for the portable ones.
+int emk_uses_avx512(void);
+
+/// Tests only: 1 forces the portable kernels, 0 restores the automatic choice.
+void emk_force_portable(int force);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

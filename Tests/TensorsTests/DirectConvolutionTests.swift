@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import Tensors
+import TestSupport
+
+/// Shapes that reach every path of the direct convolution kernels: channel tails and
+/// several 32-channel tiles, more pixels than one 256-pixel chunk, the filter gradient
+/// split into pixel pieces (small filters) and into channel pieces (large ones), and the
+/// forward split along channels when there are few pixels.
+let directCases: [(input: [Int], kernel: (Int, Int), outChannels: Int, stride: (Int, Int), same: Bool)] = [
+    ([2, 9, 11, 5], (3, 3), 37, (1, 1), true),     // two tiles, the second 5 wide
+    ([1, 7, 6, 3], (2, 3), 70, (2, 1), false),     // three tiles, strided rows
+    ([2, 48, 48, 3], (3, 3), 8, (1, 1), true),     // 4,608 pixels: pixel pieces for dW
+    ([1, 2, 2, 32], (3, 3), 1024, (1, 1), true),   // 4 pixels, K·O = 294,912: channel pieces
+    ([2, 13, 13, 2], (7, 7), 1, (2, 2), true),     // CBAM's one-channel spatial convolution, strided
+]
+
+/// Largest difference relative to the largest magnitude of `expected`.
+func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
+    let scale = expected.scalars.map(abs).max() ?? 1
+    return maxAbsDifference(actual.scalars, expected.scalars)! / Swift.max(scale, 1e-6)
+}
+
+/// Forward, dX and dW of every direct case against the Float64 oracles; 0 when all agree.
+func directConvolutionMismatches() -> Int {
+    var failures = 0
+    for (index, t) in directCases.enumerated() {
+        let x = randomTensor(t.input, seed: UInt64(10 + index))
+        let w = randomTensor([t.kernel.0, t.kernel.1, t.input[3], t.outChannels], seed: UInt64(20 + index))
+        let xv = Parameter(x), wv = Parameter(w)
+        let y = conv2d(xv.value, filter: wv.value, strides: t.stride, padding: t.same ? .same : .valid)
+        let dy = randomTensor(y.shape, seed: UInt64(30 + index))
+        let grads = gradients(of: (y * dy).sum(), wrt: [xv, wv])
+        let expected = naiveConv2dGradients(x, w, dy, stride: t.stride, same: t.same)
+        let forward = relativeError(y, expected.y)
+        let dx = relativeError(grads[0], expected.dx), dw = relativeError(grads[1], expected.dw)
+        if forward > 1e-5 || dx > 1e-5 || dw > 1e-5 {
+            print("direct case \(index) \(t.input) → \(t.outChannels): forward \(forward), dX \(dx), dW \(dw)")
+            failures += 1
+        }
+    }
+    return failures
+}
+
+@Suite struct DirectConvolution {
+    @Test func everyKernelPathEqualsTheOracleOnTheMachinesInstructionSet() {
+        #expect(directConvolutionMismatches() == 0)
+    }
+
+    @Test func thePortableKernelsEqualTheOracleToo() async {
+        // A child process: forcing the portable kernels is process-wide.
+        await #expect(processExitsWith: .success) {
+            ConvolutionKernels.forcePortable(true)
+            exit(directConvolutionMismatches() == 0 && !ConvolutionKernels.instructionSet.contains("AVX-512") ? 0 : 1)
+        }
+    }
+}
