@@ -32,7 +32,7 @@ let cTargets: [Target] = [
 let libraryTargets: [Target] = [
     .target(name: "Checksums"),
     .target(name: "Tensors", dependencies: ["_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
-    .target(name: "NeuralNetworks", dependencies: ["Tensors", "Checksums", "_CHDF5"],
+    .target(name: "NeuralNetworks", dependencies: ["Tensors", "Checksums", "_CHDF5", "_CKernels"],
             exclude: ["README.md"]),
     .target(name: "Vision", dependencies: ["Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
             exclude: ["README.md"]),

@@ -120,6 +120,18 @@ public final class Parameter: @unchecked Sendable {
         try stored.scalars.withUnsafeMutableBufferPointer { try body($0) }
     }
 
+    /// Updates the value in place through an array (an optimizer's `update`): the
+    /// parameter lends its scalars, so no copy is made unless another tensor still shares
+    /// them. Traps, naming the parameter, if `body` changes the count.
+    public func updateScalars<R>(_ body: (inout [Float]) throws -> R) rethrows -> R {
+        let count = stored.scalars.count
+        defer {
+            check(stored.scalars.count == count,
+                  "Parameter '\(name)': an update changed its \(count) values to \(stored.scalars.count)")
+        }
+        return try body(&stored.scalars)
+    }
+
     /// Forgets the accumulated gradient.
     public func zeroGradient() { gradient = nil }
 }

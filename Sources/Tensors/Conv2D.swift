@@ -163,7 +163,7 @@ func conv2dBackward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], _ dy: [Floa
 /// For a stride-1 convolution, the geometry of dX = conv(dY, flipped filter): dY padded by
 /// KH − 1 − padTop on top (and so on) gives an H x W output. Nil when that padding
 /// would be negative (windows that skip input rows), then col2im is used.
-private func strideOneInputGradientGeometry(_ g: WindowGeometry, outChannels o: Int) -> WindowGeometry? {
+func strideOneInputGradientGeometry(_ g: WindowGeometry, outChannels o: Int) -> WindowGeometry? {
     guard g.sh == 1, g.sw == 1, g.kh > 1 || g.kw > 1 else { return nil }
     let top = g.kh - 1 - g.padTop, left = g.kw - 1 - g.padLeft
     let bottom = g.h + g.kh - 1 - g.oh - top, right = g.w + g.kw - 1 - g.ow - left
@@ -194,7 +194,7 @@ private func flippedTransposedFilter(_ w: UnsafePointer<Float>, _ g: WindowGeome
 /// Runs `body` with the input as the direct kernels read it: a view in which every
 /// window lies inside, so each window row is `KW·C` consecutive floats. That is the
 /// input itself when no window reaches into padding, otherwise a zero-padded copy.
-private func withWindowView<R>(_ g: WindowGeometry, outChannels o: Int, _ x: UnsafePointer<Float>,
+func withWindowView<R>(_ g: WindowGeometry, outChannels o: Int, _ x: UnsafePointer<Float>,
                                _ body: (UnsafePointer<Float>, emk_conv_shape) -> R) -> R {
     let needH = (g.oh - 1) * g.sh + g.kh, needW = (g.ow - 1) * g.sw + g.kw
     func shape(_ height: Int, _ width: Int) -> emk_conv_shape {

@@ -1,6 +1,9 @@
 // Depthwise 2-D convolution: each channel convolved with its own KHxKW filter.
 // NHWC input, filter [KH, KW, C, 1] (Keras' depthwise kernel, depth multiplier 1).
-// Inner loops run over the contiguous channel axis, so they vectorise.
+// Inner loops run over the contiguous channel axis, so they vectorise. Where AVX-512 is
+// available the forward pass, the stride-1 input gradient (a forward pass of dY with the
+// flipped filter) and the filter gradient run `_CKernels`' 16-channel kernels instead.
+import _CKernels
 
 /// Depthwise convolution with depth multiplier 1.
 ///
@@ -30,6 +33,18 @@ func depthwiseForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float]) -> [Float
     return x.withUnsafeBufferPointer { px in
         w.withUnsafeBufferPointer { pw in
             makeScalars(g.n * g.oh * g.ow * c) { out in
+                if emk_uses_avx512() != 0 {
+                    withWindowView(g, outChannels: c, px.baseAddress!) { view, shape in
+                        let uv = UncheckedSendable(view), uw = UncheckedSendable(pw.baseAddress!)
+                        let uo = SharedBuffer(out)
+                        parallelChunks(g.n * g.oh, grain: Swift.max(1, 16384 / Swift.max(1, g.ow * c * g.kh * g.kw))) { rows in
+                            withUnsafePointer(to: shape) {
+                                emk_depthwise_forward($0, uv.value, uw.value, uo.base, rows.lowerBound, rows.count)
+                            }
+                        }
+                    }
+                    return
+                }
                 let uo = SharedBuffer(out)
                 let ux = UncheckedSendable(px.baseAddress!), uw = UncheckedSendable(pw.baseAddress!)
                 // One task per output row (n, oh).
@@ -63,6 +78,17 @@ func depthwiseForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float]) -> [Float
 /// so input rows are independent and run in parallel.
 func depthwiseBackwardInput(_ g: WindowGeometry, _ dy: [Float], _ w: [Float]) -> [Float] {
     let c = g.c
+    if emk_uses_avx512() != 0, let tg = strideOneInputGradientGeometry(g, outChannels: c) {
+        // W'[i, j, c] = W[KH − 1 − i, KW − 1 − j, c]
+        var flipped = [Float](repeating: 0, count: w.count)
+        for i in 0..<g.kh {
+            for j in 0..<g.kw {
+                let src = ((g.kh - 1 - i) * g.kw + (g.kw - 1 - j)) * c, dst = (i * g.kw + j) * c
+                for ch in 0..<c { flipped[dst + ch] = w[src + ch] }
+            }
+        }
+        return depthwiseForward(tg, dy, flipped)
+    }
     return dy.withUnsafeBufferPointer { pdy in
         w.withUnsafeBufferPointer { pw in
             makeScalars(g.n * g.h * g.w * c) { out in
@@ -104,6 +130,25 @@ func depthwiseBackwardFilter(_ g: WindowGeometry, _ x: [Float], _ dy: [Float]) -
     let rowsTotal = g.n * g.oh
     let pieces = chunkCount(rowsTotal, grain: Swift.max(1, 4096 / Swift.max(1, g.ow * c)))
     var partial = [Float](repeating: 0, count: pieces * taps)
+    if emk_uses_avx512() != 0 {
+        x.withUnsafeBufferPointer { px in
+            dy.withUnsafeBufferPointer { pdy in
+                partial.withUnsafeMutableBufferPointer { pp in
+                    let up = SharedBuffer(pp), ug = UncheckedSendable(pdy.baseAddress!)
+                    withWindowView(g, outChannels: c, px.baseAddress!) { view, shape in
+                        let uv = UncheckedSendable(view)
+                        parallelFor(pieces) { p in
+                            let rows = chunkRange(p, of: pieces, total: rowsTotal)
+                            withUnsafePointer(to: shape) {
+                                emk_depthwise_filter_gradient($0, uv.value, ug.value, up.base + p * taps,
+                                                              rows.lowerBound, rows.count)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    } else {
     x.withUnsafeBufferPointer { px in
         dy.withUnsafeBufferPointer { pdy in
             partial.withUnsafeMutableBufferPointer { pp in
@@ -132,6 +177,7 @@ func depthwiseBackwardFilter(_ g: WindowGeometry, _ x: [Float], _ dy: [Float]) -
                 }
             }
         }
+    }
     }
     if pieces == 1 { return partial }
     var result = [Float](repeating: 0, count: taps)

@@ -55,3 +55,40 @@ func directConvolutionMismatches() -> Int {
         }
     }
 }
+
+/// Depthwise forward and both gradients, for shapes with channel tails, stride 2 and a
+/// 5x5 window, on whichever kernels are active.
+func depthwiseResults() -> [[Float]] {
+    let cases: [([Int], (Int, Int), (Int, Int), Padding)] = [
+        ([2, 9, 8, 37], (3, 3), (1, 1), .same),
+        ([2, 9, 8, 21], (3, 3), (2, 2), .same),
+        ([1, 9, 9, 18], (5, 5), (1, 1), .valid),
+    ]
+    var results: [[Float]] = []
+    for (index, (shape, kernel, stride, padding)) in cases.enumerated() {
+        let x = Parameter(randomTensor(shape, seed: UInt64(40 + index)))
+        let w = Parameter(randomTensor([kernel.0, kernel.1, shape[3], 1], seed: UInt64(50 + index)))
+        let y = depthwiseConv2d(x.value, filter: w.value, strides: stride, padding: padding)
+        let dy = randomTensor(y.shape, seed: UInt64(60 + index))
+        let grads = gradients(of: (y * dy).sum(), wrt: [x, w])
+        results += [y.scalars, grads[0].scalars, grads[1].scalars]
+    }
+    return results
+}
+
+/// The AVX-512 depthwise kernels against Tensors' Swift loops (which run where AVX-512
+/// does not): both paths agree, and the Swift loops are checked against the oracles by
+/// the Convolution suite.
+@Suite struct DirectKernelsAgainstTheSwiftLoops {
+    @Test func depthwiseKernelsAgreeWithTheSwiftLoops() async {
+        await #expect(processExitsWith: .success) {
+            let fast = depthwiseResults()
+            ConvolutionKernels.forcePortable(true)
+            let loops = depthwiseResults()
+            let worst = zip(fast, loops).map { a, b in
+                maxAbsDifference(a, b)! / Swift.max(b.map(abs).max() ?? 1, 1e-6)
+            }.max()!
+            exit(worst < 1e-5 ? 0 : 1)
+        }
+    }
+}

@@ -46,3 +46,30 @@ void emk_force_portable(int force);
 }
 #endif
 #endif
+
+#ifndef EMOTIVE_KERNELS_DEPTHWISE_H
+#define EMOTIVE_KERNELS_DEPTHWISE_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// AVX-512 only (call when emk_uses_avx512()): depthwise convolution, depth multiplier 1,
+/// over a window view as above (`outChannels` == `channels`). Output rows (n · oh + oy)
+/// first ..< first + count.
+void emk_depthwise_forward(const emk_conv_shape *shape, const float *x, const float *w,
+                           float *out, long first, long count);
+
+/// AVX-512 only: dw[i, j, c] += sum over the output pixels of output rows
+/// first ..< first + count, in order, of x[window + (i, j), c] * dy[p, c].
+void emk_depthwise_filter_gradient(const emk_conv_shape *shape, const float *x, const float *dy,
+                                   float *dw, long first, long count);
+
+/// AVX-512 only: w[i] -= alpha * m / (sqrt(v) + epsilon) after m += (g - m) * (1 - beta1)
+/// and v += (g * g - v) * (1 - beta2), for i in 0 ..< count (Keras' Adam step).
+void emk_adam_update(float *w, const float *g, float *m, float *v, long count,
+                     float alpha, float beta1, float beta2, float epsilon);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

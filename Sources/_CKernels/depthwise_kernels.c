@@ -1,0 +1,109 @@
+// AVX-512 depthwise convolution and Adam kernels (see include/emotive_kernels.h).
+// Callers use them only when emk_uses_avx512(); elsewhere Tensors' Swift loops run.
+//
+// Depthwise forward keeps one 16-channel accumulator per output pixel and sums the
+// window's taps in registers (the Swift loop adds each tap into memory); the filter
+// gradient keeps all taps of a 3x3 window for one 16-channel block in registers over
+// a whole range of output rows.
+#include "emotive_kernels.h"
+
+#include <immintrin.h>
+
+#define EMK_AVX512 __attribute__((target("avx512f")))
+
+static inline EMK_AVX512 __mmask16 lanes_mask(long lanes) {
+    return lanes >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lanes) - 1u);
+}
+
+EMK_AVX512 void emk_depthwise_forward(const emk_conv_shape *s, const float *x, const float *w,
+                                      float *out, long first, long count) {
+    const long c = s->channels, taps = s->kh * s->kw;
+    const long srow = s->width * c, image = s->height * srow;
+    for (long row = first; row < first + count; row++) {
+        long n = row / s->oh, oy = row % s->oh;
+        const float *base = x + n * image + oy * s->sh * srow;
+        float *dst = out + row * s->ow * c;
+        for (long ox = 0; ox < s->ow; ox++) {
+            const float *origin = base + ox * s->sw * c;
+            for (long cb = 0; cb < c; cb += 16) {
+                __mmask16 m = lanes_mask(c - cb);
+                __m512 acc = _mm512_setzero_ps();
+                for (long i = 0; i < s->kh; i++) {
+                    const float *xr = origin + i * srow + cb;
+                    const float *wr = w + i * s->kw * c + cb;
+                    for (long j = 0; j < s->kw; j++)
+                        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, xr + j * c),
+                                              _mm512_maskz_loadu_ps(m, wr + j * c), acc);
+                }
+                _mm512_mask_storeu_ps(dst + ox * c + cb, m, acc);
+            }
+        }
+        (void)taps;
+    }
+}
+
+EMK_AVX512 void emk_depthwise_filter_gradient(const emk_conv_shape *s, const float *x, const float *dy,
+                                              float *dw, long first, long count) {
+    const long c = s->channels, kh = s->kh, kw = s->kw;
+    const long srow = s->width * c, image = s->height * srow;
+    if (kh * kw == 9) {
+        for (long cb = 0; cb < c; cb += 16) {
+            __mmask16 m = lanes_mask(c - cb);
+            __m512 acc[9];
+            for (int t = 0; t < 9; t++) acc[t] = _mm512_maskz_loadu_ps(m, dw + t * c + cb);
+            for (long row = first; row < first + count; row++) {
+                long n = row / s->oh, oy = row % s->oh;
+                const float *base = x + n * image + oy * s->sh * srow + cb;
+                const float *g = dy + row * s->ow * c + cb;
+                for (long ox = 0; ox < s->ow; ox++) {
+                    __m512 gv = _mm512_maskz_loadu_ps(m, g + ox * c);
+                    const float *origin = base + ox * s->sw * c;
+                    for (int i = 0; i < 3; i++)
+                        for (int j = 0; j < 3; j++)
+                            acc[i * 3 + j] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, origin + i * srow + j * c),
+                                                             gv, acc[i * 3 + j]);
+                }
+            }
+            for (int t = 0; t < 9; t++) _mm512_mask_storeu_ps(dw + t * c + cb, m, acc[t]);
+        }
+        return;
+    }
+    for (long row = first; row < first + count; row++) {
+        long n = row / s->oh, oy = row % s->oh;
+        const float *base = x + n * image + oy * s->sh * srow;
+        const float *g = dy + row * s->ow * c;
+        for (long ox = 0; ox < s->ow; ox++) {
+            const float *origin = base + ox * s->sw * c;
+            for (long cb = 0; cb < c; cb += 16) {
+                __mmask16 m = lanes_mask(c - cb);
+                __m512 gv = _mm512_maskz_loadu_ps(m, g + ox * c + cb);
+                for (long i = 0; i < kh; i++)
+                    for (long j = 0; j < kw; j++) {
+                        float *d = dw + (i * kw + j) * c + cb;
+                        __m512 a = _mm512_maskz_loadu_ps(m, d);
+                        a = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, origin + i * srow + j * c + cb), gv, a);
+                        _mm512_mask_storeu_ps(d, m, a);
+                    }
+            }
+        }
+    }
+}
+
+EMK_AVX512 void emk_adam_update(float *w, const float *g, float *m, float *v, long count,
+                                float alpha, float beta1, float beta2, float epsilon) {
+    const __m512 one_b1 = _mm512_set1_ps(1 - beta1), one_b2 = _mm512_set1_ps(1 - beta2);
+    const __m512 va = _mm512_set1_ps(alpha), ve = _mm512_set1_ps(epsilon);
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 k = lanes_mask(count - i);
+        __m512 gi = _mm512_maskz_loadu_ps(k, g + i);
+        __m512 mi = _mm512_maskz_loadu_ps(k, m + i);
+        __m512 vi = _mm512_maskz_loadu_ps(k, v + i);
+        __m512 wi = _mm512_maskz_loadu_ps(k, w + i);
+        mi = _mm512_add_ps(mi, _mm512_mul_ps(_mm512_sub_ps(gi, mi), one_b1));
+        vi = _mm512_add_ps(vi, _mm512_mul_ps(_mm512_sub_ps(_mm512_mul_ps(gi, gi), vi), one_b2));
+        __m512 step = _mm512_div_ps(_mm512_mul_ps(va, mi), _mm512_add_ps(_mm512_sqrt_ps(vi), ve));
+        _mm512_mask_storeu_ps(m + i, k, mi);
+        _mm512_mask_storeu_ps(v + i, k, vi);
+        _mm512_mask_storeu_ps(w + i, k, _mm512_sub_ps(wi, step));
+    }
+}
