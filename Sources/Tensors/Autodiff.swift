@@ -88,8 +88,12 @@ public final class Parameter: @unchecked Sendable {
     /// Sum of the gradients of every `backward()` since the last ``zeroGradient()``.
     public var gradient: Tensor?
 
-    private var stored: Tensor
+    private var stored: Tensor { didSet { version &+= 1 } }
     private var leaf: Node?
+
+    /// Changes whenever the value does (set, or updated in place): lets a cache of
+    /// something derived from the value (a folded inference filter) know it is stale.
+    public private(set) var version = 0
 
     public init(_ value: Tensor, name: String = "", isTrainable: Bool = true) {
         self.stored = value.detached

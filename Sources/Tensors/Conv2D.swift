@@ -78,7 +78,8 @@ public func conv2d(_ input: Tensor, filter: Tensor, strides: (Int, Int) = (1, 1)
     }
 }
 
-func conv2dForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], outChannels o: Int) -> [Float] {
+func conv2dForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], outChannels o: Int,
+                   epilogue: Epilogue? = nil) -> [Float] {
     let k = g.kh * g.kw * g.c
     let rowsTotal = g.n * g.oh * g.ow
     return x.withUnsafeBufferPointer { px in
@@ -87,9 +88,41 @@ func conv2dForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], outChannels 
                 if isPointwise(g) {
                     gemm(transposeA: false, transposeB: false, m: rowsTotal, n: o, k: k,
                          px.baseAddress!, lda: k, pw.baseAddress!, ldb: o, out.baseAddress!, ldc: o)
+                    epilogue?.apply(out.baseAddress!, rows: rowsTotal, channels: o)
                     return
                 }
-                directConvForward(g, px.baseAddress!, pw.baseAddress!, outChannels: o, out.baseAddress!)
+                Epilogue.withC(epilogue) { ep in
+                    directConvForward(g, px.baseAddress!, pw.baseAddress!, outChannels: o, out.baseAddress!,
+                                      epilogue: ep)
+                }
+            }
+        }
+    }
+}
+
+/// What a fused inference convolution applies to each output: `+ bias[o]`, then a
+/// clamp (ReLU: 0…∞, ReLU6: 0…6). Applied in the kernels' registers before the store.
+struct Epilogue {
+    let bias: [Float]
+    let clamp: ClosedRange<Float>?
+
+    /// Runs `body` with the C description of `epilogue` (nil stays nil).
+    static func withC<R>(_ epilogue: Epilogue?, _ body: (UnsafePointer<emk_epilogue>?) -> R) -> R {
+        guard let epilogue else { return body(nil) }
+        return epilogue.bias.withUnsafeBufferPointer { pb in
+            var c = emk_epilogue(bias: pb.baseAddress, clamp: epilogue.clamp == nil ? 0 : 1,
+                                 lo: epilogue.clamp?.lowerBound ?? 0, hi: epilogue.clamp?.upperBound ?? 0)
+            return withUnsafePointer(to: &c) { body($0) }
+        }
+    }
+
+    /// The same, as a pass over `rows` x `channels` outputs already stored (after sgemm).
+    func apply(_ y: UnsafeMutablePointer<Float>, rows: Int, channels: Int) {
+        let uy = UncheckedSendable(y)
+        Epilogue.withC(self) { ep in
+            let ue = UncheckedSendable(ep)
+            parallelChunks(rows, grain: Swift.max(1, elementwiseGrain / Swift.max(channels, 1))) { range in
+                emk_apply_epilogue(uy.value, range.lowerBound, range.count, channels, ue.value)
             }
         }
     }
@@ -222,18 +255,20 @@ private let directPixelGrain = 256
 /// channels (multiples of 32) when there are too few pixels to keep the threads busy.
 /// Each output element is the same sum whatever the pieces.
 private func directConvForward(_ g: WindowGeometry, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
-                               outChannels o: Int, _ out: UnsafeMutablePointer<Float>) {
+                               outChannels o: Int, _ out: UnsafeMutablePointer<Float>,
+                               epilogue: UnsafePointer<emk_epilogue>? = nil) {
     withWindowView(g, outChannels: o, x) { view, shape in
         let total = g.n * g.oh * g.ow
         let pixelPieces = chunkCount(total, grain: directPixelGrain)
         let columnPieces = pixelPieces >= 8 ? 1 : Swift.max(1, Swift.min(o / 32, 8 / pixelPieces))
         let uv = UncheckedSendable(view), uw = UncheckedSendable(w), uo = UncheckedSendable(out)
+        let ue = UncheckedSendable(epilogue)
         parallelFor(pixelPieces * columnPieces) { piece in
             let pixels = chunkRange(piece / columnPieces, of: pixelPieces, total: total)
             let columns = channelRange(piece % columnPieces, of: columnPieces, total: o)
             withUnsafePointer(to: shape) {
                 emk_conv_forward($0, uv.value, uw.value, uo.value, pixels.lowerBound, pixels.count,
-                                 columns.lowerBound, columns.count)
+                                 columns.lowerBound, columns.count, ue.value)
             }
         }
     }

@@ -28,7 +28,7 @@ public func depthwiseConv2d(_ input: Tensor, filter: Tensor, strides: (Int, Int)
     }
 }
 
-func depthwiseForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float]) -> [Float] {
+func depthwiseForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], epilogue: Epilogue? = nil) -> [Float] {
     let c = g.c
     return x.withUnsafeBufferPointer { px in
         w.withUnsafeBufferPointer { pw in
@@ -37,14 +37,18 @@ func depthwiseForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float]) -> [Float
                     withWindowView(g, outChannels: c, px.baseAddress!) { view, shape in
                         let uv = UncheckedSendable(view), uw = UncheckedSendable(pw.baseAddress!)
                         let uo = SharedBuffer(out)
-                        parallelChunks(g.n * g.oh, grain: Swift.max(1, 16384 / Swift.max(1, g.ow * c * g.kh * g.kw))) { rows in
-                            withUnsafePointer(to: shape) {
-                                emk_depthwise_forward($0, uv.value, uw.value, uo.base, rows.lowerBound, rows.count)
+                        Epilogue.withC(epilogue) { ep in
+                            let ue = UncheckedSendable(ep)
+                            parallelChunks(g.n * g.oh, grain: Swift.max(1, 16384 / Swift.max(1, g.ow * c * g.kh * g.kw))) { rows in
+                                withUnsafePointer(to: shape) {
+                                    emk_depthwise_forward($0, uv.value, uw.value, uo.base, rows.lowerBound, rows.count, ue.value)
+                                }
                             }
                         }
                     }
                     return
                 }
+                defer { epilogue?.apply(out.baseAddress!, rows: g.n * g.oh * g.ow, channels: c) }
                 let uo = SharedBuffer(out)
                 let ux = UncheckedSendable(px.baseAddress!), uw = UncheckedSendable(pw.baseAddress!)
                 // One task per output row (n, oh).

@@ -76,7 +76,8 @@ EMK_INLINE EMK_AVX512 __mmask16 lane_mask(long lanes) {
 
 EMK_INLINE EMK_AVX512 void forward_tile_512(const float *const *origin, const int R, const int V,
                                             const emk_conv_shape *s, const float *w,
-                                            __mmask16 m0, __mmask16 m1, float *const *out) {
+                                            __mmask16 m0, __mmask16 m1, float *const *out,
+                                            const emk_epilogue *ep, long col) {
     const long o = s->outChannels, seg = s->kw * s->channels, srow = s->width * s->channels;
     __m512 acc[8][2];
     for (int r = 0; r < R; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
@@ -94,6 +95,19 @@ EMK_INLINE EMK_AVX512 void forward_tile_512(const float *const *origin, const in
             }
         }
     }
+    if (ep) {
+        __m512 b0 = ep->bias ? _mm512_maskz_loadu_ps(m0, ep->bias + col) : _mm512_setzero_ps();
+        __m512 b1 = ep->bias && V > 1 ? _mm512_maskz_loadu_ps(m1, ep->bias + col + 16) : _mm512_setzero_ps();
+        __m512 lo = _mm512_set1_ps(ep->lo), hi = _mm512_set1_ps(ep->hi);
+        for (int r = 0; r < R; r++) {
+            acc[r][0] = _mm512_add_ps(acc[r][0], b0);
+            acc[r][1] = _mm512_add_ps(acc[r][1], b1);
+            if (ep->clamp) {
+                acc[r][0] = _mm512_min_ps(_mm512_max_ps(acc[r][0], lo), hi);
+                acc[r][1] = _mm512_min_ps(_mm512_max_ps(acc[r][1], lo), hi);
+            }
+        }
+    }
     for (int r = 0; r < R; r++) {
         _mm512_mask_storeu_ps(out[r], m0, acc[r][0]);
         if (V > 1) _mm512_mask_storeu_ps(out[r] + 16, m1, acc[r][1]);
@@ -101,11 +115,12 @@ EMK_INLINE EMK_AVX512 void forward_tile_512(const float *const *origin, const in
 }
 
 #define FORWARD_CASE(R_) \
-    case R_: if (V == 2) forward_tile_512(origin, R_, 2, s, wb, m0, m1, outs); \
-             else forward_tile_512(origin, R_, 1, s, wb, m0, m1, outs); break;
+    case R_: if (V == 2) forward_tile_512(origin, R_, 2, s, wb, m0, m1, outs, ep, col); \
+             else forward_tile_512(origin, R_, 1, s, wb, m0, m1, outs, ep, col); break;
 
 static EMK_AVX512 void forward_512(const emk_conv_shape *s, const float *x, const float *w,
-                                   float *out, long first, long count, long col0, long cols) {
+                                   float *out, long first, long count, long col0, long cols,
+                                   const emk_epilogue *ep) {
     const long o = s->outChannels, total = first + count, end = col0 + cols;
     for (long p0 = first; p0 < total; p0 += PIXEL_CHUNK) {
         long p1 = min_long(total, p0 + PIXEL_CHUNK);
@@ -193,7 +208,8 @@ static EMK_AVX512 void filter_gradient_512(const emk_conv_shape *s, const float 
 enum { PR = 4, PN = 16 };
 
 EMK_INLINE void forward_portable(const emk_conv_shape *s, const float *x, const float *w,
-                                 float *out, long first, long count, long col0, long cols) {
+                                 float *out, long first, long count, long col0, long cols,
+                                 const emk_epilogue *ep) {
     const long o = s->outChannels, total = first + count, end = col0 + cols;
     const long seg = s->kw * s->channels, srow = s->width * s->channels;
     for (long p0 = first; p0 < total; p0 += PIXEL_CHUNK) {
@@ -216,6 +232,14 @@ EMK_INLINE void forward_portable(const emk_conv_shape *s, const float *x, const 
                             for (long v = 0; v < nb; v++) acc[r][v] += a * b[v];
                         }
                     }
+                }
+                if (ep) {
+                    for (long r = 0; r < R; r++)
+                        for (long v = 0; v < nb; v++) {
+                            float y = acc[r][v] + (ep->bias ? ep->bias[col + v] : 0.0f);
+                            if (ep->clamp) y = y < ep->lo ? ep->lo : (y > ep->hi ? ep->hi : y);
+                            acc[r][v] = y;
+                        }
                 }
                 for (long r = 0; r < R; r++)
                     memcpy(out + (p + r) * o + col, acc[r], sizeof(float) * (size_t)nb);
@@ -246,13 +270,15 @@ EMK_INLINE void filter_gradient_portable(const emk_conv_shape *s, const float *x
 }
 
 static EMK_AVX2 void forward_avx2(const emk_conv_shape *s, const float *x, const float *w,
-                                  float *out, long first, long count, long col0, long cols) {
-    forward_portable(s, x, w, out, first, count, col0, cols);
+                                  float *out, long first, long count, long col0, long cols,
+                                  const emk_epilogue *ep) {
+    forward_portable(s, x, w, out, first, count, col0, cols, ep);
 }
 
 static void forward_base(const emk_conv_shape *s, const float *x, const float *w,
-                         float *out, long first, long count, long col0, long cols) {
-    forward_portable(s, x, w, out, first, count, col0, cols);
+                         float *out, long first, long count, long col0, long cols,
+                         const emk_epilogue *ep) {
+    forward_portable(s, x, w, out, first, count, col0, cols, ep);
 }
 
 static EMK_AVX2 void filter_gradient_avx2(const emk_conv_shape *s, const float *x, const float *dy,
@@ -268,10 +294,10 @@ static void filter_gradient_base(const emk_conv_shape *s, const float *x, const 
 // MARK: - Entry points
 
 void emk_conv_forward(const emk_conv_shape *s, const float *x, const float *w, float *out,
-                      long first, long count, long col0, long cols) {
-    if (emk_uses_avx512()) forward_512(s, x, w, out, first, count, col0, cols);
-    else if (uses_avx2()) forward_avx2(s, x, w, out, first, count, col0, cols);
-    else forward_base(s, x, w, out, first, count, col0, cols);
+                      long first, long count, long col0, long cols, const emk_epilogue *ep) {
+    if (emk_uses_avx512()) forward_512(s, x, w, out, first, count, col0, cols, ep);
+    else if (uses_avx2()) forward_avx2(s, x, w, out, first, count, col0, cols, ep);
+    else forward_base(s, x, w, out, first, count, col0, cols, ep);
 }
 
 void emk_conv_filter_gradient(const emk_conv_shape *s, const float *x, const float *dy, float *dw,
@@ -279,4 +305,41 @@ void emk_conv_filter_gradient(const emk_conv_shape *s, const float *x, const flo
     if (emk_uses_avx512()) filter_gradient_512(s, x, dy, dw, first, count, col0, cols);
     else if (uses_avx2()) filter_gradient_avx2(s, x, dy, dw, first, count, col0, cols);
     else filter_gradient_base(s, x, dy, dw, first, count, col0, cols);
+}
+
+// MARK: - Epilogue pass
+
+static EMK_AVX512 void epilogue_512(float *y, long first, long count, long channels, const emk_epilogue *ep) {
+    const __m512 lo = _mm512_set1_ps(ep->lo), hi = _mm512_set1_ps(ep->hi);
+    for (long r = first; r < first + count; r++) {
+        float *row = y + r * channels;
+        for (long c = 0; c < channels; c += 16) {
+            __mmask16 m = lane_mask(channels - c);
+            __m512 v = _mm512_maskz_loadu_ps(m, row + c);
+            if (ep->bias) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, ep->bias + c));
+            if (ep->clamp) v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+            _mm512_mask_storeu_ps(row + c, m, v);
+        }
+    }
+}
+
+EMK_INLINE void epilogue_portable(float *y, long first, long count, long channels, const emk_epilogue *ep) {
+    for (long r = first; r < first + count; r++) {
+        float *row = y + r * channels;
+        for (long c = 0; c < channels; c++) {
+            float v = row[c] + (ep->bias ? ep->bias[c] : 0.0f);
+            if (ep->clamp) v = v < ep->lo ? ep->lo : (v > ep->hi ? ep->hi : v);
+            row[c] = v;
+        }
+    }
+}
+
+static EMK_AVX2 void epilogue_avx2(float *y, long first, long count, long channels, const emk_epilogue *ep) {
+    epilogue_portable(y, first, count, channels, ep);
+}
+
+void emk_apply_epilogue(float *y, long first, long count, long channels, const emk_epilogue *ep) {
+    if (emk_uses_avx512()) epilogue_512(y, first, count, channels, ep);
+    else if (uses_avx2()) epilogue_avx2(y, first, count, channels, ep);
+    else epilogue_portable(y, first, count, channels, ep);
 }

@@ -16,7 +16,7 @@ static inline EMK_AVX512 __mmask16 lanes_mask(long lanes) {
 }
 
 EMK_AVX512 void emk_depthwise_forward(const emk_conv_shape *s, const float *x, const float *w,
-                                      float *out, long first, long count) {
+                                      float *out, long first, long count, const emk_epilogue *ep) {
     const long c = s->channels, taps = s->kh * s->kw;
     const long srow = s->width * c, image = s->height * srow;
     for (long row = first; row < first + count; row++) {
@@ -34,6 +34,11 @@ EMK_AVX512 void emk_depthwise_forward(const emk_conv_shape *s, const float *x, c
                     for (long j = 0; j < s->kw; j++)
                         acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, xr + j * c),
                                               _mm512_maskz_loadu_ps(m, wr + j * c), acc);
+                }
+                if (ep) {
+                    if (ep->bias) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(m, ep->bias + cb));
+                    if (ep->clamp)
+                        acc = _mm512_min_ps(_mm512_max_ps(acc, _mm512_set1_ps(ep->lo)), _mm512_set1_ps(ep->hi));
                 }
                 _mm512_mask_storeu_ps(dst + ox * c + cb, m, acc);
             }

@@ -15,6 +15,15 @@ public final class BatchNorm: BaseLayer {
     override public var kerasClass: String { "BatchNormalization" }
     override public var configuration: String { "BatchNorm(eps:\(epsilon),m:\(momentum))" }
 
+    /// The preceding convolution's filter and bias with this layer folded in, for fused
+    /// inference (see InferenceFusion.swift), and the weight versions they were made from.
+    struct Fold {
+        let key: [Int]
+        let filter: Tensor
+        let shift: [Float]
+    }
+    var inferenceFold: Fold?
+
     public init(epsilon: Float = 1e-3, momentum: Float = 0.99, name: String = "") {
         self.epsilon = epsilon
         self.momentum = momentum

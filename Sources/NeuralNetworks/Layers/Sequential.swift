@@ -48,7 +48,16 @@ public final class Sequential: BaseLayer {
 
     override public func forward(_ x: Tensor) -> Tensor {
         var h = x
-        for l in layers { h = l(h) }
+        var i = 0
+        while i < layers.count {
+            if let fused = fusedInference(at: i, h) {
+                h = fused.output
+                i += fused.length
+            } else {
+                h = layers[i](h)
+                i += 1
+            }
+        }
         return h
     }
 

@@ -18,12 +18,22 @@ typedef struct {
     long outChannels;
 } emk_conv_shape;
 
+/// What a fused inference convolution does to each output before storing it:
+/// y = conv + bias[o] (when `bias` is not NULL), then, when `clamp` is 1, min(max(y, lo), hi)
+/// (ReLU: lo 0, hi infinity; ReLU6: lo 0, hi 6).
+typedef struct {
+    const float *bias;
+    int clamp;
+    float lo, hi;
+} emk_epilogue;
+
 /// out[p, o] = sum over window (i, j, c) of x[window(p) + (i, j, c)] * w[i, j, c, o] for
 /// the output pixels p in first ..< first + count (numbered image-major over the whole
 /// batch; `x` and `out` point at the batch's first image and first output pixel) and the
 /// output channels o in col0 ..< col0 + cols.
 void emk_conv_forward(const emk_conv_shape *shape, const float *x, const float *w,
-                      float *out, long first, long count, long col0, long cols);
+                      float *out, long first, long count, long col0, long cols,
+                      const emk_epilogue *epilogue /* NULL: none */);
 
 /// dw[i, j, c, o] += sum over output pixels p in first ..< first + count, in order, of
 /// x[window(p) + (i, j, c)] * dy[p, o], for o in col0 ..< col0 + cols (`dy` points at
@@ -57,7 +67,7 @@ extern "C" {
 /// over a window view as above (`outChannels` == `channels`). Output rows (n · oh + oy)
 /// first ..< first + count.
 void emk_depthwise_forward(const emk_conv_shape *shape, const float *x, const float *w,
-                           float *out, long first, long count);
+                           float *out, long first, long count, const emk_epilogue *epilogue);
 
 /// AVX-512 only: dw[i, j, c] += sum over the output pixels of output rows
 /// first ..< first + count, in order, of x[window + (i, j), c] * dy[p, c].
@@ -69,6 +79,19 @@ void emk_depthwise_filter_gradient(const emk_conv_shape *shape, const float *x, 
 void emk_adam_update(float *w, const float *g, float *m, float *v, long count,
                      float alpha, float beta1, float beta2, float epsilon);
 
+#ifdef __cplusplus
+}
+#endif
+#endif
+
+#ifndef EMOTIVE_KERNELS_EPILOGUE_H
+#define EMOTIVE_KERNELS_EPILOGUE_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+/// Applies `epilogue` to rows first ..< first + count of a [rows, channels] output in place
+/// (after an sgemm, which cannot apply it).
+void emk_apply_epilogue(float *y, long first, long count, long channels, const emk_epilogue *epilogue);
 #ifdef __cplusplus
 }
 #endif

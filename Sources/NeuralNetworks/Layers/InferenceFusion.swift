@@ -1,0 +1,96 @@
+import Tensors
+
+// Conv2D / DepthwiseConv2D → BatchNorm (→ ReLU or ReLU6) computed as one fused
+// convolution where no gradient is needed and the batch norm uses its moving statistics
+// (prediction, evaluation, a frozen base): the batch norm is folded into the filter and
+// a bias, and the activation clamps in the kernel's registers. Same results up to
+// float rounding; one pass over each output instead of three.
+
+extension Sequential {
+    /// The output of layers `i`, `i + 1` (and `i + 2`) run as one fused op, with how many
+    /// layers it covered; nil when the run at `i` cannot be fused.
+    func fusedInference(at i: Int, _ x: Tensor) -> (output: Tensor, length: Int)? {
+        guard i + 1 < layers.count, LayerTrace.current == nil, x.rank == 4,
+              let bn = layers[i + 1] as? BatchNorm,
+              TrainingPass.current == nil || !bn.isTrainable else { return nil }
+        var clamp: ClosedRange<Float>? = nil
+        var length = 2
+        if i + 2 < layers.count, let act = layers[i + 2] as? ActivationLayer {
+            switch act.activation {
+            case .relu: clamp = 0...Float.infinity; length = 3
+            case .relu6: clamp = 0...6; length = 3
+            default: break
+            }
+        }
+        let c: Int
+        let kernel: Parameter, bias: Parameter?
+        switch layers[i] {
+        case let conv as Conv2D where conv.activation == .linear:
+            guard let k = conv.existingWeight("kernel") else { return nil }
+            kernel = k
+            bias = conv.useBias ? conv.existingWeight("bias") : nil
+            c = conv.filters
+        case let conv as DepthwiseConv2D:
+            guard let k = conv.existingWeight("kernel") else { return nil }
+            kernel = k
+            bias = conv.useBias ? conv.existingWeight("bias") : nil
+            c = k.shape[2]
+        default:
+            return nil
+        }
+        if (layers[i] as? Conv2D)?.useBias == true || (layers[i] as? DepthwiseConv2D)?.useBias == true {
+            guard bias != nil else { return nil }
+        }
+        guard let gamma = bn.existingWeight("gamma"), let beta = bn.existingWeight("beta"),
+              let mean = bn.existingWeight("moving_mean"), let variance = bn.existingWeight("moving_variance"),
+              gamma.shape == [c] else { return nil }
+        // Nothing may need a gradient: not the input, not the weights.
+        if GradientRecording.isOn {
+            guard !x.requiresGradient, !kernel.isTrainable, !(bias?.isTrainable ?? false),
+                  !gamma.isTrainable, !beta.isTrainable else { return nil }
+        }
+        // BN(z) = a·z + b with a = γ / √(σ² + ε), b = β − μ·a; z = conv + bias. Cached on
+        // the batch norm until any of the weights changes.
+        let key = [ObjectIdentifier(kernel).hashValue, kernel.version, bias?.version ?? -1, gamma.version,
+                   beta.version, mean.version, variance.version]
+        let folded: Tensor, shift: [Float]
+        if let cached = bn.inferenceFold, cached.key == key {
+            (folded, shift) = (cached.filter, cached.shift)
+        } else {
+            let g = gamma.value.scalars, bt = beta.value.scalars, mu = mean.value.scalars, v = variance.value.scalars
+            let a = (0..<c).map { g[$0] / (v[$0] + bn.epsilon).squareRoot() }
+            let convBias = bias?.value.scalars ?? [Float](repeating: 0, count: c)
+            shift = (0..<c).map { bt[$0] + (convBias[$0] - mu[$0]) * a[$0] }
+            let k = kernel.value.scalars
+            folded = Tensor(shape: kernel.shape, scalars: [Float](unsafeUninitializedCapacity: k.count) { out, n in
+                k.withUnsafeBufferPointer { src in
+                    var i = 0
+                    while i < k.count {
+                        for o in 0..<c { out[i + o] = src[i + o] * a[o] }
+                        i += c
+                    }
+                }
+                n = k.count
+            })
+            bn.inferenceFold = BatchNorm.Fold(key: key, filter: folded, shift: shift)
+        }
+        let y: Tensor
+        switch layers[i] {
+        case let conv as Conv2D:
+            y = conv2dInference(x, filter: folded, bias: shift, strides: conv.strides, padding: conv.padding, clamp: clamp)
+        case let conv as DepthwiseConv2D:
+            y = depthwiseConv2dInference(x, filter: folded, bias: shift, strides: conv.strides, padding: conv.padding,
+                                         clamp: clamp)
+        default:
+            return nil
+        }
+        return (y, length)
+    }
+}
+
+extension BaseLayer {
+    /// The weight `variable` if the layer has been built, without creating it.
+    func existingWeight(_ variable: String) -> Parameter? {
+        ownWeights.first(where: { $0.variable == variable })?.parameter
+    }
+}
