@@ -1,4 +1,7 @@
 // Batch normalisation over every axis but the last (channels): [N, C] or [N, H, W, C].
+// The per-channel sums run on `_CKernels`' AVX-512 loops where available (the same
+// double-precision sums in the same order, so bitwise the same results).
+import _CKernels
 //
 // Training (Keras `training=True`): y = (x − μ_B) / √(σ²_B + ε) · γ + β with batch mean μ_B
 // and biased batch variance σ²_B; the caller updates its moving statistics with
@@ -33,8 +36,14 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
     x.scalars.withUnsafeBufferPointer { px in
         partial.withUnsafeMutableBufferPointer { pp in
             let up = UncheckedSendable(pp.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
+            let vector = emk_uses_avx512() != 0
             parallelFor(pieces) { p in
                 let sum = up.value + p * 2 * c, sq = sum + c
+                if vector {
+                    let range = chunkRange(p, of: pieces, total: rows)
+                    emk_channel_moments(ux.value, range.lowerBound, range.count, c, sum, sq)
+                    return
+                }
                 for r in chunkRange(p, of: pieces, total: rows) {
                     let row = ux.value + r * c
                     for ch in 0..<c {
@@ -184,8 +193,14 @@ private func channelSums(_ dy: [Float], _ x: [Float], _ c: Int, center: [Float])
                 partial.withUnsafeMutableBufferPointer { pp in
                     let up = UncheckedSendable(pp.baseAddress!), um = UncheckedSendable(pm.baseAddress!)
                     let ug = UncheckedSendable(pg.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
+                    let vector = emk_uses_avx512() != 0
                     parallelFor(pieces) { p in
                         let sdx = up.value + p * 2 * c, sd = sdx + c, m = um.value
+                        if vector {
+                            let range = chunkRange(p, of: pieces, total: rows)
+                            emk_channel_gradient_sums(ug.value, ux.value, m, range.lowerBound, range.count, c, sdx, sd)
+                            return
+                        }
                         for r in chunkRange(p, of: pieces, total: rows) {
                             let g = ug.value + r * c, h = ux.value + r * c
                             for ch in 0..<c {

@@ -112,3 +112,39 @@ EMK_AVX512 void emk_adam_update(float *w, const float *g, float *m, float *v, lo
         _mm512_mask_storeu_ps(w + i, k, _mm512_sub_ps(wi, step));
     }
 }
+
+// Batch norm's per-channel sums: eight channels per register, in double precision, rows
+// in order, so each channel's sum is the same as the scalar loop's, bit for bit
+// (separate multiply and add, no fused multiply-add).
+static inline EMK_AVX512 __mmask8 lanes_mask8(long lanes) {
+    return lanes >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << lanes) - 1u);
+}
+
+EMK_AVX512 void emk_channel_moments(const float *x, long first, long count, long c, double *sum, double *squares) {
+    for (long r = first; r < first + count; r++) {
+        const float *row = x + r * c;
+        for (long ch = 0; ch < c; ch += 8) {
+            __mmask8 m = lanes_mask8(c - ch);
+            __m512d v = _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_maskz_loadu_ps((__mmask16)m, row + ch)));
+            __m512d s = _mm512_maskz_loadu_pd(m, sum + ch), q = _mm512_maskz_loadu_pd(m, squares + ch);
+            _mm512_mask_storeu_pd(sum + ch, m, _mm512_add_pd(s, v));
+            _mm512_mask_storeu_pd(squares + ch, m, _mm512_add_pd(q, _mm512_mul_pd(v, v)));
+        }
+    }
+}
+
+EMK_AVX512 void emk_channel_gradient_sums(const float *dy, const float *x, const double *mean, long first,
+                                          long count, long c, double *centered, double *plain) {
+    for (long r = first; r < first + count; r++) {
+        const float *g = dy + r * c, *h = x + r * c;
+        for (long ch = 0; ch < c; ch += 8) {
+            __mmask8 m = lanes_mask8(c - ch);
+            __m512d gd = _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_maskz_loadu_ps((__mmask16)m, g + ch)));
+            __m512d hd = _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_maskz_loadu_ps((__mmask16)m, h + ch)));
+            __m512d mu = _mm512_maskz_loadu_pd(m, mean + ch);
+            __m512d a = _mm512_maskz_loadu_pd(m, centered + ch), b = _mm512_maskz_loadu_pd(m, plain + ch);
+            _mm512_mask_storeu_pd(centered + ch, m, _mm512_add_pd(a, _mm512_mul_pd(gd, _mm512_sub_pd(hd, mu))));
+            _mm512_mask_storeu_pd(plain + ch, m, _mm512_add_pd(b, gd));
+        }
+    }
+}

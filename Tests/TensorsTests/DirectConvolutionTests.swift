@@ -92,3 +92,23 @@ func depthwiseResults() -> [[Float]] {
         }
     }
 }
+
+/// Batch norm (training) forward and backward on 37 channels (a tail past 8-lane blocks).
+func batchNormResults() -> [[Float]] {
+    let x = Parameter(randomTensor([3, 5, 7, 37], seed: 61) * 2 + 0.5)
+    let gamma = Parameter(randomTensor([37], seed: 62)), beta = Parameter(randomTensor([37], seed: 63))
+    let r = batchNormTraining(x.value, scale: gamma.value, offset: beta.value, epsilon: 1e-3)
+    let dy = randomTensor(r.output.shape, seed: 64)
+    let grads = gradients(of: (r.output * dy).sum(), wrt: [x, gamma, beta])
+    return [r.output.scalars, r.mean.scalars, r.variance.scalars] + grads.map(\.scalars)
+}
+
+@Suite struct BatchNormKernels {
+    @Test func theVectorSumsAreBitwiseTheScalarLoops() async {
+        await #expect(processExitsWith: .success) {
+            let fast = batchNormResults()
+            ConvolutionKernels.forcePortable(true)
+            exit(fast == batchNormResults() ? 0 : 1)
+        }
+    }
+}

@@ -96,3 +96,21 @@ void emk_apply_epilogue(float *y, long first, long count, long channels, const e
 }
 #endif
 #endif
+
+#ifndef EMOTIVE_KERNELS_MOMENTS_H
+#define EMOTIVE_KERNELS_MOMENTS_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+/// AVX-512 only: for rows first ..< first + count of x [rows, c], in row order and in
+/// double precision: sum[ch] += x, squares[ch] += x * x (batch norm's statistics).
+void emk_channel_moments(const float *x, long first, long count, long c, double *sum, double *squares);
+
+/// AVX-512 only: for the same rows of dy and x: centered[ch] += dy * (x - mean[ch]),
+/// plain[ch] += dy, in double precision (batch norm's dgamma and dbeta).
+void emk_channel_gradient_sums(const float *dy, const float *x, const double *mean, long first, long count,
+                               long c, double *centered, double *plain);
+#ifdef __cplusplus
+}
+#endif
+#endif
