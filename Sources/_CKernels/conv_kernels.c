@@ -53,17 +53,22 @@ EMK_INLINE const float *window_origin(const emk_conv_shape *s, const float *x, l
 
 void emk_pad_images(const float *x, long images, long h, long w, long c, long top, long left,
                     long height, long width, float *view) {
-    memset(view, 0, sizeof(float) * (size_t)(images * height * width * c));
+    // Only the padding is zeroed: the rest of the view is overwritten by the copy.
     long x0 = left < 0 ? -left : 0;                  // first source column kept
     long x1 = min_long(w, width - left);             // one past the last
-    if (x1 <= x0) return;
+    long copied = x1 > x0 ? x1 - x0 : 0;
+    long before = x0 + left, after = width - before - copied;  // zero columns of a row
     for (long n = 0; n < images; n++) {
-        for (long y = 0; y < h; y++) {
-            long vy = y + top;
-            if (vy < 0 || vy >= height) continue;
-            const float *src = x + ((n * h + y) * w + x0) * c;
-            float *dst = view + ((n * height + vy) * width + x0 + left) * c;
-            memcpy(dst, src, sizeof(float) * (size_t)((x1 - x0) * c));
+        for (long vy = 0; vy < height; vy++) {
+            float *dst = view + (n * height + vy) * width * c;
+            long y = vy - top;
+            if (y < 0 || y >= h || copied == 0) {
+                memset(dst, 0, sizeof(float) * (size_t)(width * c));
+                continue;
+            }
+            if (before > 0) memset(dst, 0, sizeof(float) * (size_t)(before * c));
+            memcpy(dst + before * c, x + ((n * h + y) * w + x0) * c, sizeof(float) * (size_t)(copied * c));
+            if (after > 0) memset(dst + (before + copied) * c, 0, sizeof(float) * (size_t)(after * c));
         }
     }
 }

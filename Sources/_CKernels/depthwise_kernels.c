@@ -15,14 +15,38 @@ static inline EMK_AVX512 __mmask16 lanes_mask(long lanes) {
     return lanes >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lanes) - 1u);
 }
 
+static inline EMK_AVX512 __m512 depthwise_epilogue(__m512 acc, const emk_epilogue *ep, __mmask16 m, long cb) {
+    if (!ep) return acc;
+    if (ep->bias) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(m, ep->bias + cb));
+    if (ep->clamp) acc = _mm512_min_ps(_mm512_max_ps(acc, _mm512_set1_ps(ep->lo)), _mm512_set1_ps(ep->hi));
+    return acc;
+}
+
 EMK_AVX512 void emk_depthwise_forward(const emk_conv_shape *s, const float *x, const float *w,
                                       float *out, long first, long count, const emk_epilogue *ep) {
-    const long c = s->channels, taps = s->kh * s->kw;
+    const long c = s->channels;
     const long srow = s->width * c, image = s->height * srow;
     for (long row = first; row < first + count; row++) {
         long n = row / s->oh, oy = row % s->oh;
         const float *base = x + n * image + oy * s->sh * srow;
         float *dst = out + row * s->ow * c;
+        if (s->kh == 3 && s->kw == 3) {
+            // The nine taps of a 16-channel block stay in registers along the row.
+            for (long cb = 0; cb < c; cb += 16) {
+                __mmask16 m = lanes_mask(c - cb);
+                __m512 wv[9];
+                for (int t = 0; t < 9; t++) wv[t] = _mm512_maskz_loadu_ps(m, w + t * c + cb);
+                for (long ox = 0; ox < s->ow; ox++) {
+                    const float *origin = base + ox * s->sw * c + cb;
+                    __m512 acc = _mm512_setzero_ps();
+                    for (int i = 0; i < 3; i++)
+                        for (int j = 0; j < 3; j++)
+                            acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, origin + i * srow + j * c), wv[i * 3 + j], acc);
+                    _mm512_mask_storeu_ps(dst + ox * c + cb, m, depthwise_epilogue(acc, ep, m, cb));
+                }
+            }
+            continue;
+        }
         for (long ox = 0; ox < s->ow; ox++) {
             const float *origin = base + ox * s->sw * c;
             for (long cb = 0; cb < c; cb += 16) {
@@ -35,15 +59,9 @@ EMK_AVX512 void emk_depthwise_forward(const emk_conv_shape *s, const float *x, c
                         acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, xr + j * c),
                                               _mm512_maskz_loadu_ps(m, wr + j * c), acc);
                 }
-                if (ep) {
-                    if (ep->bias) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(m, ep->bias + cb));
-                    if (ep->clamp)
-                        acc = _mm512_min_ps(_mm512_max_ps(acc, _mm512_set1_ps(ep->lo)), _mm512_set1_ps(ep->hi));
-                }
-                _mm512_mask_storeu_ps(dst + ox * c + cb, m, acc);
+                _mm512_mask_storeu_ps(dst + ox * c + cb, m, depthwise_epilogue(acc, ep, m, cb));
             }
         }
-        (void)taps;
     }
 }
 
