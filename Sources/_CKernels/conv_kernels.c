@@ -123,10 +123,39 @@ EMK_INLINE EMK_AVX512 void forward_tile_512(const float *const *origin, const in
     case R_: if (V == 2) forward_tile_512(origin, R_, 2, s, wb, m0, m1, outs, ep, col); \
              else forward_tile_512(origin, R_, 1, s, wb, m0, m1, outs, ep, col); break;
 
+/// One output channel (CBAM's spatial attention): a dot product per pixel along each
+/// window row's `kw * channels` consecutive inputs, 16 at a time, instead of a
+/// one-lane tile.
+static EMK_AVX512 void forward_single_512(const emk_conv_shape *s, const float *x, const float *w,
+                                          float *out, long first, long count, const emk_epilogue *ep) {
+    const long seg = s->kw * s->channels, srow = s->width * s->channels;
+    for (long p = first; p < first + count; p++) {
+        const float *origin = window_origin(s, x, p);
+        __m512 acc = _mm512_setzero_ps();
+        for (long i = 0; i < s->kh; i++) {
+            const float *a = origin + i * srow, *b = w + i * seg;
+            for (long t = 0; t < seg; t += 16) {
+                __mmask16 m = lane_mask(seg - t);
+                acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + t), _mm512_maskz_loadu_ps(m, b + t), acc);
+            }
+        }
+        float y = _mm512_reduce_add_ps(acc);
+        if (ep) {
+            if (ep->bias) y += ep->bias[0];
+            if (ep->clamp) y = y < ep->lo ? ep->lo : (y > ep->hi ? ep->hi : y);
+        }
+        out[p] = y;
+    }
+}
+
 static EMK_AVX512 void forward_512(const emk_conv_shape *s, const float *x, const float *w,
                                    float *out, long first, long count, long col0, long cols,
                                    const emk_epilogue *ep) {
     const long o = s->outChannels, total = first + count, end = col0 + cols;
+    if (o == 1) {
+        forward_single_512(s, x, w, out, first, count, ep);
+        return;
+    }
     for (long p0 = first; p0 < total; p0 += PIXEL_CHUNK) {
         long p1 = min_long(total, p0 + PIXEL_CHUNK);
         for (long col = col0; col < end; col += 32) {
@@ -180,9 +209,34 @@ EMK_INLINE EMK_AVX512 void filter_tile_512(const float *const *origin, long pixe
     case K_: if (V == 2) filter_tile_512(origin, pixels, offset, K_, 2, dyc, o, m0, m1, dwb); \
              else filter_tile_512(origin, pixels, offset, K_, 1, dyc, o, m0, m1, dwb); break;
 
+/// One output channel: dw[k] += x[window(p) + k] * dy[p], 16 window positions at a time.
+static EMK_AVX512 void filter_gradient_single_512(const emk_conv_shape *s, const float *x, const float *dy,
+                                                  float *dw, long first, long count) {
+    const long seg = s->kw * s->channels, srow = s->width * s->channels;
+    const float *origin[PIXEL_CHUNK];
+    for (long p0 = first; p0 < first + count; p0 += PIXEL_CHUNK) {
+        long pixels = min_long(first + count - p0, PIXEL_CHUNK);
+        for (long p = 0; p < pixels; p++) origin[p] = window_origin(s, x, p0 + p);
+        for (long i = 0; i < s->kh; i++) {
+            for (long t = 0; t < seg; t += 16) {
+                __mmask16 m = lane_mask(seg - t);
+                __m512 acc = _mm512_maskz_loadu_ps(m, dw + i * seg + t);
+                for (long p = 0; p < pixels; p++)
+                    acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, origin[p] + i * srow + t),
+                                          _mm512_set1_ps(dy[p0 + p]), acc);
+                _mm512_mask_storeu_ps(dw + i * seg + t, m, acc);
+            }
+        }
+    }
+}
+
 static EMK_AVX512 void filter_gradient_512(const emk_conv_shape *s, const float *x, const float *dy,
                                            float *dw, long first, long count, long col0, long cols) {
     const long o = s->outChannels, total = first + count, end = col0 + cols;
+    if (o == 1) {
+        filter_gradient_single_512(s, x, dy, dw, first, count);
+        return;
+    }
     const long seg = s->kw * s->channels, srow = s->width * s->channels;
     const float *origin[PIXEL_CHUNK];
     for (long p0 = first; p0 < total; p0 += PIXEL_CHUNK) {
