@@ -1,4 +1,6 @@
-// Max and average pooling over NHWC windows, and global pooling.
+// Max and average pooling over NHWC windows, and global pooling. Max pooling's forward
+// pass runs `_CKernels`' 16-channel AVX-512 loop where available (same winners).
+import _CKernels
 // Padding cells never win a max and are not counted in an average (TensorFlow semantics).
 
 /// Max pooling. `size` and `strides` are (vertical, horizontal).
@@ -15,7 +17,16 @@ public func maxPool2d(_ input: Tensor, size: (Int, Int), strides: (Int, Int), pa
             makeScalars(outCount) { out in
                 let uo = SharedBuffer(out), ua = UncheckedSendable(pa.baseAddress!)
                 let ux = UncheckedSendable(px.baseAddress!)
+                let vector = emk_uses_avx512() != 0
+                let shape = emk_conv_shape(height: g.h, width: g.w, channels: c, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw,
+                                           oh: g.oh, ow: g.ow, outChannels: c)
                 parallelChunks(g.n * g.oh, grain: Swift.max(1, 4096 / Swift.max(1, g.ow * c))) { rows in
+                    if vector {
+                        withUnsafePointer(to: shape) {
+                            emk_max_pool($0, g.padTop, g.padLeft, ux.value, uo.base, ua.value, rows.lowerBound, rows.count)
+                        }
+                        return
+                    }
                     for row in rows {
                         let n = row / g.oh, oh = row % g.oh
                         for ow in 0..<g.ow {

@@ -76,10 +76,31 @@ func depthwiseResults() -> [[Float]] {
     return results
 }
 
+/// Max pooling forward and backward, 37 channels, with ties (values on a 0.5 grid).
+func maxPoolResults() -> [[Float]] {
+    let values = randomTensor([2, 9, 8, 37], seed: 65).scalars.map { ($0 * 4).rounded() / 2 }
+    let x = Parameter(Tensor(shape: [2, 9, 8, 37], scalars: values))
+    var results: [[Float]] = []
+    for (size, strides, padding) in [((2, 2), (2, 2), Padding.valid), ((3, 3), (2, 2), Padding.same)] {
+        let y = maxPool2d(x.value, size: size, strides: strides, padding: padding)
+        let dy = randomTensor(y.shape, seed: 66)
+        results += [y.scalars, gradients(of: (y * dy).sum(), wrt: [x])[0].scalars]
+    }
+    return results
+}
+
 /// The AVX-512 depthwise kernels against Tensors' Swift loops (which run where AVX-512
 /// does not): both paths agree, and the Swift loops are checked against the oracles by
 /// the Convolution suite.
 @Suite struct DirectKernelsAgainstTheSwiftLoops {
+    @Test func maxPoolingPicksTheSameWinnersAsTheSwiftLoop() async {
+        await #expect(processExitsWith: .success) {
+            let fast = maxPoolResults()
+            ConvolutionKernels.forcePortable(true)
+            exit(fast == maxPoolResults() ? 0 : 1)
+        }
+    }
+
     @Test func depthwiseKernelsAgreeWithTheSwiftLoops() async {
         await #expect(processExitsWith: .success) {
             let fast = depthwiseResults()

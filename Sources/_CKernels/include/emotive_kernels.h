@@ -114,3 +114,19 @@ void emk_channel_gradient_sums(const float *dy, const float *x, const double *me
 }
 #endif
 #endif
+
+#ifndef EMOTIVE_KERNELS_POOL_H
+#define EMOTIVE_KERNELS_POOL_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+/// AVX-512 only: max pooling of output rows (n · oh + oy) first ..< first + count over an
+/// NHWC input of `height` x `width` (unpadded; windows start at oy · sh − top,
+/// ox · sw − left and skip cells outside). out gets the maximum, argmax the flat input
+/// index of the winner (the first cell in the window, then any strictly greater one).
+void emk_max_pool(const emk_conv_shape *shape, long top, long left, const float *x, float *out, int *argmax,
+                  long first, long count);
+#ifdef __cplusplus
+}
+#endif
+#endif
