@@ -149,5 +149,49 @@ public func globalAvgPool2d(_ input: Tensor) -> Tensor {
 public func globalMaxPool2d(_ input: Tensor) -> Tensor {
     check(input.rank == 4 && input.count > 0,
           "globalMaxPool2d: expects a non-empty NHWC rank-4 input, got \(input.shape)")
-    return input.max(alongAxes: [1, 2])
+    let (n, c) = (input.shape[0], input.shape[3])
+    let pixels = input.shape[1] * input.shape[2]
+    // Per image: the maximum of each channel over its pixels (channels innermost, so the
+    // loops vectorise), in parallel over images.
+    let out = input.scalars.withUnsafeBufferPointer { px in
+        makeScalars(n * c) { o in
+            let ux = UncheckedSendable(px.baseAddress!), uo = SharedBuffer(o)
+            parallelFor(n) { b in
+                let best = uo.base + b * c, image = ux.value + b * pixels * c
+                best.update(from: image, count: c)
+                for p in 1..<Swift.max(pixels, 1) {
+                    let row = image + p * c
+                    for ch in 0..<c where row[ch] > best[ch] { best[ch] = row[ch] }
+                }
+            }
+        }
+    }
+    let x = input.detached
+    return makeResult([n, c], out, inputs: [input]) { g, _ in
+        // As max(alongAxes:): the gradient is shared equally among tied pixels.
+        let dx = x.scalars.withUnsafeBufferPointer { px in
+            g.scalars.withUnsafeBufferPointer { pg in
+                out.withUnsafeBufferPointer { pb in
+                    makeScalars(x.count) { d in
+                        let ux = UncheckedSendable(px.baseAddress!), ug = UncheckedSendable(pg.baseAddress!)
+                        let ub = UncheckedSendable(pb.baseAddress!), ud = SharedBuffer(d)
+                        parallelFor(n) { b in
+                            let best = ub.value + b * c, image = ux.value + b * pixels * c
+                            var share = [Float](repeating: 0, count: c)
+                            for p in 0..<pixels {
+                                let row = image + p * c
+                                for ch in 0..<c where row[ch] == best[ch] { share[ch] += 1 }
+                            }
+                            for ch in 0..<c { share[ch] = ug.value[b * c + ch] / share[ch] }
+                            for p in 0..<pixels {
+                                let row = image + p * c, dst = ud.base + (b * pixels + p) * c
+                                for ch in 0..<c { dst[ch] = row[ch] == best[ch] ? share[ch] : 0 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return [Tensor(unchecked: x.shape, dx)]
+    }
 }

@@ -47,8 +47,7 @@ public final class CBAM: BaseLayer {
         let gate = sigmoid(outer(hidden(avg)) + outer(hidden(mx))).reshaped(to: [n, 1, 1, channels])
         let f1 = x * gate
         // Spatial attention over [N, H, W, 2] = [mean over C; max over C].
-        let maps = concat([f1.mean(alongAxes: [3], keepingDimensions: true),
-                           f1.max(alongAxes: [3], keepingDimensions: true)], alongAxis: 3)
+        let maps = channelMeanAndMax(f1)
         let spatialGate = sigmoid(spatial(maps))
         return (gate, spatialGate, f1 * spatialGate)
     }
