@@ -61,7 +61,8 @@ func serialGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
 
 /// How `gemm` cuts a product into independent single-threaded pieces: along the larger
 /// of m and n (the other operand is packed again by each piece, so it should be the
-/// smaller), in 1, 2, 4 or 8 pieces of at least `minimumPiece` rows or columns, with
+/// smaller), in 1, 2, 4 or 8 pieces (at most 2 when k dominates) of at least
+/// `minimumPiece` rows or columns, with
 /// boundaries on multiples of 16 (OpenBLAS' register tiles). Depends only on the shape,
 /// never on the thread count, so results do not change with `Parallelism.threadCount`.
 struct GemmSplit: Equatable {
@@ -76,9 +77,12 @@ struct GemmSplit: Equatable {
     init(m: Int, n: Int, k: Int) {
         alongRows = m >= n
         length = alongRows ? m : n
+        // A long reduction (a filter gradient: k = pixels) makes the operand every piece
+        // packs again large: then two pieces, one per core here, not eight.
+        let most = k >= 2 * Swift.max(m, n) ? 2 : 8
         var p = 1
         if m * n * Swift.max(k, 1) >= GemmSplit.minimumWork {
-            while p < 8 && length / (2 * p) >= GemmSplit.minimumPiece { p *= 2 }
+            while p < most && length / (2 * p) >= GemmSplit.minimumPiece { p *= 2 }
         }
         pieces = p
     }
