@@ -138,31 +138,58 @@ static inline EMK_AVX512 __mmask8 lanes_mask8(long lanes) {
     return lanes >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << lanes) - 1u);
 }
 
+static inline EMK_AVX512 __mmask8 block_mask(long c, long ch) {
+    return ch >= c ? (__mmask8)0 : lanes_mask8(c - ch);
+}
+
+// 64 channels at a time, their sums kept in registers down all the rows.
 EMK_AVX512 void emk_channel_moments(const float *x, long first, long count, long c, double *sum, double *squares) {
-    for (long r = first; r < first + count; r++) {
-        const float *row = x + r * c;
-        for (long ch = 0; ch < c; ch += 8) {
-            __mmask8 m = lanes_mask8(c - ch);
-            __m512d v = _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_maskz_loadu_ps((__mmask16)m, row + ch)));
-            __m512d s = _mm512_maskz_loadu_pd(m, sum + ch), q = _mm512_maskz_loadu_pd(m, squares + ch);
-            _mm512_mask_storeu_pd(sum + ch, m, _mm512_add_pd(s, v));
-            _mm512_mask_storeu_pd(squares + ch, m, _mm512_add_pd(q, _mm512_mul_pd(v, v)));
+    for (long c0 = 0; c0 < c; c0 += 64) {
+        __m512d s[8], q[8];
+        __mmask8 m[8];
+        for (int b = 0; b < 8; b++) {
+            m[b] = block_mask(c, c0 + 8 * b);
+            s[b] = _mm512_maskz_loadu_pd(m[b], sum + c0 + 8 * b);
+            q[b] = _mm512_maskz_loadu_pd(m[b], squares + c0 + 8 * b);
+        }
+        for (long r = first; r < first + count; r++) {
+            const float *row = x + r * c + c0;
+            for (int b = 0; b < 8; b++) {
+                __m512d v = _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_maskz_loadu_ps((__mmask16)m[b], row + 8 * b)));
+                s[b] = _mm512_add_pd(s[b], v);
+                q[b] = _mm512_add_pd(q[b], _mm512_mul_pd(v, v));
+            }
+        }
+        for (int b = 0; b < 8; b++) {
+            _mm512_mask_storeu_pd(sum + c0 + 8 * b, m[b], s[b]);
+            _mm512_mask_storeu_pd(squares + c0 + 8 * b, m[b], q[b]);
         }
     }
 }
 
 EMK_AVX512 void emk_channel_gradient_sums(const float *dy, const float *x, const double *mean, long first,
                                           long count, long c, double *centered, double *plain) {
-    for (long r = first; r < first + count; r++) {
-        const float *g = dy + r * c, *h = x + r * c;
-        for (long ch = 0; ch < c; ch += 8) {
-            __mmask8 m = lanes_mask8(c - ch);
-            __m512d gd = _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_maskz_loadu_ps((__mmask16)m, g + ch)));
-            __m512d hd = _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_maskz_loadu_ps((__mmask16)m, h + ch)));
-            __m512d mu = _mm512_maskz_loadu_pd(m, mean + ch);
-            __m512d a = _mm512_maskz_loadu_pd(m, centered + ch), b = _mm512_maskz_loadu_pd(m, plain + ch);
-            _mm512_mask_storeu_pd(centered + ch, m, _mm512_add_pd(a, _mm512_mul_pd(gd, _mm512_sub_pd(hd, mu))));
-            _mm512_mask_storeu_pd(plain + ch, m, _mm512_add_pd(b, gd));
+    for (long c0 = 0; c0 < c; c0 += 32) {
+        __m512d a[4], p[4], mu[4];
+        __mmask8 m[4];
+        for (int b = 0; b < 4; b++) {
+            m[b] = block_mask(c, c0 + 8 * b);
+            a[b] = _mm512_maskz_loadu_pd(m[b], centered + c0 + 8 * b);
+            p[b] = _mm512_maskz_loadu_pd(m[b], plain + c0 + 8 * b);
+            mu[b] = _mm512_maskz_loadu_pd(m[b], mean + c0 + 8 * b);
+        }
+        for (long r = first; r < first + count; r++) {
+            const float *g = dy + r * c + c0, *h = x + r * c + c0;
+            for (int b = 0; b < 4; b++) {
+                __m512d gd = _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_maskz_loadu_ps((__mmask16)m[b], g + 8 * b)));
+                __m512d hd = _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_maskz_loadu_ps((__mmask16)m[b], h + 8 * b)));
+                a[b] = _mm512_add_pd(a[b], _mm512_mul_pd(gd, _mm512_sub_pd(hd, mu[b])));
+                p[b] = _mm512_add_pd(p[b], gd);
+            }
+        }
+        for (int b = 0; b < 4; b++) {
+            _mm512_mask_storeu_pd(centered + c0 + 8 * b, m[b], a[b]);
+            _mm512_mask_storeu_pd(plain + c0 + 8 * b, m[b], p[b]);
         }
     }
 }
