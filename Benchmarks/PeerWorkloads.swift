@@ -179,7 +179,8 @@ private func measure(_ w: PeerWorkload, steps: Int, repeats: Int) throws -> [(St
         last = first
     }
     let rate = median(rates)
-    return [("images_per_second", rate), ("rates", rates), ("flops_per_image", flops), ("gflops", rate * flops / 1e9),
+    let counts = model.parameterCounts
+    return [("parameters", counts.total), ("trainable_parameters", counts.trainable), ("images_per_second", rate), ("rates", rates), ("flops_per_image", flops), ("gflops", rate * flops / 1e9),
             ("first_check", first), ("check", last), ("steps", steps), ("repeats", repeats),
             ("timing", w.training ? "fit, one epoch of \(steps) copies of one batch per repeat" : "predict")]
 }

@@ -98,6 +98,8 @@ def main():
         rates.append(batch * args.steps / (time.perf_counter() - start))
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"peer": "keras", "workload": args.workload, "threads": args.threads,
+                      "parameters": int(model.count_params()),
+                      "trainable_parameters": int(sum(np.prod(w.shape) for w in model.trainable_weights)),
                       "images_per_second": statistics.median(rates), "rates": rates,
                       "peak_rss_mib": peak_kib / 1024, "tensorflow": tf.__version__,
                       "first_check": losses[0] if losses else None,

@@ -164,6 +164,10 @@ def main():
         rates.append(batch * args.steps / (time.perf_counter() - start))
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"peer": f"torch-{args.memory_format}", "workload": args.workload, "threads": args.threads,
+                      # Weights and batch-norm statistics, as Keras and Emotive count them.
+                      "parameters": sum(t.numel() for t in list(model.parameters()) + list(model.buffers())
+                                        if t.is_floating_point()),
+                      "trainable_parameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
                       "images_per_second": statistics.median(rates), "rates": rates,
                       "peak_rss_mib": peak_kib / 1024, "torch": torch.__version__,
                       "first_check": losses[0] if losses else None, "check": losses[-1] if losses else None}))
