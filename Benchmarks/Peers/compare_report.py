@@ -48,9 +48,14 @@ def main():
     rounds = max((r.get("round", 1) for r in rows), default=0)
     loads = [r["load"] for r in rows if "load" in r]
 
+    env_unset = False
     if args.machine:
         for line in open(args.machine):
             print(f"- {line.strip()}")
+            env_unset = env_unset or "OPENBLAS_CORETYPE=<unset> OPENBLAS_L2_SIZE=<unset>" in line
+    if env_unset and "unset" in settings:
+        print("- note: this environment sets neither OpenBLAS variable, so the \"unset\" pass runs the same "
+              "configuration again: its differences from the first pass are the machine's noise")
     print(f"- rounds: {rounds}; 1-minute load average at the start of each process: "
           f"{min(loads):.2f}–{max(loads):.2f} (median {statistics.median(loads):.2f})" if loads else "")
     sgemm = {s: med("sgemm", "emotive", s, "gflops") for s in settings}
