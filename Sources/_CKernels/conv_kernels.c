@@ -51,6 +51,24 @@ EMK_INLINE const float *window_origin(const emk_conv_shape *s, const float *x, l
              + (oy * s->sh * s->width + ox * s->sw) * s->channels;
 }
 
+/// Window origins of output pixels q ..< q + count (count <= 8): one division for the
+/// first, then a step along the row (the divisions cost a tenth of a 3x3 tile otherwise).
+EMK_INLINE void window_origins(const emk_conv_shape *s, const float *x, long q, int count, const float **origin) {
+    long per_image = s->oh * s->ow;
+    long n = q / per_image, rem = q % per_image;
+    long oy = rem / s->ow, ox = rem % s->ow;
+    const long step = s->sw * s->channels;
+    const float *row = x + n * s->height * s->width * s->channels + oy * s->sh * s->width * s->channels;
+    for (int r = 0; r < count; r++) {
+        origin[r] = row + ox * step;
+        if (r + 1 < count && ++ox == s->ow) {
+            ox = 0;
+            if (++oy == s->oh) { oy = 0; n++; }
+            row = x + n * s->height * s->width * s->channels + oy * s->sh * s->width * s->channels;
+        }
+    }
+}
+
 void emk_pad_images(const float *x, long images, long h, long w, long c, long top, long left,
                     long height, long width, float *view) {
     // Only the padding is zeroed: the rest of the view is overwritten by the copy.
@@ -167,10 +185,8 @@ static EMK_AVX512 void forward_512(const emk_conv_shape *s, const float *x, cons
                 int R = (int)min_long(8, p1 - p);
                 const float *origin[8];
                 float *outs[8];
-                for (int r = 0; r < R; r++) {
-                    origin[r] = window_origin(s, x, p + r);
-                    outs[r] = out + (p + r) * o + col;
-                }
+                window_origins(s, x, p, R, origin);
+                for (int r = 0; r < R; r++) outs[r] = out + (p + r) * o + col;
                 switch (R) {
                     FORWARD_CASE(1) FORWARD_CASE(2) FORWARD_CASE(3) FORWARD_CASE(4)
                     FORWARD_CASE(5) FORWARD_CASE(6) FORWARD_CASE(7) FORWARD_CASE(8)
@@ -279,10 +295,9 @@ EMK_INLINE void forward_portable(const emk_conv_shape *s, const float *x, const 
                 long R = min_long(PR, p1 - p);
                 float acc[PR][PN];
                 const float *origin[PR];
-                for (long r = 0; r < R; r++) {
-                    origin[r] = window_origin(s, x, p + r);
+                window_origins(s, x, p, (int)R, origin);
+                for (long r = 0; r < R; r++)
                     for (long v = 0; v < PN; v++) acc[r][v] = 0;
-                }
                 for (long i = 0; i < s->kh; i++) {
                     for (long t = 0; t < seg; t++) {
                         const float *b = w + (i * seg + t) * o + col;
