@@ -199,7 +199,7 @@ private func runBackward(from root: Node, seed: Tensor) {
         }
         node.gradient = nil
         if let parameter = node.parameter {
-            parameter.gradient = parameter.gradient.map { $0 + upstream } ?? upstream
+            if parameter.gradient == nil { parameter.gradient = upstream } else { parameter.gradient!.accumulate(upstream) }
             continue
         }
         guard let pullback = node.pullback else { continue }
@@ -210,7 +210,24 @@ private func runBackward(from root: Node, seed: Tensor) {
             guard let input, let grad else { continue }
             check(grad.shape == input.shape,
                   "backward: internal error, gradient shape \(grad.shape) for input of shape \(input.shape)")
-            input.gradient = input.gradient.map { $0 + grad } ?? grad
+            if input.gradient == nil { input.gradient = grad } else { input.gradient!.accumulate(grad) }
+        }
+    }
+}
+
+extension Tensor {
+    /// self += other, elementwise and in place (a gradient reaching a tensor that is used
+    /// twice). Copy-on-write keeps any other holder of these scalars unchanged.
+    mutating func accumulate(_ other: Tensor) {
+        check(other.shape == shape, "backward: internal error, adding a gradient of shape \(other.shape) to \(shape)")
+        let count = scalars.count
+        scalars.withUnsafeMutableBufferPointer { p in
+            other.scalars.withUnsafeBufferPointer { q in
+                let up = SharedBuffer(p), uq = UncheckedSendable(q.baseAddress!)
+                parallelChunks(count, grain: elementwiseGrain) { r in
+                    for i in r { up.base[i] += uq.value[i] }
+                }
+            }
         }
     }
 }
