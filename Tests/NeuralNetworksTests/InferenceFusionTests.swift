@@ -56,3 +56,15 @@ import Tensors
         #expect(zip(after.scalars, reference.scalars).map { abs($0 - $1) }.max()! < 1e-4)
     }
 }
+
+@Suite struct ChunkedPrediction {
+    @Test func aBatchLargerThanAChunkPredictsAsTheWholeBatchAtOnce() {
+        let m = InferenceFusion.model()
+        var g = RandomGenerator(seed: 8)
+        let x = Tensor(randomUniform: [predictionChunk + 6, 7, 7, 3], generator: &g)
+        let chunked = m.predict(x)
+        let whole = withoutGradients { m(x) }
+        #expect(chunked.shape == whole.shape)
+        #expect(zip(chunked.scalars, whole.scalars).map { abs($0 - $1) }.max()! < 1e-5)
+    }
+}
