@@ -1,9 +1,11 @@
 import Foundation
+import _CKernels
 
 // Activations and softmax. Softmax and log-softmax act on the last axis.
 
 /// max(x, 0) elementwise (gradient 0 at 0, as TensorFlow).
 public func relu(_ x: Tensor) -> Tensor {
+    if emk_uses_avx512() != 0 { return clampedRelu(x, six: false) }
     let y = mapScalars(x) { Swift.max($0, 0) }
     return makeResult(x.shape, y, inputs: [x]) { g, _ in
         [Tensor(unchecked: g.shape, zipScalars(g.scalars, y) { $1 > 0 ? $0 : 0 })]
@@ -12,9 +14,38 @@ public func relu(_ x: Tensor) -> Tensor {
 
 /// min(max(x, 0), 6) elementwise, MobileNetV2's activation.
 public func relu6(_ x: Tensor) -> Tensor {
+    if emk_uses_avx512() != 0 { return clampedRelu(x, six: true) }
     let y = mapScalars(x) { Swift.min(Swift.max($0, 0), 6) }
     return makeResult(x.shape, y, inputs: [x]) { g, _ in
         [Tensor(unchecked: g.shape, zipScalars(g.scalars, y) { ($1 > 0 && $1 < 6) ? $0 : 0 })]
+    }
+}
+
+/// ReLU or ReLU6 on `_CKernels`' AVX-512 loops: bitwise the Swift closures above.
+private func clampedRelu(_ x: Tensor, six: Bool) -> Tensor {
+    let n = x.count
+    let y = x.scalars.withUnsafeBufferPointer { px in
+        makeScalars(n) { out in
+            let ux = UncheckedSendable(px.baseAddress!), uo = SharedBuffer(out)
+            parallelChunks(n, grain: elementwiseGrain) { r in
+                emk_relu_forward(ux.value + r.lowerBound, uo.base + r.lowerBound, r.count, six ? 1 : 0)
+            }
+        }
+    }
+    return makeResult(x.shape, y, inputs: [x]) { g, _ in
+        let dx = g.scalars.withUnsafeBufferPointer { pg in
+            y.withUnsafeBufferPointer { py in
+                makeScalars(n) { out in
+                    let ug = UncheckedSendable(pg.baseAddress!), uy = UncheckedSendable(py.baseAddress!)
+                    let uo = SharedBuffer(out)
+                    parallelChunks(n, grain: elementwiseGrain) { r in
+                        emk_relu_backward(ug.value + r.lowerBound, uy.value + r.lowerBound, uo.base + r.lowerBound,
+                                          r.count, six ? 1 : 0)
+                    }
+                }
+            }
+        }
+        return [Tensor(unchecked: g.shape, dx)]
     }
 }
 

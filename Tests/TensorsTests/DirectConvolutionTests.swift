@@ -133,3 +133,29 @@ func batchNormResults() -> [[Float]] {
         }
     }
 }
+
+/// ReLU and ReLU6 forward and backward as bit patterns, on values that include signed
+/// zeros, 6, NaN and a 16-lane tail.
+func reluBitPatterns() -> [[UInt32]] {
+    var values = randomTensor([37], seed: 67).scalars.map { $0 * 8 }
+    values += [-0.0, 0, 6, -6, .nan, .infinity, -.infinity]
+    let grads = randomTensor([values.count], seed: 68)
+    var out: [[UInt32]] = []
+    for f in [relu, relu6] as [(Tensor) -> Tensor] {
+        let p = Parameter(Tensor(shape: [values.count], scalars: values))
+        let y = f(p.value)
+        let dx = gradients(of: (y * grads).sum(), wrt: [p])[0]
+        out += [y.scalars.map(\.bitPattern), dx.scalars.map(\.bitPattern)]
+    }
+    return out
+}
+
+@Suite struct ReLUKernels {
+    @Test func theVectorActivationsAreBitwiseTheSwiftClosures() async {
+        await #expect(processExitsWith: .success) {
+            let fast = reluBitPatterns()
+            ConvolutionKernels.forcePortable(true)
+            exit(fast == reluBitPatterns() ? 0 : 1)
+        }
+    }
+}

@@ -130,3 +130,19 @@ void emk_max_pool(const emk_conv_shape *shape, long top, long left, const float 
 }
 #endif
 #endif
+
+#ifndef EMOTIVE_KERNELS_ACTIVATIONS_H
+#define EMOTIVE_KERNELS_ACTIVATIONS_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+/// AVX-512 only: y = min(max(x, 0), 6) (six = 1) or max(x, 0) (six = 0) for count values,
+/// with Swift.max/Swift.min's rules: max(x, 0) is +0 for x = -0 and NaN for NaN.
+void emk_relu_forward(const float *x, float *y, long count, int six);
+
+/// AVX-512 only: dx = g where 0 < y (and y < 6 when six = 1), else 0.
+void emk_relu_backward(const float *g, const float *y, float *dx, long count, int six);
+#ifdef __cplusplus
+}
+#endif
+#endif
