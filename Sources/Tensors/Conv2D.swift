@@ -265,7 +265,7 @@ private func directConvForward(_ g: WindowGeometry, _ x: UnsafePointer<Float>, _
         let ue = UncheckedSendable(epilogue)
         parallelFor(pixelPieces * columnPieces) { piece in
             let pixels = chunkRange(piece / columnPieces, of: pixelPieces, total: total)
-            let columns = channelRange(piece % columnPieces, of: columnPieces, total: o)
+            let columns = chunkRange(piece % columnPieces, of: columnPieces, total: o, alignment: 32)
             withUnsafePointer(to: shape) {
                 emk_conv_forward($0, uv.value, uw.value, uo.value, pixels.lowerBound, pixels.count,
                                  columns.lowerBound, columns.count, ue.value)
@@ -287,7 +287,7 @@ private func directConvFilterGradient(_ g: WindowGeometry, _ x: UnsafePointer<Fl
         let columnPieces = pixelPieces == 1 ? Swift.max(1, Swift.min(4, o / 64)) : 1
         if pixelPieces == 1 {
             parallelFor(columnPieces) { piece in
-                let columns = channelRange(piece, of: columnPieces, total: o)
+                let columns = chunkRange(piece, of: columnPieces, total: o, alignment: 32)
                 withUnsafePointer(to: shape) {
                     emk_conv_filter_gradient($0, uv.value, ud.value, uw.value, 0, total,
                                              columns.lowerBound, columns.count)
@@ -313,12 +313,6 @@ private func directConvFilterGradient(_ g: WindowGeometry, _ x: UnsafePointer<Fl
     }
 }
 
-/// The `p`-th of `pieces` ranges of output channels, on multiples of 32 (the kernels'
-/// tile width) except for the last.
-private func channelRange(_ p: Int, of pieces: Int, total: Int) -> Range<Int> {
-    func boundary(_ q: Int) -> Int { q == pieces ? total : (q * total / pieces) / 32 * 32 }
-    return boundary(p)..<boundary(p + 1)
-}
 
 /// The direct convolution kernels in use on this machine.
 public enum ConvolutionKernels {

@@ -88,10 +88,7 @@ struct GemmSplit: Equatable {
     }
 
     /// The `p`-th piece's rows (or columns).
-    func range(_ p: Int) -> Range<Int> {
-        func boundary(_ q: Int) -> Int { q == pieces ? length : (q * length / pieces) / 16 * 16 }
-        return boundary(p)..<boundary(p + 1)
-    }
+    func range(_ p: Int) -> Range<Int> { chunkRange(p, of: pieces, total: length, alignment: 16) }
 }
 
 /// Matrix product of rank-2 tensors: [m, k] · [k, n] → [m, n] (either operand may be

@@ -100,9 +100,11 @@ func chunkCount(_ total: Int, grain: Int) -> Int {
     max(1, min(64, total / max(grain, 1)))
 }
 
-/// The `p`-th of `pieces` near-equal consecutive ranges covering `0..<total`.
-func chunkRange(_ p: Int, of pieces: Int, total: Int) -> Range<Int> {
-    (p * total / pieces)..<((p + 1) * total / pieces)
+/// The `p`-th of `pieces` near-equal consecutive ranges covering `0..<total`, with every
+/// inner boundary rounded down to a multiple of `alignment` (a kernel's tile width).
+func chunkRange(_ p: Int, of pieces: Int, total: Int, alignment: Int = 1) -> Range<Int> {
+    func boundary(_ q: Int) -> Int { q == pieces ? total : (q * total / pieces) / alignment * alignment }
+    return boundary(p)..<boundary(p + 1)
 }
 
 /// Carries a non-Sendable value (a closure, a pointer) into a parallel loop.

@@ -18,13 +18,9 @@
 // baseline, chosen at run time. Every output element sums its terms in a fixed order
 // that depends only on the shape, so results do not depend on how callers split images.
 #include "emotive_kernels.h"
+#include "kernel_support.h"
 
-#include <immintrin.h>
 #include <string.h>
-
-#define EMK_INLINE static inline __attribute__((always_inline))
-#define EMK_AVX512 __attribute__((target("avx512f")))
-#define EMK_AVX2 __attribute__((target("avx2,fma")))
 
 enum { PIXEL_CHUNK = 256 };
 
@@ -92,10 +88,6 @@ void emk_pad_images(const float *x, long images, long h, long w, long c, long to
 }
 
 // MARK: - AVX-512
-
-EMK_INLINE EMK_AVX512 __mmask16 lane_mask(long lanes) {
-    return lanes >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lanes) - 1u);
-}
 
 EMK_INLINE EMK_AVX512 void forward_tile_512(const float *const *origin, const int R, const int V,
                                             const emk_conv_shape *s, const float *w,

@@ -10,9 +10,8 @@ extension Sequential {
     /// The output of layers `i`, `i + 1` (and `i + 2`) run as one fused op, with how many
     /// layers it covered; nil when the run at `i` cannot be fused.
     func fusedInference(at i: Int, _ x: Tensor) -> (output: Tensor, length: Int)? {
-        guard i + 1 < layers.count, LayerTrace.current == nil, x.rank == 4,
-              let bn = layers[i + 1] as? BatchNorm,
-              TrainingPass.current == nil || !bn.isTrainable else { return nil }
+        guard i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm, x.rank == 4,
+              TrainingPass.current == nil || !bn.isTrainable, LayerTrace.current == nil else { return nil }
         var clamp: ClosedRange<Float>? = nil
         var length = 2
         if i + 2 < layers.count, let act = layers[i + 2] as? ActivationLayer {
@@ -22,24 +21,27 @@ extension Sequential {
             default: break
             }
         }
-        let c: Int
-        let kernel: Parameter, bias: Parameter?
+        // The convolution's weights (nil: not built yet) and the fused op that replaces it.
+        func weights(_ layer: BaseLayer, useBias: Bool) -> (kernel: Parameter, bias: Parameter?)? {
+            guard let k = layer.existingWeight("kernel") else { return nil }
+            guard useBias else { return (k, nil) }
+            return layer.existingWeight("bias").map { (k, $0) }
+        }
+        let kernel: Parameter, bias: Parameter?, c: Int
+        let convolve: (Tensor, [Float]) -> Tensor
         switch layers[i] {
         case let conv as Conv2D where conv.activation == .linear:
-            guard let k = conv.existingWeight("kernel") else { return nil }
-            kernel = k
-            bias = conv.useBias ? conv.existingWeight("bias") : nil
-            c = conv.filters
+            guard let w = weights(conv, useBias: conv.useBias) else { return nil }
+            (kernel, bias, c) = (w.kernel, w.bias, conv.filters)
+            convolve = { conv2dInference(x, filter: $0, bias: $1, strides: conv.strides, padding: conv.padding, clamp: clamp) }
         case let conv as DepthwiseConv2D:
-            guard let k = conv.existingWeight("kernel") else { return nil }
-            kernel = k
-            bias = conv.useBias ? conv.existingWeight("bias") : nil
-            c = k.shape[2]
+            guard let w = weights(conv, useBias: conv.useBias) else { return nil }
+            (kernel, bias, c) = (w.kernel, w.bias, w.kernel.shape[2])
+            convolve = {
+                depthwiseConv2dInference(x, filter: $0, bias: $1, strides: conv.strides, padding: conv.padding, clamp: clamp)
+            }
         default:
             return nil
-        }
-        if (layers[i] as? Conv2D)?.useBias == true || (layers[i] as? DepthwiseConv2D)?.useBias == true {
-            guard bias != nil else { return nil }
         }
         guard let gamma = bn.existingWeight("gamma"), let beta = bn.existingWeight("beta"),
               let mean = bn.existingWeight("moving_mean"), let variance = bn.existingWeight("moving_variance"),
@@ -74,17 +76,7 @@ extension Sequential {
             })
             bn.inferenceFold = BatchNorm.Fold(key: key, filter: folded, shift: shift)
         }
-        let y: Tensor
-        switch layers[i] {
-        case let conv as Conv2D:
-            y = conv2dInference(x, filter: folded, bias: shift, strides: conv.strides, padding: conv.padding, clamp: clamp)
-        case let conv as DepthwiseConv2D:
-            y = depthwiseConv2dInference(x, filter: folded, bias: shift, strides: conv.strides, padding: conv.padding,
-                                         clamp: clamp)
-        default:
-            return nil
-        }
-        return (y, length)
+        return (convolve(folded, shift), length)
     }
 }
 

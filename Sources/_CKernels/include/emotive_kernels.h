@@ -52,16 +52,6 @@ int emk_uses_avx512(void);
 /// Tests only: 1 forces the portable kernels, 0 restores the automatic choice.
 void emk_force_portable(int force);
 
-#ifdef __cplusplus
-}
-#endif
-#endif
-
-#ifndef EMOTIVE_KERNELS_DEPTHWISE_H
-#define EMOTIVE_KERNELS_DEPTHWISE_H
-#ifdef __cplusplus
-extern "C" {
-#endif
 
 /// AVX-512 only (call when emk_uses_avx512()): depthwise convolution, depth multiplier 1,
 /// over a window view as above (`outChannels` == `channels`). Output rows (n · oh + oy)
@@ -79,29 +69,9 @@ void emk_depthwise_filter_gradient(const emk_conv_shape *shape, const float *x, 
 void emk_adam_update(float *w, const float *g, float *m, float *v, long count,
                      float alpha, float beta1, float beta2, float epsilon);
 
-#ifdef __cplusplus
-}
-#endif
-#endif
-
-#ifndef EMOTIVE_KERNELS_EPILOGUE_H
-#define EMOTIVE_KERNELS_EPILOGUE_H
-#ifdef __cplusplus
-extern "C" {
-#endif
 /// Applies `epilogue` to rows first ..< first + count of a [rows, channels] output in place
 /// (after an sgemm, which cannot apply it).
 void emk_apply_epilogue(float *y, long first, long count, long channels, const emk_epilogue *epilogue);
-#ifdef __cplusplus
-}
-#endif
-#endif
-
-#ifndef EMOTIVE_KERNELS_MOMENTS_H
-#define EMOTIVE_KERNELS_MOMENTS_H
-#ifdef __cplusplus
-extern "C" {
-#endif
 /// AVX-512 only: for rows first ..< first + count of x [rows, c], in row order and in
 /// double precision: sum[ch] += x, squares[ch] += x * x (batch norm's statistics).
 void emk_channel_moments(const float *x, long first, long count, long c, double *sum, double *squares);
@@ -110,32 +80,12 @@ void emk_channel_moments(const float *x, long first, long count, long c, double 
 /// plain[ch] += dy, in double precision (batch norm's dgamma and dbeta).
 void emk_channel_gradient_sums(const float *dy, const float *x, const double *mean, long first, long count,
                                long c, double *centered, double *plain);
-#ifdef __cplusplus
-}
-#endif
-#endif
-
-#ifndef EMOTIVE_KERNELS_POOL_H
-#define EMOTIVE_KERNELS_POOL_H
-#ifdef __cplusplus
-extern "C" {
-#endif
 /// AVX-512 only: max pooling of output rows (n · oh + oy) first ..< first + count over an
 /// NHWC input of `height` x `width` (unpadded; windows start at oy · sh − top,
 /// ox · sw − left and skip cells outside). out gets the maximum, argmax the flat input
 /// index of the winner (the first cell in the window, then any strictly greater one).
 void emk_max_pool(const emk_conv_shape *shape, long top, long left, const float *x, float *out, int *argmax,
                   long first, long count);
-#ifdef __cplusplus
-}
-#endif
-#endif
-
-#ifndef EMOTIVE_KERNELS_ACTIVATIONS_H
-#define EMOTIVE_KERNELS_ACTIVATIONS_H
-#ifdef __cplusplus
-extern "C" {
-#endif
 /// AVX-512 only: y = min(max(x, 0), 6) (six = 1) or max(x, 0) (six = 0) for count values,
 /// with Swift.max/Swift.min's rules: max(x, 0) is +0 for x = -0 and NaN for NaN.
 void emk_relu_forward(const float *x, float *y, long count, int six);

@@ -1,19 +1,13 @@
-// AVX-512 depthwise convolution and Adam kernels (see include/emotive_kernels.h).
-// Callers use them only when emk_uses_avx512(); elsewhere Tensors' Swift loops run.
+// AVX-512 kernels that stand beside Tensors' Swift loops (see include/emotive_kernels.h):
+// depthwise convolution, the Adam step, batch norm's sums, max pooling, ReLU/ReLU6.
+// Callers use them only when emk_uses_avx512(); elsewhere the Swift loops run.
 //
 // Depthwise forward keeps one 16-channel accumulator per output pixel and sums the
 // window's taps in registers (the Swift loop adds each tap into memory); the filter
 // gradient keeps all taps of a 3x3 window for one 16-channel block in registers over
 // a whole range of output rows.
 #include "emotive_kernels.h"
-
-#include <immintrin.h>
-
-#define EMK_AVX512 __attribute__((target("avx512f")))
-
-static inline EMK_AVX512 __mmask16 lanes_mask(long lanes) {
-    return lanes >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lanes) - 1u);
-}
+#include "kernel_support.h"
 
 static inline EMK_AVX512 __m512 depthwise_epilogue(__m512 acc, const emk_epilogue *ep, __mmask16 m, long cb) {
     if (!ep) return acc;
@@ -33,7 +27,7 @@ EMK_AVX512 void emk_depthwise_forward(const emk_conv_shape *s, const float *x, c
         if (s->kh == 3 && s->kw == 3) {
             // The nine taps of a 16-channel block stay in registers along the row.
             for (long cb = 0; cb < c; cb += 16) {
-                __mmask16 m = lanes_mask(c - cb);
+                __mmask16 m = lane_mask(c - cb);
                 __m512 wv[9];
                 for (int t = 0; t < 9; t++) wv[t] = _mm512_maskz_loadu_ps(m, w + t * c + cb);
                 for (long ox = 0; ox < s->ow; ox++) {
@@ -50,7 +44,7 @@ EMK_AVX512 void emk_depthwise_forward(const emk_conv_shape *s, const float *x, c
         for (long ox = 0; ox < s->ow; ox++) {
             const float *origin = base + ox * s->sw * c;
             for (long cb = 0; cb < c; cb += 16) {
-                __mmask16 m = lanes_mask(c - cb);
+                __mmask16 m = lane_mask(c - cb);
                 __m512 acc = _mm512_setzero_ps();
                 for (long i = 0; i < s->kh; i++) {
                     const float *xr = origin + i * srow + cb;
@@ -71,7 +65,7 @@ EMK_AVX512 void emk_depthwise_filter_gradient(const emk_conv_shape *s, const flo
     const long srow = s->width * c, image = s->height * srow;
     if (kh * kw == 9) {
         for (long cb = 0; cb < c; cb += 16) {
-            __mmask16 m = lanes_mask(c - cb);
+            __mmask16 m = lane_mask(c - cb);
             __m512 acc[9];
             for (int t = 0; t < 9; t++) acc[t] = _mm512_maskz_loadu_ps(m, dw + t * c + cb);
             for (long row = first; row < first + count; row++) {
@@ -98,7 +92,7 @@ EMK_AVX512 void emk_depthwise_filter_gradient(const emk_conv_shape *s, const flo
         for (long ox = 0; ox < s->ow; ox++) {
             const float *origin = base + ox * s->sw * c;
             for (long cb = 0; cb < c; cb += 16) {
-                __mmask16 m = lanes_mask(c - cb);
+                __mmask16 m = lane_mask(c - cb);
                 __m512 gv = _mm512_maskz_loadu_ps(m, g + ox * c + cb);
                 for (long i = 0; i < kh; i++)
                     for (long j = 0; j < kw; j++) {
@@ -117,7 +111,7 @@ EMK_AVX512 void emk_adam_update(float *w, const float *g, float *m, float *v, lo
     const __m512 one_b1 = _mm512_set1_ps(1 - beta1), one_b2 = _mm512_set1_ps(1 - beta2);
     const __m512 va = _mm512_set1_ps(alpha), ve = _mm512_set1_ps(epsilon);
     for (long i = 0; i < count; i += 16) {
-        __mmask16 k = lanes_mask(count - i);
+        __mmask16 k = lane_mask(count - i);
         __m512 gi = _mm512_maskz_loadu_ps(k, g + i);
         __m512 mi = _mm512_maskz_loadu_ps(k, m + i);
         __m512 vi = _mm512_maskz_loadu_ps(k, v + i);
@@ -204,7 +198,7 @@ EMK_AVX512 void emk_max_pool(const emk_conv_shape *s, long top, long left, const
             float *d = out + (row * s->ow + ox) * c;
             int *a = argmax + (row * s->ow + ox) * c;
             for (long cb = 0; cb < c; cb += 16) {
-                __mmask16 m = lanes_mask(c - cb);
+                __mmask16 m = lane_mask(c - cb);
                 __m512 best = _mm512_set1_ps(-__builtin_inff());
                 __m512i where = _mm512_set1_epi32(-1);
                 int seen = 0;
@@ -234,7 +228,7 @@ EMK_AVX512 void emk_max_pool(const emk_conv_shape *s, long top, long left, const
 EMK_AVX512 void emk_relu_forward(const float *x, float *y, long count, int six) {
     const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(6.0f);
     for (long i = 0; i < count; i += 16) {
-        __mmask16 m = lanes_mask(count - i);
+        __mmask16 m = lane_mask(count - i);
         __m512 v = _mm512_maskz_loadu_ps(m, x + i);
         v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(zero, v, _CMP_GE_OQ), v, zero);
         if (six) v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(top, v, _CMP_LT_OQ), v, top);
@@ -245,7 +239,7 @@ EMK_AVX512 void emk_relu_forward(const float *x, float *y, long count, int six) 
 EMK_AVX512 void emk_relu_backward(const float *g, const float *y, float *dx, long count, int six) {
     const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(6.0f);
     for (long i = 0; i < count; i += 16) {
-        __mmask16 m = lanes_mask(count - i);
+        __mmask16 m = lane_mask(count - i);
         __m512 v = _mm512_maskz_loadu_ps(m, y + i);
         __mmask16 pass = _mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ);
         if (six) pass &= _mm512_cmp_ps_mask(v, top, _CMP_LT_OQ);
