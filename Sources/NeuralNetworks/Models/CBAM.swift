@@ -45,11 +45,11 @@ public final class CBAM: BaseLayer {
         // Channel attention: [N, C] descriptors through the shared MLP.
         let avg = globalAvgPool2d(x), mx = globalMaxPool2d(x)
         let gate = sigmoid(outer(hidden(avg)) + outer(hidden(mx))).reshaped(to: [n, 1, 1, channels])
-        let f1 = x * gate
+        let f1 = scaleChannels(x, by: gate)
         // Spatial attention over [N, H, W, 2] = [mean over C; max over C].
         let maps = channelMeanAndMax(f1)
         let spatialGate = sigmoid(spatial(maps))
-        return (gate, spatialGate, f1 * spatialGate)
+        return (gate, spatialGate, scalePixels(f1, by: spatialGate))
     }
 }
 
