@@ -1,6 +1,8 @@
 // CBAM's spatial-attention descriptors in one op: per pixel, the mean and the maximum over
 // the channel axis. Composed from `mean`, `max` and `concat` it took six passes over the
-// feature map and four more backward; this takes one each way.
+// feature map and four more backward; this takes one each way, in `_CKernels`' gate kernels
+// (AVX-512 or portable C, identical results; the mean sums in 16 lanes, then pairwise).
+import _CKernels
 
 /// `concat([x.mean(alongAxes: [-1]), x.max(alongAxes: [-1])], alongAxis: -1)` keeping the
 /// last axis: `[..., C]` → `[..., 2]`. The maximum's gradient is shared equally among tied
@@ -15,16 +17,7 @@ public func channelMeanAndMax(_ x: Tensor) -> Tensor {
         makeScalars(rows * 2) { o in
             let ux = UncheckedSendable(px.baseAddress!), uo = SharedBuffer(o)
             parallelChunks(rows, grain: grain) { range in
-                for r in range {
-                    let row = ux.value + r * c
-                    var sum: Float = 0, best = row[0]
-                    for ch in 0..<c {
-                        sum += row[ch]
-                        if row[ch] > best { best = row[ch] }
-                    }
-                    uo.base[2 * r] = sum / Float(c)
-                    uo.base[2 * r + 1] = best
-                }
+                emk_channel_mean_max(ux.value, uo.base, range.lowerBound, range.count, c)
             }
         }
     }
@@ -37,15 +30,8 @@ public func channelMeanAndMax(_ x: Tensor) -> Tensor {
                         let ux = UncheckedSendable(px.baseAddress!), ug = UncheckedSendable(pg.baseAddress!)
                         let uy = UncheckedSendable(py.baseAddress!), ud = SharedBuffer(d)
                         parallelChunks(rows, grain: grain) { range in
-                            for r in range {
-                                let row = ux.value + r * c, dst = ud.base + r * c
-                                let best = uy.value[2 * r + 1]
-                                var ties = 0
-                                for ch in 0..<c where row[ch] == best { ties += 1 }
-                                let mean = ug.value[2 * r] / Float(c)
-                                let share = ties > 0 ? ug.value[2 * r + 1] / Float(ties) : 0
-                                for ch in 0..<c { dst[ch] = row[ch] == best ? mean + share : mean }
-                            }
+                            emk_channel_mean_max_backward(ux.value, uy.value, ug.value, ud.base,
+                                                          range.lowerBound, range.count, c)
                         }
                     }
                 }

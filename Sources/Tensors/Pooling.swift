@@ -1,5 +1,6 @@
 // Max and average pooling over NHWC windows, and global pooling. Max pooling's forward
-// pass runs `_CKernels`' 16-channel AVX-512 loop where available (same winners).
+// pass runs `_CKernels`' 16-channel AVX-512 loop where available (same winners); global
+// pooling runs `_CKernels`' gate kernels (AVX-512 or portable C, identical results).
 import _CKernels
 // Padding cells never win a max and are not counted in an average (TensorFlow semantics).
 
@@ -139,10 +140,39 @@ public func avgPool2d(_ input: Tensor, size: (Int, Int), strides: (Int, Int), pa
 }
 
 /// Mean over height and width: [N, H, W, C] → [N, C] (Keras GlobalAveragePooling2D).
+/// Sums in Float64 in pixel order, as `mean(alongAxes: [1, 2])` does (same results).
 public func globalAvgPool2d(_ input: Tensor) -> Tensor {
     check(input.rank == 4 && input.count > 0,
           "globalAvgPool2d: expects a non-empty NHWC rank-4 input, got \(input.shape)")
-    return input.mean(alongAxes: [1, 2])
+    let (n, c) = (input.shape[0], input.shape[3])
+    let pixels = input.shape[1] * input.shape[2]
+    let grain = Swift.max(1, elementwiseGrain / (pixels * c))
+    let out = input.scalars.withUnsafeBufferPointer { px in
+        makeScalars(n * c) { o in
+            let ux = UncheckedSendable(px.baseAddress!), uo = SharedBuffer(o)
+            parallelChunks(n, grain: grain) { images in
+                emk_global_avg_pool(ux.value, uo.base, images.lowerBound, images.count, pixels, c)
+            }
+        }
+    }
+    let inShape = input.shape
+    return makeResult([n, c], out, inputs: [input]) { g, _ in
+        // dx[n, p, c] = g[n, c] / pixels, spread over the image's pixels.
+        let scale = 1 / Float(pixels)
+        let dx = g.scalars.withUnsafeBufferPointer { pg in
+            makeScalars(n * pixels * c) { d in
+                let ug = UncheckedSendable(pg.baseAddress!), ud = SharedBuffer(d)
+                parallelChunks(n, grain: grain) { images in
+                    for b in images {
+                        let share = ud.base + b * pixels * c
+                        for ch in 0..<c { share[ch] = ug.value[b * c + ch] * scale }
+                        for p in 1..<Swift.max(pixels, 1) { (share + p * c).update(from: share, count: c) }
+                    }
+                }
+            }
+        }
+        return [Tensor(unchecked: inShape, dx)]
+    }
 }
 
 /// Maximum over height and width: [N, H, W, C] → [N, C] (Keras GlobalMaxPooling2D).
@@ -151,18 +181,13 @@ public func globalMaxPool2d(_ input: Tensor) -> Tensor {
           "globalMaxPool2d: expects a non-empty NHWC rank-4 input, got \(input.shape)")
     let (n, c) = (input.shape[0], input.shape[3])
     let pixels = input.shape[1] * input.shape[2]
-    // Per image: the maximum of each channel over its pixels (channels innermost, so the
-    // loops vectorise), in parallel over images.
+    let grain = Swift.max(1, elementwiseGrain / (pixels * c))
+    // Per image: the maximum of each channel over its pixels, in parallel over images.
     let out = input.scalars.withUnsafeBufferPointer { px in
         makeScalars(n * c) { o in
             let ux = UncheckedSendable(px.baseAddress!), uo = SharedBuffer(o)
-            parallelFor(n) { b in
-                let best = uo.base + b * c, image = ux.value + b * pixels * c
-                best.update(from: image, count: c)
-                for p in 1..<Swift.max(pixels, 1) {
-                    let row = image + p * c
-                    for ch in 0..<c where row[ch] > best[ch] { best[ch] = row[ch] }
-                }
+            parallelChunks(n, grain: grain) { images in
+                emk_global_max_pool(ux.value, uo.base, images.lowerBound, images.count, pixels, c)
             }
         }
     }
@@ -175,18 +200,9 @@ public func globalMaxPool2d(_ input: Tensor) -> Tensor {
                     makeScalars(x.count) { d in
                         let ux = UncheckedSendable(px.baseAddress!), ug = UncheckedSendable(pg.baseAddress!)
                         let ub = UncheckedSendable(pb.baseAddress!), ud = SharedBuffer(d)
-                        parallelFor(n) { b in
-                            let best = ub.value + b * c, image = ux.value + b * pixels * c
-                            var share = [Float](repeating: 0, count: c)
-                            for p in 0..<pixels {
-                                let row = image + p * c
-                                for ch in 0..<c where row[ch] == best[ch] { share[ch] += 1 }
-                            }
-                            for ch in 0..<c { share[ch] = ug.value[b * c + ch] / share[ch] }
-                            for p in 0..<pixels {
-                                let row = image + p * c, dst = ud.base + (b * pixels + p) * c
-                                for ch in 0..<c { dst[ch] = row[ch] == best[ch] ? share[ch] : 0 }
-                            }
+                        parallelChunks(n, grain: grain) { images in
+                            emk_global_max_pool_backward(ux.value, ub.value, ug.value, ud.base,
+                                                         images.lowerBound, images.count, pixels, c)
                         }
                     }
                 }

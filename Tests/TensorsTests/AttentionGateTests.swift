@@ -36,6 +36,20 @@ private func allGateResults() -> [[Float]] {
     }
 }
 
+/// Forward and backward of the descriptors the gates come from (global average and max
+/// pooling, channel mean and max), on values with ties, on whichever kernels are active.
+private func allDescriptorResults() -> [[Float]] {
+    gateShapes.enumerated().flatMap { i, shape -> [[Float]] in
+        let x = Parameter(Tensor(shape: shape, scalars: randomTensor(shape, seed: UInt64(60 + i)).scalars.map { ($0 * 4).rounded() / 2 }))
+        let ops: [(Tensor) -> Tensor] = [globalAvgPool2d, globalMaxPool2d, channelMeanAndMax]
+        return ops.flatMap { op -> [[Float]] in
+            let y = op(x.value)
+            let dy = randomTensor(y.shape, seed: UInt64(70 + i))
+            return [y.scalars, gradients(of: (y * dy).sum(), wrt: [x])[0].scalars]
+        }
+    }
+}
+
 private func relativeDifference(_ a: [Float], _ b: [Float]) -> Float {
     let scale = b.map(abs).max() ?? 1
     return maxAbsDifference(a, b)! / Swift.max(scale, 1e-6)
@@ -100,12 +114,12 @@ private func relativeDifference(_ a: [Float], _ b: [Float]) -> Float {
         }
     }
 
-    @Test func thePortableKernelsGiveBitwiseTheSameResults() async {
+    @Test func thePortableKernelsGiveBitwiseTheSameResultsForGatesAndDescriptors() async {
         // A child process: forcing the portable kernels is process-wide.
         await #expect(processExitsWith: .success) {
-            let automatic = allGateResults()
+            let automatic = allGateResults() + allDescriptorResults()
             ConvolutionKernels.forcePortable(true)
-            let portable = allGateResults()
+            let portable = allGateResults() + allDescriptorResults()
             exit(automatic == portable && ConvolutionKernels.instructionSet == "portable C" ? 0 : 1)
         }
     }

@@ -30,6 +30,29 @@ void emk_scale_pixels(const float *x, const float *gate, float *y, long first, l
 void emk_scale_pixels_backward(const float *dy, const float *x, const float *gate, float *dx, float *dgate,
                                long first, long count, long channels);
 
+// The descriptors the gates are computed from, for images / pixels first ..< first + count.
+
+/// out[n, ch] = (float)(sum over p of x[n, p, ch], in double, in pixel order) * (1 / pixels)
+/// (the global average pool; pixels ≥ 1).
+void emk_global_avg_pool(const float *x, float *out, long first, long count, long pixels, long channels);
+
+/// out[n, ch] = the maximum of x[n, p, ch] over p (the first pixel's value, then any strictly
+/// greater one; pixels ≥ 1).
+void emk_global_max_pool(const float *x, float *out, long first, long count, long pixels, long channels);
+
+/// dx[n, p, ch] = g[n, ch] / ties where x[n, p, ch] == best[n, ch] (ties: how many pixels
+/// hold it), else 0.
+void emk_global_max_pool_backward(const float *x, const float *best, const float *g, float *dx,
+                                  long first, long count, long pixels, long channels);
+
+/// out[p, 0] = (sum over ch of x[p, ch], in 16 lanes as emk_scale_pixels_backward) / channels,
+/// out[p, 1] = the maximum over ch (the first channel's value, then any strictly greater one).
+void emk_channel_mean_max(const float *x, float *out, long first, long count, long channels);
+
+/// dx[p, ch] = g[p, 0] / channels, plus g[p, 1] / ties where x[p, ch] == out[p, 1].
+void emk_channel_mean_max_backward(const float *x, const float *out, const float *g, float *dx,
+                                   long first, long count, long channels);
+
 #ifdef __cplusplus
 }
 #endif
