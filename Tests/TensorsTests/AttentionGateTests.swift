@@ -76,6 +76,14 @@ private func relativeDifference(_ a: [Float], _ b: [Float]) -> Float {
         }
     }
 
+    @Test func globalAveragePoolingIsBitwiseTheMeanOverHeightAndWidth() {
+        let x = Parameter(randomTensor([3, 9, 8, 70], seed: 51))
+        let dy = randomTensor([3, 70], seed: 52)
+        let fast = globalAvgPool2d(x.value), slow = x.value.mean(alongAxes: [1, 2])
+        #expect(fast.scalars == slow.scalars)
+        #expect(gradients(of: (fast * dy).sum(), wrt: [x])[0].scalars == gradients(of: (slow * dy).sum(), wrt: [x])[0].scalars)
+    }
+
     @Test func theGradientsMatchFiniteDifferences() {
         let x = randomTensor([2, 3, 3, 19], seed: 31)
         let channel = GradientCheck.worst(at: [x, randomTensor([2, 19], seed: 32)]) { scaleChannels($0[0], by: $0[1]) }
@@ -95,7 +103,7 @@ private func relativeDifference(_ a: [Float], _ b: [Float]) -> Float {
         #expect(stderr(pixel).contains("scalePixels: expects a non-empty x [N, H, W, C] and a gate [N, H, W, 1], got x [2, 4, 4, 8] and gate [2, 4, 4, 8]"))
     }
 
-    @Test func resultsAreIdenticalForOneAndTwoThreads() async {
+    @Test func gatesAndDescriptorsAreIdenticalForOneAndTwoThreads() async {
         // A child process (the thread count is process-wide). 16 images of 40 x 40 x 96
         // (2.5M floats) split into several pieces; 1 x 1 x 96 keeps the pixel op's pieces small.
         await #expect(processExitsWith: .success) {
@@ -104,7 +112,8 @@ private func relativeDifference(_ a: [Float], _ b: [Float]) -> Float {
                 let c = Parameter(randomTensor([16, 96], seed: 42))
                 let s = Parameter(randomTensor([16, 40, 40, 1], seed: 43))
                 let y = scalePixels(scaleChannels(x.value, by: c.value), by: s.value)
-                let g = gradients(of: (y * y).sum(), wrt: [x, c, s])
+                let descriptors = globalAvgPool2d(y) + globalMaxPool2d(y) + channelMeanAndMax(y).sum()
+                let g = gradients(of: (y * y).sum() + descriptors.sum(), wrt: [x, c, s])
                 return [y.scalars] + g.map(\.scalars)
             }
             Parallelism.threadCount = 1
