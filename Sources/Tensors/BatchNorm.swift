@@ -26,8 +26,29 @@ private func channelCount(_ op: String, _ x: Tensor, _ params: [(String, Tensor)
     return c
 }
 
+/// A rectifier applied to batch norm's output in the same pass: ReLU, max(y, 0), or ReLU6,
+/// min(max(y, 0), 6), with the same values and gradients as `relu` and `relu6`.
+public enum Rectifier: Sendable {
+    case relu, relu6
+
+    /// The C kernels' code: 1 ReLU, 2 ReLU6 (0 is none).
+    var code: Int32 { self == .relu ? 1 : 2 }
+
+    @inline(__always) func apply(_ v: Float) -> Float {
+        self == .relu ? Swift.max(v, 0) : Swift.min(Swift.max(v, 0), 6)
+    }
+
+    /// Whether the gradient passes where the rectifier's output is `z`.
+    @inline(__always) func passes(_ z: Float) -> Bool { self == .relu ? z > 0 : (z > 0 && z < 6) }
+}
+
 /// Batch norm with batch statistics, hand-written backward for x, scale and offset.
-public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilon: Float) -> BatchNormResult {
+///
+/// With `rectifier`, the output is `relu(y)` or `relu6(y)` computed in the same pass, and the
+/// backward masks the incoming gradient on the fly: the same numbers as the two ops one
+/// after the other, bit for bit, without the intermediate tensor or its two extra passes.
+public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilon: Float,
+                              rectifier: Rectifier? = nil) -> BatchNormResult {
     let c = channelCount("batchNormTraining", x, [("scale", scale), ("offset", offset)])
     let rows = x.count / c
     // Per-channel sums in Double over fixed pieces of rows, combined in order.
@@ -68,13 +89,15 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
     let gamma = scale.scalars, beta = offset.scalars
     // y = x̂ · γ + β = x · a + b with a = γ · invStd, b = β − μ · a (one pass over x).
     let a = (0..<c).map { gamma[$0] * invStd[$0] }
-    let y = channelAffine(x.scalars, c, scale: a, shift: (0..<c).map { beta[$0] - mean[$0] * a[$0] })
+    let y = channelAffine(x.scalars, c, scale: a, shift: (0..<c).map { beta[$0] - mean[$0] * a[$0] },
+                          rectifier: rectifier)
     let xs = x.detached
     let output = makeResult(x.shape, y, inputs: [x, scale, offset]) { dy, needs in
-        // With x̂ = (x − μ) · invStd, never stored:
-        // dβ = Σ dy, dγ = Σ dy · x̂ = invStd · Σ dy · (x − μ),
-        // dx = γ · invStd / M · (M · dy − dβ − x̂ · dγ).
-        let (sumDyCentered, dBeta) = channelSums(dy.scalars, xs.scalars, c, center: mean)
+        // With x̂ = (x − μ) · invStd, never stored, and g = dy masked by the rectifier:
+        // dβ = Σ g, dγ = Σ g · x̂ = invStd · Σ g · (x − μ),
+        // dx = γ · invStd / M · (M · g − dβ − x̂ · dγ).
+        let mask = rectifier.map { (output: y, rectifier: $0) }
+        let (sumDyCentered, dBeta) = channelSums(dy.scalars, xs.scalars, c, center: mean, mask: mask)
         let dGamma = (0..<c).map { invStd[$0] * sumDyCentered[$0] }
         var dx: Tensor? = nil
         if needs[0] {
@@ -85,7 +108,7 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
             dx = Tensor(unchecked: x.shape, channelAffine2(
                 dy.scalars, xs.scalars, c,
                 scaleA: k.map { $0 * m }, scaleB: xCoefficient,
-                shift: (0..<c).map { -k[$0] * dBeta[$0] - xCoefficient[$0] * mean[$0] }))
+                shift: (0..<c).map { -k[$0] * dBeta[$0] - xCoefficient[$0] * mean[$0] }, mask: mask))
         }
         return [dx,
                 needs[1] ? Tensor(unchecked: [c], dGamma) : nil,
@@ -131,9 +154,10 @@ public func movingAverage(_ moving: Tensor, batch: Tensor, momentum: Float) -> T
     })
 }
 
-/// out = x · scale[ch] + shift[ch] for every row of `c` channels, in parallel.
-func channelAffine(_ x: [Float], _ c: Int, scale: [Float], shift: [Float]) -> [Float] {
+/// out = x · scale[ch] + shift[ch] for every row of `c` channels, then `rectifier`, in parallel.
+func channelAffine(_ x: [Float], _ c: Int, scale: [Float], shift: [Float], rectifier: Rectifier? = nil) -> [Float] {
     let rows = x.count / c
+    let vector = emk_uses_avx512() != 0
     return x.withUnsafeBufferPointer { px in
         scale.withUnsafeBufferPointer { ps in
             shift.withUnsafeBufferPointer { pb in
@@ -142,9 +166,18 @@ func channelAffine(_ x: [Float], _ c: Int, scale: [Float], shift: [Float]) -> [F
                     let us = UncheckedSendable(ps.baseAddress!), ub = UncheckedSendable(pb.baseAddress!)
                     parallelChunks(rows, grain: Swift.max(1, elementwiseGrain / c)) { range in
                         let s = us.value, b = ub.value
+                        if vector {
+                            emk_channel_affine(ux.value, range.lowerBound, range.count, c, s, b,
+                                               rectifier?.code ?? 0, uo.base)
+                            return
+                        }
                         for r in range {
                             let row = ux.value + r * c, o = uo.base + r * c
-                            for ch in 0..<c { o[ch] = row[ch] * s[ch] + b[ch] }
+                            if let rectifier {
+                                for ch in 0..<c { o[ch] = rectifier.apply(row[ch] * s[ch] + b[ch]) }
+                            } else {
+                                for ch in 0..<c { o[ch] = row[ch] * s[ch] + b[ch] }
+                            }
                         }
                     }
                 }
@@ -153,24 +186,46 @@ func channelAffine(_ x: [Float], _ c: Int, scale: [Float], shift: [Float]) -> [F
     }
 }
 
-/// out = a · scaleA[ch] + b · scaleB[ch] + shift[ch] per channel (batch norm's dx).
-func channelAffine2(_ a: [Float], _ b: [Float], _ c: Int,
-                    scaleA: [Float], scaleB: [Float], shift: [Float]) -> [Float] {
-    let rows = a.count / c
-    return a.withUnsafeBufferPointer { pa in
-        b.withUnsafeBufferPointer { pb in
-            scaleA.withUnsafeBufferPointer { psa in
-                scaleB.withUnsafeBufferPointer { psb in
-                    shift.withUnsafeBufferPointer { psh in
-                        makeScalars(a.count) { out in
-                            let uo = SharedBuffer(out)
-                            let ua = UncheckedSendable(pa.baseAddress!), ub = UncheckedSendable(pb.baseAddress!)
-                            let k = UncheckedSendable((psa.baseAddress!, psb.baseAddress!, psh.baseAddress!))
-                            parallelChunks(rows, grain: Swift.max(1, elementwiseGrain / c)) { range in
-                                let (sa, sb, sh) = k.value
-                                for r in range {
-                                    let x = ua.value + r * c, y = ub.value + r * c, o = uo.base + r * c
-                                    for ch in 0..<c { o[ch] = x[ch] * sa[ch] + y[ch] * sb[ch] + sh[ch] }
+/// A rectifier's output, whose gradient mask applies to the incoming gradient.
+typealias RectifierMask = (output: [Float], rectifier: Rectifier)
+
+/// out = g · scaleA[ch] + x · scaleB[ch] + shift[ch] per channel (batch norm's dx), with g
+/// = dy masked by `mask`'s rectifier (dy itself without one).
+func channelAffine2(_ dy: [Float], _ x: [Float], _ c: Int,
+                    scaleA: [Float], scaleB: [Float], shift: [Float], mask: RectifierMask? = nil) -> [Float] {
+    let rows = dy.count / c
+    let vector = emk_uses_avx512() != 0
+    let z = mask?.output ?? []
+    return dy.withUnsafeBufferPointer { pa in
+        x.withUnsafeBufferPointer { pb in
+            z.withUnsafeBufferPointer { pz in
+                scaleA.withUnsafeBufferPointer { psa in
+                    scaleB.withUnsafeBufferPointer { psb in
+                        shift.withUnsafeBufferPointer { psh in
+                            makeScalars(dy.count) { out in
+                                let uo = SharedBuffer(out)
+                                let ua = UncheckedSendable(pa.baseAddress!), ub = UncheckedSendable(pb.baseAddress!)
+                                let uz = UncheckedSendable(mask == nil ? nil : pz.baseAddress)
+                                let k = UncheckedSendable((psa.baseAddress!, psb.baseAddress!, psh.baseAddress!))
+                                let rectifier = mask?.rectifier
+                                parallelChunks(rows, grain: Swift.max(1, elementwiseGrain / c)) { range in
+                                    let (sa, sb, sh) = k.value
+                                    if vector {
+                                        emk_channel_affine2(ua.value, uz.value, rectifier == .relu6 ? 1 : 0, ub.value,
+                                                            range.lowerBound, range.count, c, sa, sb, sh, uo.base)
+                                        return
+                                    }
+                                    for r in range {
+                                        let g = ua.value + r * c, h = ub.value + r * c, o = uo.base + r * c
+                                        if let rectifier, let zr = uz.value.map({ $0 + r * c }) {
+                                            for ch in 0..<c {
+                                                let gm: Float = rectifier.passes(zr[ch]) ? g[ch] : 0
+                                                o[ch] = gm * sa[ch] + h[ch] * sb[ch] + sh[ch]
+                                            }
+                                        } else {
+                                            for ch in 0..<c { o[ch] = g[ch] * sa[ch] + h[ch] * sb[ch] + sh[ch] }
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -182,31 +237,40 @@ func channelAffine2(_ a: [Float], _ b: [Float], _ c: Int,
 }
 
 /// (Σ dy · (x − center), Σ dy) per channel, in Double over fixed pieces (deterministic).
-private func channelSums(_ dy: [Float], _ x: [Float], _ c: Int, center: [Float]) -> ([Float], [Float]) {
+private func channelSums(_ dy: [Float], _ x: [Float], _ c: Int, center: [Float],
+                         mask: RectifierMask? = nil) -> ([Float], [Float]) {
     let rows = dy.count / c
     let mu = center.map { Double($0) }
+    let z = mask?.output ?? [], rectifier = mask?.rectifier
     let pieces = chunkCount(rows, grain: Swift.max(1, 16384 / c))
     var partial = [Double](repeating: 0, count: pieces * 2 * c)
     dy.withUnsafeBufferPointer { pg in
         x.withUnsafeBufferPointer { px in
-            mu.withUnsafeBufferPointer { pm in
-                partial.withUnsafeMutableBufferPointer { pp in
-                    let up = UncheckedSendable(pp.baseAddress!), um = UncheckedSendable(pm.baseAddress!)
-                    let ug = UncheckedSendable(pg.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
-                    let vector = emk_uses_avx512() != 0
-                    parallelFor(pieces) { p in
-                        let sdx = up.value + p * 2 * c, sd = sdx + c, m = um.value
-                        if vector {
+            z.withUnsafeBufferPointer { pz in
+                mu.withUnsafeBufferPointer { pm in
+                    partial.withUnsafeMutableBufferPointer { pp in
+                        let up = UncheckedSendable(pp.baseAddress!), um = UncheckedSendable(pm.baseAddress!)
+                        let ug = UncheckedSendable(pg.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
+                        let uz = UncheckedSendable(mask == nil ? nil : pz.baseAddress)
+                        let vector = emk_uses_avx512() != 0
+                        parallelFor(pieces) { p in
+                            let sdx = up.value + p * 2 * c, sd = sdx + c, m = um.value
                             let range = chunkRange(p, of: pieces, total: rows)
-                            emk_channel_gradient_sums(ug.value, ux.value, m, range.lowerBound, range.count, c, sdx, sd)
-                            return
-                        }
-                        for r in chunkRange(p, of: pieces, total: rows) {
-                            let g = ug.value + r * c, h = ux.value + r * c
-                            for ch in 0..<c {
-                                let gd = Double(g[ch])
-                                sdx[ch] += gd * (Double(h[ch]) - m[ch])
-                                sd[ch] += gd
+                            if vector {
+                                emk_channel_gradient_sums(ug.value, uz.value, rectifier == .relu6 ? 1 : 0, ux.value, m,
+                                                          range.lowerBound, range.count, c, sdx, sd)
+                                return
+                            }
+                            for r in range {
+                                let g = ug.value + r * c, h = ux.value + r * c
+                                let zr = uz.value.map { $0 + r * c }
+                                for ch in 0..<c {
+                                    var gv = g[ch]
+                                    if let rectifier, let zr, !rectifier.passes(zr[ch]) { gv = 0 }
+                                    let gd = Double(gv)
+                                    sdx[ch] += gd * (Double(h[ch]) - m[ch])
+                                    sd[ch] += gd
+                                }
                             }
                         }
                     }

@@ -59,8 +59,10 @@ private func isPointwise(_ g: WindowGeometry) -> Bool {
 ///   - filter: HWIO `[KH, KW, C, O]` (Keras' kernel layout).
 ///   - strides: (vertical, horizontal), default (1, 1).
 ///   - padding: `.valid`, `.same` (TF/Keras asymmetric) or `.explicit`.
+///   - bias: `[O]`, added to every output pixel inside the kernel (no separate broadcast
+///     pass); its gradient is the per-channel sum of dY.
 /// - Returns: `[N, OH, OW, O]`.
-public func conv2d(_ input: Tensor, filter: Tensor, strides: (Int, Int) = (1, 1),
+public func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
                    padding: Padding = .valid) -> Tensor {
     check(filter.rank == 4, "conv2d: filter must be HWIO rank 4, got filter \(filter.shape) for input \(input.shape)")
     let g = WindowGeometry(op: "conv2d", input: input.shape, window: (filter.shape[0], filter.shape[1]),
@@ -69,12 +71,49 @@ public func conv2d(_ input: Tensor, filter: Tensor, strides: (Int, Int) = (1, 1)
           "conv2d: input channels \(g.c) do not match filter input channels \(filter.shape[2]) (input \(input.shape), filter \(filter.shape))")
     check(filter.shape[3] > 0, "conv2d: filter has zero output channels (filter \(filter.shape))")
     let o = filter.shape[3]
-    let out = conv2dForward(g, input.scalars, filter.scalars, outChannels: o)
+    if let bias {
+        check(bias.shape == [o], "conv2d: bias must have shape [\(o)] for filter \(filter.shape), got \(bias.shape)")
+    }
+    let out = conv2dForward(g, input.scalars, filter.scalars, outChannels: o,
+                            epilogue: bias.map { Epilogue(bias: $0.scalars, clamp: nil) })
     let x = input.detached, w = filter.detached
-    return makeResult([g.n, g.oh, g.ow, o], out, inputs: [input, filter]) { dy, needs in
+    return makeResult([g.n, g.oh, g.ow, o], out, inputs: [input, filter] + (bias.map { [$0] } ?? [])) { dy, needs in
         let (dx, dw) = conv2dBackward(g, x.scalars, w.scalars, dy.scalars, outChannels: o,
                                       needInput: needs[0], needFilter: needs[1])
-        return [dx.map { Tensor(unchecked: x.shape, $0) }, dw.map { Tensor(unchecked: w.shape, $0) }]
+        var grads = [dx.map { Tensor(unchecked: x.shape, $0) }, dw.map { Tensor(unchecked: w.shape, $0) }]
+        if needs.count > 2 { grads.append(needs[2] ? Tensor(unchecked: [o], channelTotals(dy.scalars, o)) : nil) }
+        return grads
+    }
+}
+
+/// Σ over rows of x [rows, c] per channel, in Double over fixed pieces of rows combined in
+/// order (deterministic, whatever the thread count): a bias's gradient.
+func channelTotals(_ x: [Float], _ c: Int) -> [Float] {
+    let rows = x.count / c
+    let pieces = chunkCount(rows, grain: Swift.max(1, 16384 / c))
+    var partial = [Double](repeating: 0, count: pieces * c)
+    x.withUnsafeBufferPointer { px in
+        partial.withUnsafeMutableBufferPointer { pp in
+            let up = UncheckedSendable(pp.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
+            let vector = emk_uses_avx512() != 0
+            parallelFor(pieces) { p in
+                let sum = up.value + p * c
+                let range = chunkRange(p, of: pieces, total: rows)
+                if vector {
+                    emk_channel_totals(ux.value, range.lowerBound, range.count, c, sum)
+                    return
+                }
+                for r in range {
+                    let row = ux.value + r * c
+                    for ch in 0..<c { sum[ch] += Double(row[ch]) }
+                }
+            }
+        }
+    }
+    return (0..<c).map { ch in
+        var s = 0.0
+        for p in 0..<pieces { s += partial[p * c + ch] }
+        return Float(s)
     }
 }
 

@@ -68,3 +68,61 @@ import Tensors
         #expect(zip(chunked.scalars, whole.scalars).map { abs($0 - $1) }.max()! < 1e-5)
     }
 }
+
+@Suite struct TrainingFusionInModels {
+    /// Conv (with bias) → BN → ReLU6 and conv → BN → ReLU, then a softmax head: `logits`
+    /// runs both BN → rectifier pairs fused in a training pass.
+    static func model() -> Sequential {
+        let m = Sequential {
+            Conv2D(8, kernel: 3, padding: .same)
+            BatchNorm()
+            ReLU6()
+            Conv2D(6, kernel: 1, useBias: false)
+            BatchNorm()
+            ReLU()
+            GlobalAveragePooling()
+            Dense(4, activation: .softmax)
+        }
+        m.build(inputShape: [7, 7, 3], seed: 3)
+        return m
+    }
+
+    /// Loss, every gradient and the committed moving statistics of one training pass, with
+    /// the model's own `logits` or with its layers called one at a time (no fusion).
+    static func step(fused: Bool) -> [[Float]] {
+        let m = model()
+        var g = RandomGenerator(seed: 9)
+        let x = Tensor(randomUniform: [4, 7, 7, 3], generator: &g) * 4
+        let loss = TrainingPass.run(seed: 0, step: 0) { _ in
+            let z = fused ? m.logits(x)! : (m.layers.last as! Dense).preSoftmax(m.layers.dropLast().reduce(x) { $1($0) })
+            return Loss.categoricalCrossEntropy.value(logits: z, probabilities: nil, labels: [0, 1, 2, 3])
+        }
+        let params = m.trainableParameters
+        let grads = gradients(of: loss, wrt: params)
+        let state = m.namedWeights.filter { $0.key.contains("moving") }.map(\.weight.parameter.value.scalars)
+        return [[loss.scalar]] + grads.map(\.scalars) + state
+    }
+
+    @Test func aTrainingStepGivesTheNumbersOfTheLayersRunOneByOne() {
+        let fused = Self.step(fused: true), reference = Self.step(fused: false)
+        #expect(fused.count == reference.count)
+        for (a, b) in zip(fused, reference) {
+            let scale = max(b.map(abs).max() ?? 1, 1e-3)
+            #expect(zip(a, b).map { abs($0 - $1) }.max()! / scale < 1e-6)
+        }
+    }
+}
+
+extension TrainingFusionInModels {
+    @Test func onlyATrainableBatchNormInATrainingPassFusesWithItsRectifier() {
+        let m = Self.model()
+        let h = Tensor(ones: [1, 7, 7, 8])
+        #expect(m.fusedTraining(at: 1, h, end: m.layers.count) == nil)
+        TrainingPass.run(seed: 0, step: 0, commit: false) { _ in
+            #expect(m.fusedTraining(at: 1, h, end: m.layers.count)?.length == 2)
+            #expect(m.fusedTraining(at: 1, h, end: 2) == nil)   // the rectifier lies past the end
+            m.layers[1].isTrainable = false
+            #expect(m.fusedTraining(at: 1, h, end: m.layers.count) == nil)
+        }
+    }
+}

@@ -31,9 +31,8 @@ public final class Conv2D: BaseLayer {
     override public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4, "Conv2D '\(name)' expects NHWC rank 4, got \(x.shape)")
         let k = weight("kernel", shape: [kernelSize.0, kernelSize.1, x.shape[3], filters], initializer: .glorotUniform)
-        var y = conv2d(x, filter: k.value, strides: strides, padding: padding)
-        if useBias { y = y + weight("bias", shape: [filters], initializer: .zeros).value }
-        return activation.apply(y)
+        let bias = useBias ? weight("bias", shape: [filters], initializer: .zeros).value : nil
+        return activation.apply(conv2d(x, filter: k.value, bias: bias, strides: strides, padding: padding))
     }
 }
 

@@ -9,12 +9,12 @@ import Tensors
 extension Sequential {
     /// The output of layers `i`, `i + 1` (and `i + 2`) run as one fused op, with how many
     /// layers it covered; nil when the run at `i` cannot be fused.
-    func fusedInference(at i: Int, _ x: Tensor) -> (output: Tensor, length: Int)? {
-        guard i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm, x.rank == 4,
+    func fusedInference(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
+        guard i + 1 < end, let bn = layers[i + 1] as? BatchNorm, x.rank == 4,
               TrainingPass.current == nil || !bn.isTrainable, LayerTrace.current == nil else { return nil }
         var clamp: ClosedRange<Float>? = nil
         var length = 2
-        if i + 2 < layers.count, let act = layers[i + 2] as? ActivationLayer {
+        if i + 2 < end, let act = layers[i + 2] as? ActivationLayer {
             switch act.activation {
             case .relu: clamp = 0...Float.infinity; length = 3
             case .relu6: clamp = 0...6; length = 3

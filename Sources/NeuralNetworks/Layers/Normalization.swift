@@ -30,20 +30,46 @@ public final class BatchNorm: BaseLayer {
         super.init(name: name)
     }
 
-    override public func forward(_ x: Tensor) -> Tensor {
+    override public func forward(_ x: Tensor) -> Tensor { forward(x, rectifier: nil) }
+
+    /// The layer followed by a ReLU/ReLU6 (`rectifier`); the rectifier is applied in the same
+    /// pass in training (see `batchNormTraining`) and after the layer otherwise.
+    func forward(_ x: Tensor, rectifier: Rectifier?) -> Tensor {
         let c = x.shape.last ?? 0
         let gamma = weight("gamma", shape: [c], initializer: .ones)
         let beta = weight("beta", shape: [c], initializer: .zeros)
         let mean = weight("moving_mean", shape: [c], initializer: .zeros, isState: true)
         let variance = weight("moving_variance", shape: [c], initializer: .ones, isState: true)
         if let pass = TrainingPass.current, isTrainable {
-            let r = batchNormTraining(x, scale: gamma.value, offset: beta.value, epsilon: epsilon)
+            let r = batchNormTraining(x, scale: gamma.value, offset: beta.value, epsilon: epsilon,
+                                      rectifier: rectifier)
             pass.queue(mean, movingAverage(mean.value, batch: r.mean, momentum: momentum))
             pass.queue(variance, movingAverage(variance.value, batch: r.variance, momentum: momentum))
             return r.output
         }
-        return batchNormInference(x, mean: mean.value, variance: variance.value, scale: gamma.value,
-                                  offset: beta.value, epsilon: epsilon)
+        let y = batchNormInference(x, mean: mean.value, variance: variance.value, scale: gamma.value,
+                                   offset: beta.value, epsilon: epsilon)
+        switch rectifier {
+        case nil: return y
+        case .relu: return relu(y)
+        case .relu6: return relu6(y)
+        }
+    }
+}
+
+extension Sequential {
+    /// In a training pass, a trainable BatchNorm followed by ReLU or ReLU6 runs as one op:
+    /// the same numbers as the two layers, with one pass over the activations each way
+    /// instead of two. Nil where that does not apply (or while a summary is traced, which
+    /// records every layer's output).
+    func fusedTraining(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
+        guard i + 1 < end, let bn = layers[i] as? BatchNorm, let act = layers[i + 1] as? ActivationLayer,
+              TrainingPass.current != nil, bn.isTrainable, LayerTrace.current == nil else { return nil }
+        switch act.activation {
+        case .relu: return (bn.forward(x, rectifier: .relu), 2)
+        case .relu6: return (bn.forward(x, rectifier: .relu6), 2)
+        default: return nil
+        }
     }
 }
 

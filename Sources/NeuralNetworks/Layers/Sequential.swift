@@ -46,11 +46,15 @@ public final class Sequential: BaseLayer {
         assignDefaultNames(root: self, rootName: "sequential")
     }
 
-    override public func forward(_ x: Tensor) -> Tensor {
+    override public func forward(_ x: Tensor) -> Tensor { run(x, layers: layers.count) }
+
+    /// The first `count` layers applied to `x`, with the fused runs of InferenceFusion.swift
+    /// and `fusedTraining` where they apply within those layers.
+    private func run(_ x: Tensor, layers count: Int) -> Tensor {
         var h = x
         var i = 0
-        while i < layers.count {
-            if let fused = fusedInference(at: i, h) {
+        while i < count {
+            if let fused = fusedInference(at: i, h, end: count) ?? fusedTraining(at: i, h, end: count) {
                 h = fused.output
                 i += fused.length
             } else {
@@ -66,15 +70,11 @@ public final class Sequential: BaseLayer {
     public func logits(_ x: Tensor) -> Tensor? {
         guard let last = layers.last as? SoftmaxOutput, last.endsInSoftmax else {
             if let inner = layers.last as? Sequential {
-                var h = x
-                for l in layers.dropLast() { h = l(h) }
-                return inner.logits(h)
+                return inner.logits(run(x, layers: layers.count - 1))
             }
             return nil
         }
-        var h = x
-        for l in layers.dropLast() { h = l(h) }
-        let z = last.preSoftmax(h)
+        let z = last.preSoftmax(run(x, layers: layers.count - 1))
         if let trace = LayerTrace.current { trace.record(last, z.shape) }
         return z
     }

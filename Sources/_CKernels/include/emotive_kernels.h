@@ -76,10 +76,24 @@ void emk_apply_epilogue(float *y, long first, long count, long channels, const e
 /// double precision: sum[ch] += x, squares[ch] += x * x (batch norm's statistics).
 void emk_channel_moments(const float *x, long first, long count, long c, double *sum, double *squares);
 
-/// AVX-512 only: for the same rows of dy and x: centered[ch] += dy * (x - mean[ch]),
-/// plain[ch] += dy, in double precision (batch norm's dgamma and dbeta).
-void emk_channel_gradient_sums(const float *dy, const float *x, const double *mean, long first, long count,
-                               long c, double *centered, double *plain);
+/// AVX-512 only: for the same rows of dy and x, with g = dy where the rectifier whose output
+/// is z passes a gradient (0 < z, and z < 6 when six = 1; every lane when z is NULL), else 0:
+/// centered[ch] += g * (x - mean[ch]), plain[ch] += g, in row order and in double precision
+/// (batch norm's dgamma and dbeta).
+void emk_channel_gradient_sums(const float *dy, const float *z, int six, const float *x, const double *mean,
+                               long first, long count, long c, double *centered, double *plain);
+/// AVX-512 only: sum[ch] += x for rows first ..< first + count of x [rows, c], in row order
+/// and in double precision (a bias's gradient).
+void emk_channel_totals(const float *x, long first, long count, long c, double *sum);
+/// AVX-512 only: out = x * scale[ch] + shift[ch] (a multiply, then an add: bitwise the
+/// Swift loop) for rows first ..< first + count, then ReLU (rectifier = 1) or ReLU6 (2)
+/// exactly as emk_relu_forward; 0 for none.
+void emk_channel_affine(const float *x, long first, long count, long c, const float *scale, const float *shift,
+                        int rectifier, float *out);
+/// AVX-512 only: out = g * scaleA[ch] + x * scaleB[ch] + shift[ch], evaluated left to right
+/// without fused multiply-adds, g being dy masked as in emk_channel_gradient_sums.
+void emk_channel_affine2(const float *dy, const float *z, int six, const float *x, long first, long count, long c,
+                         const float *scaleA, const float *scaleB, const float *shift, float *out);
 /// AVX-512 only: max pooling of output rows (n · oh + oy) first ..< first + count over an
 /// NHWC input of `height` x `width` (unpadded; windows start at oy · sh − top,
 /// ox · sw − left and skip cells outside). out gets the maximum, argmax the flat input
