@@ -93,14 +93,6 @@ extension Layer {
         let weights = try classWeights.resolve(labels: train.labels, classCount: classCount).map(Float.init)
 
         // The training cache.
-        let key = TrainingCache.key([
-            "model=\(structureIdentity)", "initial=\(namedWeights.map { fnv64($0.weight.parameter.value.scalars) })",
-            "optimizer=\(optimizer.configuration)", "loss=\(loss.identity)", "classWeights=\(weights)",
-            "callbacks=\(callbacks.map(\.identity).joined(separator: ","))", "train=\(train.identity)",
-            "validation=\(validation?.identity ?? "-")", "epochs=\(epochs)", "batch=\(batchSize)", "seed=\(seed)",
-            "shuffle=\(shuffle)", "resume=\(resumeFrom?.path ?? "-")", "hook=\(gradientHook == nil ? "-" : "custom")",
-            "user=\(cacheKey ?? "-")",
-        ])
         let bar = ProgressBar(style: progress, epochs: epochs)
         var cache = cache
         let unhashable = allLayers.contains { $0.configuration.contains(unhashableIdentity) }
@@ -110,6 +102,16 @@ extension Layer {
             logToStderr("training cache not used: a closure (Lambda, LearningRateScheduler or gradient hook) has no "
                 + "identity; give it one, or pass cacheKey: to fit")
         }
+        // The training cache's key: hashing every weight costs tens of milliseconds for
+        // ResNet50, so only when there is a cache to look in.
+        let key = cache == nil ? "" : TrainingCache.key([
+            "model=\(structureIdentity)", "initial=\(namedWeights.map { fnv64($0.weight.parameter.value.scalars) })",
+            "optimizer=\(optimizer.configuration)", "loss=\(loss.identity)", "classWeights=\(weights)",
+            "callbacks=\(callbacks.map(\.identity).joined(separator: ","))", "train=\(train.identity)",
+            "validation=\(validation?.identity ?? "-")", "epochs=\(epochs)", "batch=\(batchSize)", "seed=\(seed)",
+            "shuffle=\(shuffle)", "resume=\(resumeFrom?.path ?? "-")", "hook=\(gradientHook == nil ? "-" : "custom")",
+            "user=\(cacheKey ?? "-")",
+        ])
         if let cache, let entry = cache.load(key: key, model: self) {
             try loadWeights(entry.weights, source: "training cache")
             try optimizer.loadState(entry.optimizerState, iterations: entry.iterations)
