@@ -25,6 +25,20 @@ let windowCases: [WindowCase] = [
 ]
 
 @Suite struct Convolution {
+    /// Pointwise convolutions take sgemm or the direct kernel by shape: 72 → 80 runs the
+    /// forward pass on sgemm and the filter gradient on the direct kernel, 8 → 300 the
+    /// other way round. Both against the naive loop and finite differences.
+    @Test(arguments: [(72, 80), (8, 300)])
+    func pointwiseConvolutionsAgreeOnEitherPath(_ channels: (Int, Int)) {
+        let (c, o) = channels
+        let x = randomTensor([2, 3, 2, c], seed: 31)
+        let w = randomTensor([1, 1, c, o], seed: 32)
+        let slow = naiveConv2d(x, w, stride: (1, 1), same: false)
+        #expect(maxAbsDifference(conv2d(x, filter: w).scalars, slow.scalars)! < Tolerance.float32)
+        let report = GradientCheck.worst(at: [x, w]) { v in conv2d(v[0], filter: v[1]) }
+        #expect(report.error < Tolerance.gradient, "\(report)")
+    }
+
     @Test(arguments: windowCases)
     func conv2dEqualsTheNaiveLoop(_ t: WindowCase) {
         let x = randomTensor(t.input, seed: 1)
