@@ -34,15 +34,17 @@ func depthwiseForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], epilogue:
         w.withUnsafeBufferPointer { pw in
             makeScalars(g.n * g.oh * g.ow * c) { out in
                 if emk_uses_avx512() != 0 {
-                    withWindowView(g, outChannels: c, px.baseAddress!) { view, shape in
-                        let uv = UncheckedSendable(view), uw = UncheckedSendable(pw.baseAddress!)
-                        let uo = SharedBuffer(out)
-                        Epilogue.withC(epilogue) { ep in
-                            let ue = UncheckedSendable(ep)
-                            parallelChunks(g.n * g.oh, grain: Swift.max(1, 16384 / Swift.max(1, g.ow * c * g.kh * g.kw))) { rows in
-                                withUnsafePointer(to: shape) {
-                                    emk_depthwise_forward($0, uv.value, uw.value, uo.base, rows.lowerBound, rows.count, ue.value)
-                                }
+                    // Straight from the unpadded input: taps in the padding are skipped.
+                    let shape = emk_conv_shape(height: g.h, width: g.w, channels: c, kh: g.kh, kw: g.kw, sh: g.sh,
+                                               sw: g.sw, oh: g.oh, ow: g.ow, outChannels: c)
+                    let ux = UncheckedSendable(px.baseAddress!), uw = UncheckedSendable(pw.baseAddress!)
+                    let uo = SharedBuffer(out)
+                    Epilogue.withC(epilogue) { ep in
+                        let ue = UncheckedSendable(ep)
+                        parallelChunks(g.n * g.oh, grain: Swift.max(1, 16384 / Swift.max(1, g.ow * c * g.kh * g.kw))) { rows in
+                            withUnsafePointer(to: shape) {
+                                emk_depthwise_forward_padded($0, g.padTop, g.padLeft, ux.value, uw.value, uo.base,
+                                                             rows.lowerBound, rows.count, ue.value)
                             }
                         }
                     }

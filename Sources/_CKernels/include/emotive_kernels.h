@@ -54,13 +54,17 @@ void emk_force_portable(int force);
 
 
 /// AVX-512 only (call when emk_uses_avx512()): depthwise convolution, depth multiplier 1,
-/// over a window view as above (`outChannels` == `channels`). Output rows (n · oh + oy)
+/// of an unpadded NHWC input of `height` x `width` (`outChannels` == `channels`): window
+/// (oy, ox) starts at (oy · sh − top, ox · sw − left), and taps outside the input are
+/// skipped (zero padding without a padded copy). Output rows (n · oh + oy)
 /// first ..< first + count.
-void emk_depthwise_forward(const emk_conv_shape *shape, const float *x, const float *w,
-                           float *out, long first, long count, const emk_epilogue *epilogue);
+void emk_depthwise_forward_padded(const emk_conv_shape *shape, long top, long left, const float *x,
+                                  const float *w, float *out, long first, long count,
+                                  const emk_epilogue *epilogue);
 
 /// AVX-512 only: dw[i, j, c] += sum over the output pixels of output rows
-/// first ..< first + count, in order, of x[window + (i, j), c] * dy[p, c].
+/// first ..< first + count, in order, of x[window + (i, j), c] * dy[p, c], x being a window
+/// view (padding included) as for emk_conv_forward.
 void emk_depthwise_filter_gradient(const emk_conv_shape *shape, const float *x, const float *dy,
                                    float *dw, long first, long count);
 
