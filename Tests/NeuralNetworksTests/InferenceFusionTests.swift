@@ -3,7 +3,8 @@ import Testing
 import Tensors
 
 @Suite struct InferenceFusion {
-    /// Conv → BN → ReLU6, depthwise → BN → ReLU, 1x1 conv (with bias) → BN: every fusible run.
+    /// Conv → BN → ReLU6, depthwise → BN → ReLU, 1x1 conv (with bias) → BN, and a padding
+    /// layer → stride-2 depthwise → BN → ReLU6: every fusible run.
     static func model() -> Sequential {
         let m = Sequential {
             Conv2D(8, kernel: 3, padding: .same, useBias: false)
@@ -14,6 +15,10 @@ import Tensors
             ReLU()
             Conv2D(6, kernel: 1)
             BatchNorm()
+            CorrectPad(kernel: 3)                    // odd 7x7: one row and column each side
+            DepthwiseConv2D(kernel: 3, strides: 2, useBias: false)
+            BatchNorm()
+            ReLU6()
         }
         m.build(inputShape: [7, 7, 3], seed: 3)
         // Batch norms with statistics that are not the identity.
@@ -43,6 +48,19 @@ import Tensors
         #expect(m.layers.compactMap { $0 as? BatchNorm }.allSatisfy { $0.inferenceFold != nil })
     }
 
+    @Test func aPaddingLayerFoldsIntoTheDepthwiseConvolutionAfterIt() {
+        let m = Self.model()
+        let h = Tensor(ones: [1, 7, 7, 6])
+        #expect(m.layers[8] is CorrectPad)
+        // Inference: padding, depthwise, batch norm and ReLU6 as one op.
+        #expect(withoutGradients { m.paddedConvolution(at: 8, h, end: m.layers.count)?.length } == 4)
+        // Training: the padding goes into the depthwise convolution only.
+        #expect(TrainingPass.run(seed: 0, step: 0, commit: false) { _ in
+            m.paddedConvolution(at: 8, h, end: m.layers.count)?.length
+        } == 2)
+        #expect(m.paddedConvolution(at: 8, h, end: 9) == nil)
+    }
+
     @Test func changedStatisticsAreNotServedFromTheFoldCache() {
         let m = Self.model()
         var g = RandomGenerator(seed: 6)
@@ -70,8 +88,9 @@ import Tensors
 }
 
 @Suite struct TrainingFusionInModels {
-    /// Conv (with bias) → BN → ReLU6 and conv → BN → ReLU, then a softmax head: `logits`
-    /// runs both BN → rectifier pairs fused in a training pass.
+    /// Conv (with bias) → BN → ReLU6 and conv → BN → ReLU, a padding layer → stride-2
+    /// depthwise, then a softmax head: `logits` runs both BN → rectifier pairs and the
+    /// padded depthwise fused in a training pass.
     static func model() -> Sequential {
         let m = Sequential {
             Conv2D(8, kernel: 3, padding: .same)
@@ -80,10 +99,12 @@ import Tensors
             Conv2D(6, kernel: 1, useBias: false)
             BatchNorm()
             ReLU()
+            CorrectPad(kernel: 3)                    // even 8x8: a row and a column after
+            DepthwiseConv2D(kernel: 3, strides: 2, useBias: false)
             GlobalAveragePooling()
             Dense(4, activation: .softmax)
         }
-        m.build(inputShape: [7, 7, 3], seed: 3)
+        m.build(inputShape: [8, 8, 3], seed: 3)
         return m
     }
 
@@ -92,7 +113,7 @@ import Tensors
     static func step(fused: Bool) -> [[Float]] {
         let m = model()
         var g = RandomGenerator(seed: 9)
-        let x = Tensor(randomUniform: [4, 7, 7, 3], generator: &g) * 4
+        let x = Tensor(randomUniform: [4, 8, 8, 3], generator: &g) * 4
         let loss = TrainingPass.run(seed: 0, step: 0) { _ in
             let z = fused ? m.logits(x)! : (m.layers.last as! Dense).preSoftmax(m.layers.dropLast().reduce(x) { $1($0) })
             return Loss.categoricalCrossEntropy.value(logits: z, probabilities: nil, labels: [0, 1, 2, 3])
@@ -116,7 +137,7 @@ import Tensors
 extension TrainingFusionInModels {
     @Test func onlyATrainableBatchNormInATrainingPassFusesWithItsRectifier() {
         let m = Self.model()
-        let h = Tensor(ones: [1, 7, 7, 8])
+        let h = Tensor(ones: [1, 8, 8, 8])
         #expect(m.fusedTraining(at: 1, h, end: m.layers.count) == nil)
         TrainingPass.run(seed: 0, step: 0, commit: false) { _ in
             #expect(m.fusedTraining(at: 1, h, end: m.layers.count)?.length == 2)

@@ -57,7 +57,10 @@ public final class DepthwiseConv2D: BaseLayer {
         super.init(name: name)
     }
 
-    override public func forward(_ x: Tensor) -> Tensor {
+    override public func forward(_ x: Tensor) -> Tensor { forward(x, padding: padding) }
+
+    /// The layer with `padding` in place of its own (a padding layer before it folded in).
+    func forward(_ x: Tensor, padding: Padding) -> Tensor {
         precondition(x.rank == 4, "DepthwiseConv2D '\(name)' expects NHWC rank 4, got \(x.shape)")
         let c = x.shape[3]
         let k = weight("kernel", shape: [kernelSize.0, kernelSize.1, c, 1], initializer: .glorotUniform)

@@ -9,7 +9,8 @@ import Tensors
 extension Sequential {
     /// The output of layers `i`, `i + 1` (and `i + 2`) run as one fused op, with how many
     /// layers it covered; nil when the run at `i` cannot be fused.
-    func fusedInference(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
+    /// `padding` replaces the convolution's own (see `paddedConvolution`).
+    func fusedInference(at i: Int, _ x: Tensor, end: Int, padding: Padding? = nil) -> (output: Tensor, length: Int)? {
         guard i + 1 < end, let bn = layers[i + 1] as? BatchNorm, x.rank == 4,
               TrainingPass.current == nil || !bn.isTrainable, LayerTrace.current == nil else { return nil }
         var clamp: ClosedRange<Float>? = nil
@@ -33,12 +34,15 @@ extension Sequential {
         case let conv as Conv2D where conv.activation == .linear:
             guard let w = weights(conv, useBias: conv.useBias) else { return nil }
             (kernel, bias, c) = (w.kernel, w.bias, conv.filters)
-            convolve = { conv2dInference(x, filter: $0, bias: $1, strides: conv.strides, padding: conv.padding, clamp: clamp) }
+            convolve = {
+                conv2dInference(x, filter: $0, bias: $1, strides: conv.strides, padding: padding ?? conv.padding, clamp: clamp)
+            }
         case let conv as DepthwiseConv2D:
             guard let w = weights(conv, useBias: conv.useBias) else { return nil }
             (kernel, bias, c) = (w.kernel, w.bias, w.kernel.shape[2])
             convolve = {
-                depthwiseConv2dInference(x, filter: $0, bias: $1, strides: conv.strides, padding: conv.padding, clamp: clamp)
+                depthwiseConv2dInference(x, filter: $0, bias: $1, strides: conv.strides, padding: padding ?? conv.padding,
+                                         clamp: clamp)
             }
         default:
             return nil
@@ -84,5 +88,21 @@ extension BaseLayer {
     /// The weight `variable` if the layer has been built, without creating it.
     func existingWeight(_ variable: String) -> Parameter? {
         ownWeights.first(where: { $0.variable == variable })?.parameter
+    }
+}
+
+extension Sequential {
+    /// CorrectPad → DepthwiseConv2D with valid padding (MobileNetV2's stride-2 blocks) as
+    /// one convolution with explicit padding, fused further with its batch norm where
+    /// `fusedInference` applies: the depthwise kernel skips the padding's taps, where the
+    /// padding layer made a padded copy of the whole input.
+    func paddedConvolution(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
+        guard i + 1 < end, let pad = layers[i] as? CorrectPad, let conv = layers[i + 1] as? DepthwiseConv2D,
+              conv.padding == .valid, x.rank == 4, LayerTrace.current == nil else { return nil }
+        let padding = pad.padding(for: x.shape)
+        if let fused = fusedInference(at: i + 1, x, end: end, padding: padding) {
+            return (fused.output, fused.length + 1)
+        }
+        return (conv.forward(x, padding: padding), 2)
     }
 }
