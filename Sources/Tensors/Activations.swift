@@ -21,6 +21,59 @@ public func relu6(_ x: Tensor) -> Tensor {
     }
 }
 
+/// `relu(a + b)` or `relu6(a + b)` (a residual connection and its activation) in one pass:
+/// the same values and gradients as the two ops, without the sum as a tensor of its own.
+public func add(_ a: Tensor, _ b: Tensor, rectifier: Rectifier) -> Tensor {
+    check(a.shape == b.shape, "add(_:_:rectifier:): shapes \(a.shape) and \(b.shape) differ")
+    let n = a.count
+    let y = a.scalars.withUnsafeBufferPointer { pa in
+        b.scalars.withUnsafeBufferPointer { pb in
+            makeScalars(n) { out in
+                let ua = UncheckedSendable(pa.baseAddress!), ub = UncheckedSendable(pb.baseAddress!)
+                let uo = SharedBuffer(out)
+                let vector = emk_uses_avx512() != 0
+                parallelChunks(n, grain: elementwiseGrain) { r in
+                    if vector {
+                        emk_add_rectified(ua.value + r.lowerBound, ub.value + r.lowerBound, uo.base + r.lowerBound,
+                                          r.count, rectifier == .relu6 ? 1 : 0)
+                        return
+                    }
+                    for i in r { uo.base[i] = rectifier.apply(ua.value[i] + ub.value[i]) }
+                }
+            }
+        }
+    }
+    return makeResult(a.shape, y, inputs: [a, b]) { g, _ in
+        let dx = Tensor(unchecked: g.shape, rectifiedGradient(g.scalars, output: y, six: rectifier == .relu6))
+        return [dx, dx]
+    }
+}
+
+/// g where the rectifier's output y passes the gradient (0 < y, and y < 6 for ReLU6), else 0.
+private func rectifiedGradient(_ g: [Float], output y: [Float], six: Bool) -> [Float] {
+    let n = g.count
+    return g.withUnsafeBufferPointer { pg in
+        y.withUnsafeBufferPointer { py in
+            makeScalars(n) { out in
+                let ug = UncheckedSendable(pg.baseAddress!), uy = UncheckedSendable(py.baseAddress!)
+                let uo = SharedBuffer(out)
+                let vector = emk_uses_avx512() != 0
+                parallelChunks(n, grain: elementwiseGrain) { r in
+                    if vector {
+                        emk_relu_backward(ug.value + r.lowerBound, uy.value + r.lowerBound, uo.base + r.lowerBound,
+                                          r.count, six ? 1 : 0)
+                        return
+                    }
+                    for i in r {
+                        let v = uy.value[i]
+                        uo.base[i] = (v > 0 && (!six || v < 6)) ? ug.value[i] : 0
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// ReLU or ReLU6 on `_CKernels`' AVX-512 loops: bitwise the Swift closures above.
 private func clampedRelu(_ x: Tensor, six: Bool) -> Tensor {
     let n = x.count
@@ -33,19 +86,7 @@ private func clampedRelu(_ x: Tensor, six: Bool) -> Tensor {
         }
     }
     return makeResult(x.shape, y, inputs: [x]) { g, _ in
-        let dx = g.scalars.withUnsafeBufferPointer { pg in
-            y.withUnsafeBufferPointer { py in
-                makeScalars(n) { out in
-                    let ug = UncheckedSendable(pg.baseAddress!), uy = UncheckedSendable(py.baseAddress!)
-                    let uo = SharedBuffer(out)
-                    parallelChunks(n, grain: elementwiseGrain) { r in
-                        emk_relu_backward(ug.value + r.lowerBound, uy.value + r.lowerBound, uo.base + r.lowerBound,
-                                          r.count, six ? 1 : 0)
-                    }
-                }
-            }
-        }
-        return [Tensor(unchecked: g.shape, dx)]
+        [Tensor(unchecked: g.shape, rectifiedGradient(g.scalars, output: y, six: six))]
     }
 }
 

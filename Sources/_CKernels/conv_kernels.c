@@ -87,6 +87,18 @@ void emk_pad_images(const float *x, long images, long h, long w, long c, long to
     }
 }
 
+void emk_transpose(const float *src, long rows, long cols, float *dst) {
+    // 16 x 16 blocks: both the reads and the writes stay within a few cache lines.
+    for (long r0 = 0; r0 < rows; r0 += 16) {
+        long r1 = min_long(rows, r0 + 16);
+        for (long c0 = 0; c0 < cols; c0 += 16) {
+            long c1 = min_long(cols, c0 + 16);
+            for (long r = r0; r < r1; r++)
+                for (long c = c0; c < c1; c++) dst[c * rows + r] = src[r * cols + c];
+        }
+    }
+}
+
 // MARK: - AVX-512
 
 EMK_INLINE EMK_AVX512 void forward_tile_512(const float *const *origin, const int R, const int V,

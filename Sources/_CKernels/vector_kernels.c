@@ -315,6 +315,17 @@ EMK_AVX512 void emk_relu_forward(const float *x, float *y, long count, int six) 
     }
 }
 
+EMK_AVX512 void emk_add_rectified(const float *a, const float *b, float *y, long count, int six) {
+    const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(6.0f);
+    for (long i = 0; i < count; i += 16) {
+        __mmask16 m = lane_mask(count - i);
+        __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i));
+        v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(zero, v, _CMP_GE_OQ), v, zero);
+        if (six) v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(top, v, _CMP_LT_OQ), v, top);
+        _mm512_mask_storeu_ps(y + i, m, v);
+    }
+}
+
 EMK_AVX512 void emk_relu_backward(const float *g, const float *y, float *dx, long count, int six) {
     const __m512 zero = _mm512_setzero_ps(), top = _mm512_set1_ps(6.0f);
     for (long i = 0; i < count; i += 16) {

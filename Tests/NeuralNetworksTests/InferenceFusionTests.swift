@@ -88,14 +88,16 @@ import Tensors
 }
 
 @Suite struct TrainingFusionInModels {
-    /// Conv (with bias) → BN → ReLU6 and conv → BN → ReLU, a padding layer → stride-2
-    /// depthwise, then a softmax head: `logits` runs both BN → rectifier pairs and the
-    /// padded depthwise fused in a training pass.
+    /// Conv (with bias) → BN → ReLU6, a residual block → ReLU, conv → BN → ReLU, a padding
+    /// layer → stride-2 depthwise, then a softmax head: `logits` runs both BN → rectifier
+    /// pairs, the rectified residual and the padded depthwise fused in a training pass.
     static func model() -> Sequential {
         let m = Sequential {
             Conv2D(8, kernel: 3, padding: .same)
             BatchNorm()
             ReLU6()
+            Residual { Conv2D(8, kernel: 3, padding: .same, useBias: false) }
+            ReLU()
             Conv2D(6, kernel: 1, useBias: false)
             BatchNorm()
             ReLU()
@@ -145,5 +147,7 @@ extension TrainingFusionInModels {
             m.layers[1].isTrainable = false
             #expect(m.fusedTraining(at: 1, h, end: m.layers.count) == nil)
         }
+        #expect(m.rectifiedResidual(at: 3, h, end: m.layers.count)?.length == 2)
+        #expect(m.rectifiedResidual(at: 3, h, end: 4) == nil)
     }
 }

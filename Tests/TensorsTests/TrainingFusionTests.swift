@@ -45,7 +45,43 @@ func biasedConvolutionMismatch() -> (output: Float, gradients: Float) {
     return (output, grads)
 }
 
+/// `add(a, b, rectifier:)` and `relu(a + b)` / `relu6(a + b)`: output and both gradients.
+func rectifiedSumResults(_ rectifier: Rectifier) -> (fused: [[Float]], composed: [[Float]]) {
+    func run(_ fuse: Bool) -> [[Float]] {
+        let a = Parameter(randomTensor([3, 5, 7, 37], seed: 81) * 5), b = Parameter(randomTensor([3, 5, 7, 37], seed: 82) * 3)
+        let y = fuse ? add(a.value, b.value, rectifier: rectifier)
+            : (rectifier == .relu ? relu(a.value + b.value) : relu6(a.value + b.value))
+        let dy = randomTensor(y.shape, seed: 83)
+        return [y.scalars] + gradients(of: (y * dy).sum(), wrt: [a, b]).map(\.scalars)
+    }
+    return (run(true), run(false))
+}
+
 @Suite struct TrainingFusion {
+    @Test(arguments: [Rectifier.relu, .relu6])
+    func aRectifiedSumIsBitwiseTheTwoOps(_ rectifier: Rectifier) {
+        let (fused, composed) = rectifiedSumResults(rectifier)
+        #expect(fused == composed)
+        #expect(fused[0].contains(0) && (rectifier == .relu || fused[0].contains(6)))
+    }
+
+    @Test func thePortableRectifiedSumIsBitwiseTheVectorKernel() async {
+        await #expect(processExitsWith: .success) {
+            let fast = [Rectifier.relu, .relu6].map { rectifiedSumResults($0).fused }
+            ConvolutionKernels.forcePortable(true)
+            let loops = [Rectifier.relu, .relu6].map { rectifiedSumResults($0) }
+            exit(loops.map(\.fused) == fast && loops.allSatisfy { $0.fused == $0.composed } ? 0 : 1)
+        }
+    }
+
+    @Test func summandsOfDifferentShapesAreRefusedWithAMessage() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = add(Tensor(ones: [2, 3]), Tensor(ones: [3]), rectifier: .relu)
+        }
+        let message = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("add(_:_:rectifier:): shapes [2, 3] and [3] differ"))
+    }
+
     @Test(arguments: [Rectifier.relu, .relu6])
     func batchNormWithARectifierIsBitwiseTheTwoOps(_ rectifier: Rectifier) {
         let (fused, composed) = trainingFusionResults(rectifier)

@@ -58,6 +58,18 @@ public final class BatchNorm: BaseLayer {
 }
 
 extension Sequential {
+    /// A Residual followed by ReLU or ReLU6 (ResNet's blocks) adds and rectifies in one
+    /// pass, in training and inference alike. Nil where that does not apply.
+    func rectifiedResidual(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
+        guard i + 1 < end, let block = layers[i] as? Residual, let act = layers[i + 1] as? ActivationLayer,
+              LayerTrace.current == nil else { return nil }
+        switch act.activation {
+        case .relu: return (block.forward(x, rectifier: .relu), 2)
+        case .relu6: return (block.forward(x, rectifier: .relu6), 2)
+        default: return nil
+        }
+    }
+
     /// In a training pass, a trainable BatchNorm followed by ReLU or ReLU6 runs as one op:
     /// the same numbers as the two layers, with one pass over the activations each way
     /// instead of two. Nil where that does not apply (or while a summary is traced, which

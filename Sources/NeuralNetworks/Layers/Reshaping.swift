@@ -78,4 +78,10 @@ public final class Residual: BaseLayer {
         let s = shortcut.map { $0(x) } ?? x
         return s + body(x)
     }
+
+    /// The block followed by a ReLU/ReLU6: the sum and the activation in one pass.
+    func forward(_ x: Tensor, rectifier: Rectifier) -> Tensor {
+        let s = shortcut.map { $0(x) } ?? x
+        return add(s, body(x), rectifier: rectifier)
+    }
 }

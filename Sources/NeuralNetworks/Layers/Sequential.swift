@@ -49,13 +49,14 @@ public final class Sequential: BaseLayer {
     override public func forward(_ x: Tensor) -> Tensor { run(x, layers: layers.count) }
 
     /// The first `count` layers applied to `x`, with the fused runs of InferenceFusion.swift
-    /// and `fusedTraining` (Normalization.swift) where they apply within those layers.
+    /// and Normalization.swift (`fusedTraining`, `rectifiedResidual`) where they apply
+    /// within those layers.
     private func run(_ x: Tensor, layers count: Int) -> Tensor {
         var h = x
         var i = 0
         while i < count {
             if let fused = paddedConvolution(at: i, h, end: count) ?? fusedInference(at: i, h, end: count)
-                ?? fusedTraining(at: i, h, end: count) {
+                ?? fusedTraining(at: i, h, end: count) ?? rectifiedResidual(at: i, h, end: count) {
                 h = fused.output
                 i += fused.length
             } else {

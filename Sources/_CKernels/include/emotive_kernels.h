@@ -46,6 +46,9 @@ void emk_conv_filter_gradient(const emk_conv_shape *shape, const float *x, const
 void emk_pad_images(const float *x, long images, long h, long w, long c, long top, long left,
                     long height, long width, float *view);
 
+/// dst [cols, rows] = the transpose of src [rows, cols] (any CPU).
+void emk_transpose(const float *src, long rows, long cols, float *dst);
+
 /// 1 when the AVX-512 kernels run, 0 for the portable ones.
 int emk_uses_avx512(void);
 
@@ -107,6 +110,9 @@ void emk_max_pool(const emk_conv_shape *shape, long top, long left, const float 
 /// AVX-512 only: y = min(max(x, 0), 6) (six = 1) or max(x, 0) (six = 0) for count values,
 /// with Swift.max/Swift.min's rules: max(x, 0) is +0 for x = -0 and NaN for NaN.
 void emk_relu_forward(const float *x, float *y, long count, int six);
+
+/// AVX-512 only: y = a + b, then ReLU (six = 0) or ReLU6 (six = 1) exactly as emk_relu_forward.
+void emk_add_rectified(const float *a, const float *b, float *y, long count, int six);
 
 /// AVX-512 only: dx = g where 0 < y (and y < 6 when six = 1), else 0.
 void emk_relu_backward(const float *g, const float *y, float *dx, long count, int six);
