@@ -44,13 +44,13 @@ public func add(_ a: Tensor, _ b: Tensor, rectifier: Rectifier) -> Tensor {
         }
     }
     return makeResult(a.shape, y, inputs: [a, b]) { g, _ in
-        let dx = Tensor(unchecked: g.shape, rectifiedGradient(g.scalars, output: y, six: rectifier == .relu6))
+        let dx = Tensor(unchecked: g.shape, rectifiedGradient(g.scalars, output: y, rectifier))
         return [dx, dx]
     }
 }
 
 /// g where the rectifier's output y passes the gradient (0 < y, and y < 6 for ReLU6), else 0.
-private func rectifiedGradient(_ g: [Float], output y: [Float], six: Bool) -> [Float] {
+private func rectifiedGradient(_ g: [Float], output y: [Float], _ rectifier: Rectifier) -> [Float] {
     let n = g.count
     return g.withUnsafeBufferPointer { pg in
         y.withUnsafeBufferPointer { py in
@@ -61,13 +61,10 @@ private func rectifiedGradient(_ g: [Float], output y: [Float], six: Bool) -> [F
                 parallelChunks(n, grain: elementwiseGrain) { r in
                     if vector {
                         emk_relu_backward(ug.value + r.lowerBound, uy.value + r.lowerBound, uo.base + r.lowerBound,
-                                          r.count, six ? 1 : 0)
+                                          r.count, rectifier == .relu6 ? 1 : 0)
                         return
                     }
-                    for i in r {
-                        let v = uy.value[i]
-                        uo.base[i] = (v > 0 && (!six || v < 6)) ? ug.value[i] : 0
-                    }
+                    for i in r { uo.base[i] = rectifier.passes(uy.value[i]) ? ug.value[i] : 0 }
                 }
             }
         }
@@ -86,7 +83,7 @@ private func clampedRelu(_ x: Tensor, six: Bool) -> Tensor {
         }
     }
     return makeResult(x.shape, y, inputs: [x]) { g, _ in
-        [Tensor(unchecked: g.shape, rectifiedGradient(g.scalars, output: y, six: six))]
+        [Tensor(unchecked: g.shape, rectifiedGradient(g.scalars, output: y, six ? .relu6 : .relu))]
     }
 }
 

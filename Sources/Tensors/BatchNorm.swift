@@ -51,27 +51,21 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
                               rectifier: Rectifier? = nil) -> BatchNormResult {
     let c = channelCount("batchNormTraining", x, [("scale", scale), ("offset", offset)])
     let rows = x.count / c
-    // Per-channel sums in Double over fixed pieces of rows, combined in order.
-    let pieces = chunkCount(rows, grain: Swift.max(1, 16384 / c))
-    var partial = [Double](repeating: 0, count: pieces * 2 * c)
-    x.scalars.withUnsafeBufferPointer { px in
-        partial.withUnsafeMutableBufferPointer { pp in
-            let up = UncheckedSendable(pp.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
-            let vector = emk_uses_avx512() != 0
-            parallelFor(pieces) { p in
-                let sum = up.value + p * 2 * c, sq = sum + c
-                if vector {
-                    let range = chunkRange(p, of: pieces, total: rows)
-                    emk_channel_moments(ux.value, range.lowerBound, range.count, c, sum, sq)
-                    return
-                }
-                for r in chunkRange(p, of: pieces, total: rows) {
-                    let row = ux.value + r * c
-                    for ch in 0..<c {
-                        let v = Double(row[ch])
-                        sum[ch] += v
-                        sq[ch] += v * v
-                    }
+    let moments = x.scalars.withUnsafeBufferPointer { px in
+        let ux = UncheckedSendable(px.baseAddress!)
+        let vector = emk_uses_avx512() != 0
+        return channelSumsInPieces(rows: rows, channels: c, sums: 2) { range, sums in
+            let sum = sums, sq = sums + c
+            if vector {
+                emk_channel_moments(ux.value, range.lowerBound, range.count, c, sum, sq)
+                return
+            }
+            for r in range {
+                let row = ux.value + r * c
+                for ch in 0..<c {
+                    let v = Double(row[ch])
+                    sum[ch] += v
+                    sq[ch] += v * v
                 }
             }
         }
@@ -79,11 +73,9 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
     var mean = [Float](repeating: 0, count: c)
     var variance = [Float](repeating: 0, count: c)
     for ch in 0..<c {
-        var s = 0.0, q = 0.0
-        for p in 0..<pieces { s += partial[p * 2 * c + ch]; q += partial[p * 2 * c + c + ch] }
-        let m = s / Double(rows)
+        let m = moments[0][ch] / Double(rows)
         mean[ch] = Float(m)
-        variance[ch] = Float(Swift.max(q / Double(rows) - m * m, 0))
+        variance[ch] = Float(Swift.max(moments[1][ch] / Double(rows) - m * m, 0))
     }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
     let gamma = scale.scalars, beta = offset.scalars
@@ -242,35 +234,30 @@ private func channelSums(_ dy: [Float], _ x: [Float], _ c: Int, center: [Float],
     let rows = dy.count / c
     let mu = center.map { Double($0) }
     let z = mask?.output ?? [], rectifier = mask?.rectifier
-    let pieces = chunkCount(rows, grain: Swift.max(1, 16384 / c))
-    var partial = [Double](repeating: 0, count: pieces * 2 * c)
-    dy.withUnsafeBufferPointer { pg in
+    let sums = dy.withUnsafeBufferPointer { pg in
         x.withUnsafeBufferPointer { px in
             z.withUnsafeBufferPointer { pz in
                 mu.withUnsafeBufferPointer { pm in
-                    partial.withUnsafeMutableBufferPointer { pp in
-                        let up = UncheckedSendable(pp.baseAddress!), um = UncheckedSendable(pm.baseAddress!)
-                        let ug = UncheckedSendable(pg.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
-                        let uz = UncheckedSendable(mask == nil ? nil : pz.baseAddress)
-                        let vector = emk_uses_avx512() != 0
-                        parallelFor(pieces) { p in
-                            let sdx = up.value + p * 2 * c, sd = sdx + c, m = um.value
-                            let range = chunkRange(p, of: pieces, total: rows)
-                            if vector {
-                                emk_channel_gradient_sums(ug.value, uz.value, rectifier == .relu6 ? 1 : 0, ux.value, m,
-                                                          range.lowerBound, range.count, c, sdx, sd)
-                                return
-                            }
-                            for r in range {
-                                let g = ug.value + r * c, h = ux.value + r * c
-                                let zr = uz.value.map { $0 + r * c }
-                                for ch in 0..<c {
-                                    var gv = g[ch]
-                                    if let rectifier, let zr, !rectifier.passes(zr[ch]) { gv = 0 }
-                                    let gd = Double(gv)
-                                    sdx[ch] += gd * (Double(h[ch]) - m[ch])
-                                    sd[ch] += gd
-                                }
+                    let um = UncheckedSendable(pm.baseAddress!)
+                    let ug = UncheckedSendable(pg.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
+                    let uz = UncheckedSendable(mask == nil ? nil : pz.baseAddress)
+                    let vector = emk_uses_avx512() != 0
+                    return channelSumsInPieces(rows: rows, channels: c, sums: 2) { range, sums in
+                        let sdx = sums, sd = sums + c, m = um.value
+                        if vector {
+                            emk_channel_gradient_sums(ug.value, uz.value, rectifier == .relu6 ? 1 : 0, ux.value, m,
+                                                      range.lowerBound, range.count, c, sdx, sd)
+                            return
+                        }
+                        for r in range {
+                            let g = ug.value + r * c, h = ux.value + r * c
+                            let zr = uz.value.map { $0 + r * c }
+                            for ch in 0..<c {
+                                var gv = g[ch]
+                                if let rectifier, let zr, !rectifier.passes(zr[ch]) { gv = 0 }
+                                let gd = Double(gv)
+                                sdx[ch] += gd * (Double(h[ch]) - m[ch])
+                                sd[ch] += gd
                             }
                         }
                     }
@@ -278,12 +265,30 @@ private func channelSums(_ dy: [Float], _ x: [Float], _ c: Int, center: [Float],
             }
         }
     }
-    var dGamma = [Float](repeating: 0, count: c), dBeta = [Float](repeating: 0, count: c)
-    for ch in 0..<c {
-        var a = 0.0, b = 0.0
-        for p in 0..<pieces { a += partial[p * 2 * c + ch]; b += partial[p * 2 * c + c + ch] }
-        dGamma[ch] = Float(a)
-        dBeta[ch] = Float(b)
-    }
+    let dGamma = sums[0].map { Float($0) }, dBeta = sums[1].map { Float($0) }
     return (dGamma, dBeta)
+}
+
+/// `sums` per-channel sums side by side (such as Σx and Σx²) over the rows of a
+/// [rows, channels] array, in Double. `body(range, partial)` adds rows `range` into
+/// `partial` (zeroed; sum k at `partial + k · channels`); the pieces of rows depend only on
+/// the shape and their partials are added in order, so the result does not depend on the
+/// thread count. Returns the `sums` totals, `channels` each.
+func channelSumsInPieces(rows: Int, channels c: Int, sums k: Int,
+                         _ body: (Range<Int>, UnsafeMutablePointer<Double>) -> Void) -> [[Double]] {
+    let pieces = chunkCount(rows, grain: Swift.max(1, 16384 / c))
+    var partial = [Double](repeating: 0, count: pieces * k * c)
+    partial.withUnsafeMutableBufferPointer { pp in
+        let up = UncheckedSendable(pp.baseAddress!)
+        parallelFor(pieces) { p in
+            body(chunkRange(p, of: pieces, total: rows), up.value + p * k * c)
+        }
+    }
+    return (0..<k).map { j in
+        (0..<c).map { ch in
+            var total = 0.0
+            for p in 0..<pieces { total += partial[(p * k + j) * c + ch] }
+            return total
+        }
+    }
 }

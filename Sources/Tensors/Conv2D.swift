@@ -107,32 +107,21 @@ public func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, strides
 /// Σ over rows of x [rows, c] per channel, in Double over fixed pieces of rows combined in
 /// order (deterministic, whatever the thread count): a bias's gradient.
 func channelTotals(_ x: [Float], _ c: Int) -> [Float] {
-    let rows = x.count / c
-    let pieces = chunkCount(rows, grain: Swift.max(1, 16384 / c))
-    var partial = [Double](repeating: 0, count: pieces * c)
-    x.withUnsafeBufferPointer { px in
-        partial.withUnsafeMutableBufferPointer { pp in
-            let up = UncheckedSendable(pp.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
-            let vector = emk_uses_avx512() != 0
-            parallelFor(pieces) { p in
-                let sum = up.value + p * c
-                let range = chunkRange(p, of: pieces, total: rows)
-                if vector {
-                    emk_channel_totals(ux.value, range.lowerBound, range.count, c, sum)
-                    return
-                }
-                for r in range {
-                    let row = ux.value + r * c
-                    for ch in 0..<c { sum[ch] += Double(row[ch]) }
-                }
+    let sums = x.withUnsafeBufferPointer { px in
+        let ux = UncheckedSendable(px.baseAddress!)
+        let vector = emk_uses_avx512() != 0
+        return channelSumsInPieces(rows: x.count / c, channels: c, sums: 1) { range, sum in
+            if vector {
+                emk_channel_totals(ux.value, range.lowerBound, range.count, c, sum)
+                return
+            }
+            for r in range {
+                let row = ux.value + r * c
+                for ch in 0..<c { sum[ch] += Double(row[ch]) }
             }
         }
     }
-    return (0..<c).map { ch in
-        var s = 0.0
-        for p in 0..<pieces { s += partial[p * c + ch] }
-        return Float(s)
-    }
+    return sums[0].map { Float($0) }
 }
 
 func conv2dForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], outChannels o: Int,

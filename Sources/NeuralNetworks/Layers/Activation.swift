@@ -14,6 +14,15 @@ public enum Activation: String, Sendable, Codable {
         case .softmax: return Tensors.softmax(x)
         }
     }
+
+    /// ReLU and ReLU6 as the rectifier fused ops take; nil for the others.
+    var rectifier: Rectifier? {
+        switch self {
+        case .relu: return .relu
+        case .relu6: return .relu6
+        default: return nil
+        }
+    }
 }
 
 /// An activation as a layer (Keras `Activation`, `ReLU`, `Softmax`).

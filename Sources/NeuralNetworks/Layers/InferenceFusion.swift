@@ -13,15 +13,9 @@ extension Sequential {
     func fusedInference(at i: Int, _ x: Tensor, end: Int, padding: Padding? = nil) -> (output: Tensor, length: Int)? {
         guard i + 1 < end, let bn = layers[i + 1] as? BatchNorm, x.rank == 4,
               TrainingPass.current == nil || !bn.isTrainable, LayerTrace.current == nil else { return nil }
-        var clamp: ClosedRange<Float>? = nil
-        var length = 2
-        if i + 2 < end, let act = layers[i + 2] as? ActivationLayer {
-            switch act.activation {
-            case .relu: clamp = 0...Float.infinity; length = 3
-            case .relu6: clamp = 0...6; length = 3
-            default: break
-            }
-        }
+        let rectifier = rectifier(at: i + 2, end: end)
+        let clamp: ClosedRange<Float>? = rectifier.map { $0 == .relu ? 0...Float.infinity : 0...6 }
+        let length = rectifier == nil ? 2 : 3
         // The convolution's weights (nil: not built yet) and the fused op that replaces it.
         func weights(_ layer: BaseLayer, useBias: Bool) -> (kernel: Parameter, bias: Parameter?)? {
             guard let k = layer.existingWeight("kernel") else { return nil }
@@ -99,7 +93,8 @@ extension Sequential {
     func paddedConvolution(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
         guard i + 1 < end, let pad = layers[i] as? CorrectPad, let conv = layers[i + 1] as? DepthwiseConv2D,
               conv.padding == .valid, x.rank == 4, LayerTrace.current == nil else { return nil }
-        let padding = pad.padding(for: x.shape)
+        let p = pad.padding(for: x.shape)
+        let padding = Padding.explicit(top: p.top, bottom: p.bottom, left: p.left, right: p.right)
         if let fused = fusedInference(at: i + 1, x, end: end, padding: padding) {
             return (fused.output, fused.length + 1)
         }

@@ -58,16 +58,17 @@ public final class BatchNorm: BaseLayer {
 }
 
 extension Sequential {
+    /// The rectifier of layer `j` when it is a ReLU or ReLU6 layer before `end`, else nil.
+    func rectifier(at j: Int, end: Int) -> Rectifier? {
+        j < end ? (layers[j] as? ActivationLayer)?.activation.rectifier : nil
+    }
+
     /// A Residual followed by ReLU or ReLU6 (ResNet's blocks) adds and rectifies in one
     /// pass, in training and inference alike. Nil where that does not apply.
     func rectifiedResidual(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
-        guard i + 1 < end, let block = layers[i] as? Residual, let act = layers[i + 1] as? ActivationLayer,
+        guard let block = layers[i] as? Residual, let r = rectifier(at: i + 1, end: end),
               LayerTrace.current == nil else { return nil }
-        switch act.activation {
-        case .relu: return (block.forward(x, rectifier: .relu), 2)
-        case .relu6: return (block.forward(x, rectifier: .relu6), 2)
-        default: return nil
-        }
+        return (block.forward(x, rectifier: r), 2)
     }
 
     /// In a training pass, a trainable BatchNorm followed by ReLU or ReLU6 runs as one op:
@@ -75,13 +76,9 @@ extension Sequential {
     /// instead of two. Nil where that does not apply (or while a summary is traced, which
     /// records every layer's output).
     func fusedTraining(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
-        guard i + 1 < end, let bn = layers[i] as? BatchNorm, let act = layers[i + 1] as? ActivationLayer,
+        guard let bn = layers[i] as? BatchNorm, let r = rectifier(at: i + 1, end: end),
               TrainingPass.current != nil, bn.isTrainable, LayerTrace.current == nil else { return nil }
-        switch act.activation {
-        case .relu: return (bn.forward(x, rectifier: .relu), 2)
-        case .relu6: return (bn.forward(x, rectifier: .relu6), 2)
-        default: return nil
-        }
+        return (bn.forward(x, rectifier: r), 2)
     }
 }
 

@@ -93,16 +93,16 @@ public final class CorrectPad: BaseLayer {
         super.init(name: name)
     }
     override public func forward(_ x: Tensor) -> Tensor {
-        guard case let .explicit(top, bottom, left, right) = padding(for: x.shape) else { return x }
-        return x.zeroPadded(top: top, bottom: bottom, left: left, right: right)
+        let p = padding(for: x.shape)
+        return x.zeroPadded(top: p.top, bottom: p.bottom, left: p.left, right: p.right)
     }
 
-    /// The padding this layer adds to an NHWC input of `shape`, as an explicit ``Padding``
-    /// (a following valid convolution can take it instead: see `Sequential.paddedConvolution`).
-    public func padding(for shape: [Int]) -> Padding {
+    /// The rows and columns this layer adds to an NHWC input of `shape` (a following valid
+    /// convolution can take them as explicit padding instead: see `Sequential.paddedConvolution`).
+    public func padding(for shape: [Int]) -> (top: Int, bottom: Int, left: Int, right: Int) {
         precondition(shape.count == 4, "CorrectPad '\(name)' expects NHWC rank 4, got \(shape)")
         let c = kernel / 2
         let adjustH = 1 - shape[1] % 2, adjustW = 1 - shape[2] % 2
-        return .explicit(top: c - adjustH, bottom: c, left: c - adjustW, right: c)
+        return (c - adjustH, c, c - adjustW, c)
     }
 }
