@@ -315,12 +315,46 @@ struct FitBehaviourTests {
         quiet.beginEpoch(0)
         quiet.step(1, of: 2, metrics: [("loss", 1.5)])
         quiet.endEpoch(0, logs: EpochLogs(epoch: 0, values: ["loss": 1.25, "accuracy": 0.5, "learning_rate": 0.001, "epoch_seconds": 2]))
-        #expect(text == "Epoch 1/2 - 2.0s - loss: 1.2500 - accuracy: 0.5000 - lr: 0.001\n")
+        #expect(text == "Epoch 1/2 - 2.0s - loss: 1.2500 - accuracy: 0.5000 - lr: 0.001 - ETA 0:02\n")
         text = ""
         let bar = ProgressBar(style: .bar, epochs: 2) { text += $0 }
         bar.beginEpoch(1)
         bar.step(3, of: 3, metrics: [("loss", 0.75)])
         #expect(text.hasPrefix("Epoch 2/2\n\r3/3 [========================] 0:00 ETA 0:00 - loss: 0.7500"))
+    }
+
+    @Test("the ETA covers the epoch and the whole fit, from the step rate and then from finished epochs")
+    func etas() {
+        var now = 0.0
+        var text = ""
+        let bar = ProgressBar(style: .bar, epochs: 10, sink: { text += $0 }, now: { now })
+        bar.beginEpoch(0)
+        now = 30
+        bar.step(10, of: 40, metrics: [])   // 3 s a step: 90 s left in this epoch, 9 epochs of 120 s after it
+        #expect(text.contains("10/40 [") && text.contains("0:30 ETA 1:30 (fit 19:30) - "), "\(text)")
+        now = 130
+        bar.step(40, of: 40, metrics: [])
+        bar.endEpoch(0, logs: EpochLogs(epoch: 0, values: ["loss": 1, "epoch_seconds": 150]))   // validation: 20 s
+        #expect(text.hasSuffix("Epoch 1/10 - 150.0s - loss: 1.0000 - ETA 22:30\n"), "\(text)")
+        text = ""
+        bar.beginEpoch(1)
+        now += 60
+        bar.step(20, of: 40, metrics: [])   // 60 s left here, then 8 epochs of 150 s
+        #expect(text.contains("1:00 ETA 1:00 (fit 21:00)"), "\(text)")
+
+        // Off a terminal: one early line when the first epoch is long, then ETAs on epoch lines.
+        var log = ""
+        now = 0
+        let quiet = ProgressBar(style: .perEpoch, epochs: 30, earlyEstimateAfter: 30, sink: { log += $0 }, now: { now })
+        quiet.beginEpoch(0)
+        now = 20
+        quiet.step(4, of: 900, metrics: [])
+        #expect(log.isEmpty)
+        now = 36
+        quiet.step(8, of: 900, metrics: [])
+        quiet.step(9, of: 900, metrics: [])
+        #expect(log == "Epoch 1/30: 8/900 steps in 0:36; this epoch's training about 1:07:30, "
+            + "the whole fit about 33:45:00 (validation not yet included)\n", "\(log)")
     }
 
     @Test("the same seed gives the same weights and history, dropout and shuffling included")

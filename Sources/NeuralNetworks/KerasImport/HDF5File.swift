@@ -69,13 +69,16 @@ final class HDF5File {
         defer { H5Aclose(a) }
         let type = H5Aget_type(a)
         defer { H5Tclose(type) }
-        guard H5Tget_class(type) == H5T_STRING else {
-            throw WeightFileError("\(path): attribute '\(name)' of '\(objectPath)' is not a string attribute")
-        }
         let space = H5Aget_space(a)
         defer { H5Sclose(space) }
         let count = Int(H5Sget_simple_extent_npoints(space))
+        // Keras writes the list of a weightless layer (input, padding, activation, add) as
+        // `np.asarray([])`: an empty float64 array. Empty is empty, whatever its type.
         if count == 0 { return [] }
+        guard H5Tget_class(type) == H5T_STRING else {
+            throw WeightFileError("\(path): attribute '\(name)' of '\(objectPath)' holds \(count) non-string value(s); "
+                + "Keras writes it as a list of names (is this a Keras weight file?)")
+        }
         let mem = H5Tcopy(H5T_C_S1_g)
         defer { H5Tclose(mem) }
         if H5Tis_variable_str(type) > 0 {

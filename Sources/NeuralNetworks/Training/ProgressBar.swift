@@ -9,17 +9,36 @@ public enum ProgressStyle: Sendable {
     case silent
 }
 
-/// The terminal progress bar: steps, elapsed time, ETA and running metrics, redrawn
-/// in place (`\r`) at most ten times a second.
+/// The terminal progress bar: steps, elapsed time, the ETA of the epoch and of the whole
+/// `fit`, and running metrics, redrawn in place (`\r`) at most ten times a second.
+///
+/// Without a terminal (a notebook under `emotive`, a log file) it writes one line per
+/// epoch, ending with the ETA of the remaining epochs; a first epoch that runs longer than
+/// `earlyEstimateAfter` seconds also gets one early line with the projected epoch and
+/// `fit` times, so a long run says how long it will take before its first epoch ends.
+///
+/// The whole-`fit` ETA is the time left in this epoch plus, for each remaining epoch, the
+/// mean wall time of the epochs finished in this call (validation included) — or, before
+/// the first one finishes, this epoch's training-step rate (validation not yet known).
 final class ProgressBar {
     let style: ProgressStyle
     let epochs: Int
+    /// Seconds into the first epoch after which the early estimate is written.
+    let earlyEstimateAfter: Double
     private var lastDraw = 0.0
     private var epochStart = 0.0
+    private var epoch = 0
+    private var finishedSeconds: [Double] = []
+    private var estimateShown = false
+    private let clockNow: () -> Double
     private let sink: (String) -> Void
 
-    init(style: ProgressStyle, epochs: Int, sink: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+    init(style: ProgressStyle, epochs: Int, earlyEstimateAfter: Double = 30,
+         sink: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
+         now: @escaping () -> Double = { Date().timeIntervalSinceReferenceDate }) {
         self.sink = sink
+        self.clockNow = now
+        self.earlyEstimateAfter = earlyEstimateAfter
         if style == .automatic {
             self.style = isatty(FileHandle.standardError.fileDescriptor) == 1 ? .bar : .perEpoch
         } else {
@@ -29,24 +48,46 @@ final class ProgressBar {
     }
 
     func beginEpoch(_ epoch: Int) {
-        epochStart = Date().timeIntervalSinceReferenceDate
+        self.epoch = epoch
+        epochStart = clockNow()
         lastDraw = 0
         if style == .bar { write("Epoch \(epoch + 1)/\(epochs)\n") }
     }
 
     func step(_ done: Int, of total: Int, metrics: [(String, Double)]) {
-        guard style == .bar else { return }
-        let now = Date().timeIntervalSinceReferenceDate
-        guard done == total || now - lastDraw >= 0.1 else { return }
-        lastDraw = now
+        guard style == .bar || style == .perEpoch else { return }
+        let now = clockNow()
         let elapsed = now - epochStart
         let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        let fitETA = fitRemaining(epochRemaining: eta, epochSoFar: elapsed, done: done, total: total)
+        if style == .perEpoch {
+            // One early line for a long first epoch; the epoch lines carry the ETA after that.
+            guard !estimateShown, finishedSeconds.isEmpty, done > 0, done < total, elapsed >= earlyEstimateAfter else { return }
+            estimateShown = true
+            let left = epochs - epoch - 1
+            write("Epoch \(epoch + 1)/\(epochs): \(done)/\(total) steps in \(clock(elapsed)); this epoch's training about "
+                + "\(clock(elapsed + eta))" + (left > 0 ? ", the whole fit about \(clock(elapsed + fitETA)) "
+                + "(validation not yet included)" : "") + "\n")
+            return
+        }
+        guard done == total || now - lastDraw >= 0.1 else { return }
+        lastDraw = now
         let width = 24
         let filled = total > 0 ? width * done / total : width
         let bar = String(repeating: "=", count: max(0, filled - 1)) + (filled > 0 ? (done == total ? "=" : ">") : "")
             + String(repeating: ".", count: width - filled)
         let m = metrics.map { "\($0.0): \(String(format: "%.4f", $0.1))" }.joined(separator: " - ")
-        write("\r\(done)/\(total) [\(bar)] \(clock(elapsed)) ETA \(clock(eta)) - \(m)\u{1B}[K")
+        let whole = epoch + 1 < epochs ? " (fit \(clock(fitETA)))" : ""
+        write("\r\(done)/\(total) [\(bar)] \(clock(elapsed)) ETA \(clock(eta))\(whole) - \(m)\u{1B}[K")
+    }
+
+    /// Seconds left in the whole `fit`: the rest of this epoch and every later one.
+    private func fitRemaining(epochRemaining: Double, epochSoFar: Double, done: Int, total: Int) -> Double {
+        let left = Double(max(0, epochs - epoch - 1))
+        let perEpoch = finishedSeconds.isEmpty
+            ? (done > 0 ? (epochSoFar + epochRemaining) : 0)
+            : finishedSeconds.reduce(0, +) / Double(finishedSeconds.count)
+        return epochRemaining + left * perEpoch
     }
 
     func endEpoch(_ epoch: Int, logs: EpochLogs) {
@@ -56,8 +97,12 @@ final class ProgressBar {
             .joined(separator: " - ")
         let lr = logs.learningRate.map { " - lr: \(String(format: "%.3g", $0))" } ?? ""
         let secs = String(format: "%.1fs", logs.seconds ?? 0)
+        if let s = logs.seconds { finishedSeconds.append(s) }
+        let left = epochs - epoch - 1
+        let eta = left > 0 && !finishedSeconds.isEmpty
+            ? " - ETA \(clock(Double(left) * finishedSeconds.reduce(0, +) / Double(finishedSeconds.count)))" : ""
         if style == .bar { write("\n") }
-        write("Epoch \(epoch + 1)/\(epochs) - \(secs) - \(m)\(lr)\n")
+        write("Epoch \(epoch + 1)/\(epochs) - \(secs) - \(m)\(lr)\(eta)\n")
     }
 
     func message(_ text: String) {
