@@ -131,7 +131,15 @@ public enum SyntheticFER {
     @discardableResult
     public static func write(to directory: URL, scale: Double, format: OutputFormat, seed: UInt64,
                              labelNoise: Double = 0.1) throws -> FERDataset {
-        let data = generate(Configuration(scale: scale, seed: seed, labelNoise: labelNoise))
+        try write(to: directory, configuration: Configuration(scale: scale, seed: seed, labelNoise: labelNoise),
+                  format: format)
+    }
+
+    /// Generates the data set of `configuration` and writes it: the same images (and
+    /// fingerprints) as `generate(configuration)` in a notebook, for training elsewhere.
+    @discardableResult
+    public static func write(to directory: URL, configuration: Configuration, format: OutputFormat) throws -> FERDataset {
+        let data = generate(configuration)
         try write(data, to: directory, format: format)
         return data
     }

@@ -36,6 +36,31 @@ import Testing
         #expect(!a.isEmpty && a == b)
     }
 
+    @Test("synth writes the data of a notebook's generator settings: difficulty and image size, fingerprints printed")
+    func synthTakesTheGeneratorsConfiguration() throws {
+        let dir = try makeTemporaryDirectory()
+        func synth(_ name: String, _ extra: [String]) throws -> (stdout: String, inspect: String) {
+            let r = try emotive(["data", "synth", "--out", "\(dir)/\(name)", "--scale", "0.002", "--seed", "2024"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            let inspect = try emotive(["data", "inspect", "\(dir)/\(name)"])
+            #expect(inspect.status == 0, "\(inspect.stderr)")
+            return (r.stdout, inspect.stdout)
+        }
+        let easy = try synth("easy", ["--difficulty", "0.4", "--image-size", "32"])
+        let hard = try synth("hard", [])
+        #expect(easy.stdout.contains("difficulty 0.4, 32x32"), "\(easy.stdout)")
+        #expect(easy.inspect.contains("images of 32x32x1"), "\(easy.inspect)")
+        #expect(hard.inspect.contains("images of 48x48x1"), "\(hard.inspect)")
+        func line(_ text: String, _ prefix: String) -> Substring? { text.split(separator: "\n").first { $0.hasPrefix(prefix) } }
+        // What was written reads back as what was generated, and the settings change the data.
+        #expect(line(easy.stdout, "fingerprint ") != nil && line(easy.stdout, "fingerprint ") == line(easy.inspect, "fingerprint "))
+        #expect(line(easy.stdout, "train fingerprint ") != line(hard.stdout, "train fingerprint "))
+        let bad = try emotive(["data", "synth", "--out", "\(dir)/bad", "--difficulty", "1.5"])
+        #expect(bad.status != 0 && bad.stderr.contains("--difficulty must be between 0 and 1, got 1.5"), "\(bad.stderr)")
+        let small = try emotive(["data", "synth", "--out", "\(dir)/bad", "--image-size", "8"])
+        #expect(small.status != 0 && small.stderr.contains("--image-size must be at least 16, got 8"), "\(small.stderr)")
+    }
+
     @Test func badArgumentsAreNamed() throws {
         let format = try emotive(["data", "synth", "--out", "/tmp/x", "--format", "tiff"])
         #expect(format.status != 0)
