@@ -112,20 +112,24 @@ public struct Provenance: Codable, Sendable, Hashable {
     /// Data fingerprints by name (e.g. `"train": "sha256:…"`).
     public var dataFingerprints: [String: String]
     public var machine: String
-    public var renderedAt: String
-    /// True when outputs came from the freeze cache.
+    /// When the outputs were computed (ISO 8601). A frozen re-render keeps the original
+    /// execution's time, commit, machine and library, so re-rendering unchanged outputs
+    /// writes the same report byte for byte.
+    public var executedAt: String
+    /// True when outputs came from the freeze cache (said on the terminal, not in the
+    /// report, which must not depend on it).
     public var frozen: Bool
 
     public init(gitCommit: String? = nil, emotiveVersion: String, params: [String: ParamValue] = [:],
                 profile: String? = nil, dataFingerprints: [String: String] = [:],
-                machine: String, renderedAt: String, frozen: Bool = false) {
+                machine: String, executedAt: String, frozen: Bool = false) {
         self.gitCommit = gitCommit
         self.emotiveVersion = emotiveVersion
         self.params = params
         self.profile = profile
         self.dataFingerprints = dataFingerprints
         self.machine = machine
-        self.renderedAt = renderedAt
+        self.executedAt = executedAt
         self.frozen = frozen
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NotebookModel
+import Plots
 import _CCairo
 
 /// Pango and fontconfig are safest driven from one thread at a time; PDF renders take turns.
@@ -43,6 +44,7 @@ public struct PDFRenderer: Sendable {
     /// Renders the report and writes it atomically to `url` (a temporary file in the same
     /// directory, renamed into place once Cairo has finished without error).
     public func render(_ executed: ExecutedNotebook, to url: URL) throws {
+        try ReportFonts.pin()   // exactly the named fonts, or an error naming the package
         try AtomicFile.write(to: url) { temp in
             let size = pageSize.size
             try draw(executed, on: PDFCanvas(path: temp.path, width: size.width, height: size.height),
@@ -52,6 +54,7 @@ public struct PDFRenderer: Sendable {
 
     /// The PDF's bytes, for callers that write files themselves.
     public func render(_ executed: ExecutedNotebook) throws -> Data {
+        try ReportFonts.pin()
         let sink = PDFDataSink()
         let size = pageSize.size
         try draw(executed, on: PDFCanvas(sink: sink, width: size.width, height: size.height),
@@ -65,7 +68,7 @@ public struct PDFRenderer: Sendable {
         let plan = ReportPlan(executed)
         canvas.setMetadata(title: plan.title, author: plan.author,
                            creator: "Emotive \(plan.provenance.emotiveVersion)",
-                           date: plan.provenance.renderedAt)
+                           date: plan.provenance.executedAt)
         var writer = PDFWriter(plan: plan, canvas: canvas, figures: figures)
         try writer.document()
         try canvas.finish(path: path)

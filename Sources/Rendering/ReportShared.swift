@@ -15,9 +15,7 @@ enum ReportText {
             rows.append(("Data \(name)", p.dataFingerprints[name]!))
         }
         rows.append(("Machine", p.machine))
-        rows.append(("Rendered", p.renderedAt))
-        rows.append(("Outputs", p.frozen ? "frozen (read from the freeze cache, not re-run)"
-                                         : "executed for this render"))
+        rows.append(("Executed", p.executedAt))
         return rows
     }
 

@@ -11,6 +11,19 @@ public struct CollectedRun: Sendable, Codable, Hashable {
     public var dataFingerprints: [String: String]
     /// Paths given to `registerData(…, path:)`, by name.
     public var dataPaths: [String: String]
+    /// Where and when the outputs were computed; stored with them in the freeze cache so
+    /// that a frozen re-render names the original run (nil in entries stored before it).
+    public var execution: Execution? = nil
+
+    /// The run that computed a set of outputs.
+    public struct Execution: Sendable, Codable, Hashable {
+        public var gitCommit: String?
+        /// Emotive's version and the library's identity by its sources (the same on every
+        /// machine that builds the same sources).
+        public var emotiveVersion: String
+        public var machine: String
+        public var executedAt: String
+    }
 }
 
 /// Collect stage: cuts stdout and stderr into cells at the marker lines, places rich

@@ -173,7 +173,13 @@ public enum Pipeline {
                                        environment: request.environment,
                                        onEvent: onEvent)
             runSeconds = raw.seconds
-            let run = try scrubber.scrub(Collector.collect(raw, parsed: parsed))
+            var run = try scrubber.scrub(Collector.collect(raw, parsed: parsed))
+            let library = (try? toolchain.sourceIdentity()).map { "library sources \($0.prefix(12))" }
+                ?? "library build \(identity.prefix(12))"
+            run.execution = .init(gitCommit: gitCommit(near: parsed.notebook.path),
+                                  emotiveVersion: "\(EmotiveVersion.string) (\(library))",
+                                  machine: machineDescription(),
+                                  executedAt: ISO8601DateFormatter().string(from: Date()))
             collected = run
             // A failed claim is a result like any other (the same code gives it again), so it
             // is stored; a failed cell may be the machine's fault (time, memory), so it is not.
@@ -228,13 +234,17 @@ public enum Pipeline {
             r.outputs = r.outputs.filter { if case .expectation(let e) = $0 { !e.passed } else { false } }
             results[cell.index] = r
         }
-        let provenance = Provenance(
+        // The run that computed the outputs, not this render: a frozen re-render of unchanged
+        // outputs must write the same report on any machine and at any commit.
+        let execution = run.execution ?? .init(
             gitCommit: gitCommit(near: parsed.notebook.path),
-            emotiveVersion: "\(EmotiveVersion.string) (library \(identity.prefix(12)))",
+            emotiveVersion: "\(EmotiveVersion.string) (library build \(identity.prefix(12)))",
+            machine: machineDescription(), executedAt: ISO8601DateFormatter().string(from: Date()))
+        let provenance = Provenance(
+            gitCommit: execution.gitCommit, emotiveVersion: execution.emotiveVersion,
             params: Dictionary(uniqueKeysWithValues: params.map { ($0.name, $0.value) }),
             profile: profile, dataFingerprints: run.dataFingerprints,
-            machine: machineDescription(), renderedAt: ISO8601DateFormatter().string(from: Date()),
-            frozen: frozen)
+            machine: execution.machine, executedAt: execution.executedAt, frozen: frozen)
         return ExecutedNotebook(notebook: parsed.notebook, results: results, inlineValues: run.inlineValues,
                                 provenance: provenance, failure: run.failure)
     }

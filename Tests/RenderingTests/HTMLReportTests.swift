@@ -126,7 +126,7 @@ import Testing
     @Test func theFooterRecordsProvenance() {
         let footer = html.components(separatedBy: "<footer class=\"provenance\"")[1]
         for text in ["abc1234", "0.1.0", "dataset = synthetic, epochs = 3", "<dd>ci</dd>",
-                     "sha256:feed", "x86_64 Linux, 2 cores", "executed for this render", "1.50 s"] {
+                     "sha256:feed", "x86_64 Linux, 2 cores", "<dt>Executed</dt><dd>2026-11-25T15:00:00Z</dd>", "1.50 s"] {
             #expect(footer.contains(text), "footer lacks \(text)")
         }
     }
@@ -138,10 +138,13 @@ import Testing
         #expect(ReportText.seconds(452) == "452 s")
     }
 
-    @Test func frozenOutputsAreSaidToBeFrozen() throws {
+    @Test("outputs thawed from the freeze cache render the same report as the run that computed them")
+    func frozenOutputsRenderTheSameReport() throws {
         var nb = Sample.minimal()
+        let executed = try HTMLRenderer().render(nb)
         nb.provenance.frozen = true
-        #expect(try HTMLRenderer().render(nb).contains("frozen (read from the freeze cache"))
+        #expect(try HTMLRenderer().render(nb) == executed)
+        #expect(try PDFRenderer().render(nb) == PDFRenderer().render(Sample.minimal()))
     }
 
     @Test func aLocalImageIsEmbeddedAsADataURI() throws {

@@ -33,6 +33,35 @@ func normalized(_ s: String) -> String {
 
     init() throws { pdf = try RenderedPDF.a4.get() }
 
+    @Test("the PDF embeds only the pinned report fonts, and the styles name only pinned families")
+    func onlyThePinnedFonts() throws {
+        let listing = try run("pdffonts", [pdf.url.path]).split(separator: "\n").dropFirst(2)
+        let names = listing.compactMap { $0.split(separator: " ").first }.map { name in
+            String(name.drop { $0 != "+" }.dropFirst())   // "ABCDEF+LiberationSerif-Bold" → "LiberationSerif-Bold"
+        }
+        #expect(!names.isEmpty)
+        for name in names {
+            let stem = String(name.prefix { $0 != "-" })
+            #expect(ReportFonts.postScriptStems.contains(stem), "\(name) is not one of the pinned report fonts")
+        }
+        #expect(names.contains { $0.hasPrefix("LiberationSerif") } && names.contains { $0.hasPrefix("LiberationSans") })
+        for family in [PDFStyle.serifFamily, PDFStyle.sansFamily, PDFStyle.monoFamily] {
+            #expect(ReportFonts.families.contains(family))
+        }
+    }
+
+    @Test("a missing report font is an error naming the Debian package, not a silent substitute")
+    func missingFontNamesThePackage() {
+        let absent = ReportFonts.File(family: "Liberation Serif", package: "fonts-liberation2",
+                                      path: "/nonexistent/LiberationSerif-Regular.ttf")
+        #expect { try ReportFonts.verify([absent] + ReportFonts.files) } throws: { e in
+            let text = "\(e)"
+            return text.contains("Liberation Serif") && text.contains("apt-get install fonts-liberation2")
+                && text.contains("/nonexistent/LiberationSerif-Regular.ttf")
+        }
+        #expect(throws: Never.self) { try ReportFonts.verify(ReportFonts.files) }
+    }
+
     @Test func pdfinfoShowsTitleAuthorAndA4() {
         #expect(pdf.info.contains("Title:           Facial Emotion Recognition <FER-2013>"))
         #expect(pdf.info.contains("Author:          A. Researcher"))

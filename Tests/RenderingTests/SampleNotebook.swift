@@ -84,7 +84,7 @@ enum Sample {
             provenance: Provenance(gitCommit: "abc1234", emotiveVersion: "0.1.0",
                                    params: ["epochs": .int(3), "dataset": .string("synthetic")],
                                    profile: "ci", dataFingerprints: ["train": "sha256:feed"],
-                                   machine: "x86_64 Linux, 2 cores", renderedAt: "2026-11-25T15:00:00Z"),
+                                   machine: "x86_64 Linux, 2 cores", executedAt: "2026-11-25T15:00:00Z"),
             failure: stop)
     }
 
@@ -116,7 +116,7 @@ enum Sample {
             notebook: Notebook(path: "gallery.md", frontMatter: FrontMatter(title: "Chart gallery", author: "Emotive"),
                                blocks: blocks),
             results: [0: CellResult(outputs: figures.map { .figure($0) }, seconds: 0.3)],
-            provenance: Provenance(emotiveVersion: "0.1.0", machine: "test", renderedAt: "now"))
+            provenance: Provenance(emotiveVersion: "0.1.0", machine: "test", executedAt: "now"))
     }
 
     /// The smallest notebook: a title and one paragraph.
@@ -124,7 +124,7 @@ enum Sample {
         ExecutedNotebook(
             notebook: Notebook(path: "m.md", frontMatter: FrontMatter(title: "Minimal"),
                                blocks: [.prose(.paragraph([.text("Hello.")]))]),
-            provenance: Provenance(emotiveVersion: "0.1.0", machine: "test", renderedAt: "now"))
+            provenance: Provenance(emotiveVersion: "0.1.0", machine: "test", executedAt: "now"))
     }
 }
 

@@ -93,6 +93,7 @@ final class CairoCanvas: Canvas {
 enum PangoText {
     /// A new layout (caller unrefs) holding one line of `string` in `font`.
     static func layout(on cr: OpaquePointer, _ string: String, font: Font) -> OpaquePointer {
+        ReportFonts.pinOrWarn()
         let layout = pango_cairo_create_layout(cr)!
         let context = pango_layout_get_context(layout)
         pango_cairo_context_set_resolution(context, 72)
