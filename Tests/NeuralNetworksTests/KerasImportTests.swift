@@ -125,16 +125,70 @@ struct KerasImportTests {
         #expect { try KerasWeightFile.read(url) } throws: { "\($0)".contains(url.path) }
     }
 
-    @Test("weights that do not fit give one error listing every problem, and change nothing")
+    @Test("weights that do not fit by name give one error listing every problem, and change nothing")
     func mismatch() throws {
-        let m = try MobileNetV2(alpha: 1.0, includeTop: false, inputShape: [32, 32, 3])
+        // Not a Keras application (no architecture to compare): matched by name, every difference listed.
+        let m = Sequential(name: "stem") {
+            Conv2D(24, kernel: 3, strides: 2, padding: .same, useBias: false, name: "Conv1")
+            BatchNorm(epsilon: 1e-3, name: "bn_Conv1")
+        }
+        m.build(inputShape: [32, 32, 3])
         let before = m.weightsSnapshot()
         #expect { try m.loadKerasWeights(from: fixtureURL("mobilenetv2_a035_40_legacy.h5"), matching: .byName) } throws: { e in
             let text = "\(e)"
-            return text.contains("mis-shaped") && text.contains("Conv1.kernel is [3, 3, 3, 16]")
+            return text.contains("mis-shaped 5: Conv1.kernel is [3, 3, 3, 16] in the file, the model needs [3, 3, 3, 24]")
+                && text.contains("unexpected 255: ") && text.contains(", … and 243 more")
         }
         #expect(m.weightsSnapshot() == before)
         #expect(throws: WeightFileError.self) { try m.loadKerasWeights(from: fixtureURL("metrics.json")) }
+    }
+
+    @Test("a file of another alpha or architecture is refused with what it holds and which file would fit")
+    func otherArchitecture() throws {
+        let wide = try MobileNetV2(alpha: 1.0, includeTop: false, inputShape: [32, 32, 3])
+        let before = wide.weightsSnapshot()
+        #expect { try wide.loadKerasWeights(from: fixtureURL("mobilenetv2_a035_40_legacy.h5")) } throws: { e in
+            "\(e)".contains("holds the weights of MobileNetV2 (alpha 0.35) without top, but the model is "
+                + "MobileNetV2 (alpha 1.0) without top; its Keras weight file is "
+                + "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5")
+        }
+        #expect(wide.weightsSnapshot() == before)
+        let resnet = try ResNet50(includeTop: false, inputShape: [32, 32, 3])
+        #expect { try resnet.loadKerasWeights(from: fixtureURL("mobilenetv2_a035_40_legacy.h5")) } throws: { e in
+            "\(e)".contains("holds the weights of MobileNetV2 (alpha 0.35) without top, but the model is ResNet50 "
+                + "without top; its Keras weight file is resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5")
+        }
+        let topped = try MobileNetV2(alpha: 0.35, includeTop: true, classes: 7, inputShape: [32, 32, 3])
+        #expect { try topped.loadKerasWeights(from: fixtureURL("mobilenetv2_a035_40_legacy.h5")) } throws: { e in
+            "\(e)".contains("but the model is MobileNetV2 (alpha 0.35) with a 7-class top")
+        }
+    }
+
+    @Test("by position, the first pair of layers whose shapes differ is named with both names and shapes")
+    func positionMismatch() throws {
+        let m = Sequential(name: "custom") {
+            Conv2D(16, kernel: 3, strides: 2, padding: .same, useBias: false, name: "stem")
+            BatchNorm(epsilon: 1e-3, name: "stem_bn")
+            Conv2D(8, kernel: 3, padding: .same, name: "odd")
+        }
+        m.build(inputShape: [32, 32, 3])
+        let before = m.weightsSnapshot()
+        #expect { try m.loadKerasWeights(from: fixtureURL("mobilenetv2_a035_40_legacy.h5")) } throws: { e in
+            let text = "\(e)"
+            return text.contains("loading by position (as Keras does), layer 3 with weights differs: the file's "
+                + "'mobl0_conv_0_depthwise' has [3, 3, 16, 1], [16]")
+                || text.contains("layer 3 with weights differs") && text.contains("the model's 'odd' has [3, 3, 16, 8], [8]")
+        }
+        #expect(m.weightsSnapshot() == before)
+        // Same shapes as far as the model goes, but the file has more layers.
+        let short = Sequential(name: "short") {
+            Conv2D(16, kernel: 3, strides: 2, padding: .same, useBias: false, name: "stem")
+            BatchNorm(epsilon: 1e-3, name: "stem_bn")
+        }
+        short.build(inputShape: [32, 32, 3])
+        #expect { try short.loadKerasWeights(from: fixtureURL("mobilenetv2_a035_40_legacy.h5")) } throws: { e in
+            "\(e)".contains("the model has 2; the first 2 match by position, then the file goes on with")
+        }
     }
 }
 

@@ -70,15 +70,19 @@ public func checkWeightsMatch(expected: [(name: String, shape: [Int])], found: [
     let foundByName = Dictionary(found.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
     let expectedNames = Set(expected.map(\.name))
     var problems: [String] = []
+    // The first dozen of each kind: a whole model's worth of names would bury the point.
+    func list(_ items: [String], _ separator: String) -> String {
+        items.prefix(12).joined(separator: separator) + (items.count > 12 ? "\(separator)… and \(items.count - 12) more" : "")
+    }
     let missing = expected.filter { foundByName[$0.name] == nil }.map(\.name)
-    if !missing.isEmpty { problems.append("missing \(missing.count): " + missing.joined(separator: ", ")) }
+    if !missing.isEmpty { problems.append("missing \(missing.count): " + list(missing, ", ")) }
     let extra = found.map(\.name).filter { !expectedNames.contains($0) }
-    if !extra.isEmpty { problems.append("unexpected \(extra.count): " + extra.joined(separator: ", ")) }
+    if !extra.isEmpty { problems.append("unexpected \(extra.count): " + list(extra, ", ")) }
     let misshaped = expected.compactMap { e -> String? in
         guard let s = foundByName[e.name], s != e.shape else { return nil }
         return "\(e.name) is \(s) in the file, the model needs \(e.shape)"
     }
-    if !misshaped.isEmpty { problems.append("mis-shaped \(misshaped.count): " + misshaped.joined(separator: "; ")) }
+    if !misshaped.isEmpty { problems.append("mis-shaped \(misshaped.count): " + list(misshaped, "; ")) }
     if !problems.isEmpty {
         throw WeightFileError("\(source) does not fit this model (is it another model's file?):\n  "
             + problems.joined(separator: "\n  "))

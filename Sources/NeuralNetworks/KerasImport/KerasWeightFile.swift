@@ -40,7 +40,7 @@ public enum KerasWeightFile: Sendable {
     static func read(hdf5 f: HDF5File) throws -> KerasWeightFile {
         for root in ["", "model_weights"] where root.isEmpty || f.isGroup(root) {
             if let names = try layerNames(f, root) {
-                var layers: [(String, [NamedArray])] = []
+                var layers: [(name: String, weights: [NamedArray])] = []
                 for name in names {
                     let group = root.isEmpty ? name : root + "/" + name
                     guard f.isGroup(group) else {
@@ -48,14 +48,7 @@ public enum KerasWeightFile: Sendable {
                     }
                     let weightNames = try f.stringsAttribute("weight_names", of: group) ?? []
                     guard !weightNames.isEmpty else { continue }
-                    let arrays = try weightNames.map { wn -> NamedArray in
-                        let (shape, values) = try f.floats(group + "/" + wn)
-                        var variable = String(wn.split(separator: "/").last ?? Substring(wn))
-                        if let colon = variable.firstIndex(of: ":") { variable = String(variable[..<colon]) }
-                        if variable == "depthwise_kernel" { variable = "kernel" }
-                        return NamedArray(name: variable, shape: shape, values: values)
-                    }
-                    layers.append((name, arrays))
+                    layers += try legacyLayers(f, group: group, name: name, weightNames: weightNames)
                 }
                 return .legacy(layers: layers)
             }
@@ -66,6 +59,33 @@ public enum KerasWeightFile: Sendable {
             return .keras3(groups: groups)
         }
         throw WeightFileError("\(f.path): not a Keras weight file (no layer_names attribute and no 'layers' group)")
+    }
+
+    /// The layers of one `layer_names` group. A plain layer's weights are named
+    /// `<layer>/<variable>` (`:0` in Keras 2); a nested model (a base inside a Sequential)
+    /// keeps all its layers' weights in one group, `<inner layer>/<variable>` or
+    /// `<model>/<inner layer>/<variable>`, which become one entry per inner layer, in order.
+    static func legacyLayers(_ f: HDF5File, group: String, name: String,
+                             weightNames: [String]) throws -> [(name: String, weights: [NamedArray])] {
+        var out: [(name: String, weights: [NamedArray])] = []
+        for wn in weightNames {
+            let (shape, values) = try f.floats(group + "/" + wn)
+            let parts = wn.split(separator: "/").map(String.init)
+            var variable = parts.last ?? wn
+            if let colon = variable.firstIndex(of: ":") { variable = String(variable[..<colon]) }
+            if variable == "depthwise_kernel" { variable = "kernel" }
+            let owner = parts.count >= 2 ? parts[parts.count - 2] : name
+            let array = NamedArray(name: variable, shape: shape, values: values)
+            // A new layer starts where the owner changes, or where a variable repeats.
+            if let last = out.last, last.name == owner, !last.weights.contains(where: { $0.name == variable }) {
+                out[out.count - 1].weights.append(array)
+            } else {
+                out.append((owner, [array]))
+            }
+        }
+        // One layer whose weights name it differently (renamed after saving): the group's name.
+        if out.count == 1 { out[0].name = name }
+        return out
     }
 
     private static func layerNames(_ f: HDF5File, _ root: String) throws -> [String]? {

@@ -38,6 +38,14 @@ extension Layer {
     private func legacyArrays(_ fileLayers: [(name: String, weights: [NamedArray])], matching: KerasWeightMatching,
                               source: String) throws -> [NamedArray] {
         let model = weightedLayers
+        let fileShapes = fileLayers.map { (name: $0.name, shapes: $0.weights.map(\.shape)) }
+        let modelShapes = model.map { (name: $0.name, shapes: $0.ownWeights.map(\.parameter.shape)) }
+        // A file of another architecture, width or top: say what it is and what would fit.
+        if let held = KerasArchitecture(fileShapes), let wanted = KerasArchitecture(modelShapes), held != wanted {
+            throw WeightFileError("\(source) holds the weights of \(held), but the model is \(wanted)"
+                + (wanted.officialFileName.map { "; its Keras weight file is \($0)" } ?? "")
+                + ". Nothing was loaded.")
+        }
         let fileByName = Dictionary(fileLayers.map { ($0.name, $0.weights) }, uniquingKeysWith: { a, _ in a })
         func named(_ l: Layer) -> (String, [NamedArray])? {
             for candidate in [l.name, legacyMobileNetV2Name(l.name)] {
@@ -64,16 +72,26 @@ extension Layer {
             }
             return out
         }
-        guard fileLayers.count == model.count else {
-            throw WeightFileError("\(source) has \(fileLayers.count) layers with weights, the model has \(model.count); "
-                + "loading by order needs the same architecture (file layers: \(fileLayers.prefix(5).map(\.name).joined(separator: ", "))…)")
-        }
-        for (l, f) in zip(model, fileLayers) {
-            let variables = l.ownWeights.map(\.variable)
-            guard variables.count == f.weights.count else {
-                throw WeightFileError("\(source): layer '\(f.name)' has \(f.weights.count) weights, model layer '\(l.name)' has \(variables.count)")
+        // By position, as Keras' load_weights reads legacy files: the i-th layer with weights
+        // in the file goes to the i-th in the model, and every pair must have the same shapes.
+        func shapes(_ s: [[Int]]) -> String { s.map { "\($0)" }.joined(separator: ", ") }
+        for (i, (l, f)) in zip(model, fileLayers).enumerated() {
+            let mine = l.ownWeights
+            guard mine.map(\.parameter.shape) == f.weights.map(\.shape) else {
+                throw WeightFileError("\(source): loading by position (as Keras does), layer \(i + 1) with weights differs: "
+                    + "the file's '\(f.name)' has \(shapes(f.weights.map(\.shape))), the model's '\(l.name)' has "
+                    + "\(shapes(mine.map(\.parameter.shape))). Is the file for this architecture, width and top? "
+                    + "Nothing was loaded.")
             }
-            out += zip(variables, f.weights).map { NamedArray(name: "\(l.name).\($0)", shape: $1.shape, values: $1.values) }
+            out += zip(mine, f.weights).map { NamedArray(name: "\(l.name).\($0.variable)", shape: $1.shape, values: $1.values) }
+        }
+        guard fileLayers.count == model.count else {
+            let more = fileLayers.count > model.count
+            let extra = more ? fileLayers[model.count].name : model[fileLayers.count].name
+            throw WeightFileError("\(source) has \(fileLayers.count) layers with weights, the model has \(model.count); "
+                + "the first \(min(fileLayers.count, model.count)) match by position, then "
+                + (more ? "the file goes on with '\(extra)'" : "the model goes on with '\(extra)'")
+                + ". Nothing was loaded.")
         }
         return out
     }
@@ -105,6 +123,59 @@ extension Layer {
         }
         return out
     }
+}
+
+/// What a list of layers with weights is, when it is one of the Keras applications the
+/// notebooks use: the architecture, MobileNetV2's width multiplier, and the top's classes.
+/// Recognised from names (today's or the 2018 MobileNetV2 names) and shapes alone, so it
+/// describes a weight file and a model the same way.
+struct KerasArchitecture: Equatable, CustomStringConvertible {
+    enum Family: Equatable { case resNet50, mobileNetV2(alpha: Double?, lastChannels: Int) }
+    let family: Family
+    /// Classes of the top's dense layer; nil without a top.
+    let topClasses: Int?
+
+    init?(_ layers: [(name: String, shapes: [[Int]])]) {
+        let names = Set(layers.map(\.name))
+        // The top: a dense kernel ([inputs, classes]) as the last layer with weights.
+        topClasses = layers.last.flatMap { $0.shapes.first?.count == 2 ? $0.shapes.first?[1] : nil }
+        if names.contains("conv1_conv") && names.contains("conv5_block3_3_conv") {
+            family = .resNet50
+        } else if names.contains("Conv1") && names.contains("bn_Conv1"),
+                  let last = layers.first(where: { $0.name == "block_16_project" || $0.name == "mobl16_conv_16_project" }),
+                  let out = last.shapes.first?.last {
+            family = .mobileNetV2(alpha: [0.35, 0.5, 0.75, 1.0, 1.3, 1.4].first { makeDivisible(320 * $0) == out },
+                                  lastChannels: out)
+        } else {
+            return nil
+        }
+    }
+
+    var description: String {
+        let top = topClasses.map { "with a \($0)-class top" } ?? "without top"
+        switch family {
+        case .resNet50: return "ResNet50 \(top)"
+        case let .mobileNetV2(alpha, last):
+            let width = alpha.map { "alpha \(Self.alphaText($0))" } ?? "\(last) channels in block 16"
+            return "MobileNetV2 (\(width)) \(top)"
+        }
+    }
+
+    /// The name of the official Keras ImageNet file of this architecture, if there is one.
+    var officialFileName: String? {
+        switch (family, topClasses) {
+        case (.resNet50, nil): return "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"
+        case (.resNet50, 1000?): return "resnet50_weights_tf_dim_ordering_tf_kernels.h5"
+        case let (.mobileNetV2(alpha?, _), nil):
+            return "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_\(Self.alphaText(alpha))_224_no_top.h5"
+        case let (.mobileNetV2(alpha?, _), 1000?):
+            return "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_\(Self.alphaText(alpha))_224.h5"
+        default: return nil
+        }
+    }
+
+    /// As Keras writes alpha in file names (`str(alpha)`): 1.0, 0.35, 0.5.
+    static func alphaText(_ a: Double) -> String { a == a.rounded() ? String(format: "%.1f", a) : "\(a)" }
 }
 
 /// The 2018 name of a MobileNetV2 layer in Keras' ImageNet weight files, or the name itself.
