@@ -13,6 +13,7 @@ let suites: [(name: String, summary: String, run: () -> Void)] = [
     ("tensor-block", "a MobileNetV2 inverted residual block step from Tensors ops", runInvertedResidualBenchmark),
     ("data", "synthetic generation, FER-size loading (folders, CSV), pipeline, difficulty", runDataBenchmarks),
     ("models", "training and inference images/s of MobileNetV2, ResNet50, CBAM CNN at 48x48, batch 32", runModelBenchmarks),
+    ("paper", "the fer2013 notebook's paper profile at 224x224: s/epoch per model and the projected total", runPaperProfileBenchmark),
 ]
 
 /// Best wall time in seconds of `body` over `repeats` runs after `warmup` runs

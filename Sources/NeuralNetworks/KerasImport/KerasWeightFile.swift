@@ -64,10 +64,12 @@ public enum KerasWeightFile: Sendable {
     /// The layers of one `layer_names` group. A plain layer's weights are named
     /// `<layer>/<variable>` (`:0` in Keras 2); a nested model (a base inside a Sequential)
     /// keeps all its layers' weights in one group, `<inner layer>/<variable>` or
-    /// `<model>/<inner layer>/<variable>`, which become one entry per inner layer, in order.
+    /// `<model>/<inner layer>/<variable>`, which become one entry per inner layer, in the
+    /// order the inner layers first appear.
     static func legacyLayers(_ f: HDF5File, group: String, name: String,
                              weightNames: [String]) throws -> [(name: String, weights: [NamedArray])] {
         var out: [(name: String, weights: [NamedArray])] = []
+        var index: [String: Int] = [:]
         for wn in weightNames {
             let (shape, values) = try f.floats(group + "/" + wn)
             let parts = wn.split(separator: "/").map(String.init)
@@ -76,10 +78,13 @@ public enum KerasWeightFile: Sendable {
             if variable == "depthwise_kernel" { variable = "kernel" }
             let owner = parts.count >= 2 ? parts[parts.count - 2] : name
             let array = NamedArray(name: variable, shape: shape, values: values)
-            // A new layer starts where the owner changes, or where a variable repeats.
-            if let last = out.last, last.name == owner, !last.weights.contains(where: { $0.name == variable }) {
-                out[out.count - 1].weights.append(array)
+            // Keras lists a nested model's trainable weights first and its non-trainable ones
+            // (batch norm's moving statistics) after them all: gather them by owner, in the
+            // order owners first appear.
+            if let i = index[owner], !out[i].weights.contains(where: { $0.name == variable }) {
+                out[i].weights.append(array)
             } else {
+                index[owner] = out.count
                 out.append((owner, [array]))
             }
         }

@@ -101,13 +101,30 @@ extension Layer {
         // counting Keras classes in walking order (Keras' own scheme for Sequential models).
         var paths: [String: String] = config ?? [:]
         if config == nil {
-            var used: [String: Int] = [:]
-            for l in weightedLayers {
-                let base = snakeCase(l.kerasClass)
-                let n = used[base, default: 0]
-                used[base] = n + 1
-                paths[l.name] = "layers/" + (n == 0 ? base : "\(base)_\(n)")
+            // Keras counts classes per model: a base model nested in this one (a Keras
+            // application inside a Sequential, saved as `layers/functional/layers/…`) has
+            // counters of its own.
+            func number(_ layers: [Layer], under prefix: String) {
+                var used: [String: Int] = [:]
+                for l in layers where !l.ownWeights.isEmpty {
+                    let base = snakeCase(l.kerasClass)
+                    let n = used[base, default: 0]
+                    used[base] = n + 1
+                    paths[l.name] = prefix + "/" + (n == 0 ? base : "\(base)_\(n)")
+                }
             }
+            var flat: [Layer] = []
+            var nested: [String: Int] = [:]
+            for child in (self is Sequential ? sublayers : [self]) {
+                if child is Sequential && child.isKerasApplication {
+                    let base = "functional", n = nested[base, default: 0]
+                    nested[base] = n + 1
+                    number(child.allLayers, under: "layers/" + (n == 0 ? base : "\(base)_\(n)") + "/layers")
+                } else {
+                    flat += child.allLayers
+                }
+            }
+            number(flat, under: "layers")
         }
         var out: [NamedArray] = []
         var used = Set<String>()
@@ -122,6 +139,14 @@ extension Layer {
             out += vars.map { NamedArray(name: "\(p)/vars/\($0.name) (file)", shape: $0.shape, values: $0.values) }
         }
         return out
+    }
+}
+
+extension Layer {
+    /// Whether this is one of the zoo's Keras applications (a functional model in Keras).
+    var isKerasApplication: Bool {
+        let layers = weightedLayers.map { (name: $0.name, shapes: $0.ownWeights.map(\.parameter.shape)) }
+        return KerasArchitecture(layers) != nil
     }
 }
 
