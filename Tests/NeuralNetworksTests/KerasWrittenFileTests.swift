@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import Tensors
+@testable import NeuralNetworks
+
+/// Files written by Keras' own writers (Fixtures/make_keras_written.py), each loaded and its
+/// output compared with the output Keras computed from the same file.
+@Suite("Weight files written by Keras itself")
+struct KerasWrittenFileTests {
+    struct Expected: Decodable {
+        let inputShape: [Int]
+        let outputShape: [Int]
+        let output: [Float]
+        let layerNamesChunks: [String]?
+    }
+
+    static let expected = Result { try fixtureJSON("keras-written/expected.json", as: [String: Expected].self) }
+
+    func check(_ file: String, _ model: Layer) throws {
+        let e = try #require(try Self.expected.get()[file])
+        try model.loadKerasWeights(from: fixtureURL("keras-written/" + file))
+        let y = model.predict(fixedInput(e.inputShape))
+        #expect(y.shape == e.outputShape, "\(file)")
+        #expect(maxRelativeError(y.scalars, e.output) < 1e-4, "\(file)")
+    }
+
+    func mobileNetWithTop() throws -> Sequential {
+        let base = try MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3])
+        let m = Sequential(name: "sequential") {
+            base
+            GlobalAveragePooling(name: "gap")
+            Dense(7, activation: .softmax, name: "predictions")
+        }
+        m.build(inputShape: [32, 32, 3])
+        return m
+    }
+
+    @Test("Keras 3's legacy writer (the official files' layout, empty float64 weight_names)")
+    func legacyWriter() throws {
+        try check("mnv2_a035_legacy.h5", MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3]))
+    }
+
+    @Test("the same file with every dataset chunked and gzip'd")
+    func compressedDatasets() throws {
+        try check("mnv2_a035_gzip.h5", MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3]))
+    }
+
+    @Test("a whole model saved as .h5 (model_weights; the nested base's weights in one group)")
+    func fullModelH5() throws { try check("mnv2_a035_top_full.h5", mobileNetWithTop()) }
+
+    @Test("Keras 3 .weights.h5 of a base nested in a Sequential (layers/functional/layers/…)")
+    func keras3Weights() throws { try check("mnv2_a035_top.weights.h5", mobileNetWithTop()) }
+
+    @Test("a Keras 3 .keras archive of the same model")
+    func kerasArchive() throws { try check("mnv2_a035_top.keras", mobileNetWithTop()) }
+
+    @Test("layer_names split over layer_names0, layer_names1, … by Keras' writer")
+    func splitLayerNames() throws {
+        let e = try #require(try Self.expected.get()["long_names.h5"])
+        #expect(e.layerNamesChunks == ["layer_names0", "layer_names1"])
+        let m = Sequential(name: "long") { Dense(4, name: "d1"); Dense(3, name: "d2") }
+        m.build(inputShape: [8])
+        try check("long_names.h5", m)
+    }
+
+    @Test("ResNet50 by Keras' legacy writer, gzip'd")
+    func resNet50() throws {
+        try check("resnet50_gzip.h5", ResNet50(includeTop: false, inputShape: [32, 32, 3]))
+    }
+
+    @Test("a Keras-written file of another width is refused with the file that would fit")
+    func otherWidth() throws {
+        let m = try MobileNetV2(alpha: 0.5, includeTop: false, inputShape: [32, 32, 3])
+        #expect { try m.loadKerasWeights(from: fixtureURL("keras-written/mnv2_a035_legacy.h5")) } throws: {
+            "\($0)".contains("holds the weights of MobileNetV2 (alpha 0.35) without top, but the model is MobileNetV2 "
+                + "(alpha 0.5) without top; its Keras weight file is mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.5_224_no_top.h5")
+        }
+    }
+}
