@@ -22,9 +22,9 @@ func runPaperProfileBenchmark() {
             return Sequential { base; ReportHead.mobileNetV2(classes: 7) }
         }),
     ]
-    let steps = Int(ProcessInfo.processInfo.environment["EMOTIVE_PAPER_STEPS"] ?? "") ?? 4
+    let steps = Int(ProcessInfo.processInfo.environment["EMOTIVE_PAPER_STEPS"] ?? "") ?? 6
     print("paper profile at \(size)×\(size)×3, batch \(batch), \(Parallelism.threadCount) threads; "
-        + "\(steps) timed training steps and \(steps) validation batches per model after one warm-up step")
+        + "\(steps) timed training steps and \(steps) validation batches per model after one warm-up step of each")
     print("model | train img/s | validation img/s | s/epoch (\(trainImages) + \(testImages) images) | epochs | projected total")
     var total = 0.0
     for m in models {
@@ -41,6 +41,7 @@ func runPaperProfileBenchmark() {
             let optimizer = Adam(learningRate: 1e-5)
             _ = try model.fit(data(1), epochs: 1, batchSize: batch, optimizer: optimizer, shuffle: false,
                               progress: .silent, cache: nil)
+            _ = try model.evaluate(data(1), batchSize: batch)   // warm-up: the inference fusion's folds
             let timed = data(steps)
             let trainSeconds = try seconds { _ = try model.fit(timed, epochs: 1, batchSize: batch, optimizer: optimizer,
                                                                shuffle: false, progress: .silent, cache: nil) }
