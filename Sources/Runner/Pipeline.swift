@@ -176,10 +176,7 @@ public enum Pipeline {
             var run = try scrubber.scrub(Collector.collect(raw, parsed: parsed))
             let library = (try? toolchain.sourceIdentity()).map { "library sources \($0.prefix(12))" }
                 ?? "library build \(identity.prefix(12))"
-            run.execution = .init(gitCommit: gitCommit(near: parsed.notebook.path),
-                                  emotiveVersion: "\(EmotiveVersion.string) (\(library))",
-                                  machine: machineDescription(),
-                                  executedAt: ISO8601DateFormatter().string(from: Date()))
+            run.execution = currentExecution(of: parsed, library: library)
             collected = run
             // A failed claim is a result like any other (the same code gives it again), so it
             // is stored; a failed cell may be the machine's fault (time, memory), so it is not.
@@ -236,10 +233,7 @@ public enum Pipeline {
         }
         // The run that computed the outputs, not this render: a frozen re-render of unchanged
         // outputs must write the same report on any machine and at any commit.
-        let execution = run.execution ?? .init(
-            gitCommit: gitCommit(near: parsed.notebook.path),
-            emotiveVersion: "\(EmotiveVersion.string) (library build \(identity.prefix(12)))",
-            machine: machineDescription(), executedAt: ISO8601DateFormatter().string(from: Date()))
+        let execution = run.execution ?? currentExecution(of: parsed, library: "library build \(identity.prefix(12))")
         let provenance = Provenance(
             gitCommit: execution.gitCommit, emotiveVersion: execution.emotiveVersion,
             params: Dictionary(uniqueKeysWithValues: params.map { ($0.name, $0.value) }),
@@ -247,6 +241,12 @@ public enum Pipeline {
             machine: execution.machine, executedAt: execution.executedAt, frozen: frozen)
         return ExecutedNotebook(notebook: parsed.notebook, results: results, inlineValues: run.inlineValues,
                                 provenance: provenance, failure: run.failure)
+    }
+
+    /// This machine, this commit and this moment, as the run that computes `parsed`'s outputs.
+    static func currentExecution(of parsed: ParsedNotebook, library: String) -> CollectedRun.Execution {
+        .init(gitCommit: gitCommit(near: parsed.notebook.path), emotiveVersion: "\(EmotiveVersion.string) (\(library))",
+              machine: machineDescription(), executedAt: ISO8601DateFormatter().string(from: Date()))
     }
 
     static func gitCommit(near path: String) -> String? {

@@ -39,9 +39,8 @@ extension Layer {
                               source: String) throws -> [NamedArray] {
         let model = weightedLayers
         let fileShapes = fileLayers.map { (name: $0.name, shapes: $0.weights.map(\.shape)) }
-        let modelShapes = model.map { (name: $0.name, shapes: $0.ownWeights.map(\.parameter.shape)) }
         // A file of another architecture, width or top: say what it is and what would fit.
-        if let held = KerasArchitecture(fileShapes), let wanted = KerasArchitecture(modelShapes), held != wanted {
+        if let held = KerasArchitecture(fileShapes), let wanted = KerasArchitecture(weightShapes), held != wanted {
             throw WeightFileError("\(source) holds the weights of \(held), but the model is \(wanted)"
                 + (wanted.officialFileName.map { "; its Keras weight file is \($0)" } ?? "")
                 + ". Nothing was loaded.")
@@ -76,11 +75,11 @@ extension Layer {
         // in the file goes to the i-th in the model, and every pair must have the same shapes.
         func shapes(_ s: [[Int]]) -> String { s.map { "\($0)" }.joined(separator: ", ") }
         for (i, (l, f)) in zip(model, fileLayers).enumerated() {
-            let mine = l.ownWeights
-            guard mine.map(\.parameter.shape) == f.weights.map(\.shape) else {
+            let mine = l.ownWeights, needed = mine.map(\.parameter.shape), found = f.weights.map(\.shape)
+            guard needed == found else {
                 throw WeightFileError("\(source): loading by position (as Keras does), layer \(i + 1) with weights differs: "
-                    + "the file's '\(f.name)' has \(shapes(f.weights.map(\.shape))), the model's '\(l.name)' has "
-                    + "\(shapes(mine.map(\.parameter.shape))). Is the file for this architecture, width and top? "
+                    + "the file's '\(f.name)' has \(shapes(found)), the model's '\(l.name)' has "
+                    + "\(shapes(needed)). Is the file for this architecture, width and top? "
                     + "Nothing was loaded.")
             }
             out += zip(mine, f.weights).map { NamedArray(name: "\(l.name).\($0.variable)", shape: $1.shape, values: $1.values) }
@@ -114,12 +113,11 @@ extension Layer {
                 }
             }
             var flat: [Layer] = []
-            var nested: [String: Int] = [:]
+            var nested = 0
             for child in (self is Sequential ? sublayers : [self]) {
-                if child is Sequential && child.isKerasApplication {
-                    let base = "functional", n = nested[base, default: 0]
-                    nested[base] = n + 1
-                    number(child.allLayers, under: "layers/" + (n == 0 ? base : "\(base)_\(n)") + "/layers")
+                if child is Sequential && KerasArchitecture(child.weightShapes) != nil {
+                    number(child.allLayers, under: "layers/functional" + (nested == 0 ? "" : "_\(nested)") + "/layers")
+                    nested += 1
                 } else {
                     flat += child.allLayers
                 }
@@ -143,10 +141,9 @@ extension Layer {
 }
 
 extension Layer {
-    /// Whether this is one of the zoo's Keras applications (a functional model in Keras).
-    var isKerasApplication: Bool {
-        let layers = weightedLayers.map { (name: $0.name, shapes: $0.ownWeights.map(\.parameter.shape)) }
-        return KerasArchitecture(layers) != nil
+    /// Each layer with weights and its weights' shapes, as ``KerasArchitecture`` reads them.
+    var weightShapes: [(name: String, shapes: [[Int]])] {
+        weightedLayers.map { (name: $0.name, shapes: $0.ownWeights.map(\.parameter.shape)) }
     }
 }
 

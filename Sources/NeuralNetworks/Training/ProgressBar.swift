@@ -28,7 +28,8 @@ final class ProgressBar {
     private var lastDraw = 0.0
     private var epochStart = 0.0
     private var epoch = 0
-    private var finishedSeconds: [Double] = []
+    /// Wall time and count of the epochs finished in this `fit`, for the mean.
+    private var finishedSeconds = 0.0, finishedEpochs = 0
     private var estimateShown = false
     private let clockNow: () -> Double
     private let sink: (String) -> Void
@@ -54,15 +55,18 @@ final class ProgressBar {
         if style == .bar { write("Epoch \(epoch + 1)/\(epochs)\n") }
     }
 
+    /// Mean wall time of the epochs finished in this `fit`, nil before the first ends.
+    private var meanEpochSeconds: Double? { finishedEpochs > 0 ? finishedSeconds / Double(finishedEpochs) : nil }
+
     func step(_ done: Int, of total: Int, metrics: [(String, Double)]) {
-        guard style == .bar || style == .perEpoch else { return }
+        // Off a terminal only a long first epoch's one early line is ever written.
+        guard style == .bar || (style == .perEpoch && !estimateShown && finishedEpochs == 0) else { return }
         let now = clockNow()
         let elapsed = now - epochStart
         let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-        let fitETA = fitRemaining(epochRemaining: eta, epochSoFar: elapsed, done: done, total: total)
+        let fitETA = fitRemaining(epochRemaining: eta, epochSoFar: elapsed, done: done)
         if style == .perEpoch {
-            // One early line for a long first epoch; the epoch lines carry the ETA after that.
-            guard !estimateShown, finishedSeconds.isEmpty, done > 0, done < total, elapsed >= earlyEstimateAfter else { return }
+            guard done > 0, done < total, elapsed >= earlyEstimateAfter else { return }
             estimateShown = true
             let left = epochs - epoch - 1
             write("Epoch \(epoch + 1)/\(epochs): \(done)/\(total) steps in \(clock(elapsed)); this epoch's training about "
@@ -82,11 +86,9 @@ final class ProgressBar {
     }
 
     /// Seconds left in the whole `fit`: the rest of this epoch and every later one.
-    private func fitRemaining(epochRemaining: Double, epochSoFar: Double, done: Int, total: Int) -> Double {
+    private func fitRemaining(epochRemaining: Double, epochSoFar: Double, done: Int) -> Double {
         let left = Double(max(0, epochs - epoch - 1))
-        let perEpoch = finishedSeconds.isEmpty
-            ? (done > 0 ? (epochSoFar + epochRemaining) : 0)
-            : finishedSeconds.reduce(0, +) / Double(finishedSeconds.count)
+        let perEpoch = meanEpochSeconds ?? (done > 0 ? epochSoFar + epochRemaining : 0)
         return epochRemaining + left * perEpoch
     }
 
@@ -97,10 +99,9 @@ final class ProgressBar {
             .joined(separator: " - ")
         let lr = logs.learningRate.map { " - lr: \(String(format: "%.3g", $0))" } ?? ""
         let secs = String(format: "%.1fs", logs.seconds ?? 0)
-        if let s = logs.seconds { finishedSeconds.append(s) }
+        if let s = logs.seconds { finishedSeconds += s; finishedEpochs += 1 }
         let left = epochs - epoch - 1
-        let eta = left > 0 && !finishedSeconds.isEmpty
-            ? " - ETA \(clock(Double(left) * finishedSeconds.reduce(0, +) / Double(finishedSeconds.count)))" : ""
+        let eta = left > 0 ? meanEpochSeconds.map { " - ETA \(clock(Double(left) * $0))" } ?? "" : ""
         if style == .bar { write("\n") }
         write("Epoch \(epoch + 1)/\(epochs) - \(secs) - \(m)\(lr)\(eta)\n")
     }
