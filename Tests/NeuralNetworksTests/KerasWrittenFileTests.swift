@@ -16,9 +16,9 @@ struct KerasWrittenFileTests {
 
     static let expected = Result { try fixtureJSON("keras-written/expected.json", as: [String: Expected].self) }
 
-    func check(_ file: String, _ model: Layer) throws {
+    func check(_ file: String, _ model: Layer, matching: KerasWeightMatching = .automatic) throws {
         let e = try #require(try Self.expected.get()[file])
-        try model.loadKerasWeights(from: fixtureURL("keras-written/" + file))
+        try model.loadKerasWeights(from: fixtureURL("keras-written/" + file), matching: matching)
         let y = model.predict(fixedInput(e.inputShape))
         #expect(y.shape == e.outputShape, "\(file)")
         #expect(maxRelativeError(y.scalars, e.output) < 1e-4, "\(file)")
@@ -38,6 +38,31 @@ struct KerasWrittenFileTests {
     @Test("Keras 3's legacy writer (the official files' layout, empty float64 weight_names)")
     func legacyWriter() throws {
         try check("mnv2_a035_legacy.h5", MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3]))
+    }
+
+    @Test("Keras 2's save_weights (tf_keras): ':0' weight names, the official file's 2018 layer names, by position")
+    func keras2Writer() throws {
+        let file = "mnv2_a035_keras2.h5", url = fixtureURL("keras-written/" + file)
+        let model = try MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3])
+        // Not vacuous: the file is Keras 2's (every weight name ends in ':0') and its layers
+        // are named otherwise than the model's, as in the official MobileNetV2 download.
+        let h5 = try HDF5File(path: url.path)
+        let layerNames = try #require(try h5.stringsAttribute("layer_names", of: ""))
+        let weightNames = try layerNames.flatMap { try h5.stringsAttribute("weight_names", of: $0) ?? [] }
+        #expect(weightNames.count == 260 && weightNames.allSatisfy { $0.hasSuffix(":0") })
+        #expect(weightNames.contains("mobl1_conv_1_expand/kernel:0"))
+        guard case .legacy(let fileLayers) = try KerasWeightFile.read(url) else {
+            Issue.record("\(file) is not read as a legacy (Keras 2) file"); return
+        }
+        let modelNames = model.weightedLayers.map(\.name), fileNames = fileLayers.map(\.name)
+        #expect(fileNames.count == modelNames.count)
+        #expect(zip(fileNames, modelNames).filter { $0 == $1 }.map(\.0) == ["Conv1", "bn_Conv1", "Conv_1", "Conv_1_bn"])
+        #expect(fileNames.dropFirst(6).first == "mobl1_conv_1_expand" && modelNames[6] == "block_1_expand")
+        #expect(Set(fileNames).isDisjoint(with: modelNames.filter { $0.hasPrefix("block_") || $0.hasPrefix("expanded_conv") }))
+        // By position, as Keras loads it (every pair shape-checked); .automatic pairs through
+        // the 2018-name map instead, and must load the same.
+        try check(file, model, matching: .byOrder)
+        try check(file, MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3]))
     }
 
     @Test("the same file with every dataset chunked and gzip'd")

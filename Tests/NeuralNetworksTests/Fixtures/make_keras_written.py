@@ -1,8 +1,9 @@
 """Weight files written by Keras' own writers, and Keras' outputs beside them.
 
-    /tmp/kvenv/bin/python Tests/NeuralNetworksTests/Fixtures/make_keras_written.py [fixtures] [standin]
+    /tmp/kvenv/bin/python Tests/NeuralNetworksTests/Fixtures/make_keras_written.py [fixtures] [keras2] [standin]
 
-tensorflow-cpu 2.21 / Keras 3.15, h5py and Pillow, in a throwaway venv (tests never run Python).
+tensorflow-cpu 2.21 / Keras 3.15, tf_keras 2.21 (Keras 2, `import tf_keras`), h5py and Pillow, in a
+throwaway venv (tests never run Python); `keras2` also needs Debian's hdf5-tools (h5repack).
 
 fixtures -> Tests/NeuralNetworksTests/Fixtures/keras-written/
   mnv2_a035_legacy.h5      Keras 3 legacy_h5_format.save_weights_to_hdf5_group (the official
@@ -14,6 +15,15 @@ fixtures -> Tests/NeuralNetworksTests/Fixtures/keras-written/
   long_names.h5            legacy writer; layer_names split into layer_names0, layer_names1, ...
   resnet50_gzip.h5         ResNet50 (no top) by the legacy writer, repacked with gzip
   expected.json            Keras' output of each on fixed_input (make_nn_fixtures.py)
+keras2 -> the same folder (reads mnv2_a035_legacy.h5, so run after fixtures):
+  mnv2_a035_keras2.h5      Keras 2's writer (tf_keras model.save_weights("x.h5"), the official
+                           files' writer): weight names with ":0" (mobl1_conv_1_expand/kernel:0) and
+                           the official MobileNetV2 file's 2018 layer names, not tf_keras' (or
+                           Emotive's) block_1_expand, so a loader pairs layers by position as Keras
+                           does. The tf_keras model is rebuilt from its config under those names,
+                           Keras 2's load_weights fills it from mnv2_a035_legacy.h5 (by position),
+                           save_weights writes it, h5repack -L -f SHUF -f GZIP=9 shrinks it.
+                           Its expected.json entry is tf_keras' own output; only that key is merged.
 standin -> Notebooks/data/standin/ (see its README.md): the paper profile's CI stand-in.
 
 Weights are short random vectors tiled over each tensor, so gzip (and git) shrink the files.
@@ -133,9 +143,75 @@ def fixtures():
     os.remove(tmp)
     expected["resnet50_gzip.h5"] = {"inputShape": [1, 32, 32, 3], "outputShape": list(y.shape), "output": floats(y)}
 
-    with open(os.path.join(OUT, "expected.json"), "w") as f:
+    write_expected(expected)
+
+
+def write_expected(entries):
+    """expected.json with `entries` set; other steps' keys (keras2's) are kept."""
+    path = os.path.join(OUT, "expected.json")
+    expected = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            expected = json.load(f)
+    expected.update(entries)
+    with open(path, "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")
+
+
+def strings(attribute):
+    """An HDF5 string-array attribute as str (fixed-length ones come back as bytes)."""
+    return [v.decode() if isinstance(v, bytes) else v for v in attribute]
+
+
+def keras2():
+    """mnv2_a035_keras2.h5: the weights of mnv2_a035_legacy.h5 as Keras 2 writes them."""
+    import subprocess
+    import h5py
+    import tf_keras
+    from make_nn_fixtures import legacy_mobilenet_name
+    base = tf_keras.applications.MobileNetV2(input_shape=(32, 32, 3), alpha=0.35, include_top=False, weights=None)
+    cfg = base.get_config()
+    input_name = cfg["input_layers"][0][0]
+
+    def new_name(name):   # the 2018 names of the layers with weights; the input as a fresh Keras 2 session names it
+        old = legacy_mobilenet_name(name)
+        return "input_1" if name == input_name else old if old.startswith(("mobl", "bn")) else name
+
+    def rename(node):     # inbound_nodes / input_layers / output_layers: [name, node_index, tensor_index, ...]
+        if isinstance(node, list):
+            if len(node) >= 3 and isinstance(node[0], str) and isinstance(node[1], int):
+                return [new_name(node[0])] + node[1:]
+            return [rename(n) for n in node]
+        return node
+    for layer in cfg["layers"]:
+        layer["name"] = layer["config"]["name"] = new_name(layer["name"])
+        layer["inbound_nodes"] = rename(layer["inbound_nodes"])
+    cfg["input_layers"] = rename(cfg["input_layers"])
+    cfg["output_layers"] = rename(cfg["output_layers"])
+    model = tf_keras.Model.from_config(cfg)   # variables created under the new names: mobl1_conv_1_expand/kernel:0
+    renamed = [(a.name, b.name) for a, b in zip(base.layers, model.layers) if a.weights and a.name != b.name]
+    assert renamed and all(w.name.endswith(":0") for w in model.weights), renamed
+
+    source = os.path.join(OUT, "mnv2_a035_legacy.h5")
+    model.load_weights(source)   # Keras 2 pairs legacy layers by position
+    with h5py.File(source) as f:   # ... and these are the file's tensors, in order
+        held = [f[n][w] for n in strings(f.attrs["layer_names"]) for w in strings(f[n].attrs["weight_names"])]
+        assert len(held) == len(model.weights)
+        mine = [v.numpy() for l in model.layers for v in l.weights]
+        assert all(np.array_equal(a[()], b) for a, b in zip(held, mine))
+
+    y = model(fixed_input(1, 32), training=False).numpy()
+    name = "mnv2_a035_keras2.h5"
+    tmp = os.path.join(OUT, "keras2_plain.h5")
+    model.save_weights(tmp)
+    subprocess.run(["h5repack", "-L", "-f", "SHUF", "-f", "GZIP=9", tmp, os.path.join(OUT, name)], check=True)
+    os.remove(tmp)
+    with h5py.File(os.path.join(OUT, name)) as f:   # what the test also checks, through Emotive's reader
+        layer_names = strings(f.attrs["layer_names"])
+        weight_names = [w for n in layer_names for w in strings(f[n].attrs["weight_names"])]
+    assert all(w.endswith(":0") for w in weight_names) and "mobl1_conv_1_expand" in layer_names
+    write_expected({name: {"inputShape": [1, 32, 32, 3], "outputShape": list(y.shape), "output": floats(y)}})
 
 
 CLASSES = ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"]
@@ -209,8 +285,10 @@ def standin():
 
 
 if __name__ == "__main__":
-    what = sys.argv[1:] or ["fixtures", "standin"]
+    what = sys.argv[1:] or ["fixtures", "keras2", "standin"]
     if "fixtures" in what:
         fixtures()
+    if "keras2" in what:
+        keras2()
     if "standin" in what:
         standin()
