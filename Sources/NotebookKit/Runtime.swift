@@ -27,6 +27,21 @@ public enum _NotebookRuntime {
         NotebookSession.shared.send(.inlineValue(index: index, value: inlineText(v)))
     }
 
+    /// Reports and returns the value of the condition of a `::: {when="…"}` block (numbered
+    /// with the inline expressions); the generated code puts the block's inline
+    /// expressions inside `if _NotebookRuntime.condition(…) { … }`.
+    public static func condition(_ index: Int, _ value: () throws -> Bool) rethrows -> Bool {
+        let v = try value()
+        NotebookSession.shared.send(.inlineValue(index: index, value: v ? "true" : "false"))
+        return v
+    }
+
+    /// Chosen by the compiler only when a condition is not a `Bool`, to say so plainly.
+    @available(*, unavailable, message: "a when/unless condition must be a Bool; compare or test the value, e.g. `count > 0` or `flag ?? false`")
+    public static func condition<T>(_ index: Int, _ value: () throws -> T) rethrows -> Bool {
+        fatalError("unavailable")
+    }
+
     /// A thrown error in a cell marked `//| error: true`, shown in place.
     public static func cellError(_ index: Int, _ error: any Error) {
         NotebookSession.shared.send(.cellError(cell: index, message: String(describing: error)))

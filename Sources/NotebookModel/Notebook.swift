@@ -33,14 +33,18 @@ public struct FrontMatter: Codable, Sendable, Hashable {
     public var params: [ParamSpec]
     /// Named sets of param overrides (`--profile NAME`).
     public var profiles: [String: [String: ParamValue]]
+    /// Works the prose may cite (`references:`), in front-matter order.
+    public var references: [BibliographyEntry]
 
     public init(title: String, author: String? = nil, date: String? = nil,
-                params: [ParamSpec] = [], profiles: [String: [String: ParamValue]] = [:]) {
+                params: [ParamSpec] = [], profiles: [String: [String: ParamValue]] = [:],
+                references: [BibliographyEntry] = []) {
         self.title = title
         self.author = author
         self.date = date
         self.params = params
         self.profiles = profiles
+        self.references = references
     }
 }
 

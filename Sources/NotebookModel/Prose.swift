@@ -10,6 +10,10 @@ public indirect enum ProseBlock: Codable, Sendable, Hashable {
     case thematicBreak
     /// Raw HTML; the HTML renderer passes it through, the PDF renderer drops it.
     case html(String)
+    /// `::: {.callout-warning}` … `:::`: a labelled box around prose.
+    case callout(Callout)
+    /// `::: {when="expr"}` … `:::`: prose shown only when a Swift condition held in the run.
+    case conditional(Conditional)
 }
 
 /// Inline Markdown content.
@@ -29,6 +33,9 @@ public indirect enum Inline: Codable, Sendable, Hashable {
     /// inline expressions of the notebook from 0 in reading order.
     case inlineExpression(index: Int, source: String)
     case html(String)
+    /// `[@he2016]`, `[@a; @b, p. 3]`: numbered by the renderers in order of first citation,
+    /// linking to the entry in the report's References section.
+    case citation([CitationItem])
 }
 
 public enum ColumnAlignment: String, Codable, Sendable, Hashable {

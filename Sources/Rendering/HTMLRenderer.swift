@@ -86,6 +86,7 @@ struct HTMLWriter {
             }
         }
         out += "</main>\n"
+        bibliography()
         footer()
         if hasCode { out += "<script>\n\(HTMLStyle.script)</script>\n" }
         out += "</body>\n</html>\n"
@@ -158,7 +159,31 @@ struct HTMLWriter {
             out += "<hr>\n"
         case .html(let raw):
             out += raw + "\n"
+        case .callout(let c):
+            out += "<div class=\"callout callout-\(c.kind.rawValue)\" role=\"note\">\n"
+            out += "<p class=\"callout-title\">\(esc(c.heading))</p>\n"
+            for b in c.blocks { proseBlock(b) }
+            out += "</div>\n"
+        case .conditional(let c):
+            // ReportPlan has already kept or dropped these; this is a fallback.
+            if c.isShown(plan.inlineValues) { for b in c.blocks { proseBlock(b) } }
         }
+    }
+
+    /// The References section: the cited entries in order of first citation.
+    private mutating func bibliography() {
+        guard !plan.bibliography.isEmpty else { return }
+        out += "<section class=\"references\" id=\"references\">\n<h2>References</h2>\n<ol>\n"
+        for (n, entry) in plan.bibliography.enumerated() {
+            let line = ReportText.bibliographyLine(entry)
+            out += "<li id=\"\(esc(ReportText.referenceID(entry.id)))\"><span class=\"ref-number\">[\(n + 1)]</span> "
+            if let a = line.authors { out += "\(esc(a)). " }
+            out += "<em>\(esc(line.title))</em>."
+            if let d = line.details { out += " \(esc(d))" }
+            if let u = line.url { out += " <a href=\"\(esc(urlAttribute(u)))\">\(esc(u))</a>" }
+            out += "</li>\n"
+        }
+        out += "</ol>\n</section>\n"
     }
 
     private func align(_ alignments: [ColumnAlignment], _ i: Int) -> String {
@@ -201,6 +226,11 @@ struct HTMLWriter {
             }
             return "<span class=\"inline-missing\" title=\"not evaluated: \(esc(source))\">??</span>"
         case .html(let raw): return raw
+        case .citation(let items):
+            let parts = plan.citationParts(items).map { part in
+                part.key.map { "<a href=\"#\(esc(ReportText.referenceID($0)))\">\(esc(part.text))</a>" } ?? esc(part.text)
+            }
+            return "<span class=\"citation\">[\(parts.joined(separator: ", "))]</span>"
         }
     }
 

@@ -100,6 +100,22 @@ enum HTMLStyle {
     .xref-missing, .inline-missing { color: var(--fail); }
     .inline-value { font-variant-numeric: tabular-nums; }
     .missing-image { color: var(--muted); font-style: italic; }
+    .callout { margin: 0 0 1.2rem; padding: 0.7rem 1rem 0.1rem; border: 1px solid var(--callout-rule);
+               border-left: 4px solid var(--callout-accent); background: var(--callout-tint); border-radius: 0 4px 4px 0; }
+    .callout-title { font-family: var(--sans); font-size: 0.85rem; font-weight: 600; color: var(--callout-accent);
+                     margin: 0 0 0.45rem; }
+    .callout > :last-child { margin-bottom: 0.6rem; }
+    .callout-note { --callout-accent: #1d5a8c; --callout-tint: #f1f6fb; --callout-rule: #cfdeeb; }
+    .callout-tip { --callout-accent: #2e6b3a; --callout-tint: #f1f8f2; --callout-rule: #cfe3d3; }
+    .callout-warning { --callout-accent: #8a5a06; --callout-tint: #fdf7ea; --callout-rule: #efdcb2; }
+    .callout-important { --callout-accent: #a12a1f; --callout-tint: #fcf1ef; --callout-rule: #eccbc6; }
+    .callout-caution { --callout-accent: #a14a10; --callout-tint: #fdf3ec; --callout-rule: #efd3bf; }
+    .citation a { text-decoration: none; }
+    .references { margin-top: 3rem; }
+    .references h2 { font-size: 1.35rem; font-weight: 600; margin: 0 0 0.8rem; }
+    .references ol { list-style: none; padding-left: 0; }
+    .references li { padding-left: 2.6em; text-indent: -2.6em; margin: 0 0 0.5rem; font-size: 0.95rem; }
+    .references .ref-number { display: inline-block; min-width: 2.6em; text-indent: 0; font-variant-numeric: tabular-nums; }
     .provenance { margin-top: 3.5rem; padding-top: 1rem; border-top: 1px solid var(--rule);
                   font-family: var(--sans); font-size: 0.78rem; color: var(--muted); }
     .provenance h2 { font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.12em; margin: 0 0 0.6rem; }
@@ -118,7 +134,8 @@ enum HTMLStyle {
       .cell-code > summary { display: none; }
       a { color: inherit; text-decoration: none; }
       main h2, main h3 { break-after: avoid; }
-      figure, .error, tr { break-inside: avoid; }
+      figure, .error, .callout, tr { break-inside: avoid; }
+      .callout { background: #fff; }
       pre { white-space: pre-wrap; font-size: 8pt; }
     }
 

@@ -71,6 +71,17 @@ struct PangoMarkup {
             if let v = plan.inlineValues[index] { text(v) }
             else { span("foreground=\"\(PDFStyle.failColor)\"") { $0.text("??") } }
         case .html: break
+        case .citation(let items):
+            text("[")
+            for (k, part) in plan.citationParts(items).enumerated() {
+                if k > 0 { text(", ") }
+                if let key = part.key {
+                    link(.internalDest(ReportText.referenceID(key))) { $0.text(part.text) }
+                } else {
+                    span("foreground=\"\(PDFStyle.failColor)\"") { $0.text(part.text) }
+                }
+            }
+            text("]")
         }
     }
 

@@ -40,6 +40,7 @@ struct PDFWriter {
             }
         }
         canvas.flushFloats()
+        bibliography()
         provenance()
         if let error = canvas.deferredError { throw error }
     }
@@ -108,7 +109,7 @@ struct PDFWriter {
 
     // MARK: - Prose
 
-    private func paragraph(_ m: PangoMarkup, font: String = PDFStyle.body, indent: Double = 0,
+    func paragraph(_ m: PangoMarkup, font: String = PDFStyle.body, indent: Double = 0,
                            spaceAfter: Double = 6.5, justify: Bool = true, rule: Bool = false) {
         let layout = canvas.makeLayout(font: font, markup: m.markup, width: width - indent,
                                        lineSpacing: 1.18)
@@ -121,7 +122,7 @@ struct PDFWriter {
         canvas.y += spaceAfter
     }
 
-    private mutating func prose(_ block: ProseBlock, indent: Double, compact: Bool = false) {
+    mutating func prose(_ block: ProseBlock, indent: Double, compact: Bool = false) {
         let after = compact ? 2.5 : 6.5
         switch block {
         case .heading(_, let content):
@@ -170,6 +171,11 @@ struct PDFWriter {
             canvas.y += 12
         case .html:
             break  // raw HTML has no PDF form
+        case .callout(let c):
+            callout(c, indent: indent)
+        case .conditional(let c):
+            // ReportPlan has already kept or dropped these; this is a fallback.
+            if c.isShown(plan.inlineValues) { for b in c.blocks { prose(b, indent: indent, compact: compact) } }
         }
     }
 

@@ -23,6 +23,10 @@ struct ReportPlan {
     /// Labels (`fig-cm`, `tbl-acc`, `sec-data`) to what a cross-reference shows.
     var references: [String: Reference]
     var inlineValues: [Int: String]
+    /// Cited keys to their numbers ("[1]"), in order of first citation in the shown prose.
+    var citationNumbers: [String: Int]
+    /// The References section: the cited entries in citation order.
+    var bibliography: [BibliographyEntry]
     var provenance: Provenance
     var failure: CellFailure?
     var notebookPath: String
@@ -99,15 +103,17 @@ struct ReportPlan {
         figures = []
         tables = []
         references = [:]
+        let blocks = Self.resolveConditionals(nb.blocks, values: executed.inlineValues)
+        (citationNumbers, bibliography) = Self.numberCitations(blocks, references: nb.frontMatter.references)
 
-        let topLevel = nb.blocks.compactMap { block -> Int? in
+        let topLevel = blocks.compactMap { block -> Int? in
             if case .prose(.heading(let level, _)) = block { level } else { nil }
         }.min() ?? 1
         var counters: [Int] = []
         var ids = UniqueIDs()
         let stopIndex = executed.failure?.cellIndex
 
-        for block in nb.blocks {
+        for block in blocks {
             switch block {
             case .prose(.heading(let level, let content)):
                 let depth = max(1, level - topLevel + 1)
@@ -240,6 +246,7 @@ func plainText(_ inlines: [Inline], values: [Int: String] = [:]) -> String {
         case .crossReference(let label): "@" + label
         case .inlineExpression(let index, let source): values[index] ?? source
         case .html: ""
+        case .citation(let items): "[" + items.map { "@" + $0.key }.joined(separator: "; ") + "]"
         }
     }.joined()
 }

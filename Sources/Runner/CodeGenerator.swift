@@ -54,11 +54,30 @@ public enum CodeGenerator {
         return out
     }
 
-    private static func inlineCalls(_ expressions: [InlineExpression], file: String) -> String {
-        expressions.map { e in
-            "#sourceLocation(file: \(file), line: \(e.line))\n"
-                + "_NotebookRuntime.inline(\(e.index)) { (\(e.source)) }\n"
-                + "#sourceLocation()\n"
+    /// The inline expressions computed at one point, in reading order. A condition of a
+    /// `::: {when="…"}` block becomes an `if` around the expressions inside the block, so
+    /// those run only when the block is shown:
+    ///
+    ///     #sourceLocation(file: "Notebooks/x.md", line: 30)
+    ///     if _NotebookRuntime.condition(4, { (accuracy > 0.5) }) {
+    ///     #sourceLocation()
+    ///     …the block's inline expressions and nested conditions…
+    ///     }
+    private static func inlineCalls(_ expressions: [InlineExpression], file: String,
+                                    inside condition: Int? = nil) -> String {
+        expressions.filter { $0.enclosingCondition == condition }.map { e in
+            switch e.kind {
+            case .value:
+                return "#sourceLocation(file: \(file), line: \(e.line))\n"
+                    + "_NotebookRuntime.inline(\(e.index)) { (\(e.source)) }\n"
+                    + "#sourceLocation()\n"
+            case .condition:
+                return "#sourceLocation(file: \(file), line: \(e.line))\n"
+                    + "if \(e.negated ? "!" : "")_NotebookRuntime.condition(\(e.index), { (\(e.source)) }) {\n"
+                    + "#sourceLocation()\n"
+                    + inlineCalls(expressions, file: file, inside: e.index)
+                    + "}\n"
+            }
         }.joined()
     }
 

@@ -42,7 +42,11 @@ public struct FreezeCache: Sendable {
             h.update("\n\u{0}\n")
         }
         for e in parsed.inlineExpressions {
-            h.update("inline \(e.index) after=\(e.afterCell.map(String.init) ?? "-") \(e.source)\n")
+            // Conditions and what they enclose add to the line, so keys of notebooks
+            // without conditional blocks stay what they were.
+            let kind = e.kind == .condition ? " condition" : ""
+            let enclosing = e.enclosingCondition.map { " in=\($0)" } ?? ""
+            h.update("inline \(e.index) after=\(e.afterCell.map(String.init) ?? "-")\(kind)\(enclosing) \(e.source)\n")
         }
         for p in params { h.update("param \(p.name): \(p.value.typeName) = \(CodeGenerator.swiftLiteral(p.value))\n") }
         h.update("library \(libraryIdentity)\n")

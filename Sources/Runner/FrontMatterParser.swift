@@ -68,9 +68,11 @@ enum FrontMatterParser {
             case "date": fm.date = try scalarString(value, key, path, at)
             case "params": fm.params = try params(value, path: path, offset: offset)
             case "profiles": fm.profiles = try profiles(value, params: fm.params, path: path, offset: offset)
+            case "references":
+                fm.references = try ReferenceListParser.parse(value, path: path, offset: offset, warnings: &warnings)
             default:
                 warnings.append(RunnerWarning(file: path, line: at ?? 1,
-                    "unknown front-matter key '\(key)' is ignored (known: title, author, date, params, profiles)"))
+                    "unknown front-matter key '\(key)' is ignored (known: title, author, date, params, profiles, references)"))
             }
         }
         // Profiles may come before params in the YAML; check them against the final params.

@@ -17,8 +17,11 @@ enum InlineOrder {
         for e in parsed.inlineExpressions {
             for name in identifiers(e.source) {
                 guard let cell = declaredBy[name], cell.index > (e.afterCell ?? -1) else { continue }
+                let what = e.kind == .condition
+                    ? "the condition \(e.negated ? "unless" : "when")=\"\(e.source)\""
+                    : "inline expression `{swift} \(e.source)`"
                 throw RunnerError(file: parsed.notebook.path, line: e.line,
-                    "inline expression `{swift} \(e.source)` reads '\(name)', which cell \(cell.index + 1) "
+                    "\(what) reads '\(name)', which cell \(cell.index + 1) "
                     + "(line \(cell.line)) declares further down; inline values are computed right after "
                     + "the cell before them, so move this text below that cell")
             }

@@ -3,22 +3,82 @@ import Foundation
 import NotebookModel
 
 /// Walks the cmark-gfm syntax tree of a notebook body into `Block`s, numbering cells and
-/// inline expressions in reading order.
+/// inline expressions in reading order. Fenced divs (`FencedDivs`) split the body into
+/// runs that cmark parses one at a time; the runs' blocks nest into callouts and
+/// conditional blocks.
 struct BlockBuilder {
     let path: String
     let lines: [String]
+    /// The `id`s of the front matter's `references:`, in order (for citation errors).
+    let referenceKeys: [String]
     private(set) var blocks: [Block] = []
     private(set) var inlineExpressions: [InlineExpression] = []
     private(set) var warnings: [RunnerWarning] = []
     private(set) var cellCount = 0
     private(set) var firstHeading: String?
+    /// Divs opened and not yet closed, innermost last, with the blocks read inside them.
+    private var openDivs: [(opener: FencedDivs.Opener, condition: Int?, blocks: [ProseBlock])] = []
+    /// The first unknown citation key met while reading inlines (thrown after the run).
+    private var citationError: RunnerError?
+    /// The notebook line of the block whose inlines are being read.
+    private var blockLine = 1
 
-    init(path: String, lines: [String]) {
+    init(path: String, lines: [String], referenceKeys: [String] = []) {
         self.path = path
         self.lines = lines
+        self.referenceKeys = referenceKeys
     }
 
     mutating func build(markdown: String) throws {
+        for token in try FencedDivs.scan(lines, path: path) {
+            switch token {
+            case .markdown(let range):
+                guard lines[range].contains(where: { !$0.allSatisfy(\.isWhitespace) }) else { continue }
+                // Lines outside the run become blank, so cmark's lines stay notebook lines.
+                var text = String(repeating: "\n", count: range.lowerBound)
+                text += lines[range].joined(separator: "\n")
+                try parse(run: text)
+            case .open(let opener):
+                var condition: Int?
+                if let source = opener.condition {
+                    condition = inlineExpressions.count
+                    inlineExpressions.append(InlineExpression(
+                        index: inlineExpressions.count, source: source,
+                        afterCell: cellCount == 0 ? nil : cellCount - 1, line: opener.line,
+                        kind: .condition, negated: opener.negated, enclosingCondition: enclosingCondition))
+                }
+                openDivs.append((opener, condition, []))
+            case .close:
+                let div = openDivs.removeLast()
+                var block = ProseBlock.paragraph([])
+                if let kind = div.opener.callout {
+                    block = .callout(Callout(kind: kind, title: div.opener.title, blocks: div.blocks))
+                }
+                if let index = div.condition, let source = div.opener.condition {
+                    let inner: [ProseBlock] = div.opener.callout == nil ? div.blocks : [block]
+                    block = .conditional(Conditional(index: index, source: source,
+                                                     negated: div.opener.negated, blocks: inner))
+                }
+                append(block)
+            }
+        }
+    }
+
+    /// The condition index of the innermost open conditional block.
+    private var enclosingCondition: Int? {
+        openDivs.last(where: { $0.condition != nil })?.condition
+    }
+
+    private mutating func append(_ block: ProseBlock) {
+        if openDivs.isEmpty {
+            blocks.append(.prose(block))
+        } else {
+            openDivs[openDivs.count - 1].blocks.append(block)
+        }
+    }
+
+    /// Parses one run of Markdown between div lines.
+    private mutating func parse(run markdown: String) throws {
         cmark_gfm_core_extensions_ensure_registered()
         guard let parser = cmark_parser_new(CMARK_OPT_SOURCEPOS) else {
             throw RunnerError(file: path, "cmark-gfm could not start a parser")
@@ -38,11 +98,17 @@ struct BlockBuilder {
         var node = cmark_node_first_child(document)
         while let n = node {
             if let cell = try cell(n) {
+                if let div = openDivs.last {
+                    throw RunnerError(file: path, line: cell.line,
+                        "a Swift cell cannot be inside the ':::' block opened on line \(div.opener.line); "
+                        + "close the block with ':::' before the cell")
+                }
                 blocks.append(.cell(cell))
                 cellCount += 1
             } else if let block = try proseBlock(n) {
-                blocks.append(.prose(block))
+                append(block)
             }
+            if let error = citationError { throw error }
             node = cmark_node_next(n)
         }
     }
@@ -162,11 +228,14 @@ struct BlockBuilder {
     private mutating func inlines(_ node: OpaquePointer) -> [Inline] {
         var result: [Inline] = []
         var child = cmark_node_first_child(node)
+        let start = Int(cmark_node_get_start_line(node))
+        if start > 0 { blockLine = start }
+        let firstLine = blockLine
         while let c = child {
-            result += inline(c, blockLine: Int(cmark_node_get_start_line(node)))
+            result += inline(c, blockLine: start)
             child = cmark_node_next(c)
         }
-        return result
+        return citations(in: result, firstLine: firstLine)
     }
 
     private mutating func inline(_ node: OpaquePointer, blockLine: Int) -> [Inline] {
@@ -181,7 +250,7 @@ struct BlockBuilder {
                 let line = Int(cmark_node_get_start_line(node))
                 inlineExpressions.append(InlineExpression(
                     index: index, source: source, afterCell: cellCount == 0 ? nil : cellCount - 1,
-                    line: line > 0 ? line : blockLine))
+                    line: line > 0 ? line : blockLine, enclosingCondition: enclosingCondition))
                 return [.inlineExpression(index: index, source: source)]
             }
             return [.code(code)]
@@ -234,6 +303,55 @@ struct BlockBuilder {
         return result
     }
 
+    // MARK: - Citations
+
+    /// Finds `[@key]`, `[@a; @b]` and `[@key, p. 3]` in the text of `content` (cmark splits
+    /// text at brackets, so neighbouring text pieces are read together) and checks each key
+    /// against the front matter's references. Content without citations comes back as it was.
+    private mutating func citations(in content: [Inline], firstLine: Int) -> [Inline] {
+        var result: [Inline] = []
+        var run: [Inline] = []
+        var line = firstLine
+        var runLine = firstLine
+        func flush(_ builder: inout BlockBuilder) {
+            defer { run = [] }
+            let text = run.map { if case .text(let t) = $0 { t } else { "" } }.joined()
+            guard text.contains("[@"), let pieces = CitationSyntax.split(text) else {
+                result += run
+                return
+            }
+            for piece in pieces {
+                if case .citation(let items) = piece {
+                    for item in items where !builder.referenceKeys.contains(item.key) {
+                        builder.unknownCitation(item.key, line: runLine)
+                    }
+                }
+            }
+            result += pieces
+        }
+        for item in content {
+            if case .text = item {
+                if run.isEmpty { runLine = line }
+                run.append(item)
+                continue
+            }
+            flush(&self)
+            if item == .softBreak || item == .lineBreak { line += 1 }
+            result.append(item)
+        }
+        flush(&self)
+        return result
+    }
+
+    private mutating func unknownCitation(_ key: String, line: Int) {
+        guard citationError == nil else { return }
+        let known = referenceKeys.isEmpty
+            ? "the front matter has no references; add a 'references:' list with an entry whose id is '\(key)'"
+            : "known keys: \(referenceKeys.joined(separator: ", ")); add an entry to 'references:' or fix the key"
+        citationError = RunnerError(file: path, line: line, "unknown citation key '@\(key)' (\(known))")
+    }
+
+
     private func plainText(_ inlines: [Inline]) -> String {
         inlines.map { inline -> String in
             switch inline {
@@ -243,6 +361,7 @@ struct BlockBuilder {
             case .softBreak, .lineBreak: " "
             case .crossReference(let label): "@" + label
             case .inlineExpression(_, let source): source
+            case .citation(let items): "[" + items.map { "@" + $0.key }.joined(separator: "; ") + "]"
             }
         }.joined()
     }

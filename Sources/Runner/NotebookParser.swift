@@ -1,13 +1,27 @@
 import Foundation
 import NotebookModel
 
-/// An inline `` `{swift} expr` `` and where its value is computed: right after the cell
-/// before it in the notebook (`afterCell`), or before the first cell when nil.
+/// An inline `` `{swift} expr` ``, or the condition of a `::: {when="expr"}` block, and
+/// where its value is computed: right after the cell before it in the notebook
+/// (`afterCell`), or before the first cell when nil.
 public struct InlineExpression: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// `` `{swift} expr` ``: its value is shown in the prose.
+        case value
+        /// A `when`/`unless` condition: a `Bool` deciding whether a block is shown.
+        case condition
+    }
+
     public var index: Int
     public var source: String
     public var afterCell: Int?
     public var line: Int
+    public var kind: Kind = .value
+    /// For `unless="…"`: the block's expressions run when the condition is false.
+    public var negated: Bool = false
+    /// The index of the condition of the innermost conditional block holding this
+    /// expression; its code runs only when that block is shown. Nil outside such blocks.
+    public var enclosingCondition: Int? = nil
 }
 
 /// The parse stage's result: the document model plus what the later stages need.
@@ -50,7 +64,8 @@ public enum NotebookParser {
         var frontMatter = try FrontMatterParser.parse(split, path: path, fallbackTitle: fileTitle,
                                                       warnings: &warnings)
 
-        var builder = BlockBuilder(path: path, lines: lines)
+        var builder = BlockBuilder(path: path, lines: lines,
+                                   referenceKeys: frontMatter.references.map(\.id))
         try builder.build(markdown: split.body)
         warnings += builder.warnings
         if builder.cellCount == 0 {

@@ -11,7 +11,7 @@ struct CompiledNotebookTests {
     static let workspace: String = {
         let path = NSTemporaryDirectory() + "emotive-runner-tests-\(getpid())"
         try? FileManager.default.createDirectory(atPath: path + "/Notebooks", withIntermediateDirectories: true)
-        for name in ["basics.md", "crash.md", "compile_error.md"] {
+        for name in ["basics.md", "crash.md", "compile_error.md", "divs.md"] {
             try? FileManager.default.removeItem(atPath: "\(path)/Notebooks/\(name)")
             try? FileManager.default.copyItem(atPath: "\(TestNotebooks.directory)/\(name)", toPath: "\(path)/Notebooks/\(name)")
         }
