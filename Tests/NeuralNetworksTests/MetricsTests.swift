@@ -11,6 +11,7 @@ private struct MetricsFixture: Decodable {
         let report: String
         let warnings: [String]
         let balancedWeights: [Double]?
+        let balancedAccuracy: Double, macroF1: Double
     }
     let cases: [Case]
 }
@@ -37,6 +38,15 @@ struct MetricsTests {
             }
             #expect(abs(report.accuracy - c.accuracy) < 1e-12)
             #expect(try abs(accuracy(truth: c.truth, predicted: c.predicted) - c.accuracy) < 1e-12)
+        }
+    }
+
+    @Test("balanced accuracy equals balanced_accuracy_score (absent classes left out) and macro F1 f1_score(average='macro')")
+    func balancedAccuracyAndMacroF1() throws {
+        for c in fixture.cases {
+            let report = try ClassificationReport(truth: c.truth, predicted: c.predicted, classNames: c.classNames)
+            #expect(abs(report.balancedAccuracy - c.balancedAccuracy) < 1e-12)
+            #expect(abs(report.macroAverage.f1 - c.macroF1) < 1e-12)
         }
     }
 

@@ -29,6 +29,10 @@ public struct ClassificationReport: Equatable, Sendable, Codable {
     public let accuracy: Double
     public let macroAverage: Row
     public let weightedAverage: Row
+    /// The mean recall over the classes present in the truth: scikit-learn's
+    /// `balanced_accuracy_score`. Chance level is 1/k for k present classes, whatever the
+    /// class proportions, which makes it the baseline that fits a class-weighted objective.
+    public let balancedAccuracy: Double
     /// scikit-learn's `UndefinedMetricWarning` messages this report would raise, in order.
     public let warnings: [String]
 
@@ -81,6 +85,8 @@ public struct ClassificationReport: Equatable, Sendable, Codable {
         self.weightedAverage = Row(name: "weighted avg", precision: weighted(\.precision),
                                    recall: weighted(\.recall), f1: weighted(\.f1), support: total)
         self.warnings = warnings
+        let present = rows.filter { $0.support > 0 }
+        self.balancedAccuracy = present.isEmpty ? 0 : present.reduce(0) { $0 + $1.recall } / Double(present.count)
     }
 
     private static func warning(_ start: String, _ modifier: String) -> String {

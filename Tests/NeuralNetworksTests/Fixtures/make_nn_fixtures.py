@@ -22,7 +22,7 @@ def write_json(name, obj):
 def metrics():
     import sklearn
     from sklearn.metrics import (classification_report, confusion_matrix, accuracy_score,
-                                 precision_recall_fscore_support)
+                                 precision_recall_fscore_support, balanced_accuracy_score, f1_score)
     from sklearn.utils.class_weight import compute_class_weight
 
     rng = np.random.default_rng(2013)
@@ -55,6 +55,9 @@ def metrics():
             "accuracy": accuracy_score(y_true, y_pred),
             "precision": p.tolist(), "recall": r.tolist(), "f1": f.tolist(), "support": s.tolist(),
             "report": text, "warnings": seen,
+            # Classes absent from y_true are left out of the mean (scikit-learn warns and ignores them).
+            "balancedAccuracy": balanced_accuracy_score(y_true, y_pred),
+            "macroF1": f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0),
             # scikit-learn refuses classes absent from y (so does Emotive): null then.
             "balancedWeights": (compute_class_weight("balanced", classes=np.arange(7), y=y_true).tolist()
                                 if absent is None else None),
