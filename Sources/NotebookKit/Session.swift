@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNetworks
 import NotebookModel
 
 /// The state of one running notebook program: the output channel, the current cell and
@@ -29,6 +30,11 @@ final class NotebookSession: @unchecked Sendable {
                     "emotive: cannot open the output channel \(path) (errno \(errno)); outputs go to stdout\n".utf8))
             }
             Self.exitWhenOrphaned()
+        }
+        // Checkpoints a cell does not place itself go to the runner's cache, not a folder
+        // the cell has to name.
+        if let cache = ProcessInfo.processInfo.environment["EMOTIVE_CACHE_DIR"], !cache.isEmpty {
+            ModelCheckpoint.defaultDirectory = URL(fileURLWithPath: cache).appendingPathComponent("checkpoints")
         }
     }
 

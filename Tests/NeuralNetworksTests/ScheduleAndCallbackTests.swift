@@ -61,6 +61,23 @@ struct ScheduleAndCallbackTests {
         #expect(LearningRateSchedule.constant.apply(7, 0.3) == 0.3)
     }
 
+    @Test("keep(10, thenMultiplyBy:) is the report's schedule, and its identity holds both numbers")
+    func keepThenMultiply() throws {
+        let t = FakeTraining(learningRate: 1e-5)
+        var lrs: [Double] = []
+        final class Probe: TrainingCallback {
+            let record: (Double) -> Void
+            init(_ record: @escaping (Double) -> Void) { self.record = record }
+            func onEpochBegin(_ epoch: Int, training: TrainingControl) throws { record(training.learningRate) }
+        }
+        let schedule = LearningRateSchedule.keep(10, thenMultiplyBy: exp(-0.1))
+        try simulate([LearningRateScheduler(schedule), Probe { lrs.append($0) }], t, epochs: 30) { _ in [:] }
+        #expect(lrs[0] == 1e-5 && lrs[9] == 1e-5)
+        #expect(abs(lrs[29] - 1e-5 * exp(-0.1 * 20)) < 1e-15)
+        #expect(schedule.identity != LearningRateSchedule.keep(10, thenMultiplyBy: exp(-0.2)).identity)
+        #expect(schedule.identity != LearningRateSchedule.keep(5, thenMultiplyBy: exp(-0.1)).identity)
+    }
+
     @Test("EarlyStopping(patience 2) stops two epochs after the best and restores the best epoch")
     func earlyStopping() throws {
         let t = FakeTraining()
@@ -125,5 +142,22 @@ struct ScheduleAndCallbackTests {
         let t2 = FakeTraining()
         try simulate([all], t2, epochs: 3) { _ in ["val_loss": 1] }
         #expect(t2.checkpoints.count == 3)
+    }
+
+    @Test("ModelCheckpoint without a path writes {model}-best.safetensors into defaultDirectory")
+    func checkpointPlacedByRunner() throws {
+        let saved = ModelCheckpoint.defaultDirectory
+        defer { ModelCheckpoint.defaultDirectory = saved }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("emotive-ck-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        ModelCheckpoint.defaultDirectory = folder.appendingPathComponent("checkpoints")
+        let mc = ModelCheckpoint(monitor: .valAccuracy, saveBestOnly: true)
+        let t = FakeTraining()
+        try simulate([mc], t, epochs: 2) { ["val_accuracy": [0.2, 0.4][$0]] }
+        #expect(t.checkpoints == ["model-best.safetensors", "model-best.safetensors"])
+        #expect(mc.path == folder.appendingPathComponent("checkpoints/model-best.safetensors").path)
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("checkpoints").path,
+                                               isDirectory: &isDirectory) && isDirectory.boolValue)
     }
 }

@@ -16,6 +16,12 @@ public protocol TrainingControl: AnyObject {
     func saveCheckpoint(to url: URL) throws
     /// Records that the weights now are those at the end of `epoch`.
     func noteRestored(epoch: Int)
+    /// The model's name, for files a callback places itself (e.g. `ModelCheckpoint` without a path).
+    var modelName: String { get }
+}
+
+extension TrainingControl {
+    public var modelName: String { "model" }
 }
 
 /// Hooks `fit` calls, as Keras' `Callback` (all default to doing nothing).
@@ -199,8 +205,20 @@ public final class EarlyStopping: TrainingCallback {
 /// e.g. `"ckpt-{epoch}-{val_accuracy}.safetensors"`. With `saveBestOnly`, a file is written
 /// only when the monitored metric improves on the best so far (the first epoch always
 /// does); if the metric is missing the file is written anyway, as Keras does.
+///
+/// Without a path, the file goes to ``defaultDirectory`` as `{model name}-best.safetensors`
+/// (`-{epoch}` instead of `-best` when every epoch is kept): in a notebook that is a folder of
+/// the runner's cache, so a cell names no temporary folders.
 public final class ModelCheckpoint: TrainingCallback {
-    public let path: String
+    /// Where checkpoints without a path go. The notebook runtime points it into the runner's
+    /// cache (`<cache>/checkpoints`); elsewhere it is `emotive-checkpoints` in the temporary
+    /// directory.
+    nonisolated(unsafe) public static var defaultDirectory =
+        FileManager.default.temporaryDirectory.appendingPathComponent("emotive-checkpoints")
+
+    /// The path template; nil until training begins when the checkpoint was made without one.
+    public private(set) var path: String
+    private let placedByRunner: Bool
     public let monitorMetric: Metric
     public let saveBestOnly: Bool
     private let monitor: Monitor
@@ -211,6 +229,18 @@ public final class ModelCheckpoint: TrainingCallback {
     public init(path: String, monitor: Metric = .valLoss, mode: MonitorMode = .auto, saveBestOnly: Bool = false,
                 initialBest: Double? = nil) {
         self.path = path
+        self.placedByRunner = false
+        self.monitorMetric = monitor
+        self.saveBestOnly = saveBestOnly
+        self.monitor = Monitor(monitor, mode: mode, minDelta: 0)
+        self.best = initialBest
+    }
+
+    /// A checkpoint whose file ``defaultDirectory`` holds, named after the model.
+    public init(monitor: Metric = .valLoss, mode: MonitorMode = .auto, saveBestOnly: Bool = false,
+                initialBest: Double? = nil) {
+        self.path = ""
+        self.placedByRunner = true
         self.monitorMetric = monitor
         self.saveBestOnly = saveBestOnly
         self.monitor = Monitor(monitor, mode: mode, minDelta: 0)
@@ -218,6 +248,19 @@ public final class ModelCheckpoint: TrainingCallback {
     }
 
     public var identity: String { "ModelCheckpoint" }   // writes files; does not change training
+
+    public func onTrainBegin(training: TrainingControl) throws {
+        guard placedByRunner else { return }
+        let directory = Self.defaultDirectory
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw TrainingError("ModelCheckpoint: cannot create the checkpoint folder \(directory.path): "
+                                + "\(error.localizedDescription); pass a path: ModelCheckpoint(path: ...)")
+        }
+        let stem = training.modelName.isEmpty ? "model" : training.modelName
+        path = directory.appendingPathComponent(stem + (saveBestOnly ? "-best" : "-{epoch}") + ".safetensors").path
+    }
 
     public func resumeState() -> CallbackState? {
         var values = ["saved": (try? String(decoding: JSONEncoder.sorted.encode(saved.map { [String($0.epoch), $0.path] }),

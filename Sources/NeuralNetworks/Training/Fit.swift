@@ -34,6 +34,7 @@ final class FitSession: TrainingControl {
     func weightsSnapshot() -> [NamedArray] { model.weightsSnapshot() }
     func restoreWeights(_ s: [NamedArray]) throws { try model.loadWeights(s, source: "weights snapshot") }
     func noteRestored(epoch: Int) { history.restoredEpoch = epoch }
+    var modelName: String { model.name }
 
     func checkpoint() -> Checkpoint {
         let info = "{\"configuration\":\"\(optimizer.configuration)\",\"iterations\":\(optimizer.iterations),\"learning_rate\":\(optimizer.learningRate)}"

@@ -25,6 +25,16 @@ public struct LearningRateSchedule {
     /// Keeps the optimizer's learning rate.
     public static var constant: LearningRateSchedule { LearningRateSchedule(identity: "constant") { _, lr in lr } }
 
+    /// Keeps the current rate for the first `epochs` epochs, then multiplies it by `factor`
+    /// at the start of every later epoch: the report's schedule is
+    /// `.keep(10, thenMultiplyBy: exp(-0.1))`. Its identity holds both numbers, so the
+    /// training cache tells two such schedules apart.
+    public static func keep(_ epochs: Int, thenMultiplyBy factor: Double) -> LearningRateSchedule {
+        LearningRateSchedule(identity: "keep(\(epochs),then×\(factor))") { epoch, lr in
+            epoch < epochs ? lr : lr * factor
+        }
+    }
+
     /// lr₀ · factor^⌊epoch / every⌋ (a step decay), independent of the current rate.
     public static func step(initial: Double, factor: Double, every: Int) -> LearningRateSchedule {
         precondition(every > 0, "step schedule: every must be positive, got \(every)")
