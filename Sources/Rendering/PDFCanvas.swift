@@ -202,6 +202,14 @@ final class PDFCanvas {
         return layout
     }
 
+    /// How many characters of the monospaced `font` fit in `width` points.
+    func monospacedColumns(font: String, width: Double) -> Int {
+        let probe = makeLayout(font: font, markup: String(repeating: "0", count: 50), width: nil)
+        defer { g_object_unref(UnsafeMutableRawPointer(probe)) }
+        let advance = layoutSize(probe).width / 50
+        return advance > 0 ? max(16, Int((width / advance).rounded(.down))) : .max
+    }
+
     func layoutSize(_ layout: OpaquePointer) -> (width: Double, height: Double) {
         var w: Int32 = 0
         var h: Int32 = 0
@@ -250,8 +258,11 @@ final class PDFCanvas {
     /// `padTop`/`padBottom` pad every page's piece; `background` draws behind each piece
     /// (x, y, height) before its lines. A paragraph never leaves a single line behind on a
     /// page when it has more. Links in `links` become PDF link annotations.
+    ///
+    /// `keep` is the fewest lines left at the foot of a page or carried to the next one
+    /// (2 for paragraphs, 3 for code and logs; 1 allows any break).
     func flow(_ layout: OpaquePointer, x: Double, padTop: Double = 0, padBottom: Double = 0,
-              links: [PangoMarkup.Link] = [], avoidOrphans: Bool = true,
+              links: [PangoMarkup.Link] = [], keep: Int = 2,
               background: ((Double, Double, Double) -> Void)? = nil) {
         let all = lines(layout)
         guard !all.isEmpty else { return }
@@ -261,7 +272,10 @@ final class PDFCanvas {
             let pieceTop = all[i].top
             var j = i
             while j < all.count, y + padTop + (all[j].bottom - pieceTop) + padBottom <= bottom { j += 1 }
-            let minimum = (avoidOrphans && all.count > 1 && i == 0) ? 2 : 1
+            if j < all.count, all.count - j < keep {
+                j = max(i, all.count - keep)  // carry enough lines that none is left alone
+            }
+            let minimum = i == 0 ? keep : 1
             if j - i < min(minimum, all.count - i) {
                 if y > top + 0.5 {
                     newPage()

@@ -88,7 +88,7 @@ extension PDFWriter {
                                        lineSpacing: 1.15)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         canvas.y += 2
-        canvas.flow(layout, x: x + inset, padTop: 7, padBottom: 7, links: m.links, avoidOrphans: false) { _, y, h in
+        canvas.flow(layout, x: x + inset, padTop: 7, padBottom: 7, links: m.links, keep: 2) { _, y, h in
             canvas.fillRect(x, y, w, h, colors.tint)
             canvas.fillRect(x, y, 2.5, h, colors.accent)
         }
