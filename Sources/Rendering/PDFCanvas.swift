@@ -26,10 +26,17 @@ final class PDFCanvas {
     /// Current vertical position on the current page.
     var y: Double
     private(set) var page = 1
-    /// Drawn at the top of every page after the first: the title on the left, the
-    /// section open at the page's end on the right (as LaTeX's running heads).
+    /// Drawn at the top of every page after the first: the (short) title on the left, the
+    /// section the page's text begins in on the right (or the one whose heading opens it).
     var runningTitle = ""
-    var runningSection = ""
+    private var runningSection = ""
+    private var pageSection = ""
+
+    /// A top-level section starts at the cursor.
+    func openSection(_ name: String) {
+        runningSection = name
+        if y <= top + 0.5 || page == 1 { pageSection = name }
+    }
 
     /// Where the bytes go when writing to memory; kept alive as long as the surface.
     private let sink: PDFDataSink?
@@ -106,6 +113,7 @@ final class PDFCanvas {
         cairo_show_page(cr)
         page += 1
         y = top
+        pageSection = runningSection
         let pending = floats
         floats = []
         for place in pending { place() }
@@ -135,20 +143,25 @@ final class PDFCanvas {
         setColor(PDFStyle.muted)
         draw(number, x: (pageWidth - size.width) / 2, y: pageHeight - marginBottom + 28)
         if page > 1, !runningTitle.isEmpty {
-            let header = makeLayout(font: PDFStyle.small, markup: "<i>\(escapeMarkup(runningTitle))</i>",
-                                    width: textWidth)
+            let header = makeLayout(font: PDFStyle.small, markup: "<i>\(escapeMarkup(runningTitle))</i>", width: nil)
             defer { g_object_unref(UnsafeMutableRawPointer(header)) }
-            pango_layout_set_ellipsize(header, PANGO_ELLIPSIZE_END)
-            if !runningSection.isEmpty {
-                let section = makeLayout(font: PDFStyle.small, markup: escapeMarkup(runningSection),
-                                         width: textWidth * 0.45, align: PANGO_ALIGN_RIGHT)
-                defer { g_object_unref(UnsafeMutableRawPointer(section)) }
+            let section = makeLayout(font: PDFStyle.small, markup: escapeMarkup(pageSection), width: nil)
+            defer { g_object_unref(UnsafeMutableRawPointer(section)) }
+            // Both fit when they can; else the section keeps at least 45% and both end in "…".
+            let gap = 24.0
+            let titleWidth = layoutSize(header).width
+            var sectionWidth = pageSection.isEmpty ? 0 : layoutSize(section).width
+            if titleWidth + gap + sectionWidth > textWidth {
+                sectionWidth = min(sectionWidth, max(textWidth * 0.45, textWidth - gap - titleWidth))
+                pango_layout_set_width(section, Int32(sectionWidth * 1024))
                 pango_layout_set_ellipsize(section, PANGO_ELLIPSIZE_END)
-                pango_layout_set_width(header, Int32(textWidth * 0.52 * 1024))
-                setColor(PDFStyle.muted)
-                draw(section, x: marginLeft + textWidth * 0.55, y: marginTop - 36)
+                pango_layout_set_width(header, Int32((textWidth - gap - sectionWidth) * 1024))
+                pango_layout_set_ellipsize(header, PANGO_ELLIPSIZE_END)
             }
             setColor(PDFStyle.muted)
+            if !pageSection.isEmpty {
+                draw(section, x: marginLeft + textWidth - layoutSize(section).width, y: marginTop - 36)
+            }
             draw(header, x: marginLeft, y: marginTop - 36)
             setColor(PDFStyle.rule)
             cairo_set_line_width(cr, 0.5)

@@ -106,7 +106,7 @@ extension PDFWriter {
         defer { g_object_unref(UnsafeMutableRawPointer(title)) }
         let height = canvas.layoutSize(title).height
         canvas.ensure(height + 46)
-        canvas.runningSection = "References"
+        canvas.openSection("References")
         _ = canvas.outline("References", parent: Int32(CAIRO_PDF_OUTLINE_ROOT), y: canvas.y)
         let y = canvas.y
         canvas.destination("references") { canvas.draw(title, x: left, y: y) }

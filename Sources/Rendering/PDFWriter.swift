@@ -23,7 +23,7 @@ struct PDFWriter {
     var width: Double { canvas.textWidth }
 
     mutating func document() throws {
-        canvas.runningTitle = plan.title
+        canvas.runningTitle = ReportText.shortTitle(plan.title)
         titleBlock()
         if let f = plan.failure {
             var m = PangoMarkup()
@@ -100,7 +100,7 @@ struct PDFWriter {
         if canvas.y <= canvas.top + 0.5 { canvas.y = canvas.top }
         while outlineParents.count >= depth { outlineParents.removeLast() }
         let parent = outlineParents.last ?? Int32(CAIRO_PDF_OUTLINE_ROOT)
-        if depth == 1 { canvas.runningSection = "\(h.number)  \(h.plainTitle)" }
+        if depth == 1 { canvas.openSection("\(h.number)  \(h.plainTitle)") }
         let id = canvas.outline("\(h.number) \(h.plainTitle)", parent: parent, y: canvas.y)
         outlineParents.append(id)
         canvas.destination(h.id) { canvas.flow(layout, x: left, links: m.links, keep: 1) }

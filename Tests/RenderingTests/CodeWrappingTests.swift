@@ -40,3 +40,12 @@ import Testing
         #expect(m.markup.contains("\n  ↪ </span>second)"))
     }
 }
+
+@Suite struct RunningHeadTests {
+    @Test func theRunningHeadUsesTheTitleBeforeItsColon() {
+        #expect(ReportText.shortTitle("Facial emotion recognition on FER-2013: ResNet50, a CBAM attention CNN and MobileNetV2, reproduced")
+                == "Facial emotion recognition on FER-2013")
+        #expect(ReportText.shortTitle("FER: a study") == "FER: a study")   // too short to stand alone
+        #expect(ReportText.shortTitle("No colon here") == "No colon here")
+    }
+}
