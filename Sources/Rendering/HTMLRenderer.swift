@@ -49,10 +49,12 @@ struct HTMLWriter {
         }
         out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        out += "<meta name=\"color-scheme\" content=\"light dark\">\n"
         out += "<title>\(esc(plan.title))</title>\n"
         if let a = plan.author { out += "<meta name=\"author\" content=\"\(esc(a))\">\n" }
         out += "<meta name=\"generator\" content=\"Emotive \(esc(plan.provenance.emotiveVersion))\">\n"
-        out += "<style>\n\(HTMLStyle.css)</style>\n</head>\n<body>\n"
+        let hasContents = plan.headings.contains { $0.depth <= 3 }
+        out += "<style>\n\(HTMLStyle.css)</style>\n</head>\n<body\(hasContents ? " class=\"with-toc\"" : "")>\n"
 
         out += "<header class=\"title-block\">\n<h1 class=\"title\">\(esc(plan.title))</h1>\n"
         if plan.author != nil || plan.date != nil {
@@ -88,7 +90,11 @@ struct HTMLWriter {
         out += "</main>\n"
         bibliography()
         footer()
-        if hasCode { out += "<script>\n\(HTMLStyle.script)</script>\n" }
+        // The script adds copy buttons, permalinks, figure zoom and the current section;
+        // a page with none of those has no script.
+        if hasCode || hasContents || out.contains("<pre") || out.contains("<figure class=\"figure\"") {
+            out += "<script>\n\(HTMLStyle.script)</script>\n"
+        }
         out += "</body>\n</html>\n"
     }
 
@@ -142,16 +148,18 @@ struct HTMLWriter {
             out += "</blockquote>\n"
         case .code(let language, let text):
             let isSwift = language?.lowercased() == "swift"
-            out += "<pre class=\"code\"><code>\(isSwift ? highlighted(text) : esc(text))</code></pre>\n"
+            // Commands and other non-Swift text wrap (a command is read whole); Swift scrolls.
+            out += "<pre class=\"code\(isSwift ? "" : " wrap")\"><code>\(isSwift ? highlighted(text) : esc(text))</code></pre>\n"
         case .table(let header, let given, let rows):
             guard !header.isEmpty else { return }
             let alignments = ReportText.alignments(header: header, alignments: given, rows: rows)
             out += "<div class=\"table-wrap\"><table class=\"prose-table\">\n<thead><tr>"
             for (i, h) in header.enumerated() { out += "<th\(align(alignments, i))>\(inlines(h))</th>" }
             out += "</tr></thead>\n<tbody>\n"
+            let wide = Self.wideColumns(rows.map { $0.map { plainText($0) } })
             for row in rows {
                 out += "<tr>"
-                for (i, c) in row.enumerated() { out += "<td\(align(alignments, i))>\(inlines(c))</td>" }
+                for (i, c) in row.enumerated() { out += "<td\(align(alignments, i, wide: wide))>\(inlines(c))</td>" }
                 out += "</tr>\n"
             }
             out += "</tbody>\n</table></div>\n"
@@ -186,14 +194,28 @@ struct HTMLWriter {
         out += "</ol>\n</section>\n"
     }
 
-    private func align(_ alignments: [ColumnAlignment], _ i: Int) -> String {
-        guard i < alignments.count else { return "" }
-        switch alignments[i] {
-        case .none: return ""
-        case .left: return " class=\"l\""
-        case .center: return " class=\"c\""
-        case .right: return " class=\"r\""
+    /// The class attribute of column `i`'s cells: its alignment, and `wide` for a column of
+    /// long text, which keeps a minimum width (scrolling the table's box on a phone) rather
+    /// than wrap a word per line.
+    private func align(_ alignments: [ColumnAlignment], _ i: Int, wide: Set<Int> = []) -> String {
+        var classes: [String] = []
+        if i < alignments.count {
+            switch alignments[i] {
+            case .none: break
+            case .left: classes.append("l")
+            case .center: classes.append("c")
+            case .right: classes.append("r")
+            }
         }
+        if wide.contains(i) { classes.append("wide") }
+        return classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\""
+    }
+
+    /// Columns whose longest cell has more than 32 characters.
+    static func wideColumns(_ rows: [[String]]) -> Set<Int> {
+        var wide = Set<Int>()
+        for row in rows { for (i, c) in row.enumerated() where c.count > 32 { wide.insert(i) } }
+        return wide
     }
 
     func inlines(_ content: [Inline]) -> String {
@@ -295,10 +317,11 @@ struct HTMLWriter {
         out += "<div class=\"table-wrap\"><table>\n<thead><tr>"
         for (i, h) in t.table.columns.enumerated() { out += "<th\(align(aligns, i))>\(esc(h))</th>" }
         out += "</tr></thead>\n<tbody>\n"
+        let wide = Self.wideColumns(t.table.rows)
         for row in t.table.rows {
             out += "<tr>"
             for i in 0..<max(row.count, t.table.columns.count) {
-                out += "<td\(align(aligns, i))>\(esc(i < row.count ? row[i] : ""))</td>"
+                out += "<td\(align(aligns, i, wide: wide))>\(esc(i < row.count ? row[i] : ""))</td>"
             }
             out += "</tr>\n"
         }
@@ -313,7 +336,7 @@ struct HTMLWriter {
         } catch {
             throw RenderingError.figure(id: f.id, reason: "\(error)")
         }
-        out += "<figure class=\"figure\" id=\"\(esc(f.id))\">\n<div class=\"figure-body\">"
+        out += "<figure class=\"figure\" id=\"\(esc(f.id))\">\n<div class=\"figure-body\"\(SVGInline.sizeStyle(svg))>"
         let title = f.caption.map { plainText(MarkdownLite.inlines($0)) } ?? "Figure \(f.number)"
         out += SVGInline.prepare(svg, title: title)
         out += "</div>\n<figcaption><span class=\"caption-label\">Figure \(f.number).</span>"
@@ -383,6 +406,27 @@ func urlAttribute(_ url: String) -> String {
 /// marks it as an image and gives it a title if it has none. (Ids are already unique: the
 /// figure's SVG is written with a per-figure id prefix.)
 enum SVGInline {
+    /// The smallest text a figure may show, in CSS px: narrower than its natural width, a
+    /// figure scrolls in its box rather than shrink its text below this.
+    static let minimumTextPixels = 9.0
+
+    /// The figure box's `style` attribute: `--fig-min`, the width (CSS px) at which the
+    /// smallest `font-size` in `svg` shows at `minimumTextPixels`, and `--fig-ratio`,
+    /// height over width. Empty when the SVG has no view box.
+    ///
+    ///     viewBox="0 0 474 322" with font-size="7" → style="--fig-min: 610px; --fig-ratio: 0.6793"
+    static func sizeStyle(_ svg: String) -> String {
+        guard let box = svg.firstMatch(of: #/viewBox="\s*[-0-9.]+[\s,]+[-0-9.]+[\s,]+([0-9.]+)[\s,]+([0-9.]+)\s*"/#),
+              let w = Double(box.1), let h = Double(box.2), w > 0, h > 0 else { return "" }
+        var parts: [String] = []
+        let sizes = svg.matches(of: #/font-size(?:="|:\s*)([0-9.]+)/#).compactMap { Double($0.1) }.filter { $0 > 0 }
+        if let smallest = sizes.min() {
+            parts.append("--fig-min: \(Int((minimumTextPixels * w / smallest).rounded(.up)))px")
+        }
+        parts.append(String(format: "--fig-ratio: %.4f", h / w))
+        return " style=\"\(parts.joined(separator: "; "))\""
+    }
+
     static func prepare(_ svg: String, title: String) -> String {
         var s = svg
         while let start = s.range(of: "<?"), let end = s.range(of: "?>", range: start.upperBound..<s.endIndex) {

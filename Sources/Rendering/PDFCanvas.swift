@@ -26,10 +26,17 @@ final class PDFCanvas {
     /// Current vertical position on the current page.
     var y: Double
     private(set) var page = 1
-    /// Drawn at the top of every page after the first: the title on the left, the
-    /// section open at the page's end on the right (as LaTeX's running heads).
+    /// Drawn at the top of every page after the first: the (short) title on the left, the
+    /// section the page's text begins in on the right (or the one whose heading opens it).
     var runningTitle = ""
-    var runningSection = ""
+    private var runningSection = ""
+    private var pageSection = ""
+
+    /// A top-level section starts at the cursor.
+    func openSection(_ name: String) {
+        runningSection = name
+        if y <= top + 0.5 || page == 1 { pageSection = name }
+    }
 
     /// Where the bytes go when writing to memory; kept alive as long as the surface.
     private let sink: PDFDataSink?
@@ -106,6 +113,7 @@ final class PDFCanvas {
         cairo_show_page(cr)
         page += 1
         y = top
+        pageSection = runningSection
         let pending = floats
         floats = []
         for place in pending { place() }
@@ -135,20 +143,25 @@ final class PDFCanvas {
         setColor(PDFStyle.muted)
         draw(number, x: (pageWidth - size.width) / 2, y: pageHeight - marginBottom + 28)
         if page > 1, !runningTitle.isEmpty {
-            let header = makeLayout(font: PDFStyle.small, markup: "<i>\(escapeMarkup(runningTitle))</i>",
-                                    width: textWidth)
+            let header = makeLayout(font: PDFStyle.small, markup: "<i>\(escapeMarkup(runningTitle))</i>", width: nil)
             defer { g_object_unref(UnsafeMutableRawPointer(header)) }
-            pango_layout_set_ellipsize(header, PANGO_ELLIPSIZE_END)
-            if !runningSection.isEmpty {
-                let section = makeLayout(font: PDFStyle.small, markup: escapeMarkup(runningSection),
-                                         width: textWidth * 0.45, align: PANGO_ALIGN_RIGHT)
-                defer { g_object_unref(UnsafeMutableRawPointer(section)) }
+            let section = makeLayout(font: PDFStyle.small, markup: escapeMarkup(pageSection), width: nil)
+            defer { g_object_unref(UnsafeMutableRawPointer(section)) }
+            // Both fit when they can; else the section keeps at least 45% and both end in "…".
+            let gap = 24.0
+            let titleWidth = layoutSize(header).width
+            var sectionWidth = pageSection.isEmpty ? 0 : layoutSize(section).width
+            if titleWidth + gap + sectionWidth > textWidth {
+                sectionWidth = min(sectionWidth, max(textWidth * 0.45, textWidth - gap - titleWidth))
+                pango_layout_set_width(section, Int32(sectionWidth * 1024))
                 pango_layout_set_ellipsize(section, PANGO_ELLIPSIZE_END)
-                pango_layout_set_width(header, Int32(textWidth * 0.52 * 1024))
-                setColor(PDFStyle.muted)
-                draw(section, x: marginLeft + textWidth * 0.55, y: marginTop - 36)
+                pango_layout_set_width(header, Int32((textWidth - gap - sectionWidth) * 1024))
+                pango_layout_set_ellipsize(header, PANGO_ELLIPSIZE_END)
             }
             setColor(PDFStyle.muted)
+            if !pageSection.isEmpty {
+                draw(section, x: marginLeft + textWidth - layoutSize(section).width, y: marginTop - 36)
+            }
             draw(header, x: marginLeft, y: marginTop - 36)
             setColor(PDFStyle.rule)
             cairo_set_line_width(cr, 0.5)
@@ -202,6 +215,14 @@ final class PDFCanvas {
         return layout
     }
 
+    /// How many characters of the monospaced `font` fit in `width` points.
+    func monospacedColumns(font: String, width: Double) -> Int {
+        let probe = makeLayout(font: font, markup: String(repeating: "0", count: 50), width: nil)
+        defer { g_object_unref(UnsafeMutableRawPointer(probe)) }
+        let advance = layoutSize(probe).width / 50
+        return advance > 0 ? max(16, Int((width / advance).rounded(.down))) : .max
+    }
+
     func layoutSize(_ layout: OpaquePointer) -> (width: Double, height: Double) {
         var w: Int32 = 0
         var h: Int32 = 0
@@ -250,8 +271,11 @@ final class PDFCanvas {
     /// `padTop`/`padBottom` pad every page's piece; `background` draws behind each piece
     /// (x, y, height) before its lines. A paragraph never leaves a single line behind on a
     /// page when it has more. Links in `links` become PDF link annotations.
+    ///
+    /// `keep` is the fewest lines left at the foot of a page or carried to the next one
+    /// (2 for paragraphs, 3 for code and logs; 1 allows any break).
     func flow(_ layout: OpaquePointer, x: Double, padTop: Double = 0, padBottom: Double = 0,
-              links: [PangoMarkup.Link] = [], avoidOrphans: Bool = true,
+              links: [PangoMarkup.Link] = [], keep: Int = 2,
               background: ((Double, Double, Double) -> Void)? = nil) {
         let all = lines(layout)
         guard !all.isEmpty else { return }
@@ -261,7 +285,10 @@ final class PDFCanvas {
             let pieceTop = all[i].top
             var j = i
             while j < all.count, y + padTop + (all[j].bottom - pieceTop) + padBottom <= bottom { j += 1 }
-            let minimum = (avoidOrphans && all.count > 1 && i == 0) ? 2 : 1
+            if j < all.count, all.count - j < keep {
+                j = max(i, all.count - keep)  // carry enough lines that none is left alone
+            }
+            let minimum = i == 0 ? keep : 1
             if j - i < min(minimum, all.count - i) {
                 if y > top + 0.5 {
                     newPage()

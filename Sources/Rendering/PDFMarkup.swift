@@ -85,15 +85,25 @@ struct PangoMarkup {
         }
     }
 
-    /// Syntax-coloured Swift source.
-    mutating func swift(_ source: String) {
-        for token in SwiftHighlighter.tokens(source) {
-            if let style = PDFStyle.tokenStyle[token.kind] {
-                span(style) { $0.text(token.text) }
-            } else {
-                text(token.text)
-            }
-        }
+    /// Syntax-coloured Swift source; lines longer than `columns` wrap as `CodeWrapping` says.
+    mutating func swift(_ source: String, columns: Int = .max) {
+        let pieces = SwiftHighlighter.tokens(source).map { ($0.text, PDFStyle.tokenStyle[$0.kind]) }
+        wrapped(pieces, columns: columns)
+    }
+
+    /// Monospaced text (logs, other languages), wrapped at `columns` like code.
+    mutating func monospaced(_ text: String, columns: Int = .max) {
+        wrapped([(text, nil)], columns: columns)
+    }
+
+    private mutating func wrapped(_ pieces: [(String, String?)], columns: Int) {
+        let source = pieces.map(\.0).joined()
+        let breaks = columns == .max ? [] : CodeWrapping.breaks(source, columns: columns)
+        CodeWrapping.apply(breaks, to: pieces, emit: { piece, style in
+            if let style { self.span(style) { $0.text(piece) } } else { self.text(piece) }
+        }, mark: { prefix in
+            self.span("foreground=\"\(PDFStyle.markColor)\" weight=\"normal\" style=\"normal\"") { $0.text(prefix) }
+        })
     }
 }
 
@@ -137,6 +147,8 @@ enum PDFStyle {
     static let passColor = "#2e6b3a"
     static let mutedColor = "#6a6860"
     static let inlineCodeTint = "#f1eee7"
+    /// The continuation mark of wrapped code.
+    static let markColor = "#a8a398"
 
     static let ink = RGB(0.12, 0.12, 0.11)
     static let muted = RGB(0.42, 0.41, 0.38)

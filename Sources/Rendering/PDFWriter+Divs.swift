@@ -88,7 +88,7 @@ extension PDFWriter {
                                        lineSpacing: 1.15)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         canvas.y += 2
-        canvas.flow(layout, x: x + inset, padTop: 7, padBottom: 7, links: m.links, avoidOrphans: false) { _, y, h in
+        canvas.flow(layout, x: x + inset, padTop: 7, padBottom: 7, links: m.links, keep: 2) { _, y, h in
             canvas.fillRect(x, y, w, h, colors.tint)
             canvas.fillRect(x, y, 2.5, h, colors.accent)
         }
@@ -106,7 +106,7 @@ extension PDFWriter {
         defer { g_object_unref(UnsafeMutableRawPointer(title)) }
         let height = canvas.layoutSize(title).height
         canvas.ensure(height + 46)
-        canvas.runningSection = "References"
+        canvas.openSection("References")
         _ = canvas.outline("References", parent: Int32(CAIRO_PDF_OUTLINE_ROOT), y: canvas.y)
         let y = canvas.y
         canvas.destination("references") { canvas.draw(title, x: left, y: y) }

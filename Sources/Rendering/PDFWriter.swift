@@ -23,7 +23,7 @@ struct PDFWriter {
     var width: Double { canvas.textWidth }
 
     mutating func document() throws {
-        canvas.runningTitle = plan.title
+        canvas.runningTitle = ReportText.shortTitle(plan.title)
         titleBlock()
         if let f = plan.failure {
             var m = PangoMarkup()
@@ -100,10 +100,10 @@ struct PDFWriter {
         if canvas.y <= canvas.top + 0.5 { canvas.y = canvas.top }
         while outlineParents.count >= depth { outlineParents.removeLast() }
         let parent = outlineParents.last ?? Int32(CAIRO_PDF_OUTLINE_ROOT)
-        if depth == 1 { canvas.runningSection = "\(h.number)  \(h.plainTitle)" }
+        if depth == 1 { canvas.openSection("\(h.number)  \(h.plainTitle)") }
         let id = canvas.outline("\(h.number) \(h.plainTitle)", parent: parent, y: canvas.y)
         outlineParents.append(id)
-        canvas.destination(h.id) { canvas.flow(layout, x: left, links: m.links, avoidOrphans: false) }
+        canvas.destination(h.id) { canvas.flow(layout, x: left, links: m.links, keep: 1) }
         canvas.y += depth == 1 ? 7 : 5
     }
 
@@ -157,9 +157,7 @@ struct PDFWriter {
                 }
             }
         case .code(let language, let text):
-            var m = PangoMarkup()
-            if language?.lowercased() == "swift" { m.swift(text) } else { m.text(text) }
-            codeBlock(m, indent: indent)
+            codeBlock(text, swift: language?.lowercased() == "swift", indent: indent)
         case .table(let header, let alignments, let rows):
             let h = header.map { cell -> PangoMarkup in var m = PangoMarkup(); m.inlines(cell, plan: plan); return m }
             let r = rows.map { row in row.map { cell -> PangoMarkup in var m = PangoMarkup(); m.inlines(cell, plan: plan); return m } }
@@ -208,31 +206,45 @@ struct PDFWriter {
 
     // MARK: - Code, text, errors
 
-    private func codeBlock(_ m: PangoMarkup, indent: Double = 0) {
+    /// A code block: Swift highlighted, long lines wrapped at token boundaries
+    /// (`CodeWrapping`), never one or two lines alone at a page's foot or head.
+    private func codeBlock(_ source: String, swift: Bool, indent: Double = 0) {
         let inset = 9.0
-        let layout = canvas.makeLayout(font: PDFStyle.code, markup: m.markup,
-                                       width: width - indent - 2 * inset, lineSpacing: 1.12)
+        let layout = codeLayout(source, swift: swift, width: width - indent - 2 * inset)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        pango_layout_set_indent(layout, -Self.hangingIndent)
         canvas.y += 2
         let x = left + indent
         let w = width - indent
-        canvas.flow(layout, x: x + inset, padTop: 5, padBottom: 5, avoidOrphans: false) { _, y, h in
+        canvas.flow(layout, x: x + inset, padTop: 5, padBottom: 5, keep: 3) { _, y, h in
             canvas.fillRect(x, y, w, h, PDFStyle.tint)
             canvas.fillRect(x, y, 1.6, h, PDFStyle.codeRule)
         }
         canvas.y += 8
     }
 
-    private func textOutput(_ text: String) {
+    /// Monospaced text laid out `width` points wide, wrapped by `CodeWrapping` (Pango's own
+    /// wrapping is only a fallback for glyphs wider than a column).
+    func codeLayout(_ text: String, swift: Bool, width: Double) -> OpaquePointer {
         var m = PangoMarkup()
-        m.text(ReportText.terminalText(text))
-        let inset = 9.0
-        let layout = canvas.makeLayout(font: PDFStyle.code, markup: m.markup, width: width - 2 * inset,
-                                       lineSpacing: 1.12)
+        let columns = canvas.monospacedColumns(font: PDFStyle.code, width: width)
+        if swift { m.swift(text, columns: columns) } else { m.monospaced(text, columns: columns) }
+        return canvas.makeLayout(font: PDFStyle.code, markup: m.markup, width: width, lineSpacing: 1.12)
+    }
+
+    /// Height of a code block or log of `text` (for keeping a cell with its output).
+    func codeHeight(_ text: String, swift: Bool, lines limit: Int = .max) -> Double {
+        let layout = codeLayout(text, swift: swift, width: width - 18)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        pango_layout_set_indent(layout, -Self.hangingIndent)
-        canvas.flow(layout, x: left + inset, padTop: 2, padBottom: 2, avoidOrphans: false) { _, y, h in
+        let lines = canvas.lines(layout)
+        guard let last = lines.prefix(limit).last else { return 0 }
+        return last.bottom + 10
+    }
+
+    private func textOutput(_ text: String) {
+        let inset = 9.0
+        let layout = codeLayout(ReportText.terminalText(text), swift: false, width: width - 2 * inset)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        canvas.flow(layout, x: left + inset, padTop: 2, padBottom: 2, keep: 3) { _, y, h in
             canvas.fillRect(left, y, 1.6, h, PDFStyle.rule)
         }
         canvas.y += 8
@@ -245,7 +257,7 @@ struct PDFWriter {
                                        lineSpacing: 1.1)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         pango_layout_set_indent(layout, -Self.hangingIndent)
-        canvas.flow(layout, x: left + inset, padTop: 6, padBottom: 6, avoidOrphans: false) { _, y, h in
+        canvas.flow(layout, x: left + inset, padTop: 6, padBottom: 6, keep: 2) { _, y, h in
             canvas.fillRect(left, y, width, h, tint)
             canvas.fillRect(left, y, 2.5, h, color)
         }
@@ -256,9 +268,8 @@ struct PDFWriter {
 
     private mutating func cell(_ c: ReportPlan.CellPlan) throws {
         if c.cell.options.echo {
-            var m = PangoMarkup()
-            m.swift(c.cell.source)
-            codeBlock(m)
+            keepWithFirstOutput(c)
+            codeBlock(c.cell.source, swift: true)
         }
         for output in c.outputs {
             switch output {
@@ -316,6 +327,22 @@ struct PDFWriter {
             m.span("foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\"") { $0.text(ReportText.notRun(plan.failure)) }
             paragraph(m, font: PDFStyle.table, spaceAfter: 6, justify: false)
         }
+    }
+
+    /// Starts a new page before a cell's code when the code and the start of its first
+    /// output (three lines of a log, a table's caption, header and first rows, a figure at
+    /// the 70% it may shrink to) fit on one page but not on what is left of this one.
+    private func keepWithFirstOutput(_ c: ReportPlan.CellPlan) {
+        guard let first = c.outputs.first, canvas.y > canvas.top + 0.5 else { return }
+        let lead: Double
+        switch first {
+        case .text(let s): lead = codeHeight(ReportText.terminalText(s), swift: false, lines: 3)
+        case .figure(let f): lead = 0.7 * figureSize(f).height + 40
+        case .table: lead = 90
+        default: lead = 30
+        }
+        let need = codeHeight(c.cell.source, swift: true) + 2 + lead
+        if need > canvas.remaining, need <= canvas.bottom - canvas.top { canvas.newPage() }
     }
 
     private func captionMarkup(_ kind: String, _ number: Int, _ caption: String?) -> PangoMarkup {

@@ -32,6 +32,17 @@ enum ReportText {
         }
     }
 
+    /// The title for running heads: the part before a colon when that is a title of its
+    /// own (three words or more), else the whole title.
+    ///
+    ///     shortTitle("Facial emotion recognition on FER-2013: ResNet50, … reproduced")
+    ///     // "Facial emotion recognition on FER-2013"
+    static func shortTitle(_ title: String) -> String {
+        guard let colon = title.range(of: ": ") else { return title }
+        let head = title[..<colon.lowerBound].trimmingCharacters(in: .whitespaces)
+        return head.split(separator: " ").count >= 3 ? head : title
+    }
+
     static func seconds(_ s: Double) -> String {
         if s < 0.0005 { return "< 1 ms" }
         return s < 0.01 ? String(format: "%.3f s", s) : (s < 100 ? String(format: "%.2f s", s)

@@ -72,6 +72,9 @@ extension BarChart {
                    yTitle: categoryLabel, gridX: gridLines, gridY: false)
     }
 
+    /// The shortest a drawn bar gets (points): a zero shows as a hairline.
+    static let minimumBarLength = 1.2
+
     struct Bar {
         var rect: Rect
         var group: Int
@@ -94,15 +97,20 @@ extension BarChart {
             for (g, group) in groups.enumerated() where group.values[c].isFinite {
                 let v = min(max(group.values[c], ticks.low), ticks.high)
                 let start = bandStart + Double(g) * (thickness + gap)
+                // A bar of (nearly) zero length keeps a hairline of its colour at the base,
+                // so a zero reads as a value and not as a missing bar.
+                let down = v < clampedBase
                 if vertical {
                     let y0 = ticks.map(clampedBase, from: plot.maxY, to: plot.minY)
                     let y1 = ticks.map(v, from: plot.maxY, to: plot.minY)
-                    out.append(Bar(rect: Rect(x: start, y: min(y0, y1), width: thickness, height: abs(y1 - y0)),
+                    let h = max(abs(y1 - y0), Self.minimumBarLength)
+                    out.append(Bar(rect: Rect(x: start, y: down ? y0 : y0 - h, width: thickness, height: h),
                                    group: g, value: group.values[c]))
                 } else {
                     let x0 = ticks.map(clampedBase, from: plot.minX, to: plot.maxX)
                     let x1 = ticks.map(v, from: plot.minX, to: plot.maxX)
-                    out.append(Bar(rect: Rect(x: min(x0, x1), y: start, width: abs(x1 - x0), height: thickness),
+                    let w = max(abs(x1 - x0), Self.minimumBarLength)
+                    out.append(Bar(rect: Rect(x: down ? x0 - w : x0, y: start, width: w, height: thickness),
                                    group: g, value: group.values[c]))
                 }
             }
