@@ -65,6 +65,7 @@ let testTargets: [Target] = [
                 resources: [.copy("Fixtures")]),
     .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"],
                 resources: [.copy("Goldens")]),
+    .testTarget(name: "NotebookKitTests", dependencies: ["NotebookKit"]),
     .testTarget(name: "RunnerTests", dependencies: ["Runner", "Checksums", "NotebookModel", "TestSupport"],
                 exclude: ["Notebooks"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "NotebookModel", "TestSupport"],
