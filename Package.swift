@@ -31,12 +31,16 @@ let cTargets: [Target] = [
 
 let libraryTargets: [Target] = [
     .target(name: "Checksums"),
-    .target(name: "Tensors", dependencies: ["_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
-    .target(name: "NeuralNetworks", dependencies: ["Tensors", "Checksums", "_CHDF5", "_CKernels"],
+    // `check(condition, message)`: a failed check that keeps its message in release builds
+    // (`precondition` drops it), for every target a notebook links.
+    .target(name: "Preconditions"),
+    .target(name: "Tensors", dependencies: ["Preconditions", "_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
+    .target(name: "NeuralNetworks", dependencies: ["Preconditions", "Tensors", "Checksums", "_CHDF5", "_CKernels"],
             exclude: ["README.md"]),
-    .target(name: "Vision", dependencies: ["Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
+    .target(name: "Vision",
+            dependencies: ["Preconditions", "Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
             exclude: ["README.md"]),
-    .target(name: "Plots", dependencies: ["_CCairo"]),
+    .target(name: "Plots", dependencies: ["Preconditions", "_CCairo"]),
     .target(name: "NotebookModel", dependencies: ["Plots"]),
     .target(name: "NotebookKit",
             dependencies: ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel"]),
@@ -78,7 +82,7 @@ let package = Package(
         // The library a compiled notebook links against (DESIGN, "Executing a notebook").
         .library(name: "Emotive", type: .dynamic,
                  targets: ["NotebookKit", "NeuralNetworks", "Vision", "Plots", "Tensors",
-                           "NotebookModel", "Checksums"]),
+                           "NotebookModel", "Checksums", "Preconditions"]),
         .executable(name: "emotive", targets: ["emotive"]),
     ],
     dependencies: [

@@ -1,4 +1,5 @@
 import Tensors
+import Preconditions
 
 /// Batch normalisation over the last axis (Keras `BatchNormalization`, defaults
 /// ε = 1e-3, momentum = 0.99). Weights `gamma`, `beta` (trainable) and `moving_mean`,
@@ -90,7 +91,7 @@ public final class Dropout: BaseLayer {
     override public var configuration: String { "Dropout(\(rate))" }
 
     public init(_ rate: Float, name: String = "") {
-        precondition(rate >= 0 && rate < 1, "Dropout '\(name)': rate must be in [0, 1), got \(rate)")
+        check(rate >= 0 && rate < 1, "Dropout '\(name)': rate must be in [0, 1), got \(rate)")
         self.rate = rate
         super.init(name: name)
     }

@@ -1,4 +1,5 @@
 import Tensors
+import Preconditions
 
 /// Convolutional Block Attention Module (Woo et al., ECCV 2018, arXiv:1807.06521):
 /// channel attention, then spatial attention, each a sigmoid gate multiplied in.
@@ -22,7 +23,7 @@ public final class CBAM: BaseLayer {
 
     /// `channels` is the input's channel count (the MLP's width).
     public init(channels: Int, reduction: Int = 16, spatialKernel: Int = 7, name: String = "") {
-        precondition(channels >= 1 && reduction >= 1, "CBAM '\(name)': channels and reduction must be ≥ 1")
+        check(channels >= 1 && reduction >= 1, "CBAM '\(name)': channels and reduction must be ≥ 1")
         self.channels = channels
         self.reduction = reduction
         self.spatialKernel = spatialKernel
@@ -39,8 +40,8 @@ public final class CBAM: BaseLayer {
     /// The two gates and the output for input `x` [N, H, W, C]: the channel gate Mc
     /// [N, 1, 1, C], the spatial gate Ms [N, H, W, 1] (what the block looks at) and F″.
     public func attention(_ x: Tensor) -> (channelGate: Tensor, spatialGate: Tensor, output: Tensor) {
-        precondition(x.rank == 4 && x.shape[3] == channels,
-                     "CBAM '\(name)' was made for \(channels) channels, got input \(x.shape)")
+        check(x.rank == 4 && x.shape[3] == channels,
+              "CBAM '\(name)' was made for \(channels) channels, got input \(x.shape)")
         let n = x.shape[0]
         // Channel attention: [N, C] descriptors through the shared MLP.
         let avg = globalAvgPool2d(x), mx = globalMaxPool2d(x)

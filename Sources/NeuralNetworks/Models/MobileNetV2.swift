@@ -1,5 +1,6 @@
 import Foundation
 import Tensors
+import Preconditions
 
 /// MobileNetV2 as Keras builds it (`keras/src/applications/mobilenet_v2.py`; Sandler et
 /// al., arXiv:1801.04381): same layer names, padding, BN ε = 1e-3 / momentum 0.999, no conv
@@ -100,7 +101,7 @@ public final class CorrectPad: BaseLayer {
     /// The rows and columns this layer adds to an NHWC input of `shape` (a following valid
     /// convolution can take them as explicit padding instead: see `Sequential.paddedConvolution`).
     public func padding(for shape: [Int]) -> (top: Int, bottom: Int, left: Int, right: Int) {
-        precondition(shape.count == 4, "CorrectPad '\(name)' expects NHWC rank 4, got \(shape)")
+        check(shape.count == 4, "CorrectPad '\(name)' expects NHWC rank 4, got \(shape)")
         let c = kernel / 2
         let adjustH = 1 - shape[1] % 2, adjustW = 1 - shape[2] % 2
         return (c - adjustH, c, c - adjustW, c)
