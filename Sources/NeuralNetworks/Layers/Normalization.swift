@@ -16,15 +16,6 @@ public final class BatchNorm: BaseLayer {
     override public var kerasClass: String { "BatchNormalization" }
     override public var configuration: String { "BatchNorm(eps:\(epsilon),m:\(momentum))" }
 
-    /// The preceding convolution's filter and bias with this layer folded in, for fused
-    /// inference (see InferenceFusion.swift), and the weight versions they were made from.
-    struct Fold {
-        let key: [Int]
-        let filter: Tensor
-        let shift: [Float]
-    }
-    var inferenceFold: Fold?
-
     public init(epsilon: Float = 1e-3, momentum: Float = 0.99, name: String = "") {
         self.epsilon = epsilon
         self.momentum = momentum
@@ -55,31 +46,6 @@ public final class BatchNorm: BaseLayer {
         case .relu: return relu(y)
         case .relu6: return relu6(y)
         }
-    }
-}
-
-extension Sequential {
-    /// The rectifier of layer `j` when it is a ReLU or ReLU6 layer before `end`, else nil.
-    func rectifier(at j: Int, end: Int) -> Rectifier? {
-        j < end ? (layers[j] as? ActivationLayer)?.activation.rectifier : nil
-    }
-
-    /// A Residual followed by ReLU or ReLU6 (ResNet's blocks) adds and rectifies in one
-    /// pass, in training and inference alike. Nil where that does not apply.
-    func rectifiedResidual(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
-        guard let block = layers[i] as? Residual, let r = rectifier(at: i + 1, end: end),
-              LayerTrace.current == nil else { return nil }
-        return (block.forward(x, rectifier: r), 2)
-    }
-
-    /// In a training pass, a trainable BatchNorm followed by ReLU or ReLU6 runs as one op:
-    /// the same numbers as the two layers, with one pass over the activations each way
-    /// instead of two. Nil where that does not apply (or while a summary is traced, which
-    /// records every layer's output).
-    func fusedTraining(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
-        guard let bn = layers[i] as? BatchNorm, let r = rectifier(at: i + 1, end: end),
-              TrainingPass.current != nil, bn.isTrainable, LayerTrace.current == nil else { return nil }
-        return (bn.forward(x, rectifier: r), 2)
     }
 }
 

@@ -1,22 +1,5 @@
 import Tensors
 
-/// Zeros around H and W (Keras `ZeroPadding2D(((top, bottom), (left, right)))`).
-public final class ZeroPadding2D: BaseLayer {
-    public let top: Int, bottom: Int, left: Int, right: Int
-    override public var kerasClass: String { "ZeroPadding2D" }
-    override public var configuration: String { "ZeroPadding2D(\(top),\(bottom),\(left),\(right))" }
-    public init(top: Int, bottom: Int, left: Int, right: Int, name: String = "") {
-        self.top = top; self.bottom = bottom; self.left = left; self.right = right
-        super.init(name: name)
-    }
-    public convenience init(_ padding: Int, name: String = "") {
-        self.init(top: padding, bottom: padding, left: padding, right: padding, name: name)
-    }
-    override public func forward(_ x: Tensor) -> Tensor {
-        x.zeroPadded(top: top, bottom: bottom, left: left, right: right)
-    }
-}
-
 /// `[N, …]` → `[N, product]` (Keras `Flatten`).
 public final class Flatten: BaseLayer {
     override public var kerasClass: String { "Flatten" }
