@@ -1,8 +1,10 @@
 // swift-tools-version: 6.0
 // Emotive: literate deep-learning reports in Swift.
-// Dependencies point one way: Tensors ← NeuralNetworks ← NotebookKit ← Runner ← emotive;
-// Vision and Plots sit beside NeuralNetworks; Rendering depends on Plots and the
-// document model, never on training. See ARCHITECTURE.md.
+// Dependencies point one way. What a notebook links: Preconditions ← Tensors ← NeuralNetworks
+// ← NotebookKit (what cells call), with Vision (on Tensors) and Plots beside NeuralNetworks
+// and NotebookModel (the document, on Plots) under NotebookKit. What renders: Runner
+// (NotebookModel, Checksums) and Rendering (NotebookModel, Plots) ← emotive; neither depends
+// on training. See ARCHITECTURE.md.
 import PackageDescription
 
 // MARK: - C shims (one per system library, each imported by one Swift target)
@@ -48,7 +50,7 @@ let libraryTargets: [Target] = [
     .target(name: "Runner",
             dependencies: ["NotebookModel", "Checksums", "_CCmark", .product(name: "Yams", package: "Yams")]),
     .executableTarget(name: "emotive",
-                      dependencies: ["Runner", "Rendering", "NotebookKit", "Vision",
+                      dependencies: ["Runner", "Rendering", "NotebookModel", "Vision",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "EmotiveBenchmarks",
                       dependencies: ["Tensors", "NeuralNetworks", "Vision"],
