@@ -1,8 +1,10 @@
 // swift-tools-version: 6.0
 // Emotive: literate deep-learning reports in Swift.
-// Dependencies point one way: Tensors ← NeuralNetworks ← NotebookKit ← Runner ← emotive;
-// Vision and Plots sit beside NeuralNetworks; Rendering depends on Plots and the
-// document model, never on training. See ARCHITECTURE.md.
+// Dependencies point one way. What a notebook links: Preconditions ← Tensors ← NeuralNetworks
+// ← NotebookKit (what cells call), with Vision (on Tensors) and Plots beside NeuralNetworks
+// and NotebookModel (the document, on Plots) under NotebookKit. What renders: Runner
+// (NotebookModel, Checksums) and Rendering (NotebookModel, Plots) ← emotive; neither depends
+// on training. See ARCHITECTURE.md.
 import PackageDescription
 
 // MARK: - C shims (one per system library, each imported by one Swift target)
@@ -31,12 +33,16 @@ let cTargets: [Target] = [
 
 let libraryTargets: [Target] = [
     .target(name: "Checksums"),
-    .target(name: "Tensors", dependencies: ["_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
-    .target(name: "NeuralNetworks", dependencies: ["Tensors", "Checksums", "_CHDF5", "_CKernels"],
+    // `check(condition, message)`: a failed check that keeps its message in release builds
+    // (`precondition` drops it), for every target a notebook links.
+    .target(name: "Preconditions"),
+    .target(name: "Tensors", dependencies: ["Preconditions", "_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
+    .target(name: "NeuralNetworks", dependencies: ["Preconditions", "Tensors", "Checksums", "_CHDF5", "_CKernels"],
             exclude: ["README.md"]),
-    .target(name: "Vision", dependencies: ["Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
+    .target(name: "Vision",
+            dependencies: ["Preconditions", "Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
             exclude: ["README.md"]),
-    .target(name: "Plots", dependencies: ["_CCairo"]),
+    .target(name: "Plots", dependencies: ["Preconditions", "_CCairo"]),
     .target(name: "NotebookModel", dependencies: ["Plots"]),
     .target(name: "NotebookKit",
             dependencies: ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel"]),
@@ -44,7 +50,7 @@ let libraryTargets: [Target] = [
     .target(name: "Runner",
             dependencies: ["NotebookModel", "Checksums", "_CCmark", .product(name: "Yams", package: "Yams")]),
     .executableTarget(name: "emotive",
-                      dependencies: ["Runner", "Rendering", "NotebookKit", "Vision",
+                      dependencies: ["Runner", "Rendering", "NotebookModel", "Vision",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "EmotiveBenchmarks",
                       dependencies: ["Tensors", "NeuralNetworks", "Vision"],
@@ -79,7 +85,7 @@ let package = Package(
         // The library a compiled notebook links against (DESIGN, "Executing a notebook").
         .library(name: "Emotive", type: .dynamic,
                  targets: ["NotebookKit", "NeuralNetworks", "Vision", "Plots", "Tensors",
-                           "NotebookModel", "Checksums"]),
+                           "NotebookModel", "Checksums", "Preconditions"]),
         .executable(name: "emotive", targets: ["emotive"]),
     ],
     dependencies: [

@@ -15,7 +15,7 @@ import NotebookModel
 ///     _NotebookRuntime.inline(0) { model.parameterCount }
 public enum CodeGenerator {
     /// The modules of the `Emotive` library a cell sees, in import order.
-    public static let libraryModules = ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit"]
+    public static let libraryModules = EmotiveLibrary.imported
 
     public static func generate(_ parsed: ParsedNotebook, params: [(name: String, value: ParamValue)],
                                 modules: [String] = libraryModules) -> String {

@@ -1,6 +1,18 @@
 import Checksums
 import Foundation
 
+/// The modules of the `Emotive` library product (`libEmotive.so`), in one place.
+///
+/// Package.swift cannot import code, so its `Emotive` product repeats `linked`;
+/// `ToolchainTests` reads the manifest and checks that the two agree.
+public enum EmotiveLibrary {
+    /// What a cell sees, in import order (the generated program imports these).
+    public static let imported = ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit"]
+    /// Everything the library holds: the imported modules and those they use, which cells
+    /// do not import.
+    public static let linked = imported + ["Checksums", "Preconditions"]
+}
+
 /// Where the prebuilt `Emotive` library is and how `swiftc` compiles a notebook against it.
 ///
 /// The library is the package's dynamic product `libEmotive.so`, in the build folder of
@@ -25,7 +37,7 @@ public struct Toolchain: Sendable {
             (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
         }
         guard let library = modified(libraryPath) else { return nil }
-        for m in modules {
+        for m in EmotiveLibrary.linked {
             let path = "\(buildDirectory)/Modules/\(m).swiftmodule"
             if let module = modified(path), module.timeIntervalSince(library) > 1 {
                 return "warning: \(libraryPath) is older than Modules/\(m).swiftmodule; if the notebook "
@@ -66,7 +78,7 @@ public struct Toolchain: Sendable {
         packageRoot = root
         swiftc = Self.findSwiftc(environment: environment)
         let moduleDir = self.buildDirectory + "/Modules"
-        modules = CodeGenerator.libraryModules.filter {
+        modules = EmotiveLibrary.imported.filter {
             FileManager.default.fileExists(atPath: "\(moduleDir)/\($0).swiftmodule")
         }
 

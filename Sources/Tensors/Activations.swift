@@ -1,5 +1,6 @@
 import Foundation
 import _CKernels
+import Preconditions
 
 // Activations and softmax. Softmax and log-softmax act on the last axis.
 

@@ -5,6 +5,7 @@
 // `_CKernels` (AVX-512 or portable C, identical results), with the gate's gradient summed
 // in an order fixed by the shape, so results do not depend on the thread count.
 import _CKernels
+import Preconditions
 
 /// `x * gate` for a per-channel gate broadcast over height and width (CBAM's channel
 /// attention): x [N, H, W, C], gate [N, C] or [N, 1, 1, C] → [N, H, W, C].

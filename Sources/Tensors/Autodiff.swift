@@ -1,3 +1,5 @@
+import Preconditions
+
 // Reverse-mode automatic differentiation.
 //
 // Every op whose input requires a gradient (depends on a trainable Parameter) and runs

@@ -2,6 +2,7 @@
 // The per-channel sums run on `_CKernels`' AVX-512 loops where available (the same
 // double-precision sums in the same order, so bitwise the same results).
 import _CKernels
+import Preconditions
 //
 // Training (Keras `training=True`): y = (x − μ_B) / √(σ²_B + ε) · γ + β with batch mean μ_B
 // and biased batch variance σ²_B; the caller updates its moving statistics with

@@ -3,6 +3,7 @@
 // feature map and four more backward; this takes one each way, in `_CKernels`' gate kernels
 // (AVX-512 or portable C, identical results; the mean sums in 16 lanes, then pairwise).
 import _CKernels
+import Preconditions
 
 /// `concat([x.mean(alongAxes: [-1]), x.max(alongAxes: [-1])], alongAxis: -1)` keeping the
 /// last axis: `[..., C]` → `[..., 2]`. The maximum's gradient is shared equally among tied

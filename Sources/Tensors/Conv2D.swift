@@ -12,6 +12,7 @@
 // convolution still goes through im2col + sgemm + col2im, in chunks of whole images so
 // the buffer stays under `im2colBudget` floats.
 import _CKernels
+import Preconditions
 
 /// Largest im2col buffer, in floats (16 MB).
 let im2colBudget = 4 << 20

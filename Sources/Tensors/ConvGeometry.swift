@@ -1,3 +1,5 @@
+import Preconditions
+
 /// How a sliding window treats the border.
 public enum Padding: Sendable, Equatable {
     /// No padding: only windows that fit inside the input (output ⌊(H − k) / s⌋ + 1).

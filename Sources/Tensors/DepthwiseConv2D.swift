@@ -4,6 +4,7 @@
 // available the forward pass, the stride-1 input gradient (a forward pass of dY with the
 // flipped filter) and the filter gradient run `_CKernels`' 16-channel kernels instead.
 import _CKernels
+import Preconditions
 
 /// Depthwise convolution with depth multiplier 1.
 ///

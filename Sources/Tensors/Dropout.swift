@@ -1,3 +1,5 @@
+import Preconditions
+
 /// Inverted dropout (Keras): zeroes each element with probability `rate` and scales the
 /// rest by 1 / (1 − rate), so inference needs no rescaling. The mask is drawn from
 /// `generator` in row-major order (same seed, same mask). Call it only when training.

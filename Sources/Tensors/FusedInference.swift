@@ -1,3 +1,5 @@
+import Preconditions
+
 // Inference-only convolutions with a per-channel bias and an optional clamp applied in
 // the kernels' registers before the store: what a Conv2D → BatchNorm → ReLU/ReLU6 run
 // becomes once the batch norm is folded into the filter (NeuralNetworks does the

@@ -1,4 +1,5 @@
 import Foundation
+import Preconditions
 
 // Softmax cross-entropy with per-sample weights, Keras reduction.
 

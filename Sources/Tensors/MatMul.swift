@@ -1,4 +1,5 @@
 import _COpenBLAS
+import Preconditions
 
 /// Row-major single-precision GEMM: C = alpha · op(A) · op(B) + beta · C, with
 /// op(A) of shape [m, k] and op(B) of shape [k, n], on OpenBLAS.

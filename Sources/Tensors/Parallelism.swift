@@ -5,6 +5,7 @@ import Glibc
 import Foundation
 import Synchronization
 import _COpenBLAS
+import Preconditions
 
 /// How many threads the tensor kernels use.
 ///

@@ -2,6 +2,7 @@
 // pass runs `_CKernels`' 16-channel AVX-512 loop where available (same winners); global
 // pooling runs `_CKernels`' gate kernels (AVX-512 or portable C, identical results).
 import _CKernels
+import Preconditions
 // Padding cells never win a max and are not counted in an average (TensorFlow semantics).
 
 /// Max pooling. `size` and `strides` are (vertical, horizontal).

@@ -1,4 +1,5 @@
 import Foundation
+import Preconditions
 
 /// Bilinear resize of an NHWC tensor to `height` x `width`, matching TensorFlow 2's
 /// `tf.image.resize(method: "bilinear", antialias: false)` (half-pixel centres:

@@ -1,3 +1,5 @@
+import Preconditions
+
 // Sum, mean and max over axes. Negative axes count from the end (-1 = channels in NHWC).
 
 /// Normalises `axes` (negative allowed) for a tensor of `shape`, trapping with `op` named.

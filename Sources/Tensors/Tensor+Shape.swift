@@ -1,5 +1,6 @@
 // Shape ops: reshape, flatten, transpose, concat, slice, gather, zero padding, one-hot.
 import _CKernels
+import Preconditions
 
 extension Tensor {
     /// The same scalars under a new shape; one dimension may be -1 (inferred).

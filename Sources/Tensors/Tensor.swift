@@ -1,3 +1,5 @@
+import Preconditions
+
 /// A Float32 tensor with value semantics, laid out row-major (NHWC for images).
 ///
 /// The scalars live in a copy-on-write `[Float]`, so copying a tensor is cheap.

@@ -1,6 +1,7 @@
 // Augmentation with Keras ImageDataGenerator semantics (keras/src/legacy/preprocessing/image.py),
 // plus random erasing. FER-FACTS §5 describes the transform this file reproduces.
 import Foundation
+import Preconditions
 
 /// Random image augmentation, parameter for parameter as Keras `ImageDataGenerator`.
 ///
@@ -76,9 +77,9 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
                 zoomRange: ClosedRange<Double>, horizontalFlip: Bool = false, verticalFlip: Bool = false,
                 fillMode: FillMode = .nearest, constant: Float = 0, brightness: ClosedRange<Double>? = nil,
                 erasing: Erasing? = nil) {
-        precondition(rotation >= 0 && widthShift >= 0 && heightShift >= 0 && shear >= 0,
-                     "Augmentation ranges must be non-negative (rotation \(rotation), shifts \(widthShift)/\(heightShift), shear \(shear))")
-        precondition(zoomRange.lowerBound > 0, "zoom range must stay above 0, got \(zoomRange)")
+        check(rotation >= 0 && widthShift >= 0 && heightShift >= 0 && shear >= 0,
+              "Augmentation ranges must be non-negative (rotation \(rotation), shifts \(widthShift)/\(heightShift), shear \(shear))")
+        check(zoomRange.lowerBound > 0, "zoom range must stay above 0, got \(zoomRange)")
         self.rotation = rotation; self.widthShift = widthShift; self.heightShift = heightShift
         self.shear = shear; self.zoom = zoomRange; self.horizontalFlip = horizontalFlip
         self.verticalFlip = verticalFlip; self.fillMode = fillMode; self.constant = constant
@@ -198,8 +199,8 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
 
     /// Keras `ImageDataGenerator.apply_transform` with fixed parameters, on HWC Float pixels.
     public func apply(_ p: Parameters, to pixels: [Float], height: Int, width: Int, channels: Int) -> [Float] {
-        precondition(pixels.count == height * width * channels,
-                     "apply expects \(height)x\(width)x\(channels) = \(height * width * channels) samples, got \(pixels.count)")
+        check(pixels.count == height * width * channels,
+              "apply expects \(height)x\(width)x\(channels) = \(height * width * channels) samples, got \(pixels.count)")
         var out = Self.affine(pixels, height: height, width: width, channels: channels, parameters: p,
                               fillMode: fillMode, constant: constant)
         if p.flipHorizontal {

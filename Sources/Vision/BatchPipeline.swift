@@ -2,6 +2,7 @@
 // trainer on a background thread with a bounded queue.
 import Foundation
 import Tensors
+import Preconditions
 
 /// One batch: NHWC Float32 images and their class indices.
 public struct ImageBatch: Sendable {
@@ -60,9 +61,9 @@ public struct BatchPipeline: Sendable {
                 targetSize: (height: Int, width: Int)? = nil, resizeMethod: ResizeMethod = .nearest,
                 channels: Int? = nil, augmentation: Augmentation = .none, rescale: Float = 1.0 / 255,
                 offset: Float = 0, dropRemainder: Bool = false, prefetch: Int = 4) {
-        precondition(batchSize > 0, "batchSize must be positive, got \(batchSize)")
-        precondition(channels == nil || channels == 1 || channels == 3, "channels must be 1 or 3, got \(channels!)")
-        precondition(prefetch >= 1, "prefetch must be at least 1, got \(prefetch)")
+        check(batchSize > 0, "batchSize must be positive, got \(batchSize)")
+        check(channels == nil || channels == 1 || channels == 3, "channels must be 1 or 3, got \(channels!)")
+        check(prefetch >= 1, "prefetch must be at least 1, got \(prefetch)")
         self.dataset = dataset; self.batchSize = batchSize; self.shuffle = shuffle; self.seed = seed
         self.targetSize = targetSize; self.resizeMethod = resizeMethod; self.channels = channels
         self.augmentation = augmentation; self.rescale = rescale; self.offset = offset

@@ -1,5 +1,6 @@
 // FER-2013 as users have it: constants, load options, and `load(path)` that detects the format.
 import Foundation
+import Preconditions
 
 /// FER-2013 (Goodfellow et al., 2013): 48x48 grayscale faces in seven classes.
 public enum FER2013 {
@@ -73,7 +74,7 @@ public struct LoadOptions: Sendable {
     public init(classNames: [String]? = nil, onBadInput: OnBadInput = .stop, onWrongSize: OnWrongSize = .reject,
                 imageSize: (height: Int, width: Int)? = nil, channels: Int = 1, seed: UInt64 = 2013,
                 report: LoadReport? = nil) {
-        precondition(channels == 1 || channels == 3, "LoadOptions.channels must be 1 or 3, got \(channels)")
+        check(channels == 1 || channels == 3, "LoadOptions.channels must be 1 or 3, got \(channels)")
         self.classNames = classNames
         self.onBadInput = onBadInput
         self.onWrongSize = onWrongSize

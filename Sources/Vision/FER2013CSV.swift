@@ -1,5 +1,6 @@
 // fer2013.csv: `emotion,pixels,Usage`, one 48x48 face per row as 2304 space-separated values.
 import Foundation
+import Preconditions
 
 /// Reads and writes the original FER-2013 CSV (Kaggle "Challenges in Representation
 /// Learning", ~290 MB). Labels are mapped from CSV order (0 Angry, 1 Disgust, 2 Fear,
@@ -143,7 +144,7 @@ public enum FER2013CSV {
     public static func write(_ data: FERDataset, to url: URL) throws {
         var out = "emotion,pixels,Usage\n".data(using: .utf8)!
         for (set, isTrain) in [(data.train, true), (data.test, false)] {
-            precondition(set.height == 48 && set.width == 48 && set.channels == 1, "fer2013.csv holds 48x48 gray images")
+            check(set.height == 48 && set.width == 48 && set.channels == 1, "fer2013.csv holds 48x48 gray images")
             var line = [UInt8]()
             line.reserveCapacity(48 * 48 * 4 + 32)
             for i in 0..<set.count {

@@ -1,6 +1,7 @@
 // FER+ (Barsoum et al., ICMI 2016): ten crowd votes per FER-2013 image over eight emotions
 // plus "unknown" and "not a face", in fer2013new.csv (same row order as fer2013.csv).
 import Foundation
+import Preconditions
 
 public enum FERPlus {
     /// FER+ class order (indices 0…7), as microsoft/FERPlus and onnx emotion_ferplus use.
@@ -62,7 +63,7 @@ public enum FERPlus {
     /// The label distribution over the eight emotions for one row's votes, or nil when FER+
     /// drops the image (its label would be unknown or not-a-face, or no emotion wins).
     public static func distribution(votes raw: [Int], mode: LabelMode) -> [Double]? {
-        precondition(raw.count == 10, "FER+ votes have 10 counts, got \(raw.count)")
+        check(raw.count == 10, "FER+ votes have 10 counts, got \(raw.count)")
         // Outlier removal: a single vote does not count.
         var votes = raw.map { $0 <= 1 ? 0.0 : Double($0) }
         let total = votes.reduce(0, +)

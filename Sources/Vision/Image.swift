@@ -1,3 +1,5 @@
+import Preconditions
+
 // Image: 8-bit pixels, row-major HxWxC, the value every decoder, loader and generator trades in.
 
 /// An 8-bit image stored row-major as height x width x channels (HWC, channels last).
@@ -16,10 +18,10 @@ public struct Image: Sendable, Equatable, Hashable {
     public var pixels: [UInt8]
 
     public init(height: Int, width: Int, channels: Int, pixels: [UInt8]) {
-        precondition(height >= 0 && width >= 0, "Image size must be non-negative, got \(height)x\(width)")
-        precondition((1...4).contains(channels), "Image channels must be 1...4, got \(channels)")
-        precondition(pixels.count == height * width * channels,
-                     "Image \(height)x\(width)x\(channels) needs \(height * width * channels) samples, got \(pixels.count)")
+        check(height >= 0 && width >= 0, "Image size must be non-negative, got \(height)x\(width)")
+        check((1...4).contains(channels), "Image channels must be 1...4, got \(channels)")
+        check(pixels.count == height * width * channels,
+              "Image \(height)x\(width)x\(channels) needs \(height * width * channels) samples, got \(pixels.count)")
         self.height = height
         self.width = width
         self.channels = channels
@@ -83,7 +85,7 @@ public struct Image: Sendable, Equatable, Hashable {
 
     /// The image with `channels` channels (1 gray or 3 RGB).
     public func converted(toChannels target: Int) -> Image {
-        precondition(target == 1 || target == 3, "converted(toChannels:) supports 1 or 3, got \(target)")
+        check(target == 1 || target == 3, "converted(toChannels:) supports 1 or 3, got \(target)")
         return target == 1 ? grayscale() : rgb()
     }
 }

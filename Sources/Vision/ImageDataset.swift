@@ -1,6 +1,7 @@
 // ImageDataset: a labelled set of equally sized 8-bit images held in one contiguous buffer.
 import Checksums
 import Foundation
+import Preconditions
 
 /// A labelled image set: N images of height x width x channels, UInt8 samples, one class
 /// index per image, and explicit class names (index i names class i).
@@ -30,10 +31,10 @@ public struct ImageDataset: Sendable, Equatable {
 
     public init(name: String, height: Int, width: Int, channels: Int, classNames: [String],
                 pixels: [UInt8], labels: [Int]) {
-        precondition(pixels.count == labels.count * height * width * channels,
-                     "ImageDataset \(name): \(labels.count) images of \(height)x\(width)x\(channels) need \(labels.count * height * width * channels) samples, got \(pixels.count)")
-        precondition(labels.allSatisfy { $0 >= 0 && $0 < classNames.count },
-                     "ImageDataset \(name): labels must be in 0..<\(classNames.count)")
+        check(pixels.count == labels.count * height * width * channels,
+              "ImageDataset \(name): \(labels.count) images of \(height)x\(width)x\(channels) need \(labels.count * height * width * channels) samples, got \(pixels.count)")
+        check(labels.allSatisfy { $0 >= 0 && $0 < classNames.count },
+              "ImageDataset \(name): labels must be in 0..<\(classNames.count)")
         self.name = name
         self.height = height
         self.width = width
@@ -62,7 +63,7 @@ public struct ImageDataset: Sendable, Equatable {
 
     /// Image `i`.
     public func image(at i: Int) -> Image {
-        precondition(i >= 0 && i < count, "ImageDataset \(name): index \(i) out of 0..<\(count)")
+        check(i >= 0 && i < count, "ImageDataset \(name): index \(i) out of 0..<\(count)")
         let start = i * imageSize
         return Image(height: height, width: width, channels: channels,
                      pixels: Array(pixels[start..<(start + imageSize)]))
@@ -70,9 +71,9 @@ public struct ImageDataset: Sendable, Equatable {
 
     /// Appends one image; it must have this set's geometry.
     public mutating func append(_ image: Image, label: Int) {
-        precondition(image.height == height && image.width == width && image.channels == channels,
-                     "ImageDataset \(name) holds \(height)x\(width)x\(channels) images, got \(image.height)x\(image.width)x\(image.channels)")
-        precondition(label >= 0 && label < classNames.count, "label \(label) out of 0..<\(classNames.count)")
+        check(image.height == height && image.width == width && image.channels == channels,
+              "ImageDataset \(name) holds \(height)x\(width)x\(channels) images, got \(image.height)x\(image.width)x\(image.channels)")
+        check(label >= 0 && label < classNames.count, "label \(label) out of 0..<\(classNames.count)")
         pixels.append(contentsOf: image.pixels)
         labels.append(label)
         cache = FingerprintCache()
@@ -91,7 +92,7 @@ public struct ImageDataset: Sendable, Equatable {
     /// ⌊fraction·n⌋ images of each class (in the current order, which for folders is the
     /// sorted file list), training the rest; both keep the current order.
     public func validationSplit(_ fraction: Double) -> (training: ImageDataset, validation: ImageDataset) {
-        precondition(fraction >= 0 && fraction < 1, "validation fraction must be in [0, 1), got \(fraction)")
+        check(fraction >= 0 && fraction < 1, "validation fraction must be in [0, 1), got \(fraction)")
         var seen = [Int](repeating: 0, count: classCount)
         let cut = classCounts.map { Int(fraction * Double($0)) }
         var training: [Int] = [], validation: [Int] = []
@@ -160,7 +161,7 @@ public struct FERDataset: Sendable, Equatable {
     public var source: String
 
     public init(train: ImageDataset, test: ImageDataset, source: String) {
-        precondition(train.classNames == test.classNames, "train and test must share class names")
+        check(train.classNames == test.classNames, "train and test must share class names")
         self.train = train
         self.test = test
         self.source = source

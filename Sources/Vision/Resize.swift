@@ -1,3 +1,5 @@
+import Preconditions
+
 // Resizing: nearest (as PIL's NEAREST that Keras load_img uses), bilinear (half-pixel
 // centres, no antialias, like tf.image.resize), area (box-filter average for shrinking).
 
@@ -5,7 +7,7 @@ public enum ResizeMethod: String, Sendable, CaseIterable { case nearest, bilinea
 
 extension Image {
     public func resized(height newHeight: Int, width newWidth: Int, method: ResizeMethod = .bilinear) -> Image {
-        precondition(newHeight > 0 && newWidth > 0, "resize target must be positive, got \(newHeight)x\(newWidth)")
+        check(newHeight > 0 && newWidth > 0, "resize target must be positive, got \(newHeight)x\(newWidth)")
         if newHeight == height && newWidth == width { return self }
         var out = [UInt8](repeating: 0, count: newHeight * newWidth * channels)
         let sy = Double(height) / Double(newHeight), sx = Double(width) / Double(newWidth)

@@ -1,5 +1,6 @@
 // The synthetic FER-shaped dataset: the embedded default data of every report.
 import Foundation
+import Preconditions
 
 /// A deterministic synthetic stand-in for FER-2013: 48x48 grayscale faces in FER-2013's
 /// seven classes and train/test proportions, drawn with Cairo.
@@ -31,9 +32,9 @@ public enum SyntheticFER {
 
         public init(scale: Double = 1.0, seed: UInt64 = 2013, labelNoise: Double = 0.1,
                     difficulty: Double = 1.0, imageSize: Int = 48, minimumPerClass: Int = 4) {
-            precondition(scale > 0, "SyntheticFER scale must be > 0, got \(scale)")
-            precondition((0...1).contains(labelNoise), "labelNoise must be in 0...1, got \(labelNoise)")
-            precondition(imageSize >= 16, "imageSize must be >= 16, got \(imageSize)")
+            check(scale > 0, "SyntheticFER scale must be > 0, got \(scale)")
+            check((0...1).contains(labelNoise), "labelNoise must be in 0...1, got \(labelNoise)")
+            check(imageSize >= 16, "imageSize must be >= 16, got \(imageSize)")
             self.scale = scale
             self.seed = seed
             self.labelNoise = labelNoise
@@ -96,7 +97,7 @@ public enum SyntheticFER {
     /// One face of class `emotion` (folder order) from its own seed, ignoring label noise:
     /// for previews and the dataset README.
     public static func face(emotion: Int, seed: UInt64, difficulty: Double = 1.0, size: Int = 48) -> Image {
-        precondition(emotion >= 0 && emotion < 7, "emotion must be a folder-order index 0..<7, got \(emotion)")
+        check(emotion >= 0 && emotion < 7, "emotion must be a folder-order index 0..<7, got \(emotion)")
         var rng = SplitMix64(seed: seed, stream: 0xFACE)
         var pixels = [UInt8](repeating: 0, count: size * size)
         let renderer = SyntheticFaceRenderer(size: size)

@@ -28,6 +28,17 @@ struct ToolchainTests {
         #expect(t.staleLibraryWarning == nil)
     }
 
+    @Test func theLibraryModulesAreTheTargetsOfPackageSwiftsEmotiveProduct() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let manifest = try String(contentsOfFile: root + "/Package.swift", encoding: .utf8)
+        let product = try #require(manifest.range(of: #"\.library\(name: "Emotive"[^\]]*\]"#, options: .regularExpression))
+        let list = try #require(manifest[product].range(of: #"targets: \[[^\]]*\]"#, options: .regularExpression))
+        let targets = manifest[product][list].split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        #expect(Set(targets) == Set(EmotiveLibrary.linked))
+        #expect(targets.count == EmotiveLibrary.linked.count)
+    }
+
     @Test func aLibraryOlderThanItsModulesIsReported() throws {
         let root = try fakePackage(moduleNewerThanLibrary: true)
         let t = try Toolchain(buildDirectory: root + "/.build/debug")

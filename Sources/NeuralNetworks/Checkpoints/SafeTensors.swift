@@ -1,4 +1,5 @@
 import Foundation
+import Preconditions
 
 /// A named Float32 array with its shape: the unit of checkpoints and weight import.
 public struct NamedArray: Sendable, Equatable {
@@ -7,8 +8,8 @@ public struct NamedArray: Sendable, Equatable {
     public var values: [Float]
 
     public init(name: String, shape: [Int], values: [Float]) {
-        precondition(shape.reduce(1, *) == values.count,
-                     "NamedArray '\(name)': shape \(shape) holds \(shape.reduce(1, *)) values, got \(values.count)")
+        check(shape.reduce(1, *) == values.count,
+              "NamedArray '\(name)': shape \(shape) holds \(shape.reduce(1, *)) values, got \(values.count)")
         self.name = name
         self.shape = shape
         self.values = values

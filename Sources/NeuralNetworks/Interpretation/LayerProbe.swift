@@ -1,4 +1,5 @@
 import Tensors
+import Preconditions
 
 /// A model cut into two runnable halves at a layer: `front` maps the input to that layer's
 /// output, `back` maps it on to the model's output. Nested `Sequential`s are opened;
@@ -25,7 +26,7 @@ public struct LayerProbe {
 
     public init(_ model: Layer, cutAfter index: Int) {
         path = LayerProbe.straightPath(model)
-        precondition(path.indices.contains(index), "LayerProbe: index \(index) is outside the path of \(path.count) layers")
+        check(path.indices.contains(index), "LayerProbe: index \(index) is outside the path of \(path.count) layers")
         cut = index
     }
 
@@ -64,10 +65,10 @@ public struct LayerProbe {
 /// maps a little more class-specific). Returns one map per image, [H′ × W′] values scaled
 /// to 0...1 (all zeros when the model has no positive evidence), with H′, W′ the cut's size.
 public func gradCAM(_ probe: LayerProbe, images: Tensor, classes: [Int]) -> (maps: [[Float]], height: Int, width: Int) {
-    precondition(images.shape.first == classes.count,
-                 "gradCAM: \(classes.count) classes for \(images.shape.first ?? 0) images \(images.shape)")
+    check(images.shape.first == classes.count,
+          "gradCAM: \(classes.count) classes for \(images.shape.first ?? 0) images \(images.shape)")
     let features = withoutGradients { probe.front(images) }
-    precondition(features.rank == 4, "gradCAM: the cut after '\(probe.layer.name)' gives \(features.shape), not a feature map")
+    check(features.rank == 4, "gradCAM: the cut after '\(probe.layer.name)' gives \(features.shape), not a feature map")
     let a = Parameter(features, name: "gradcam/features")
     let probabilities = probe.back(a.value)
     let k = probabilities.shape.last!

@@ -1,4 +1,5 @@
 import Tensors
+import Preconditions
 
 /// 2-D convolution, NHWC, kernel HWIO (Keras `Conv2D`): glorot-uniform kernel, zero bias.
 ///
@@ -17,8 +18,8 @@ public final class Conv2D: BaseLayer {
 
     public init(_ filters: Int, kernel: Int, strides: Int = 1, padding: Padding = .valid, useBias: Bool = true,
                 activation: Activation = .linear, name: String = "") {
-        precondition(filters > 0 && kernel > 0 && strides > 0,
-                     "Conv2D '\(name)': filters, kernel and strides must be positive, got \(filters), \(kernel), \(strides)")
+        check(filters > 0 && kernel > 0 && strides > 0,
+              "Conv2D '\(name)': filters, kernel and strides must be positive, got \(filters), \(kernel), \(strides)")
         self.filters = filters
         self.kernelSize = (kernel, kernel)
         self.strides = (strides, strides)
@@ -29,7 +30,7 @@ public final class Conv2D: BaseLayer {
     }
 
     override public func forward(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4, "Conv2D '\(name)' expects NHWC rank 4, got \(x.shape)")
+        check(x.rank == 4, "Conv2D '\(name)' expects NHWC rank 4, got \(x.shape)")
         let k = weight("kernel", shape: [kernelSize.0, kernelSize.1, x.shape[3], filters], initializer: .glorotUniform)
         let bias = useBias ? weight("bias", shape: [filters], initializer: .zeros).value : nil
         return activation.apply(conv2d(x, filter: k.value, bias: bias, strides: strides, padding: padding))
@@ -61,40 +62,11 @@ public final class DepthwiseConv2D: BaseLayer {
 
     /// The layer with `padding` in place of its own (a padding layer before it folded in).
     func forward(_ x: Tensor, padding: Padding) -> Tensor {
-        precondition(x.rank == 4, "DepthwiseConv2D '\(name)' expects NHWC rank 4, got \(x.shape)")
+        check(x.rank == 4, "DepthwiseConv2D '\(name)' expects NHWC rank 4, got \(x.shape)")
         let c = x.shape[3]
         let k = weight("kernel", shape: [kernelSize.0, kernelSize.1, c, 1], initializer: .glorotUniform)
         var y = depthwiseConv2d(x, filter: k.value, strides: strides, padding: padding)
         if useBias { y = y + weight("bias", shape: [c], initializer: .zeros).value }
         return y
     }
-}
-
-/// Fully connected layer on `[N, features]` (Keras `Dense`): kernel `[in, out]`, bias `[out]`.
-public final class Dense: BaseLayer, SoftmaxOutput {
-    public let units: Int
-    public let activation: Activation
-    public let useBias: Bool
-    override public var kerasClass: String { "Dense" }
-    override public var configuration: String { "Dense(\(units),\(activation.rawValue),bias:\(useBias))" }
-
-    public init(_ units: Int, activation: Activation = .linear, useBias: Bool = true, name: String = "") {
-        precondition(units > 0, "Dense '\(name)': units must be positive, got \(units)")
-        self.units = units
-        self.activation = activation
-        self.useBias = useBias
-        super.init(name: name)
-    }
-
-    public func preSoftmax(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 2, "Dense '\(name)' expects [N, features], got \(x.shape); add Flatten() or GlobalAveragePooling() before it")
-        let k = weight("kernel", shape: [x.shape[1], units], initializer: .glorotUniform)
-        var y = matmul(x, k.value)
-        if useBias { y = y + weight("bias", shape: [units], initializer: .zeros).value }
-        return y
-    }
-
-    public var endsInSoftmax: Bool { activation == .softmax }
-
-    override public func forward(_ x: Tensor) -> Tensor { activation.apply(preSoftmax(x)) }
 }

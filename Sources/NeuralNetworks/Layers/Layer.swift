@@ -1,5 +1,6 @@
 import Foundation
 import Tensors
+import Preconditions
 
 /// One weight a layer owns: a trainable weight (kernel, bias, BN γ/β) or state that is
 /// never trained (BN moving statistics, Keras' non-trainable weights).
@@ -109,8 +110,8 @@ open class BaseLayer: Layer {
     /// another shape (a layer is built for one input shape, as in Keras).
     public func weight(_ variable: String, shape: [Int], initializer: Initializer, isState: Bool = false) -> Parameter {
         if let w = ownWeights.first(where: { $0.variable == variable }) {
-            precondition(w.parameter.shape == shape,
-                         "\(kerasClass) '\(name)': built for \(variable) \(w.parameter.shape), now called with an input needing \(shape)")
+            check(w.parameter.shape == shape,
+                  "\(kerasClass) '\(name)': built for \(variable) \(w.parameter.shape), now called with an input needing \(shape)")
             return w.parameter
         }
         var generator = RandomGenerator(seed: BuildSeed.current, stream: stableHash("\(name).\(variable)"))

@@ -15,15 +15,6 @@ public final class BatchNorm: BaseLayer {
     override public var kerasClass: String { "BatchNormalization" }
     override public var configuration: String { "BatchNorm(eps:\(epsilon),m:\(momentum))" }
 
-    /// The preceding convolution's filter and bias with this layer folded in, for fused
-    /// inference (see InferenceFusion.swift), and the weight versions they were made from.
-    struct Fold {
-        let key: [Int]
-        let filter: Tensor
-        let shift: [Float]
-    }
-    var inferenceFold: Fold?
-
     public init(epsilon: Float = 1e-3, momentum: Float = 0.99, name: String = "") {
         self.epsilon = epsilon
         self.momentum = momentum
@@ -54,50 +45,5 @@ public final class BatchNorm: BaseLayer {
         case .relu: return relu(y)
         case .relu6: return relu6(y)
         }
-    }
-}
-
-extension Sequential {
-    /// The rectifier of layer `j` when it is a ReLU or ReLU6 layer before `end`, else nil.
-    func rectifier(at j: Int, end: Int) -> Rectifier? {
-        j < end ? (layers[j] as? ActivationLayer)?.activation.rectifier : nil
-    }
-
-    /// A Residual followed by ReLU or ReLU6 (ResNet's blocks) adds and rectifies in one
-    /// pass, in training and inference alike. Nil where that does not apply.
-    func rectifiedResidual(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
-        guard let block = layers[i] as? Residual, let r = rectifier(at: i + 1, end: end),
-              LayerTrace.current == nil else { return nil }
-        return (block.forward(x, rectifier: r), 2)
-    }
-
-    /// In a training pass, a trainable BatchNorm followed by ReLU or ReLU6 runs as one op:
-    /// the same numbers as the two layers, with one pass over the activations each way
-    /// instead of two. Nil where that does not apply (or while a summary is traced, which
-    /// records every layer's output).
-    func fusedTraining(at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
-        guard let bn = layers[i] as? BatchNorm, let r = rectifier(at: i + 1, end: end),
-              TrainingPass.current != nil, bn.isTrainable, LayerTrace.current == nil else { return nil }
-        return (bn.forward(x, rectifier: r), 2)
-    }
-}
-
-/// Inverted dropout (Keras `Dropout`); active only in a ``TrainingPass``. The mask comes
-/// from the pass's seed, the step and this layer's name, so one seed fixes every mask.
-public final class Dropout: BaseLayer {
-    public let rate: Float
-    override public var kerasClass: String { "Dropout" }
-    override public var configuration: String { "Dropout(\(rate))" }
-
-    public init(_ rate: Float, name: String = "") {
-        precondition(rate >= 0 && rate < 1, "Dropout '\(name)': rate must be in [0, 1), got \(rate)")
-        self.rate = rate
-        super.init(name: name)
-    }
-
-    override public func forward(_ x: Tensor) -> Tensor {
-        guard let pass = TrainingPass.current, rate > 0 else { return x }
-        var g = RandomGenerator(seed: pass.seed, stream: stableHash(name) &+ UInt64(pass.step) &* 0x9E37_79B9)
-        return dropout(x, rate: rate, generator: &g)
     }
 }

@@ -1,4 +1,5 @@
 import Tensors
+import Preconditions
 
 /// Max pooling (Keras `MaxPooling2D`; strides default to the pool size).
 public final class MaxPool2D: BaseLayer {
@@ -32,7 +33,7 @@ public final class AvgPool2D: BaseLayer {
 public final class GlobalAveragePooling: BaseLayer {
     override public var kerasClass: String { "GlobalAveragePooling2D" }
     override public func forward(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4, "GlobalAveragePooling '\(name)' expects NHWC rank 4, got \(x.shape)")
+        check(x.rank == 4, "GlobalAveragePooling '\(name)' expects NHWC rank 4, got \(x.shape)")
         return globalAvgPool2d(x)
     }
 }
@@ -41,7 +42,7 @@ public final class GlobalAveragePooling: BaseLayer {
 public final class GlobalMaxPooling: BaseLayer {
     override public var kerasClass: String { "GlobalMaxPooling2D" }
     override public func forward(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4, "GlobalMaxPooling '\(name)' expects NHWC rank 4, got \(x.shape)")
+        check(x.rank == 4, "GlobalMaxPooling '\(name)' expects NHWC rank 4, got \(x.shape)")
         return globalMaxPool2d(x)
     }
 }

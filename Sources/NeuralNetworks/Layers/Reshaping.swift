@@ -1,22 +1,5 @@
 import Tensors
 
-/// Zeros around H and W (Keras `ZeroPadding2D(((top, bottom), (left, right)))`).
-public final class ZeroPadding2D: BaseLayer {
-    public let top: Int, bottom: Int, left: Int, right: Int
-    override public var kerasClass: String { "ZeroPadding2D" }
-    override public var configuration: String { "ZeroPadding2D(\(top),\(bottom),\(left),\(right))" }
-    public init(top: Int, bottom: Int, left: Int, right: Int, name: String = "") {
-        self.top = top; self.bottom = bottom; self.left = left; self.right = right
-        super.init(name: name)
-    }
-    public convenience init(_ padding: Int, name: String = "") {
-        self.init(top: padding, bottom: padding, left: padding, right: padding, name: name)
-    }
-    override public func forward(_ x: Tensor) -> Tensor {
-        x.zeroPadded(top: top, bottom: bottom, left: left, right: right)
-    }
-}
-
 /// `[N, …]` → `[N, product]` (Keras `Flatten`).
 public final class Flatten: BaseLayer {
     override public var kerasClass: String { "Flatten" }
@@ -52,36 +35,4 @@ public final class Rescaling: BaseLayer {
         super.init(name: name)
     }
     override public func forward(_ x: Tensor) -> Tensor { x * scale + offset }
-}
-
-/// `x + body(x)`, or `shortcut(x) + body(x)` (Keras `Add` of two branches).
-public final class Residual: BaseLayer {
-    public let body: Layer
-    public let shortcut: Layer?
-    override public var sublayers: [Layer] { shortcut.map { [$0, body] } ?? [body] }
-    override public var kerasClass: String { "Add" }
-    override public var configuration: String {
-        "Residual(\(shortcut.map { $0.configuration } ?? "identity"),\(body.configuration))"
-    }
-
-    public init(name: String = "", shortcut: Layer? = nil, body: Layer) {
-        self.body = body
-        self.shortcut = shortcut
-        super.init(name: name)
-    }
-
-    public convenience init(name: String = "", @LayerBuilder _ body: () throws -> [Layer]) rethrows {
-        self.init(name: name, body: Sequential(layers: try body()))
-    }
-
-    override public func forward(_ x: Tensor) -> Tensor {
-        let s = shortcut.map { $0(x) } ?? x
-        return s + body(x)
-    }
-
-    /// The block followed by a ReLU/ReLU6: the sum and the activation in one pass.
-    func forward(_ x: Tensor, rectifier: Rectifier) -> Tensor {
-        let s = shortcut.map { $0(x) } ?? x
-        return add(s, body(x), rectifier: rectifier)
-    }
 }

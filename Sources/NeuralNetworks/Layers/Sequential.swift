@@ -48,23 +48,15 @@ public final class Sequential: BaseLayer {
 
     override public func forward(_ x: Tensor) -> Tensor { run(x, layers: layers.count) }
 
-    /// The first `count` layers applied to `x`, with the fused runs of InferenceFusion.swift
-    /// and Normalization.swift (`fusedTraining`, `rectifiedResidual`) where they apply
-    /// within those layers.
+    /// The plans of the fused runs (Fusion.swift) this model's layers take, per mode.
+    let fusion = FusionPlans()
+
+    /// The first `count` layers applied to `x`: the steps of the plan for the current mode
+    /// and weights (single layers and the fused runs of Fusion.swift), or every layer on its
+    /// own while a summary is traced.
     private func run(_ x: Tensor, layers count: Int) -> Tensor {
-        var h = x
-        var i = 0
-        while i < count {
-            if let fused = paddedConvolution(at: i, h, end: count) ?? fusedInference(at: i, h, end: count)
-                ?? fusedTraining(at: i, h, end: count) ?? rectifiedResidual(at: i, h, end: count) {
-                h = fused.output
-                i += fused.length
-            } else {
-                h = layers[i](h)
-                i += 1
-            }
-        }
-        return h
+        guard LayerTrace.current == nil else { return layers[..<count].reduce(x) { h, layer in layer(h) } }
+        return fusion.plan(layers, end: count).steps.reduce(x) { h, step in run(step, h) }
     }
 
     /// The output before a final softmax, for losses computed from logits as Keras does.

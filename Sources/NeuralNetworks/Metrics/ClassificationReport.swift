@@ -1,4 +1,5 @@
 import Foundation
+import Preconditions
 
 /// Per-class precision, recall, F1 and support, with accuracy and macro/weighted averages,
 /// computed as scikit-learn 1.9's `classification_report(y_true, y_pred,
@@ -46,8 +47,8 @@ public struct ClassificationReport: Equatable, Sendable, Codable {
     }
 
     public init(confusion: ConfusionMatrix, classNames: [String]) {
-        precondition(classNames.count == confusion.classCount,
-                     "ClassificationReport: \(classNames.count) class names for \(confusion.classCount) classes")
+        check(classNames.count == confusion.classCount,
+              "ClassificationReport: \(classNames.count) class names for \(confusion.classCount) classes")
         let support = confusion.support
         let predicted = confusion.predictedCounts
         var rows: [Row] = []

@@ -1,4 +1,5 @@
 import Tensors
+import Preconditions
 
 /// Convolutional Block Attention Module (Woo et al., ECCV 2018, arXiv:1807.06521):
 /// channel attention, then spatial attention, each a sigmoid gate multiplied in.
@@ -22,7 +23,7 @@ public final class CBAM: BaseLayer {
 
     /// `channels` is the input's channel count (the MLP's width).
     public init(channels: Int, reduction: Int = 16, spatialKernel: Int = 7, name: String = "") {
-        precondition(channels >= 1 && reduction >= 1, "CBAM '\(name)': channels and reduction must be ≥ 1")
+        check(channels >= 1 && reduction >= 1, "CBAM '\(name)': channels and reduction must be ≥ 1")
         self.channels = channels
         self.reduction = reduction
         self.spatialKernel = spatialKernel
@@ -39,8 +40,8 @@ public final class CBAM: BaseLayer {
     /// The two gates and the output for input `x` [N, H, W, C]: the channel gate Mc
     /// [N, 1, 1, C], the spatial gate Ms [N, H, W, 1] (what the block looks at) and F″.
     public func attention(_ x: Tensor) -> (channelGate: Tensor, spatialGate: Tensor, output: Tensor) {
-        precondition(x.rank == 4 && x.shape[3] == channels,
-                     "CBAM '\(name)' was made for \(channels) channels, got input \(x.shape)")
+        check(x.rank == 4 && x.shape[3] == channels,
+              "CBAM '\(name)' was made for \(channels) channels, got input \(x.shape)")
         let n = x.shape[0]
         // Channel attention: [N, C] descriptors through the shared MLP.
         let avg = globalAvgPool2d(x), mx = globalMaxPool2d(x)
@@ -50,50 +51,5 @@ public final class CBAM: BaseLayer {
         let maps = channelMeanAndMax(f1)
         let spatialGate = sigmoid(spatial(maps))
         return (gate, spatialGate, scalePixels(f1, by: spatialGate))
-    }
-}
-
-/// The report's attention CNN: stages of two 3x3 conv–BN–ReLU, a CBAM block and 2x2 max
-/// pooling; then the head (global average pooling, Dense(128, ReLU), optional Dropout, softmax),
-/// as the report describes it (no dropout by default).
-public func AttentionCNN(classes: Int = 7, filters: [Int] = [32, 64, 128], dense: Int = 128,
-                         dropout: Float = 0, inputShape: [Int] = [48, 48, 1], seed: UInt64 = 0) -> Sequential {
-    let model = Sequential(name: "attention_cnn") {
-        for (i, f) in filters.enumerated() {
-            Conv2D(f, kernel: 3, padding: .same, useBias: false, name: "stage\(i + 1)_conv1")
-            BatchNorm(name: "stage\(i + 1)_bn1")
-            ReLU(name: "stage\(i + 1)_relu1")
-            Conv2D(f, kernel: 3, padding: .same, useBias: false, name: "stage\(i + 1)_conv2")
-            BatchNorm(name: "stage\(i + 1)_bn2")
-            ReLU(name: "stage\(i + 1)_relu2")
-            CBAM(channels: f, name: "stage\(i + 1)_cbam")
-            MaxPool2D(2, name: "stage\(i + 1)_pool")
-        }
-        GlobalAveragePooling(name: "gap")
-        Dense(dense, activation: .relu, name: "fc")
-        if dropout > 0 { Dropout(dropout, name: "fc_dropout") }
-        Dense(classes, activation: .softmax, name: "predictions")
-    }
-    model.build(inputShape: inputShape, seed: seed)
-    return model
-}
-
-/// The classification heads the report put on its bases.
-public enum ReportHead {
-    /// ResNet50: GAP → Dense(1024, ReLU) → Dropout(0.5) → Dense(classes, softmax).
-    public static func resnet50(classes: Int = 7) -> [Layer] {
-        [GlobalAveragePooling(name: "head_gap"), Dense(1024, activation: .relu, name: "head_dense"),
-         Dropout(0.5, name: "head_dropout"), Dense(classes, activation: .softmax, name: "head_predictions")]
-    }
-    /// MobileNetV2: GAP → Dropout(0.5) → Dense(128, ReLU) → Dropout(0.5) → Dense(classes, softmax).
-    public static func mobileNetV2(classes: Int = 7) -> [Layer] {
-        [GlobalAveragePooling(name: "head_gap"), Dropout(0.5, name: "head_dropout_1"),
-         Dense(128, activation: .relu, name: "head_dense"), Dropout(0.5, name: "head_dropout_2"),
-         Dense(classes, activation: .softmax, name: "head_predictions")]
-    }
-    /// Attention CNN: GAP → Dense(128, ReLU) → Dense(classes, softmax).
-    public static func attentionCNN(classes: Int = 7) -> [Layer] {
-        [GlobalAveragePooling(name: "head_gap"), Dense(128, activation: .relu, name: "head_dense"),
-         Dense(classes, activation: .softmax, name: "head_predictions")]
     }
 }

@@ -1,4 +1,5 @@
 import Tensors
+import Preconditions
 
 /// One batch: images NHWC and one class index per image.
 public struct Batch {
@@ -40,8 +41,8 @@ public struct TensorDataset: BatchSource {
     /// - Parameter identity: names the data for the training cache; by default a hash of
     ///   the values.
     public init(images: Tensor, labels: [Int], identity: String? = nil) {
-        precondition(images.shape.first == labels.count,
-                     "TensorDataset: \(labels.count) labels for \(images.shape.first ?? 0) images (shape \(images.shape))")
+        check(images.shape.first == labels.count,
+              "TensorDataset: \(labels.count) labels for \(images.shape.first ?? 0) images (shape \(images.shape))")
         self.images = images
         self.labels = labels
         self.identity = identity ?? "tensors:\(images.shape):\(fnv64(images.scalars)):\(fnv64(labels.map(Float.init)))"

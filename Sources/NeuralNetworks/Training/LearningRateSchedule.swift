@@ -1,4 +1,5 @@
 import Foundation
+import Preconditions
 
 /// A learning rate per epoch, applied at the start of each epoch like Keras'
 /// `LearningRateScheduler.on_epoch_begin(epoch)` with 0-based epochs.
@@ -37,7 +38,7 @@ public struct LearningRateSchedule {
 
     /// lr₀ · factor^⌊epoch / every⌋ (a step decay), independent of the current rate.
     public static func step(initial: Double, factor: Double, every: Int) -> LearningRateSchedule {
-        precondition(every > 0, "step schedule: every must be positive, got \(every)")
+        check(every > 0, "step schedule: every must be positive, got \(every)")
         return LearningRateSchedule(identity: "step(\(initial),\(factor),\(every))") { epoch, _ in
             initial * pow(factor, Double(epoch / every))
         }
@@ -53,7 +54,7 @@ public struct LearningRateSchedule {
     /// Cosine decay from lr₀ to lr₀·alpha over `epochs` epochs, as Keras' `CosineDecay`
     /// counted in epochs: lr₀ · ((1 − alpha) · ½(1 + cos(π·min(e, E)/E)) + alpha).
     public static func cosine(initial: Double, epochs: Int, alpha: Double = 0) -> LearningRateSchedule {
-        precondition(epochs > 0, "cosine schedule: epochs must be positive, got \(epochs)")
+        check(epochs > 0, "cosine schedule: epochs must be positive, got \(epochs)")
         return LearningRateSchedule(identity: "cosine(\(initial),\(epochs),\(alpha))") { epoch, _ in
             let t = Double(min(epoch, epochs)) / Double(epochs)
             return initial * ((1 - alpha) * 0.5 * (1 + cos(Double.pi * t)) + alpha)

@@ -1,6 +1,7 @@
 import Foundation
 import _CKernels
 import Tensors
+import Preconditions
 
 /// Updates weights from gradients. Testable on its own with plain keys and arrays:
 /// ```swift
@@ -99,7 +100,7 @@ public final class Adam: SlotOptimizer, Optimizer {
     }
 
     public func update(_ key: String, value: inout [Float], gradient: [Float]) {
-        precondition(value.count == gradient.count, "Adam: '\(key)' has \(value.count) values and \(gradient.count) gradients")
+        check(value.count == gradient.count, "Adam: '\(key)' has \(value.count) values and \(gradient.count) gradients")
         let t = Double(max(iterations, 1))
         let alpha = Float(learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t)))
         let b1 = Float(beta1), b2 = Float(beta2), eps = Float(epsilon)
@@ -153,7 +154,7 @@ public final class SGD: SlotOptimizer, Optimizer {
     public var configuration: String { "SGD(lr:\(learningRate),m:\(momentum),nesterov:\(nesterov))" }
 
     public func update(_ key: String, value: inout [Float], gradient: [Float]) {
-        precondition(value.count == gradient.count, "SGD: '\(key)' has \(value.count) values and \(gradient.count) gradients")
+        check(value.count == gradient.count, "SGD: '\(key)' has \(value.count) values and \(gradient.count) gradients")
         let lr = Float(learningRate), mu = Float(momentum)
         guard momentum > 0 else {
             for i in 0..<value.count { value[i] -= lr * gradient[i] }

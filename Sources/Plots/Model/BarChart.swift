@@ -1,3 +1,5 @@
+import Preconditions
+
 /// Bars per category, one bar per group in each category (grouped bars when there are
 /// several groups), e.g. the class distribution, or per-class F1 across models.
 public struct BarChart: Codable, Sendable, Hashable {
@@ -20,8 +22,8 @@ public struct BarChart: Codable, Sendable, Hashable {
                 valueFormat: NumberFormat? = nil, valueRange: AxisRange? = nil,
                 legend: LegendPlacement = .auto, gridLines: Bool = true) {
         for g in groups {
-            precondition(g.values.count == categories.count,
-                         "Bar group '\(g.name)' has \(g.values.count) values for \(categories.count) categories")
+            check(g.values.count == categories.count,
+                  "Bar group '\(g.name)' has \(g.values.count) values for \(categories.count) categories")
         }
         self.categories = categories
         self.groups = groups

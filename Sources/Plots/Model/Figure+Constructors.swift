@@ -1,3 +1,5 @@
+import Preconditions
+
 /// Convenience constructors: one per chart kind, plus `grid` to put figures side by side.
 /// Each returns a one-panel figure (the chart's title is the panel's title) at a size
 /// that suits the chart; pass `width`/`height` (points) to override.
@@ -128,8 +130,8 @@ extension Figure {
                                        title: String? = "Confusion matrix",
                                        xLabel: String = "Predicted", yLabel: String = "True",
                                        width: Double? = nil, height: Double? = nil) -> Figure {
-        precondition(counts.count == labels.count && counts.allSatisfy { $0.count == labels.count },
-                     "confusionMatrix needs a \(labels.count)x\(labels.count) matrix of counts for \(labels.count) labels, got \(counts.count) rows of \(counts.map(\.count))")
+        check(counts.count == labels.count && counts.allSatisfy { $0.count == labels.count },
+              "confusionMatrix needs a \(labels.count)x\(labels.count) matrix of counts for \(labels.count) labels, got \(counts.count) rows of \(counts.map(\.count))")
         let values: [[Double]]
         let annotations: [[String]]
         switch normalize {

@@ -1,3 +1,5 @@
+import Preconditions
+
 /// A matrix of coloured cells with optional text in each, and a colour bar,
 /// e.g. a confusion matrix.
 public struct Heatmap: Codable, Sendable, Hashable {
@@ -25,16 +27,16 @@ public struct Heatmap: Codable, Sendable, Hashable {
                 range: AxisRange? = nil, xLabel: String? = nil, yLabel: String? = nil,
                 colorBarLabel: String? = nil, showsColorBar: Bool = true,
                 colorBarFormat: NumberFormat? = nil) {
-        precondition(values.count == rowLabels.count,
-                     "Heatmap has \(values.count) rows of values for \(rowLabels.count) row labels")
+        check(values.count == rowLabels.count,
+              "Heatmap has \(values.count) rows of values for \(rowLabels.count) row labels")
         for (i, row) in values.enumerated() {
-            precondition(row.count == columnLabels.count,
-                         "Heatmap row \(i) has \(row.count) values for \(columnLabels.count) column labels")
+            check(row.count == columnLabels.count,
+                  "Heatmap row \(i) has \(row.count) values for \(columnLabels.count) column labels")
         }
         if let annotations {
-            precondition(annotations.count == values.count
-                         && zip(annotations, values).allSatisfy { $0.count == $1.count },
-                         "Heatmap annotations must have the shape of values (\(values.count) rows)")
+            check(annotations.count == values.count
+                  && zip(annotations, values).allSatisfy { $0.count == $1.count },
+                  "Heatmap annotations must have the shape of values (\(values.count) rows)")
         }
         self.rowLabels = rowLabels
         self.columnLabels = columnLabels

@@ -1,3 +1,5 @@
+import Preconditions
+
 /// Images in rows and columns with captions under each, e.g. sample faces per class,
 /// augmentation previews, misclassified examples, Grad-CAM overlays.
 public struct ImageGrid: Codable, Sendable, Hashable {
@@ -27,10 +29,10 @@ public struct GridImage: Codable, Sendable, Hashable {
     /// An image from bytes 0–255, `width * height * channels` of them.
     public init(pixels: [UInt8], width: Int, height: Int, channels: Int = 1,
                 caption: [CaptionLine] = [], overlay: HeatOverlay? = nil) {
-        precondition(channels == 1 || channels == 3,
-                     "GridImage channels must be 1 (gray) or 3 (RGB), got \(channels)")
-        precondition(pixels.count == width * height * channels,
-                     "GridImage needs width*height*channels = \(width)*\(height)*\(channels) = \(width * height * channels) bytes, got \(pixels.count)")
+        check(channels == 1 || channels == 3,
+              "GridImage channels must be 1 (gray) or 3 (RGB), got \(channels)")
+        check(pixels.count == width * height * channels,
+              "GridImage needs width*height*channels = \(width)*\(height)*\(channels) = \(width * height * channels) bytes, got \(pixels.count)")
         self.width = width
         self.height = height
         self.channels = channels
@@ -115,8 +117,8 @@ public struct HeatOverlay: Codable, Sendable, Hashable {
 
     public init<T: BinaryFloatingPoint>(heat: [T], width: Int, height: Int, alpha: Double = 0.45,
                                         colormap: Colormap = .inferno) {
-        precondition(heat.count == width * height,
-                     "HeatOverlay needs width*height = \(width * height) values, got \(heat.count)")
+        check(heat.count == width * height,
+              "HeatOverlay needs width*height = \(width * height) values, got \(heat.count)")
         self.width = width
         self.height = height
         self.values = Bytes(heat.map { quantize(Double($0) * 255) })

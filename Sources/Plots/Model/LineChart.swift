@@ -1,3 +1,5 @@
+import Preconditions
+
 /// Lines of y against x, e.g. training and validation accuracy per epoch.
 public struct LineChart: Codable, Sendable, Hashable {
     public var xLabel: String?
@@ -40,8 +42,8 @@ public struct Series: Sendable, Hashable {
 
     public init(name: String, x: [Double], y: [Double], color: Color? = nil,
                 dash: Dash? = nil, symbol: Symbol? = nil) {
-        precondition(x.count == y.count,
-                     "Series '\(name)' needs as many x as y values, got \(x.count) x and \(y.count) y")
+        check(x.count == y.count,
+              "Series '\(name)' needs as many x as y values, got \(x.count) x and \(y.count) y")
         self.name = name
         self.x = x
         self.y = y
