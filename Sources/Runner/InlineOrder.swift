@@ -47,17 +47,30 @@ enum InlineOrder {
         return names
     }
 
-    /// Identifiers in an expression that are not member accesses (`a.b` gives only `a`).
+    /// Identifiers in an expression that are not member accesses (`a.b` gives only `a`) and
+    /// not words inside string literals (`mode == "synthetic"` gives only `mode`).
     static func identifiers(_ text: String) -> [String] {
         var result: [String] = []
         var current = ""
         var afterDot = false
         var previous: Character = " "
+        var inString = false
         func finish() {
             if !current.isEmpty, !afterDot, !(current.first!.isNumber) { result.append(current) }
             current = ""
         }
         for c in text {
+            if inString {
+                if c == "\"" && previous != "\\" { inString = false }
+                previous = previous == "\\" && c == "\\" ? " " : c
+                continue
+            }
+            if c == "\"" {
+                finish()
+                inString = true
+                previous = c
+                continue
+            }
             if c.isLetter || c.isNumber || c == "_" {
                 if current.isEmpty { afterDot = previous == "." }
                 current.append(c)

@@ -115,6 +115,20 @@ struct NotebookParsingTests {
                     contains: "test.md:8: error: duplicate cell label 'a' (first used by the cell at line 3)")
     }
 
+    @Test func wordsInsideStringLiteralsAreNotReadsOfLaterCells() throws {
+        // `synthetic` is declared by the cell below, but the expression only compares with a
+        // string that happens to spell it; an escaped quote does not end the literal.
+        _ = try parse("""
+            Mode: `{swift} params.mode == "synthetic" ? "a \\"synthetic\\" run" : "real"`.
+
+            ```swift
+            let synthetic = true
+            ```
+            """)
+        #expect(InlineOrder.identifiers(#"mode == "synthetic" && x"#) == ["mode", "x"])
+        #expect(InlineOrder.identifiers(#"f("a \"b\" c", d)"#) == ["f", "d"])
+    }
+
     @Test func anInlineExpressionReadingALaterCellIsAnError() {
         expectError("Result: `{swift} accuracy`.\n\n```swift\nlet accuracy = 0.5\n```\n",
                     contains: "test.md:1: error: inline expression `{swift} accuracy` reads 'accuracy', which cell 1 (line 4) declares further down")
