@@ -53,10 +53,16 @@ extension PDFWriter {
             let h = ls.map { canvas.layoutSize($0).height }.max() ?? 0
             return (ls, h + 2 * padY)
         }
-        func drawRow(_ ls: [OpaquePointer], height: Double) {
-            for (i, l) in ls.enumerated() {
-                canvas.draw(l, x: xs[i] + padX, y: canvas.y + padY)
-                g_object_unref(UnsafeMutableRawPointer(l))
+        /// One "TR" of the tagged PDF, its cells "TH" or "TD", their links clickable.
+        func drawRow(_ ls: [OpaquePointer], _ cells: [PangoMarkup], header: Bool, height: Double) {
+            canvas.structure("TR") {
+                for (i, l) in ls.enumerated() {
+                    canvas.structure(header ? "TH" : "TD") {
+                        canvas.draw(l, x: xs[i] + padX, y: canvas.y + padY,
+                                    links: i < cells.count ? cells[i].links : [])
+                    }
+                    g_object_unref(UnsafeMutableRawPointer(l))
+                }
             }
             canvas.y += height
         }
@@ -64,7 +70,7 @@ extension PDFWriter {
             canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.5, width: 1.0)
             canvas.y += 1.5
             let (ls, h) = rowLayouts(header, bold: true)
-            drawRow(ls, height: h)
+            drawRow(ls, header, header: true, height: h)
             canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.3, width: 0.6)
             canvas.y += 1
         }
@@ -103,36 +109,39 @@ extension PDFWriter {
         } else {
             canvas.ensure(6 + capHeight + headerHeight + rowHeights.prefix(3).reduce(0, +))
         }
-        canvas.y += 6
-        if let capLayout {
-            let y = canvas.y
-            if let id { canvas.destination(id) { canvas.draw(capLayout, x: left, y: y) } }
-            else { canvas.draw(capLayout, x: left, y: y) }
-            canvas.y += capHeight
-        }
-        guard n > 0 else { canvas.y += 10; return }
-        drawHeader()
-        for (k, row) in rows.enumerated() {
-            let (ls, h) = rowLayouts(row, bold: false)
-            let widow = k == rows.count - 2 ? rowHeights[k + 1] : 0  // keep the last two rows together
-            if canvas.y + h + widow > canvas.bottom - 2, k > 0 {
-                canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.3, width: 0.4, PDFStyle.rule)
-                canvas.newPage()
-                if !continuedLabel.isEmpty {
-                    let l = canvas.makeLayout(
-                        font: PDFStyle.caption,
-                        markup: "<span foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\">\(escapeMarkup(continuedLabel))</span>",
-                        width: width)
-                    canvas.draw(l, x: x0, y: canvas.y)
-                    canvas.y += canvas.layoutSize(l).height + 4
-                    g_object_unref(UnsafeMutableRawPointer(l))
-                }
-                drawHeader()
+        // One "Table" of the tagged PDF: its caption, then rows (a break starts a second one).
+        canvas.structure("Table") {
+            canvas.y += 6
+            if let capLayout {
+                let y = canvas.y
+                if let id { canvas.destination(id, x: left, y: y) }
+                canvas.structure("Caption") { canvas.draw(capLayout, x: left, y: y, links: caption?.links ?? []) }
+                canvas.y += capHeight
             }
-            drawRow(ls, height: h)
+            guard n > 0 else { canvas.y += 10; return }
+            drawHeader()
+            for (k, row) in rows.enumerated() {
+                let (ls, h) = rowLayouts(row, bold: false)
+                let widow = k == rows.count - 2 ? rowHeights[k + 1] : 0  // keep the last two rows together
+                if canvas.y + h + widow > canvas.bottom - 2, k > 0 {
+                    canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.3, width: 0.4, PDFStyle.rule)
+                    canvas.newPage()
+                    if !continuedLabel.isEmpty {
+                        let l = canvas.makeLayout(
+                            font: PDFStyle.caption,
+                            markup: "<span foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\">\(escapeMarkup(continuedLabel))</span>",
+                            width: width)
+                        canvas.structure("Caption") { canvas.draw(l, x: x0, y: canvas.y) }
+                        canvas.y += canvas.layoutSize(l).height + 4
+                        g_object_unref(UnsafeMutableRawPointer(l))
+                    }
+                    drawHeader()
+                }
+                drawRow(ls, row, header: false, height: h)
+            }
+            canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.5, width: 1.0)
+            canvas.y += 16
         }
-        canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.5, width: 1.0)
-        canvas.y += 16
     }
 
     /// Column widths that fill `total`, as browsers lay out automatic tables: natural
