@@ -86,14 +86,6 @@ struct PDFWriter {
         return min(figureSize(f).height + 40, (canvas.bottom - canvas.top) * 0.8)
     }
 
-    /// A figure's size at text width, capped at 60% of the text height.
-    private func figureSize(_ f: ReportPlan.NumberedFigure) -> (width: Double, height: Double) {
-        let aspect = max(0.05, figures.aspectRatio(f.figure))
-        let maxHeight = (canvas.bottom - canvas.top) * 0.6
-        let h = min(width * aspect, maxHeight)
-        return (h / aspect, h)
-    }
-
     private mutating func heading(_ h: ReportPlan.Heading, keepWith: Double) {
         let depth = min(h.depth, 3)
         if depth == 1 { canvas.flushFloats() }  // a section's figures stay in it
@@ -377,7 +369,7 @@ struct PDFWriter {
         return codeHeight(c.cell.source, swift: true) + 2 + lead
     }
 
-    private func captionMarkup(_ kind: String, _ number: Int, _ caption: String?) -> PangoMarkup {
+    func captionMarkup(_ kind: String, _ number: Int, _ caption: String?) -> PangoMarkup {
         var m = PangoMarkup()
         m.span("font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"smaller\"") {
             $0.text("\(kind) \(number).")
@@ -387,64 +379,6 @@ struct PDFWriter {
             m.inlines(MarkdownLite.inlines(caption), plan: plan)
         }
         return m
-    }
-
-    // MARK: - Figures
-
-    private func figure(_ f: ReportPlan.NumberedFigure) {
-        canvas.flushFloats()  // figures keep their numbered order
-        let caption = captionMarkup("Figure", f.number, f.caption)
-        let capHeight = captionLayout(caption.markup) { canvas.layoutSize($0).height }
-        let aspect = max(0.05, figures.aspectRatio(f.figure))
-        var (w, h) = figureSize(f)
-        canvas.y += 6
-        // Rather than leave much of a page empty, a figure may shrink to 70% to fit.
-        let room = canvas.remaining - 8 - capHeight
-        if h > room, room / aspect >= 0.7 * w {
-            h = room
-            w = h / aspect
-        }
-        if h + 8 + capHeight > canvas.remaining, canvas.y > canvas.top + 6.5 {
-            let writer = self
-            canvas.floats.append { writer.place(f, width: w, height: h, caption: caption, captionHeight: capHeight) }
-        } else {
-            place(f, width: w, height: h, caption: caption, captionHeight: capHeight)
-        }
-    }
-
-    /// Draws a figure and its caption at the cursor, centred at text width: one "Figure"
-    /// element of the tagged PDF holding the drawing and its "Caption" (cairo 1.16 writes
-    /// no /Alt text, so the caption inside the figure is what a screen reader reads).
-    private func place(_ f: ReportPlan.NumberedFigure, width w: Double, height h: Double,
-                       caption: PangoMarkup, captionHeight: Double) {
-        let x = left + (width - w) / 2
-        let y = canvas.y
-        var failure: Error?
-        canvas.destination(f.id, x: left, y: y)
-        canvas.structure("Figure") {
-            cairo_save(canvas.cr)
-            do { try figures.draw(f.figure, canvas.cr, x, y, w, h) } catch { failure = error }
-            cairo_restore(canvas.cr)
-            canvas.setColor(PDFStyle.ink)
-            canvas.y += h + 8
-            canvas.structure("Caption") {
-                captionLayout(caption.markup) { canvas.draw($0, x: left, y: canvas.y, links: caption.links) }
-            }
-        }
-        if let failure, canvas.deferredError == nil {
-            canvas.deferredError = RenderingError.figure(id: f.id, reason: "\(failure)")
-        }
-        canvas.y += captionHeight + 16
-    }
-
-    /// The caption layout for `markup` (centred when it is one line), lent to `body`.
-    private func captionLayout<T>(_ markup: String, _ body: (OpaquePointer) -> T) -> T {
-        let layout = canvas.makeLayout(font: PDFStyle.caption, markup: markup, width: width, lineSpacing: 1.1)
-        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        if pango_layout_get_line_count(layout) == 1 {
-            pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
-        }
-        return body(layout)
     }
 
     // MARK: - Provenance

@@ -123,3 +123,81 @@ struct PDFLinks {
         #expect(figures == 3 && captions == 3)
     }
 }
+
+/// Where pdftotext finds each word on the page: (page, xMin, yMin, xMax, yMax).
+func wordBoxes(_ url: URL) throws -> [String: [(page: Int, x0: Double, y0: Double, x1: Double, y1: Double)]] {
+    let bbox = try run("pdftotext", ["-bbox", url.path, "-"])
+    var result: [String: [(page: Int, x0: Double, y0: Double, x1: Double, y1: Double)]] = [:]
+    var page = 0
+    for line in bbox.split(separator: "\n") {
+        if line.contains("<page ") { page += 1; continue }
+        guard let m = line.firstMatch(of: #/xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</#) else { continue }
+        result[String(m.5), default: []].append((page, Double(m.1)!, Double(m.2)!, Double(m.3)!, Double(m.4)!))
+    }
+    return result
+}
+
+@Suite struct PDFFigureAndTableFitTests {
+    static func render(_ outputs: [CellOutput], before: String = "") throws -> URL {
+        var nb = Sample.minimal()
+        nb.notebook.blocks = [.prose(.paragraph([.text(before + "Text before.")])),
+                              .cell(Cell(index: 0, line: 1, source: "show(x)", options: CellOptions(echo: false)))]
+        nb.results[0] = CellResult(outputs: outputs, seconds: 0)
+        let url = try temporaryDirectory().appendingPathComponent("fit.pdf")
+        try PDFRenderer().render(nb, to: url)
+        return url
+    }
+
+    static func panel(_ title: String) -> Figure {
+        .lines(title: title, xLabel: "Epoch", yLabel: "Accuracy", series: [Series(name: "a", y: [0.2, 0.4, 0.5])])
+    }
+
+    @Test("a grid whose panels would be narrower than the floor is set with fewer columns")
+    func aThreeColumnGridStacks() throws {
+        let grid = Figure.grid(["PANELONE", "PANELTWO", "PANELTHREE"].map(Self.panel), columns: 3)
+        let words = try wordBoxes(Self.render([.figure(FigureOutput(caption: "Grid.", figure: grid))]))
+        let (one, two, three) = (try #require(words["PANELONE"]?.first), try #require(words["PANELTWO"]?.first),
+                                 try #require(words["PANELTHREE"]?.first))
+        #expect(abs(one.y0 - two.y0) < 1, "the first two panels share a row")
+        #expect(three.y0 > one.y1 + 50, "the third panel goes to a second row")
+        #expect((two.x0 + two.x1) / 2 - (one.x0 + one.x1) / 2 >= PDFWriter.minimumPanelWidth)
+    }
+
+    @Test("a two-panel figure is not shrunk below its panels' floor to fit the space left")
+    func aTwoPanelFigureKeepsItsWidth() throws {
+        let grid = Figure.grid([Self.panel("ALPHA"), Self.panel("BETA")], columns: 2)
+        // Enough text that the figure would have to shrink to about 70% to fit below it.
+        for words in [300, 340, 380, 420] {
+            let filler = String(repeating: "Words fill the page. ", count: words / 4)
+            let boxes = try wordBoxes(Self.render([.figure(FigureOutput(caption: "Two panels.", figure: grid))], before: filler))
+            let (a, b) = (try #require(boxes["ALPHA"]?.first), try #require(boxes["BETA"]?.first))
+            #expect((b.x0 + b.x1) / 2 - (a.x0 + a.x1) / 2 >= PDFWriter.minimumPanelWidth, "with \(words) words")
+        }
+    }
+
+    @Test("a seven-column table sets its headers in at most two lines, its text no smaller than the floor")
+    func aWideTableFits() throws {
+        let columns = ["Model", "Parameters (trainable)", "Training images per second", "Best validation accuracy",
+                       "Test accuracy (balanced)", "Macro-averaged F1 score", "Epochs until early stopping"]
+        let rows = ["ResNet50", "MobileNetV2", "CBAM"].map { [$0, "23,587,712", "412.5", "0.512", "0.498", "0.471", "12"] }
+        let url = try Self.render([.table(Table(caption: "Wide.", columns: columns, rows: rows))])
+        let lines = try run("pdftotext", ["-layout", url.path, "-"]).split(separator: "\n").map(String.init)
+        // Each part of the table: its caption line, its header, its first row.
+        var headers: [String] = []
+        for first in lines.indices where lines[first].contains("ResNet50") {
+            let caption = try #require(lines[..<first].lastIndex { $0.contains("Table 1") })
+            let header = lines[(caption + 1)..<first].filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            #expect(header.count <= 2, "header lines: \(header)")
+            headers += header
+        }
+        #expect(!headers.isEmpty)
+        // Every header word whole, in one part or the other.
+        for word in ["Parameters", "(trainable)", "validation", "Macro-averaged", "early", "stopping"] {
+            #expect(headers.joined(separator: " ").contains(word), "\(word) broken")
+        }
+        // pdffonts cannot give sizes; the words' boxes can: the row text is at least the floor.
+        let boxes = try wordBoxes(url)
+        let row = try #require(boxes["MobileNetV2"]?.first)
+        #expect(row.y1 - row.y0 >= PDFWriter.tableFontSizes.last! * 0.95)
+    }
+}
