@@ -4,6 +4,10 @@ import _CCairo
 /// Collects the bytes of a PDF written to memory.
 final class PDFDataSink {
     var data = Data()
+    /// A sink that drops the bytes (a layout pass whose PDF is not wanted).
+    let discarding: Bool
+
+    init(discarding: Bool = false) { self.discarding = discarding }
 }
 
 /// A Cairo PDF surface with a cursor that flows top to bottom and turns pages: the layer
@@ -51,8 +55,8 @@ final class PDFCanvas {
     convenience init(sink: PDFDataSink, width: Double, height: Double) throws {
         let write: cairo_write_func_t = { closure, bytes, length in
             guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
-            Unmanaged<PDFDataSink>.fromOpaque(closure).takeUnretainedValue().data
-                .append(bytes, count: Int(length))
+            let sink = Unmanaged<PDFDataSink>.fromOpaque(closure).takeUnretainedValue()
+            if !sink.discarding { sink.data.append(bytes, count: Int(length)) }
             return CAIRO_STATUS_SUCCESS
         }
         let surface = cairo_pdf_surface_create_for_stream(
@@ -75,6 +79,9 @@ final class PDFCanvas {
         pageHeight = height
         marginLeft = (width * 0.145).rounded()
         y = marginTop
+        // Cairo 1.16 marks the PDF as tagged (/MarkInfo) only when the structure tree's
+        // root element is a grouping one such as "Document".
+        cairo_tag_begin(cr, "Document", "")
     }
 
     deinit {
@@ -96,6 +103,7 @@ final class PDFCanvas {
     /// Finishes the document and reports any Cairo error.
     func finish(path: String) throws {
         decoratePage()
+        cairo_tag_end(cr, "Document")
         cairo_show_page(cr)
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
@@ -108,7 +116,14 @@ final class PDFCanvas {
 
     var remaining: Double { bottom - y }
 
+    /// Turns the page. Open structure elements are closed first and opened again after
+    /// the floats, so the running head and page number stay outside the text's structure
+    /// (cairo 1.16 has no artifacts) and floats are not nested in the paragraph they
+    /// interrupt.
     func newPage() {
+        let suspended = openStructure
+        for tag in suspended.reversed() { cairo_tag_end(cr, tag) }
+        openStructure = []
         decoratePage()
         cairo_show_page(cr)
         page += 1
@@ -117,6 +132,8 @@ final class PDFCanvas {
         let pending = floats
         floats = []
         for place in pending { place() }
+        for tag in suspended { cairo_tag_begin(cr, tag, "") }
+        openStructure = suspended
     }
 
     /// Figures that did not fit where they came: each is placed at the top of the next
@@ -230,10 +247,15 @@ final class PDFCanvas {
         return (Double(w) / 1024, Double(h) / 1024)
     }
 
-    /// Draws a whole layout with its top left at (x, y), without page breaking.
-    func draw(_ layout: OpaquePointer, x: Double, y: Double) {
+    /// Draws a whole layout with its top left at (x, y), without page breaking; `links`
+    /// become link annotations over their text.
+    func draw(_ layout: OpaquePointer, x: Double, y: Double, links: [PangoMarkup.Link] = []) {
         cairo_move_to(cr, x, y)
         pango_cairo_show_layout(cr, layout)
+        guard !links.isEmpty else { return }
+        for line in lines(layout) {
+            annotate(line, links: links, x: x, lineTop: y + line.top, height: line.bottom - line.top)
+        }
     }
 
     /// One laid-out line: its vertical extent and baseline relative to the layout's top.
@@ -274,8 +296,9 @@ final class PDFCanvas {
     ///
     /// `keep` is the fewest lines left at the foot of a page or carried to the next one
     /// (2 for paragraphs, 3 for code and logs; 1 allows any break).
+    /// `anchor` names the destination at the first line, on the page where it lands.
     func flow(_ layout: OpaquePointer, x: Double, padTop: Double = 0, padBottom: Double = 0,
-              links: [PangoMarkup.Link] = [], keep: Int = 2,
+              links: [PangoMarkup.Link] = [], keep: Int = 2, anchor: String? = nil,
               background: ((Double, Double, Double) -> Void)? = nil) {
         let all = lines(layout)
         guard !all.isEmpty else { return }
@@ -299,6 +322,7 @@ final class PDFCanvas {
             let pieceHeight = all[j - 1].bottom - pieceTop
             background?(x, y, padTop + pieceHeight + padBottom)
             let origin = y + padTop - pieceTop
+            if i == 0, let anchor { destination(anchor, x: x, y: y) }
             for line in all[i..<j] {
                 cairo_move_to(cr, x + line.x, origin + line.baseline)
                 pango_cairo_show_layout_line(cr, line.line)
@@ -334,12 +358,35 @@ final class PDFCanvas {
         }
     }
 
-    /// Marks the area drawn by `body` as the named destination `name` (for internal links).
-    func destination(_ name: String, _ body: () -> Void) {
-        let attributes = "name='\(tagEscape(name))'"
+    /// Names the point (x, y) of the current page `name`, for internal links, and notes its
+    /// page (for the contents). Cairo drops a link to a name that is never defined.
+    func destination(_ name: String, x: Double, y: Double) {
+        let attributes = "name='\(tagEscape(name))' " + String(format: "x=%.2f y=%.2f", x, max(0, y - 4))
         cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes)
-        body()
         cairo_tag_end(cr, CAIRO_TAG_DEST)
+        destinationPages[name] = page
+    }
+
+    /// The page each named destination is on.
+    private(set) var destinationPages: [String: Int] = [:]
+
+    // MARK: - Structure (tagged PDF)
+
+    /// Structure elements open at the cursor, outermost first.
+    private var openStructure: [String] = []
+
+    /// Marks what `body` draws as one structure element of the tagged PDF ("H1", "P",
+    /// "Figure", "Table", "TR", "TD", …; PDF 1.7 standard structure types), nested in
+    /// the elements open around it. The order of these calls is the reading order.
+    @discardableResult
+    func structure<T>(_ tag: String, _ body: () -> T) -> T {
+        cairo_tag_begin(cr, tag, "")
+        openStructure.append(tag)
+        defer {
+            openStructure.removeLast()
+            cairo_tag_end(cr, tag)
+        }
+        return body()
     }
 
     /// Adds a bookmark for the current page and position; returns its id for children.

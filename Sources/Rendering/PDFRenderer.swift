@@ -69,7 +69,17 @@ public struct PDFRenderer: Sendable {
         canvas.setMetadata(title: plan.title, author: plan.author,
                            creator: "Emotive \(plan.provenance.emotiveVersion)",
                            date: plan.provenance.executedAt)
-        var writer = PDFWriter(plan: plan, canvas: canvas, figures: figures)
+        // With a contents page the report is laid out twice: the first time into a canvas
+        // that keeps no bytes, to learn the page of every section.
+        var pages: [String: Int]?
+        if !PDFWriter.contentsEntries(plan).isEmpty {
+            let size = pageSize.size
+            let probe = try PDFCanvas(sink: PDFDataSink(discarding: true), width: size.width, height: size.height)
+            var first = PDFWriter(plan: plan, canvas: probe, figures: figures)
+            try? first.document()
+            pages = probe.destinationPages
+        }
+        var writer = PDFWriter(plan: plan, canvas: canvas, figures: figures, pageNumbers: pages)
         try writer.document()
         try canvas.finish(path: path)
     }

@@ -88,9 +88,11 @@ extension PDFWriter {
                                        lineSpacing: 1.15)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         canvas.y += 2
-        canvas.flow(layout, x: x + inset, padTop: 7, padBottom: 7, links: m.links, keep: 2) { _, y, h in
-            canvas.fillRect(x, y, w, h, colors.tint)
-            canvas.fillRect(x, y, 2.5, h, colors.accent)
+        canvas.structure("Note") {
+            canvas.flow(layout, x: x + inset, padTop: 7, padBottom: 7, links: m.links, keep: 2) { _, y, h in
+                canvas.fillRect(x, y, w, h, colors.tint)
+                canvas.fillRect(x, y, 2.5, h, colors.accent)
+            }
         }
         canvas.y += 9
     }
@@ -109,7 +111,8 @@ extension PDFWriter {
         canvas.openSection("References")
         _ = canvas.outline("References", parent: Int32(CAIRO_PDF_OUTLINE_ROOT), y: canvas.y)
         let y = canvas.y
-        canvas.destination("references") { canvas.draw(title, x: left, y: y) }
+        canvas.destination("references", x: left, y: y)
+        canvas.structure("H1") { canvas.draw(title, x: left, y: y) }
         canvas.y += height + 7
         for (n, entry) in plan.bibliography.enumerated() {
             let line = ReportText.bibliographyLine(entry)
@@ -126,8 +129,8 @@ extension PDFWriter {
             let layout = canvas.makeLayout(font: PDFStyle.body, markup: m.markup, width: width, lineSpacing: 1.15)
             defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
             pango_layout_set_indent(layout, -Int32(22 * 1024))
-            canvas.destination(ReportText.referenceID(entry.id)) {
-                canvas.flow(layout, x: left, links: m.links)
+            canvas.structure("BibEntry") {
+                canvas.flow(layout, x: left, links: m.links, anchor: ReportText.referenceID(entry.id))
             }
             canvas.y += 4
         }

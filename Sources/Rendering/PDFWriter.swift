@@ -7,13 +7,16 @@ struct PDFWriter {
     let plan: ReportPlan
     let canvas: PDFCanvas
     let figures: FigureDrawing
+    /// The page of each heading and section, from a first layout pass (nil in that pass).
+    var pageNumbers: [String: Int]?
     /// Outline ids of the latest heading at each depth, for nesting bookmarks.
     private var outlineParents: [Int32] = []
 
-    init(plan: ReportPlan, canvas: PDFCanvas, figures: FigureDrawing) {
+    init(plan: ReportPlan, canvas: PDFCanvas, figures: FigureDrawing, pageNumbers: [String: Int]? = nil) {
         self.plan = plan
         self.canvas = canvas
         self.figures = figures
+        self.pageNumbers = pageNumbers
     }
 
     var left: Double { canvas.marginLeft }
@@ -25,6 +28,7 @@ struct PDFWriter {
     mutating func document() throws {
         canvas.runningTitle = ReportText.shortTitle(plan.title)
         titleBlock()
+        contents()
         if let f = plan.failure {
             var m = PangoMarkup()
             m.span("weight=\"bold\"") { $0.text("This report is partial. ") }
@@ -52,7 +56,7 @@ struct PDFWriter {
                                       width: width, lineSpacing: 1.1, align: PANGO_ALIGN_CENTER)
         defer { g_object_unref(UnsafeMutableRawPointer(title)) }
         canvas.y = canvas.top + 6
-        canvas.draw(title, x: left, y: canvas.y)
+        canvas.structure("P") { canvas.draw(title, x: left, y: canvas.y) }
         canvas.y += canvas.layoutSize(title).height + 10
         let parts = [plan.author, plan.date].compactMap { $0 }
         if !parts.isEmpty {
@@ -61,7 +65,7 @@ struct PDFWriter {
                 markup: "<span foreground=\"\(PDFStyle.mutedColor)\">\(parts.map(escapeMarkup).joined(separator: "  ·  "))</span>",
                 width: width, align: PANGO_ALIGN_CENTER)
             defer { g_object_unref(UnsafeMutableRawPointer(byline)) }
-            canvas.draw(byline, x: left, y: canvas.y)
+            canvas.structure("P") { canvas.draw(byline, x: left, y: canvas.y) }
             canvas.y += canvas.layoutSize(byline).height + 12
         }
         canvas.hLine(left + width * 0.38, left + width * 0.62, canvas.y, width: 0.6, PDFStyle.rule)
@@ -70,25 +74,22 @@ struct PDFWriter {
 
     /// How much of `item` must fit below a heading for the heading to stay on the page:
     /// a few lines, or the whole figure when a cell without code opens with one.
+    /// A cell whose code is shown brings what `keepWithFirstOutput` keeps together, so a
+    /// heading does not stay behind alone when the code moves on to the next page.
     private func leadHeight(_ item: ReportPlan.Item) -> Double {
-        guard case .cell(let c) = item, !c.cell.options.echo, case .figure(let f)? = c.outputs.first else {
-            return 46
+        guard case .cell(let c) = item else { return 46 }
+        if c.cell.options.echo {
+            let together = codeWithFirstOutputHeight(c)
+            return together <= canvas.bottom - canvas.top - 60 ? together : 46
         }
+        guard case .figure(let f)? = c.outputs.first else { return 46 }
         return min(figureSize(f).height + 40, (canvas.bottom - canvas.top) * 0.8)
-    }
-
-    /// A figure's size at text width, capped at 60% of the text height.
-    private func figureSize(_ f: ReportPlan.NumberedFigure) -> (width: Double, height: Double) {
-        let aspect = max(0.05, figures.aspectRatio(f.figure))
-        let maxHeight = (canvas.bottom - canvas.top) * 0.6
-        let h = min(width * aspect, maxHeight)
-        return (h / aspect, h)
     }
 
     private mutating func heading(_ h: ReportPlan.Heading, keepWith: Double) {
         let depth = min(h.depth, 3)
         if depth == 1 { canvas.flushFloats() }  // a section's figures stay in it
-        canvas.y += [20, 13, 10][depth - 1]
+        if canvas.y > canvas.top + 0.5 { canvas.y += [20, 13, 10][depth - 1] }  // none at a page's top
         var m = PangoMarkup()
         m.span("foreground=\"\(PDFStyle.mutedColor)\"") { $0.text(h.number) }
         m.text("\u{2003}")
@@ -103,7 +104,7 @@ struct PDFWriter {
         if depth == 1 { canvas.openSection("\(h.number)  \(h.plainTitle)") }
         let id = canvas.outline("\(h.number) \(h.plainTitle)", parent: parent, y: canvas.y)
         outlineParents.append(id)
-        canvas.destination(h.id) { canvas.flow(layout, x: left, links: m.links, keep: 1) }
+        canvas.structure("H\(depth)") { canvas.flow(layout, x: left, links: m.links, keep: 1, anchor: h.id) }
         canvas.y += depth == 1 ? 7 : 5
     }
 
@@ -116,9 +117,11 @@ struct PDFWriter {
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         if justify { pango_layout_set_justify(layout, 1) }
         let x = left + indent
-        canvas.flow(layout, x: x, links: m.links, background: rule ? { _, y, h in
-            canvas.fillRect(x - 11, y + 1, 1.8, h - 2, PDFStyle.rule)
-        } : nil)
+        canvas.structure("P") {
+            canvas.flow(layout, x: x, links: m.links, background: rule ? { _, y, h in
+                canvas.fillRect(x - 11, y + 1, 1.8, h - 2, PDFStyle.rule)
+            } : nil)
+        }
         canvas.y += spaceAfter
     }
 
@@ -136,18 +139,24 @@ struct PDFWriter {
             m.inlines(content, plan: plan)
             paragraph(m, indent: indent, spaceAfter: after, justify: indent == 0)
         case .list(let ordered, let start, let items):
-            for (k, item) in items.enumerated() {
-                let marker = ordered ? "\(start + k)." : "•"
-                let markerLayout = canvas.makeLayout(font: PDFStyle.body, markup: escapeMarkup(marker),
-                                                     width: 16, align: PANGO_ALIGN_RIGHT)
-                defer { g_object_unref(UnsafeMutableRawPointer(markerLayout)) }
-                canvas.ensure(30)
-                canvas.draw(markerLayout, x: left + indent - 2, y: canvas.y)
-                for b in item { prose(b, indent: indent + 20, compact: true) }
+            canvas.structure("L") {
+                for (k, item) in items.enumerated() {
+                    let marker = ordered ? "\(start + k)." : "•"
+                    let markerLayout = canvas.makeLayout(font: PDFStyle.body, markup: escapeMarkup(marker),
+                                                         width: 16, align: PANGO_ALIGN_RIGHT)
+                    defer { g_object_unref(UnsafeMutableRawPointer(markerLayout)) }
+                    canvas.ensure(30)
+                    canvas.structure("LI") {
+                        canvas.structure("Lbl") { canvas.draw(markerLayout, x: left + indent - 2, y: canvas.y) }
+                        canvas.structure("LBody") {
+                            for b in item { prose(b, indent: indent + 20, compact: true) }
+                        }
+                    }
+                }
             }
             canvas.y += compact ? 0 : 4
         case .quote(let blocks):
-            for b in blocks {
+            canvas.structure("BlockQuote") { for b in blocks {
                 if case .paragraph(let content) = b {
                     var m = PangoMarkup()
                     m.span("foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\"") { $0.inlines(content, plan: plan) }
@@ -155,7 +164,7 @@ struct PDFWriter {
                 } else {
                     prose(b, indent: indent + 16, compact: compact)
                 }
-            }
+            } }
         case .code(let language, let text):
             codeBlock(text, swift: language?.lowercased() == "swift", indent: indent)
         case .table(let header, let alignments, let rows):
@@ -194,12 +203,14 @@ struct PDFWriter {
         let (w, h) = (pw * scale, ph * scale)
         canvas.ensure(h + 4)
         let x = left + indent + (width - indent - w) / 2
-        cairo_save(canvas.cr)
-        cairo_translate(canvas.cr, x, canvas.y)
-        cairo_scale(canvas.cr, scale, scale)
-        cairo_set_source_surface(canvas.cr, surface, 0, 0)
-        cairo_paint(canvas.cr)
-        cairo_restore(canvas.cr)
+        canvas.structure("Figure") {
+            cairo_save(canvas.cr)
+            cairo_translate(canvas.cr, x, canvas.y)
+            cairo_scale(canvas.cr, scale, scale)
+            cairo_set_source_surface(canvas.cr, surface, 0, 0)
+            cairo_paint(canvas.cr)
+            cairo_restore(canvas.cr)
+        }
         canvas.y += h + 10
         return true
     }
@@ -215,9 +226,11 @@ struct PDFWriter {
         canvas.y += 2
         let x = left + indent
         let w = width - indent
-        canvas.flow(layout, x: x + inset, padTop: 5, padBottom: 5, keep: 3) { _, y, h in
-            canvas.fillRect(x, y, w, h, PDFStyle.tint)
-            canvas.fillRect(x, y, 1.6, h, PDFStyle.codeRule)
+        canvas.structure("Code") {
+            canvas.flow(layout, x: x + inset, padTop: 5, padBottom: 5, keep: 3) { _, y, h in
+                canvas.fillRect(x, y, w, h, PDFStyle.tint)
+                canvas.fillRect(x, y, 1.6, h, PDFStyle.codeRule)
+            }
         }
         canvas.y += 8
     }
@@ -244,8 +257,10 @@ struct PDFWriter {
         let inset = 9.0
         let layout = codeLayout(ReportText.terminalText(text), swift: false, width: width - 2 * inset)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        canvas.flow(layout, x: left + inset, padTop: 2, padBottom: 2, keep: 3) { _, y, h in
-            canvas.fillRect(left, y, 1.6, h, PDFStyle.rule)
+        canvas.structure("Code") {
+            canvas.flow(layout, x: left + inset, padTop: 2, padBottom: 2, keep: 3) { _, y, h in
+                canvas.fillRect(left, y, 1.6, h, PDFStyle.rule)
+            }
         }
         canvas.y += 8
     }
@@ -257,9 +272,11 @@ struct PDFWriter {
                                        lineSpacing: 1.1)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         pango_layout_set_indent(layout, -Self.hangingIndent)
-        canvas.flow(layout, x: left + inset, padTop: 6, padBottom: 6, keep: 2) { _, y, h in
-            canvas.fillRect(left, y, width, h, tint)
-            canvas.fillRect(left, y, 2.5, h, color)
+        canvas.structure("P") {
+            canvas.flow(layout, x: left + inset, padTop: 6, padBottom: 6, keep: 2) { _, y, h in
+                canvas.fillRect(left, y, width, h, tint)
+                canvas.fillRect(left, y, 2.5, h, color)
+            }
         }
         canvas.y += 9
     }
@@ -333,7 +350,15 @@ struct PDFWriter {
     /// output (three lines of a log, a table's caption, header and first rows, a figure at
     /// the 70% it may shrink to) fit on one page but not on what is left of this one.
     private func keepWithFirstOutput(_ c: ReportPlan.CellPlan) {
-        guard let first = c.outputs.first, canvas.y > canvas.top + 0.5 else { return }
+        guard !c.outputs.isEmpty, canvas.y > canvas.top + 0.5 else { return }
+        let need = codeWithFirstOutputHeight(c)
+        if need > canvas.remaining, need <= canvas.bottom - canvas.top { canvas.newPage() }
+    }
+
+    /// The height of a cell's code and the start of its first output (or of the code's
+    /// first three lines when it shows nothing).
+    private func codeWithFirstOutputHeight(_ c: ReportPlan.CellPlan) -> Double {
+        guard let first = c.outputs.first else { return codeHeight(c.cell.source, swift: true, lines: 3) }
         let lead: Double
         switch first {
         case .text(let s): lead = codeHeight(ReportText.terminalText(s), swift: false, lines: 3)
@@ -341,11 +366,10 @@ struct PDFWriter {
         case .table: lead = 90
         default: lead = 30
         }
-        let need = codeHeight(c.cell.source, swift: true) + 2 + lead
-        if need > canvas.remaining, need <= canvas.bottom - canvas.top { canvas.newPage() }
+        return codeHeight(c.cell.source, swift: true) + 2 + lead
     }
 
-    private func captionMarkup(_ kind: String, _ number: Int, _ caption: String?) -> PangoMarkup {
+    func captionMarkup(_ kind: String, _ number: Int, _ caption: String?) -> PangoMarkup {
         var m = PangoMarkup()
         m.span("font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"smaller\"") {
             $0.text("\(kind) \(number).")
@@ -355,59 +379,6 @@ struct PDFWriter {
             m.inlines(MarkdownLite.inlines(caption), plan: plan)
         }
         return m
-    }
-
-    // MARK: - Figures
-
-    private func figure(_ f: ReportPlan.NumberedFigure) {
-        canvas.flushFloats()  // figures keep their numbered order
-        let caption = captionMarkup("Figure", f.number, f.caption).markup
-        let capHeight = captionLayout(caption) { canvas.layoutSize($0).height }
-        let aspect = max(0.05, figures.aspectRatio(f.figure))
-        var (w, h) = figureSize(f)
-        canvas.y += 6
-        // Rather than leave much of a page empty, a figure may shrink to 70% to fit.
-        let room = canvas.remaining - 8 - capHeight
-        if h > room, room / aspect >= 0.7 * w {
-            h = room
-            w = h / aspect
-        }
-        if h + 8 + capHeight > canvas.remaining, canvas.y > canvas.top + 6.5 {
-            let writer = self
-            canvas.floats.append { writer.place(f, width: w, height: h, caption: caption, captionHeight: capHeight) }
-        } else {
-            place(f, width: w, height: h, caption: caption, captionHeight: capHeight)
-        }
-    }
-
-    /// Draws a figure and its caption at the cursor, centred at text width.
-    private func place(_ f: ReportPlan.NumberedFigure, width w: Double, height h: Double,
-                       caption: String, captionHeight: Double) {
-        let x = left + (width - w) / 2
-        let y = canvas.y
-        var failure: Error?
-        cairo_save(canvas.cr)
-        canvas.destination(f.id) {
-            do { try figures.draw(f.figure, canvas.cr, x, y, w, h) } catch { failure = error }
-        }
-        cairo_restore(canvas.cr)
-        canvas.setColor(PDFStyle.ink)
-        if let failure, canvas.deferredError == nil {
-            canvas.deferredError = RenderingError.figure(id: f.id, reason: "\(failure)")
-        }
-        canvas.y += h + 8
-        captionLayout(caption) { canvas.draw($0, x: left, y: canvas.y) }
-        canvas.y += captionHeight + 16
-    }
-
-    /// The caption layout for `markup` (centred when it is one line), lent to `body`.
-    private func captionLayout<T>(_ markup: String, _ body: (OpaquePointer) -> T) -> T {
-        let layout = canvas.makeLayout(font: PDFStyle.caption, markup: markup, width: width, lineSpacing: 1.1)
-        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
-        if pango_layout_get_line_count(layout) == 1 {
-            pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
-        }
-        return body(layout)
     }
 
     // MARK: - Provenance
@@ -422,7 +393,8 @@ struct PDFWriter {
         defer { g_object_unref(UnsafeMutableRawPointer(title)) }
         _ = canvas.outline("Provenance", parent: Int32(CAIRO_PDF_OUTLINE_ROOT), y: canvas.y)
         let y = canvas.y
-        canvas.destination("provenance") { canvas.draw(title, x: left, y: y) }
+        canvas.destination("provenance", x: left, y: y)
+        canvas.structure("H1") { canvas.draw(title, x: left, y: y) }
         canvas.y += canvas.layoutSize(title).height + 6
         let keyWidth = 78.0
         for (k, v) in ReportText.provenanceRows(plan.provenance) {
@@ -433,8 +405,10 @@ struct PDFWriter {
                                           width: width - keyWidth)
             let h = max(canvas.layoutSize(key).height, canvas.layoutSize(value).height)
             canvas.ensure(h)
-            canvas.draw(key, x: left, y: canvas.y)
-            canvas.draw(value, x: left + keyWidth, y: canvas.y)
+            canvas.structure("P") {
+                canvas.draw(key, x: left, y: canvas.y)
+                canvas.draw(value, x: left + keyWidth, y: canvas.y)
+            }
             canvas.y += h + 1.5
             g_object_unref(UnsafeMutableRawPointer(key))
             g_object_unref(UnsafeMutableRawPointer(value))
