@@ -40,7 +40,7 @@ let libraryTargets: [Target] = [
     .target(name: "NotebookModel", dependencies: ["Plots"]),
     .target(name: "NotebookKit",
             dependencies: ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel"]),
-    .target(name: "Rendering", dependencies: ["NotebookModel", "Plots", "_CCairo"]),
+    .target(name: "Rendering", dependencies: ["NotebookModel", "Plots", "Checksums", "_CCairo"]),
     .target(name: "Runner",
             dependencies: ["NotebookModel", "Checksums", "_CCmark", .product(name: "Yams", package: "Yams")]),
     .executableTarget(name: "emotive",
@@ -68,7 +68,7 @@ let testTargets: [Target] = [
     .testTarget(name: "RunnerTests", dependencies: ["Runner", "Checksums", "NotebookModel", "TestSupport"],
                 exclude: ["Notebooks"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "NotebookModel", "TestSupport"],
-                exclude: ["check_reports.sh"]),
+                exclude: ["check_reports.sh", "Fixtures"]),
 ]
 
 let package = Package(
