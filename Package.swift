@@ -43,8 +43,11 @@ let libraryTargets: [Target] = [
     .target(name: "Rendering", dependencies: ["NotebookModel", "Plots", "Checksums", "_CCairo"]),
     .target(name: "Runner",
             dependencies: ["NotebookModel", "Checksums", "_CCmark", .product(name: "Yams", package: "Yams")]),
+    // `emotive preview`: a loopback HTTP/1.1 server (GET + server-sent events) and the page's
+    // live-reload state; Foundation only.
+    .target(name: "Preview"),
     .executableTarget(name: "emotive",
-                      dependencies: ["Runner", "Rendering", "NotebookKit", "Vision",
+                      dependencies: ["Runner", "Rendering", "Preview", "NotebookKit", "Vision",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "EmotiveBenchmarks",
                       dependencies: ["Tensors", "NeuralNetworks", "Vision"],
@@ -67,6 +70,7 @@ let testTargets: [Target] = [
                 resources: [.copy("Goldens")]),
     .testTarget(name: "RunnerTests", dependencies: ["Runner", "Checksums", "NotebookModel", "TestSupport"],
                 exclude: ["Notebooks"]),
+    .testTarget(name: "PreviewTests", dependencies: ["Preview", "TestSupport"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "NotebookModel", "TestSupport"],
                 exclude: ["check_reports.sh", "Fixtures"]),
 ]
