@@ -46,11 +46,14 @@ let libraryTargets: [Target] = [
     .target(name: "NotebookModel", dependencies: ["Plots"]),
     .target(name: "NotebookKit",
             dependencies: ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel"]),
-    .target(name: "Rendering", dependencies: ["NotebookModel", "Plots", "_CCairo"]),
+    .target(name: "Rendering", dependencies: ["NotebookModel", "Plots", "Checksums", "_CCairo"]),
     .target(name: "Runner",
             dependencies: ["NotebookModel", "Checksums", "_CCmark", .product(name: "Yams", package: "Yams")]),
+    // `emotive preview`: a loopback HTTP/1.1 server (GET + server-sent events) and the page's
+    // live-reload state; Foundation only.
+    .target(name: "Preview"),
     .executableTarget(name: "emotive",
-                      dependencies: ["Runner", "Rendering", "NotebookModel", "Vision",
+                      dependencies: ["Runner", "Rendering", "Preview", "NotebookModel", "Vision",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "EmotiveBenchmarks",
                       dependencies: ["Tensors", "NeuralNetworks", "Vision"],
@@ -74,8 +77,9 @@ let testTargets: [Target] = [
     .testTarget(name: "NotebookKitTests", dependencies: ["NotebookKit"]),
     .testTarget(name: "RunnerTests", dependencies: ["Runner", "Checksums", "NotebookModel", "TestSupport"],
                 exclude: ["Notebooks"]),
+    .testTarget(name: "PreviewTests", dependencies: ["Preview", "TestSupport"]),
     .testTarget(name: "RenderingTests", dependencies: ["Rendering", "NotebookModel", "TestSupport"],
-                exclude: ["check_reports.sh"]),
+                exclude: ["check_reports.sh", "Fixtures"]),
 ]
 
 let package = Package(

@@ -53,6 +53,9 @@ public struct RunReport: Sendable {
     public var runSeconds: Double?
     public var failedExpectations: [(cell: Int, expectation: Expectation)]
     public var cache: CacheLayout
+    /// Files and folders the notebook read (`registerData(…, path:)`), by name: what
+    /// `emotive preview` watches besides the notebook.
+    public var dataPaths: [String: String] = [:]
 
     public var succeeded: Bool { executed.failure == nil && failedExpectations.isEmpty }
 }
@@ -199,7 +202,8 @@ public enum Pipeline {
             }
         }
         return RunReport(executed: executed, parsed: parsed, frozen: frozen, compiled: compiled,
-                         runSeconds: runSeconds, failedExpectations: failed, cache: cache)
+                         runSeconds: runSeconds, failedExpectations: failed, cache: cache,
+                         dataPaths: run.dataPaths)
     }
 
     /// `Notebooks/fer2013.md` → `fer2013`.

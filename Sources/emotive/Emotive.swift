@@ -13,10 +13,11 @@ struct Emotive: ParsableCommand {
             scope, and their outputs rendered into Reports/.
 
               emotive render Notebooks/fer2013.md --profile ci
+              emotive preview Notebooks/fer2013.md --profile ci
               emotive params Notebooks/fer2013.md
             """,
         version: EmotiveVersion.string,
-        subcommands: [Render.self, Check.self, RunNotebook.self, Params.self, Clean.self, DataCommand.self])
+        subcommands: [Render.self, PreviewCommand.self, Check.self, RunNotebook.self, Params.self, Clean.self, DataCommand.self])
 }
 
 /// Options shared by the commands that run a notebook.

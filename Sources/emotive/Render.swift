@@ -7,7 +7,9 @@ struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compile, run and render a notebook into Reports/ (HTML, PDF, JSON).",
         discussion: """
-            Re-rendering after a prose-only edit reuses the stored outputs ("frozen"): nothing
+            Formats: html (self-contained), pdf, ipynb (Jupyter, with outputs), gfm (GitHub Markdown
+            with figures as PNG files in <name>_files/), json (the executed notebook). Re-rendering
+            after a prose-only edit reuses the stored outputs ("frozen"): nothing
             is compiled or run. Any change to a code cell, a param, the library or registered
             data runs the notebook again. Results (tables, metrics, expectations) are also
             written to <out>/<name>.json.
@@ -15,7 +17,7 @@ struct Render: ParsableCommand {
 
     @OptionGroup var options: NotebookOptions
 
-    @Option(help: "Formats, comma-separated: html, pdf, json (default: html,pdf when available, else json).")
+    @Option(help: "Formats, comma-separated: html, pdf, ipynb, gfm, json (default: html,pdf).")
     var to: String?
 
     @Option(help: "Output folder (default: Reports/ in the notebook's repository root).")

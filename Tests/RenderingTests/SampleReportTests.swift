@@ -17,5 +17,15 @@ import Testing
     try PDFRenderer(pageSize: .a4).render(Sample.gallery(), to: base.appendingPathComponent("gallery.pdf"))
     try PDFRenderer(pageSize: .a4).render(Sample.report(), to: base.appendingPathComponent("sample.pdf"))
     try PDFRenderer(pageSize: .letter).render(Sample.report(failure: true), to: base.appendingPathComponent("partial-letter.pdf"))
+    // The notebook formats (.ci/run validates the .ipynb files with nbformat).
+    for (name, executed) in [("sample", Sample.report()), ("partial", Sample.report(failure: true)),
+                             ("gallery", Sample.gallery()), ("divs", DivAndCitationTests.notebook())] {
+        try AtomicFile.write(try IPYNBRenderer().render(executed), to: base.appendingPathComponent("\(name).ipynb"))
+        let md = try GFMRenderer().render(executed, filesFolder: "\(name)_files")
+        for file in md.files {
+            try AtomicFile.write(file.data, to: base.appendingPathComponent("\(name)_files/\(file.name)"))
+        }
+        try AtomicFile.write(Data(md.markdown.utf8), to: base.appendingPathComponent("\(name).md"))
+    }
     #expect(FileManager.default.fileExists(atPath: base.appendingPathComponent("sample.pdf").path))
 }
