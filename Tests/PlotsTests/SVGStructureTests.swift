@@ -88,6 +88,26 @@ struct SVGStructureTests {
         #expect(svg.texts.contains("Predicted") && svg.texts.contains("True"))
     }
 
+    @Test func aHeatOverlayGridWithAColourBarSaysWhatTheColoursMean() throws {
+        guard case .images(let plain) = Samples.gradCAM.panels[0].chart else {
+            Issue.record("the Grad-CAM sample is not an image grid")
+            return
+        }
+        let bar = GridColorBar(low: "least", high: "most", label: "Grad-CAM evidence")
+        let figure = Figure.imageGrid(columns: 6, images: plain.images, colorBar: bar)
+        let without = Figure.imageGrid(columns: 6, images: plain.images)
+        #expect(figure.height == without.height + ImageGrid.colorBarHeight)
+        let svg = try SVGSummary.parse(figure.svg())
+        #expect(svg.classes["colorbar"] == 1)
+        #expect(svg.texts.contains("least") && svg.texts.contains("most") && svg.texts.contains("Grad-CAM evidence"))
+        #expect(try SVGSummary.parse(without.svg()).classes["colorbar"] == nil)
+        let decoded = try JSONDecoder().decode(Figure.self, from: JSONEncoder().encode(figure))
+        #expect(decoded == figure)
+        // A grid encoded before colour bars existed still decodes, without one.
+        let old = try JSONDecoder().decode(ImageGrid.self, from: Data(#"{"images":[],"columns":3}"#.utf8))
+        #expect(old.colorBar == nil && old.columns == 3)
+    }
+
     @Test func everyCellOfAHeatmapWritesItsTextAtTheSameSizes() throws {
         let cms = Figure.grid([Samples.confusionMatrix, Samples.confusionMatrix], columns: 2)
         for figure in [Samples.confusionMatrix, cms] {

@@ -4,6 +4,8 @@ extension ImageGrid {
     static let gap = 6.0
     /// Caption line height at `Theme.caption`, used before a canvas exists.
     static let captionLineHeight = 9.5
+    /// The strip a colour bar takes under the grid.
+    static let colorBarHeight = 22.0
 
     private var aspect: Double {
         images.map { Double($0.height) / Double(max(1, $0.width)) }.max() ?? 1
@@ -20,9 +22,48 @@ extension ImageGrid {
             return total + Double(lines) * ImageGrid.captionLineHeight + (lines > 0 ? 3 : 0)
         }
         return Double(rows) * cell * aspect + captions + ImageGrid.gap * Double(rows - 1) + (hasTitle ? 17 : 0)
+            + (colorBar == nil ? 0 : ImageGrid.colorBarHeight)
     }
 
     func draw(in area: Rect, on canvas: Canvas) {
+        guard let colorBar, !images.isEmpty else { return drawImages(in: area, on: canvas) }
+        let strip = ImageGrid.colorBarHeight
+        drawImages(in: Rect(x: area.minX, y: area.minY, width: area.width, height: max(4, area.height - strip)),
+                   on: canvas)
+        drawColorBar(colorBar, centredAt: Point(area.midX, area.maxY - strip / 2 + 2), width: area.width, on: canvas)
+    }
+
+    /// `label  low ▕gradient▏ high`, centred on `centre`.
+    private func drawColorBar(_ bar: GridColorBar, centredAt centre: Point, width: Double, on canvas: Canvas) {
+        canvas.group("colorbar") {
+            let barWidth = min(160, width * 0.4), barHeight = 7.0
+            let font = Theme.tickLabel
+            let low = canvas.measure(bar.low, font: font).width, high = canvas.measure(bar.high, font: font).width
+            let label = bar.label.map { canvas.fitting($0, font: font, maxWidth: width * 0.3) }
+            let labelWidth = label.map { canvas.measure($0, font: font).width + 10 } ?? 0
+            let total = labelWidth + low + 4 + barWidth + 4 + high
+            var x = centre.x - total / 2
+            if let label {
+                canvas.text(label, at: Point(x, centre.y), font: font, color: .ink, anchor: .left)
+                x += labelWidth
+            }
+            canvas.text(bar.low, at: Point(x, centre.y), font: font, color: .subtleInk, anchor: .left)
+            x += low + 4
+            let steps = 128
+            var rgba: [UInt8] = []
+            for i in 0..<steps {
+                let c = bar.colormap.color(at: Double(i) / Double(steps - 1))
+                rgba += [quantize(c.red * 255), quantize(c.green * 255), quantize(c.blue * 255), 255]
+            }
+            let rect = Rect(x: x, y: centre.y - barHeight / 2, width: barWidth, height: barHeight)
+            canvas.image(RGBAImage(width: steps, height: 1, rgba: rgba), in: rect, smooth: true)
+            canvas.rectangle(rect)
+            canvas.stroke(.axis, width: 0.4)
+            canvas.text(bar.high, at: Point(rect.maxX + 4, centre.y), font: font, color: .subtleInk, anchor: .left)
+        }
+    }
+
+    private func drawImages(in area: Rect, on canvas: Canvas) {
         guard !images.isEmpty else {
             canvas.text("No images", at: Point(area.midX, area.midY), font: Theme.note,
                         color: .subtleInk, anchor: .center)

@@ -172,19 +172,19 @@ extension Figure {
     /// ```
     /// Heat overlays come from `GridImage.overlaid(heat:width:height:alpha:colormap:)`.
     public static func imageGrid(title: String? = nil, columns: Int, images: [GridImage],
-                                 rowLabels: [String]? = nil, width: Double = defaultWidth,
-                                 height: Double? = nil) -> Figure {
-        let grid = ImageGrid(images: images, columns: columns, rowLabels: rowLabels)
+                                 rowLabels: [String]? = nil, colorBar: GridColorBar? = nil,
+                                 width: Double = defaultWidth, height: Double? = nil) -> Figure {
+        let grid = ImageGrid(images: images, columns: columns, rowLabels: rowLabels, colorBar: colorBar)
         let h = height ?? grid.naturalHeight(width: width - 2 * 6, hasTitle: title != nil) + 12
         return Figure(width: width, height: h, panels: [Panel(title: title, chart: .images(grid))])
     }
 
     /// The same grid with the images first: `Figure.imageGrid(images: faces, columns: 7)`.
     public static func imageGrid(title: String? = nil, images: [GridImage], columns: Int,
-                                 rowLabels: [String]? = nil, width: Double = defaultWidth,
-                                 height: Double? = nil) -> Figure {
-        imageGrid(title: title, columns: columns, images: images, rowLabels: rowLabels, width: width,
-                  height: height)
+                                 rowLabels: [String]? = nil, colorBar: GridColorBar? = nil,
+                                 width: Double = defaultWidth, height: Double? = nil) -> Figure {
+        imageGrid(title: title, columns: columns, images: images, rowLabels: rowLabels, colorBar: colorBar,
+                  width: width, height: height)
     }
 
     /// Figures side by side in a grid (each figure's panels in order), e.g. the three

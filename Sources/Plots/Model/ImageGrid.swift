@@ -7,11 +7,35 @@ public struct ImageGrid: Codable, Sendable, Hashable {
     public var columns: Int
     /// Optional label left of each row (e.g. the class of a row of samples).
     public var rowLabels: [String]?
+    /// A colour scale under the grid saying what the heat overlays' colours mean.
+    public var colorBar: GridColorBar?
 
-    public init(images: [GridImage], columns: Int, rowLabels: [String]? = nil) {
+    public init(images: [GridImage], columns: Int, rowLabels: [String]? = nil, colorBar: GridColorBar? = nil) {
         self.images = images
         self.columns = max(1, columns)
         self.rowLabels = rowLabels
+        self.colorBar = colorBar
+    }
+}
+
+/// The colour scale of an image grid's heat overlays, drawn under the grid:
+/// `label  low ▕████▏ high`.
+///
+///     Figure.imageGrid(columns: 6, images: maps,
+///                      colorBar: GridColorBar(low: "least", high: "most", label: "Grad-CAM evidence"))
+public struct GridColorBar: Codable, Sendable, Hashable {
+    public var colormap: Colormap
+    /// Words at the two ends of the scale.
+    public var low: String
+    public var high: String
+    /// What the colours measure, left of the scale.
+    public var label: String?
+
+    public init(colormap: Colormap = .inferno, low: String = "low", high: String = "high", label: String? = nil) {
+        self.colormap = colormap
+        self.low = low
+        self.high = high
+        self.label = label
     }
 }
 
