@@ -33,7 +33,10 @@ final class NotebookSession: @unchecked Sendable {
         }
         // Checkpoints a cell does not place itself go to the runner's cache, not a folder
         // the cell has to name.
-        if let cache = ProcessInfo.processInfo.environment["EMOTIVE_CACHE_DIR"], !cache.isEmpty {
+        // The runner's cache: fit's training cache, and the folder for checkpoints a cell does
+        // not place itself.
+        if let cache = ProcessInfo.processInfo.environment[ChannelEnvironment.cacheDirectory], !cache.isEmpty {
+            TrainingCache.shared = TrainingCache(directory: URL(fileURLWithPath: cache).appendingPathComponent("training"))
             ModelCheckpoint.defaultDirectory = URL(fileURLWithPath: cache).appendingPathComponent("checkpoints")
         }
     }

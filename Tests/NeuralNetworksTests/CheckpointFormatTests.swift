@@ -55,4 +55,16 @@ struct CheckpointFormatTests {
             return m.contains("missing 1: dense.bias") && m.contains("unexpected 1: x") && m.contains("bn.moving_mean is [3]")
         }
     }
+
+    @Test("a checkpoint's optimizer info reads the earlier hand-written JSON, missing fields and garbage")
+    func optimizerInfo() {
+        let old = #"{"configuration":"Adam(lr:0.001)","iterations":270,"learning_rate":0.001}"#
+        let info = OptimizerInfo(json: old)
+        #expect(info.configuration == "Adam(lr:0.001)" && info.iterations == 270 && info.learningRate == 0.001)
+        #expect(OptimizerInfo(json: "{}") == OptimizerInfo(configuration: nil, iterations: nil, learningRate: nil))
+        #expect(OptimizerInfo(json: "not json").iterations == nil)
+        let adam = Adam(learningRate: 0.01)
+        #expect(OptimizerInfo(json: OptimizerInfo(adam).json) == OptimizerInfo(adam))
+        #expect(OptimizerInfo(adam).json.contains(#""learning_rate":0.01"#))
+    }
 }

@@ -14,6 +14,56 @@ public struct Evaluation: Sendable, Codable, Equatable {
     public var labels: [Int]
 }
 
+/// The optimizer's scalars that a checkpoint keeps beside its tensors, as JSON
+/// (`{"configuration":…,"iterations":…,"learning_rate":…}`). Fields a checkpoint lacks
+/// read as nil, so older and hand-made checkpoints still load.
+struct OptimizerInfo: Codable, Equatable {
+    var configuration: String?
+    var iterations: Int?
+    var learningRate: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case configuration, iterations
+        case learningRate = "learning_rate"
+    }
+
+    init(_ optimizer: Optimizer) {
+        configuration = optimizer.configuration
+        iterations = optimizer.iterations
+        learningRate = optimizer.learningRate
+    }
+
+    init(json: String) {
+        self = (try? JSONDecoder().decode(OptimizerInfo.self, from: Data(json.utf8)))
+            ?? OptimizerInfo(configuration: nil, iterations: nil, learningRate: nil)
+    }
+
+    init(configuration: String?, iterations: Int?, learningRate: Double?) {
+        (self.configuration, self.iterations, self.learningRate) = (configuration, iterations, learningRate)
+    }
+
+    var json: String { String(decoding: (try? JSONEncoder.sorted.encode(self)) ?? Data("{}".utf8), as: UTF8.self) }
+}
+
+/// What stays fixed through one `fit` call: the data, the objective and how a step is taken.
+struct FitPlan {
+    let train: any BatchSource
+    let validation: (any BatchSource)?
+    let epochs: Int
+    let batchSize: Int
+    let steps: Int
+    let optimizer: Optimizer
+    let loss: Loss
+    let classWeights: ClassWeights
+    /// The resolved weight of each class (used when `classWeights` is not `.none`).
+    let weights: [Float]
+    let callbacks: [TrainingCallback]
+    let seed: UInt64
+    let shuffle: Bool
+    let gradientHook: GradientHook?
+    let bar: ProgressBar
+}
+
 /// The running state of one `fit` call, as callbacks see it.
 final class FitSession: TrainingControl {
     let model: Layer
@@ -37,9 +87,20 @@ final class FitSession: TrainingControl {
     var modelName: String { model.name }
 
     func checkpoint() -> Checkpoint {
-        let info = "{\"configuration\":\"\(optimizer.configuration)\",\"iterations\":\(optimizer.iterations),\"learning_rate\":\(optimizer.learningRate)}"
-        return Checkpoint(weights: model.weightsSnapshot(), optimizerState: optimizer.state, epoch: history.epochs.count,
-                          history: history, modelIdentity: model.structureIdentity, optimizerInfo: info)
+        Checkpoint(weights: model.weightsSnapshot(), optimizerState: optimizer.state, epoch: history.epochs.count,
+                   history: history, modelIdentity: model.structureIdentity,
+                   optimizerInfo: OptimizerInfo(optimizer).json)
+    }
+
+    /// Puts back what `checkpoint()` saved (weights, optimizer state and learning rate,
+    /// history); returns the epoch to continue at.
+    func restore(from checkpoint: Checkpoint, source: String) throws -> Int {
+        try model.loadWeights(checkpoint.weights, source: source)
+        let info = OptimizerInfo(json: checkpoint.optimizerInfo)
+        try optimizer.loadState(checkpoint.optimizerState, iterations: info.iterations ?? 0)
+        if let lr = info.learningRate { optimizer.learningRate = lr }
+        history = checkpoint.history
+        return checkpoint.epoch
     }
 
     func saveCheckpoint(to url: URL) throws { try checkpoint().write(to: url) }
@@ -63,7 +124,8 @@ extension Layer {
     /// - `resumeFrom` continues from a checkpoint written by ``ModelCheckpoint`` (weights,
     ///   optimizer state, epoch, history): the run ends with the same weights as an
     ///   uninterrupted one with the same seed. Callbacks start afresh.
-    /// - With the environment variable `EMOTIVE_CACHE_DIR` set, a finished run is stored
+    /// - With a training cache (`cache`, by default ``TrainingCache/shared``, which a
+    ///   notebook's runtime points at the runner's cache), a finished run is stored
     ///   under a key of everything above (see ``TrainingCache``) and loaded instead of
     ///   retrained next time. While it trains, every finished epoch is checkpointed under
     ///   that key (with the callbacks' ``TrainingCallback/resumeState()``): a run killed
@@ -76,7 +138,7 @@ extension Layer {
                     callbacks: [TrainingCallback] = [], seed: UInt64 = 0, shuffle: Bool = true,
                     resumeFrom: URL? = nil, gradientHook: GradientHook? = nil,
                     progress: ProgressStyle = .automatic, cacheKey: String? = nil,
-                    cache: TrainingCache? = TrainingCache.fromEnvironment()) throws -> History {
+                    cache: TrainingCache? = TrainingCache.shared) throws -> History {
         guard epochs >= 1 else { throw TrainingError("fit: epochs must be at least 1, got \(epochs)") }
         guard batchSize >= 1 else { throw TrainingError("fit: batchSize must be at least 1, got \(batchSize)") }
         guard train.count > 0 else { throw TrainingError("fit: the training data is empty") }
@@ -129,29 +191,21 @@ extension Layer {
             guard ck.modelIdentity == structureIdentity else {
                 throw WeightFileError("\(resumeFrom.path) is a checkpoint of another model (structure differs); nothing was loaded")
             }
-            try loadWeights(ck.weights, source: resumeFrom.path)
-            let info = (try? JSONSerialization.jsonObject(with: Data(ck.optimizerInfo.utf8))) as? [String: Any]
-            try optimizer.loadState(ck.optimizerState, iterations: info?["iterations"] as? Int ?? 0)
-            if let lr = info?["learning_rate"] as? Double { optimizer.learningRate = lr }
-            session.history = ck.history
-            startEpoch = ck.epoch
+            startEpoch = try session.restore(from: ck, source: resumeFrom.path)
         }
         // An earlier run of this same training that was interrupted: carry on from its last epoch.
         var interrupted: TrainingCache.Partial?
         if let cache, resumeFrom == nil, let partial = cache.loadPartial(key: key, callbackCount: callbacks.count),
            partial.checkpoint.modelIdentity == structureIdentity, partial.checkpoint.epoch <= epochs {
-            let ck = partial.checkpoint
-            try loadWeights(ck.weights, source: cache.partialURL(for: key).path)
-            let info = (try? JSONSerialization.jsonObject(with: Data(ck.optimizerInfo.utf8))) as? [String: Any]
-            try optimizer.loadState(ck.optimizerState, iterations: info?["iterations"] as? Int ?? 0)
-            if let lr = info?["learning_rate"] as? Double { optimizer.learningRate = lr }
-            session.history = ck.history
-            startEpoch = ck.epoch
+            startEpoch = try session.restore(from: partial.checkpoint, source: cache.partialURL(for: key).path)
             interrupted = partial
-            logToStderr("resuming training from the checkpoint of epoch \(ck.epoch) of \(epochs) (key \(key.prefix(16)))")
+            logToStderr("resuming training from the checkpoint of epoch \(startEpoch) of \(epochs) (key \(key.prefix(16)))")
         }
 
-        let steps = train.stepCount(batchSize: batchSize)
+        let plan = FitPlan(train: train, validation: validation, epochs: epochs, batchSize: batchSize,
+                           steps: train.stepCount(batchSize: batchSize), optimizer: optimizer, loss: loss,
+                           classWeights: classWeights, weights: weights, callbacks: callbacks, seed: seed,
+                           shuffle: shuffle, gradientHook: gradientHook, bar: bar)
         for c in callbacks { try c.onTrainBegin(training: session) }
         if let interrupted {
             for (c, state) in zip(callbacks, interrupted.callbacks) {
@@ -159,73 +213,15 @@ extension Layer {
             }
             session.stopTraining = interrupted.stopped
         }
-        epochLoop: for epoch in startEpoch..<epochs where !session.stopTraining {
-            for c in callbacks { try c.onEpochBegin(epoch, training: session) }
-            bar.beginEpoch(epoch)
-            let started = Date()
-            let weightList = namedWeights.map { ($0.key, $0.weight.parameter) }   // walked once per epoch
-            var lossSum = 0.0, correct = 0, seen = 0
-            for (b, batch) in train.batches(epoch: epoch, batchSize: batchSize, shuffle: shuffle, seed: seed).enumerated() {
-                let sampleWeights = classWeights == .none ? nil : batch.labels.map { weights[$0] }
-                let step = epoch * steps + b
-                let (value, predicted, pass) = TrainingPass.run(seed: seed, step: step, commit: false) { pass in
-                    let (logits, probabilities) = outputs(batch.images)
-                    let l = loss.value(logits: logits, probabilities: probabilities, labels: batch.labels,
-                                       sampleWeights: sampleWeights)
-                    if l.scalar.isFinite { l.backward() }
-                    return (l.scalar, (logits ?? probabilities!).argmaxLastAxis(), pass)
-                }
-                guard value.isFinite else {
-                    for p in trainableParameters { p.zeroGradient() }
-                    let reason = "loss became \(value) at epoch \(epoch + 1), batch \(b + 1) of \(steps); "
-                        + "training stopped and the weights are those after the previous step"
-                    session.history.stopReason = reason
-                    logToStderr("\n" + reason)
-                    break epochLoop
-                }
-                var grads: [(key: String, gradient: Tensor)] = []
-                var params: [String: Parameter] = [:]
-                for (k, p) in weightList where p.isTrainable {
-                    if let g = p.gradient { grads.append((k, g)); params[k] = p }
-                    p.zeroGradient()
-                }
-                gradientHook?(&grads)
-                optimizer.apply(grads.map { ($0.key, params[$0.key]!, $0.gradient) })
-                pass.commit()
-                lossSum += Double(value) * Double(batch.labels.count)
-                correct += zip(predicted, batch.labels).count { $0 == $1 }
-                seen += batch.labels.count
-                let batchLogs = ["loss": lossSum / Double(seen), "accuracy": Double(correct) / Double(seen)]
-                bar.step(b + 1, of: steps, metrics: [("loss", batchLogs["loss"]!), ("accuracy", batchLogs["accuracy"]!)])
-                for c in callbacks { try c.onBatchEnd(b, logs: batchLogs, training: session) }
-            }
-            var logs = EpochLogs(epoch: epoch)
-            logs[.loss] = lossSum / Double(max(seen, 1))
-            logs[.accuracy] = Double(correct) / Double(max(seen, 1))
-            if let validation {
-                let e = try evaluate(validation, batchSize: batchSize, loss: loss)
-                logs[.valLoss] = e.loss
-                logs[.valAccuracy] = e.accuracy
-            }
-            logs[.learningRate] = optimizer.learningRate
-            logs[.seconds] = Date().timeIntervalSince(started)
-            // The epoch counts as completed for callbacks (a checkpoint written now resumes
-            // at the next epoch); callbacks may still add to its logs.
-            session.history.epochs.append(logs)
-            for c in callbacks {
-                try c.onEpochEnd(epoch, logs: &logs, training: session)
-                session.history.epochs[session.history.epochs.count - 1] = logs
-            }
-            if session.stopTraining && session.history.stopReason == nil {
-                session.history.stopReason = "stopped by a callback after epoch \(epoch + 1)"
-            }
+        for epoch in startEpoch..<epochs where !session.stopTraining {
+            guard try runEpoch(epoch, plan, session) else { break }
             // The epoch checkpoint a killed run resumes from, on disk before the epoch's line is shown.
             if let cache {
                 cache.storePartial(key: key, TrainingCache.Partial(checkpoint: session.checkpoint(),
                                                                    callbacks: callbacks.map { $0.resumeState() },
                                                                    stopped: session.stopTraining))
             }
-            bar.endEpoch(epoch, logs: logs)
+            bar.endEpoch(epoch, logs: session.history.epochs[session.history.epochs.count - 1])
             if session.stopTraining { break }
         }
         for c in callbacks { try c.onTrainEnd(training: session) }
@@ -237,13 +233,91 @@ extension Layer {
         return session.history
     }
 
+    /// One epoch: every batch's step, then validation and the callbacks' epoch end. The
+    /// epoch's logs end up last in `session.history`. False when a loss that is not
+    /// finite stopped training (the history's `stopReason` says where).
+    func runEpoch(_ epoch: Int, _ plan: FitPlan, _ session: FitSession) throws -> Bool {
+        for c in plan.callbacks { try c.onEpochBegin(epoch, training: session) }
+        plan.bar.beginEpoch(epoch)
+        let started = Date()
+        let weightList = namedWeights.map { ($0.key, $0.weight.parameter) }   // walked once per epoch
+        var lossSum = 0.0, correct = 0, seen = 0
+        let batches = plan.train.batches(epoch: epoch, batchSize: plan.batchSize, shuffle: plan.shuffle, seed: plan.seed)
+        for (b, batch) in batches.enumerated() {
+            let (value, applied) = trainStep(batch, step: epoch * plan.steps + b, plan, weightList)
+            guard let predicted = applied else {
+                let reason = "loss became \(value) at epoch \(epoch + 1), batch \(b + 1) of \(plan.steps); "
+                    + "training stopped and the weights are those after the previous step"
+                session.history.stopReason = reason
+                logToStderr("\n" + reason)
+                return false
+            }
+            lossSum += Double(value) * Double(batch.labels.count)
+            correct += zip(predicted, batch.labels).count { $0 == $1 }
+            seen += batch.labels.count
+            let batchLogs = ["loss": lossSum / Double(seen), "accuracy": Double(correct) / Double(seen)]
+            plan.bar.step(b + 1, of: plan.steps, metrics: [("loss", batchLogs["loss"]!), ("accuracy", batchLogs["accuracy"]!)])
+            for c in plan.callbacks { try c.onBatchEnd(b, logs: batchLogs, training: session) }
+        }
+        var logs = EpochLogs(epoch: epoch)
+        logs[.loss] = lossSum / Double(max(seen, 1))
+        logs[.accuracy] = Double(correct) / Double(max(seen, 1))
+        if let validation = plan.validation {
+            let e = try evaluate(validation, batchSize: plan.batchSize, loss: plan.loss)
+            logs[.valLoss] = e.loss
+            logs[.valAccuracy] = e.accuracy
+        }
+        logs[.learningRate] = plan.optimizer.learningRate
+        logs[.seconds] = Date().timeIntervalSince(started)
+        // The epoch counts as completed for callbacks (a checkpoint written now resumes
+        // at the next epoch); callbacks may still add to its logs.
+        session.history.epochs.append(logs)
+        for c in plan.callbacks {
+            try c.onEpochEnd(epoch, logs: &logs, training: session)
+            session.history.epochs[session.history.epochs.count - 1] = logs
+        }
+        if session.stopTraining && session.history.stopReason == nil {
+            session.history.stopReason = "stopped by a callback after epoch \(epoch + 1)"
+        }
+        return true
+    }
+
+    /// One optimizer step on `batch` (forward, loss, backward, the gradient hook, the
+    /// update, the batch-norm statistics): the loss and the predicted classes. When the loss
+    /// is not finite, nothing is applied, the gradients are cleared and `predicted` is nil.
+    func trainStep(_ batch: Batch, step: Int, _ plan: FitPlan,
+                   _ weightList: [(String, Parameter)]) -> (loss: Float, predicted: [Int]?) {
+        let sampleWeights = plan.classWeights == .none ? nil : batch.labels.map { plan.weights[$0] }
+        let (value, predicted, pass) = TrainingPass.run(seed: plan.seed, step: step, commit: false) { pass in
+            let (logits, probabilities) = outputs(batch.images)
+            let l = plan.loss.value(logits: logits, probabilities: probabilities, labels: batch.labels,
+                                    sampleWeights: sampleWeights)
+            if l.scalar.isFinite { l.backward() }
+            return (l.scalar, (logits ?? probabilities!).argmaxLastAxis(), pass)
+        }
+        guard value.isFinite else {
+            for p in trainableParameters { p.zeroGradient() }
+            return (value, nil)
+        }
+        var grads: [(key: String, gradient: Tensor)] = []
+        var params: [String: Parameter] = [:]
+        for (k, p) in weightList where p.isTrainable {
+            if let g = p.gradient { grads.append((k, g)); params[k] = p }
+            p.zeroGradient()
+        }
+        plan.gradientHook?(&grads)
+        plan.optimizer.apply(grads.map { ($0.key, params[$0.key]!, $0.gradient) })
+        pass.commit()
+        return (value, predicted)
+    }
+
     /// `fit` on arrays in memory (Keras `fit(x, y, validation_data=(x_val, y_val))`).
     @discardableResult
     public func fit(images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])? = nil, epochs: Int,
                     batchSize: Int = 32, optimizer: Optimizer, loss: Loss = .categoricalCrossEntropy,
                     classWeights: ClassWeights = .none, callbacks: [TrainingCallback] = [], seed: UInt64 = 0,
                     progress: ProgressStyle = .automatic, cacheKey: String? = nil,
-                    cache: TrainingCache? = TrainingCache.fromEnvironment()) throws -> History {
+                    cache: TrainingCache? = TrainingCache.shared) throws -> History {
         guard images.shape.first == labels.count else {
             throw TrainingError("fit: \(labels.count) labels for \(images.shape.first ?? 0) images (shape \(images.shape))")
         }

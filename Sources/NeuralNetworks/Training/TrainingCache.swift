@@ -4,7 +4,9 @@ import Foundation
 /// Stores trained weights and history so that re-running a notebook loads training
 /// instead of repeating it (DESIGN, "Two caches").
 ///
-/// Directory: `$EMOTIVE_CACHE_DIR/training/` (no cache when the variable is unset).
+/// Where: `fit`'s `cache:` argument, by default ``shared``, which is nil unless the program
+/// sets it; a notebook's runtime (NotebookKit) sets it to the runner's cache,
+/// `$EMOTIVE_CACHE_DIR/training/`.
 /// Key: SHA-256 of the model structure (layer names, configurations, weight shapes and
 /// trainable flags), the initial weights, the optimizer and loss configuration, the
 /// class weights, the callbacks' identities (a schedule's `identity`), the data
@@ -23,10 +25,9 @@ public struct TrainingCache: Sendable {
 
     public init(directory: URL) { self.directory = directory }
 
-    public static func fromEnvironment() -> TrainingCache? {
-        guard let dir = ProcessInfo.processInfo.environment["EMOTIVE_CACHE_DIR"], !dir.isEmpty else { return nil }
-        return TrainingCache(directory: URL(fileURLWithPath: dir).appendingPathComponent("training"))
-    }
+    /// The cache `fit` uses when it is not given one. Nil (no cache) until the program sets
+    /// it, as the notebook runtime does at start.
+    nonisolated(unsafe) public static var shared: TrainingCache?
 
     static func key(_ parts: [String]) -> String { SHA256.hex(parts.joined(separator: "\n")) }
 
