@@ -22,6 +22,8 @@ let cTargets: [Target] = [
                    providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
     .systemLibrary(name: "_CHDF5", path: "Sources/_CHDF5", pkgConfig: "hdf5",
                    providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(name: "_CZlib", path: "Sources/_CZlib", pkgConfig: "zlib",
+                   providers: [.apt(["zlib1g-dev"])]),
     // setjmp/longjmp error handling for libpng and libjpeg, which Swift cannot host.
     .target(name: "_CImageCodecs", dependencies: ["_CPNG", "_CJPEG"]),
     // Direct convolution kernels (AVX-512 / AVX2 / baseline, chosen at run time). Always
@@ -37,7 +39,7 @@ let libraryTargets: [Target] = [
     // (`precondition` drops it), for every target a notebook links.
     .target(name: "Preconditions"),
     .target(name: "Tensors", dependencies: ["Preconditions", "_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
-    .target(name: "NeuralNetworks", dependencies: ["Preconditions", "Tensors", "Checksums", "_CHDF5", "_CKernels"],
+    .target(name: "NeuralNetworks", dependencies: ["Preconditions", "Tensors", "Checksums", "_CHDF5", "_CZlib", "_CKernels"],
             exclude: ["README.md"]),
     .target(name: "Vision",
             dependencies: ["Preconditions", "Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],

@@ -1,5 +1,6 @@
 import Foundation
 import NotebookModel
+import Plots
 
 /// Renders an executed notebook as one self-contained HTML file: styles and script inline,
 /// figures as inline SVG, images as data URIs, system fonts only. Opening it makes no
@@ -371,24 +372,9 @@ struct HTMLWriter {
     }
 }
 
-/// Escapes text for HTML content and double-quoted attribute values.
-func esc(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "\t", "\n", "\r": out.unicodeScalars.append(ch)
-        default:
-            // C0 controls and DEL are not allowed in HTML text.
-            if ch.value >= 0x20 && ch.value != 0x7F { out.unicodeScalars.append(ch) }
-        }
-    }
-    return out
-}
+/// Text for HTML content and quoted attribute values: the one escaper, Plots' `escapeXML`
+/// (its doc comment states the rule), under the short name this file's templates use.
+func esc(_ s: String) -> String { escapeXML(s) }
 
 /// Percent-encodes what may not appear in a URL (spaces, `<`, `>`, quotes, non-ASCII),
 /// leaving valid URLs untouched, so `href` values pass the HTML checker.

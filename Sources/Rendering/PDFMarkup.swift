@@ -1,5 +1,6 @@
 import Foundation
 import NotebookModel
+import Plots
 
 /// Pango markup for inline content, with the byte ranges of links in the laid-out text
 /// (Pango indexes the text after markup is parsed, so links are tracked in those bytes).
@@ -107,25 +108,9 @@ struct PangoMarkup {
     }
 }
 
-/// Escapes text for Pango markup (the five XML entities).
-func escapeMarkup(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&apos;"
-        case "\t", "\n": out.unicodeScalars.append(ch)
-        default:
-            // Control characters are not allowed in Pango's XML markup.
-            if ch.value >= 0x20 && ch.value != 0x7F { out.unicodeScalars.append(ch) }
-        }
-    }
-    return out
-}
+/// Text for Pango markup: the one escaper, Plots' `escapeXML` (its doc comment states the
+/// rule), under the name the PDF writers use.
+func escapeMarkup(_ s: String) -> String { escapeXML(s) }
 
 /// The PDF's typography and colours in one place.
 enum PDFStyle {

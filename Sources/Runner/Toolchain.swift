@@ -1,5 +1,6 @@
 import Checksums
 import Foundation
+import NotebookModel
 
 /// The modules of the `Emotive` library product (`libEmotive.so`), in one place.
 ///

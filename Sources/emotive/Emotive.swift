@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NotebookModel
 import Runner
 
 @main
@@ -49,6 +50,8 @@ func fail(_ error: any Error) -> ExitCode {
         Terminal.error(e.diagnostics.trimmingCharacters(in: .newlines))
         Terminal.error("emotive: \(e.errorCount) compile error\(e.errorCount == 1 ? "" : "s"); nothing was run")
     case let e as RunnerError:
+        Terminal.error(e.description)
+    case let e as AtomicFile.WriteError:
         Terminal.error(e.description)
     default:
         Terminal.error("error: \(error)")

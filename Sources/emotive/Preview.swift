@@ -97,6 +97,9 @@ struct PreviewCommand: ParsableCommand {
         } catch let e as RunnerError {
             _ = fail(e)
             session.failed(file: e.file ?? path, line: e.line, message: e.message)
+        } catch let e as AtomicFile.WriteError {
+            _ = fail(e)
+            session.failed(file: e.path, line: nil, message: e.reason)
         } catch {
             _ = fail(error)
             session.failed(file: path, line: nil, message: "\(error)")

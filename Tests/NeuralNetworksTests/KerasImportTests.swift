@@ -125,6 +125,25 @@ struct KerasImportTests {
         #expect { try KerasWeightFile.read(url) } throws: { "\($0)".contains(url.path) }
     }
 
+    @Test("an archive whose deflated member is damaged gives zlib's reason and names the file and the member")
+    func damagedDeflateStream() throws {
+        let url = try temporaryDirectory().appendingPathComponent("damaged.keras")
+        var data = try Data(contentsOf: fixtureURL("tiny_deflated.keras"))
+        let member = try #require(ZipArchive(contentsOf: fixtureURL("tiny_deflated.keras")).entries
+            .first { $0.name == "model.weights.h5" && $0.method == 8 })
+        let h = member.localHeaderOffset
+        let start = h + 30 + Int(data[h + 26]) + Int(data[h + 27]) << 8 + Int(data[h + 28]) + Int(data[h + 29]) << 8
+        // 0xFF: a final block of the reserved type 11, which no inflater accepts.
+        data.replaceSubrange(start..<(start + member.compressedSize),
+                             with: [UInt8](repeating: 0xFF, count: member.compressedSize))
+        try data.write(to: url)
+        #expect { try KerasWeightFile.read(url) } throws: { error in
+            let text = "\(error)"
+            return text.contains(url.path) && text.contains("cannot inflate 'model.weights.h5'")
+                && text.contains("invalid block type")
+        }
+    }
+
     @Test("weights that do not fit by name give one error listing every problem, and change nothing")
     func mismatch() throws {
         // Not a Keras application (no architecture to compare): matched by name, every difference listed.

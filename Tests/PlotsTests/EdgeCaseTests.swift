@@ -111,4 +111,13 @@ struct EdgeCaseTests {
         let svg = try drawsEverywhere(Figure.bars(title: title, categories: ["a"], values: [1]))
         #expect(svg.texts.contains { $0.hasPrefix("very long title") && $0.hasSuffix("…") })
     }
+
+    @Test func controlCharactersInTextStillMakeWellFormedSVG() throws {
+        let figure = Figure.lines(title: "loss\u{0}\u{7}\u{1B} <it's>", series: [Series(name: "a&b\u{C}", y: [0.4, 0.3]), Series(name: "c", y: [0.5, 0.2])])
+        let svg = figure.svg()
+        #expect(svg.unicodeScalars.allSatisfy { $0.value >= 0x20 || ["\t", "\n", "\r"].contains($0) })
+        let summary = try drawsEverywhere(figure)   // XMLParser refuses a control character
+        #expect(summary.texts.contains("loss <it's>"))
+        #expect(summary.texts.contains("a&b"))
+    }
 }

@@ -29,7 +29,7 @@ struct GalleryTests {
         var body = ""
         for (i, sample) in Samples.all.enumerated() {
             body += "<figure id=\"\(sample.name)\">\n\(sample.figure.svg())"
-            body += "<figcaption><b>Figure \(i + 1).</b> \(escape(captions[sample.name] ?? sample.name))</figcaption>\n</figure>\n"
+            body += "<figcaption><b>Figure \(i + 1).</b> \(escapeXML(captions[sample.name] ?? sample.name))</figcaption>\n</figure>\n"
         }
         body += "<h2>Edge cases</h2>\n<div class=\"edges\">\n"
         for sample in Samples.edgeCases {

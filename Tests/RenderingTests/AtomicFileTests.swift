@@ -1,4 +1,5 @@
 import Foundation
+import NotebookModel
 import Testing
 @testable import Rendering
 
@@ -17,7 +18,7 @@ import Testing
         let url = dir.appendingPathComponent("report.pdf")
         try AtomicFile.write(Data("old".utf8), to: url)
         struct Boom: Error {}
-        #expect(throws: RenderingError.self) {
+        #expect(throws: Boom.self) {
             try AtomicFile.write(to: url) { temp in
                 try Data("half".utf8).write(to: temp)
                 throw Boom()
@@ -32,7 +33,7 @@ import Testing
         do {
             try AtomicFile.write(Data("x".utf8), to: url)
             Issue.record("expected an error")
-        } catch let error as RenderingError {
+        } catch let error as AtomicFile.WriteError {
             #expect(error.description.contains("/proc/emotive-cannot-write/report.html"))
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NotebookModel
 import Testing
 @testable import Rendering
 

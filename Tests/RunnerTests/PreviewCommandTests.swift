@@ -1,4 +1,5 @@
 import Foundation
+import NotebookModel
 import Testing
 import TestSupport
 @testable import Runner

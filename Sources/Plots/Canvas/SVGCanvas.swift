@@ -30,9 +30,9 @@ final class SVGCanvas: Canvas {
         for count in openGroups { closing += String(repeating: "</g>", count: count) }
         var head = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(num(width))pt\" height=\"\(num(height))pt\" "
         head += "viewBox=\"0 0 \(num(width)) \(num(height))\" role=\"img\""
-        if let title { head += " aria-label=\"\(escape(title))\"" }
-        head += " font-family=\"\(escape(Font.cssFamily))\">\n"
-        if let title { head += "<title>\(escape(title))</title>\n" }
+        if let title { head += " aria-label=\"\(escapeXML(title))\"" }
+        head += " font-family=\"\(escapeXML(Font.cssFamily))\">\n"
+        if let title { head += "<title>\(escapeXML(title))</title>\n" }
         return head + body + closing + "</svg>\n"
     }
 
@@ -114,7 +114,7 @@ final class SVGCanvas: Canvas {
         }
         if font.italic { attributes += " font-style=\"italic\"" }
         attributes += " fill=\"\(color.hexString)\"\(opacity("fill-opacity", color))"
-        body += "<text \(attributes)>\(escape(string))</text>\n"
+        body += "<text \(attributes)>\(escapeXML(string))</text>\n"
     }
 
     func measure(_ string: String, font: Font) -> Size {
@@ -135,7 +135,7 @@ final class SVGCanvas: Canvas {
         body += element
     }
 
-    func beginGroup(_ role: String) { body += "<g class=\"\(escape(role))\">" }
+    func beginGroup(_ role: String) { body += "<g class=\"\(escapeXML(role))\">" }
     func endGroup() { body += "</g>\n" }
 
     private func opacity(_ name: String, _ c: Color) -> String {
@@ -151,19 +151,4 @@ func num(_ v: Double) -> String {
     var s = String(r)
     if s.contains("e") { s = String(Int(r)) }
     return s
-}
-
-/// Text escaped for XML content and attributes.
-func escape(_ s: String) -> String {
-    var out = ""
-    for ch in s {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(ch)
-        }
-    }
-    return out
 }
