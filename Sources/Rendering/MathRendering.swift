@@ -66,28 +66,29 @@ extension PangoMarkup {
         math(node)
     }
 
-    mutating func math(_ node: MathNode) {
+    /// `script`: inside a sub- or superscript, where operators take no spaces (`i=1`).
+    mutating func math(_ node: MathNode, script: Bool = false) {
         switch node {
         case .identifier(let s):
             if MathStyle.upright(s) { text(s) } else { open("<i>"); text(s); close("</i>") }
         case .number(let s), .text(let s): text(s)
         case .op(let s):
-            let space = MathStyle.spacing(s)
+            let space = script ? "" : MathStyle.spacing(s)
             text(space + s + space)
-        case .row(let nodes): for n in nodes { math(n) }
+        case .row(let nodes): for n in nodes { math(n, script: script) }
         case .scripts(let base, let sub, let sup):
-            math(base)
-            if let sub { open("<sub>"); math(sub); close("</sub>") }
-            if let sup { open("<sup>"); math(sup); close("</sup>") }
+            math(base, script: script)
+            if let sub { open("<sub>"); math(sub, script: true); close("</sub>") }
+            if let sup { open("<sup>"); math(sup, script: true); close("</sup>") }
         case .fraction(let n, let d):
-            grouped(n); text("/"); grouped(d)
+            grouped(n, script: script); text("/"); grouped(d, script: script)
         case .sqrt(let x):
             text("√")
-            span("overline=\"single\"") { $0.math(x) }
+            span("overline=\"single\"") { $0.math(x, script: script) }
         }
     }
 
-    private mutating func grouped(_ node: MathNode) {
-        if node.isSimple { math(node) } else { text("("); math(node); text(")") }
+    private mutating func grouped(_ node: MathNode, script: Bool) {
+        if node.isSimple { math(node, script: script) } else { text("("); math(node, script: script); text(")") }
     }
 }

@@ -41,7 +41,7 @@ import Testing
         let text = normalized(try run("pdftotext", [url.path, "-"]))
         #expect(text.contains("Class weights w(c) = n/(k"), "got: \(text)")
         #expect(text.contains("n(c)) balance the loss"))
-        #expect(text.contains("∑i = 1 n xi 2 ≤ √α"), "the display formula reads in order: \(text)")
+        #expect(text.contains("∑i=1 n xi 2 ≤ √α"), "the display formula reads in order: \(text)")
     }
 
     @Test func pangoMarkupItalicisesIdentifiersAndRaisesScripts() {
