@@ -14,6 +14,8 @@ public indirect enum ProseBlock: Codable, Sendable, Hashable {
     case callout(Callout)
     /// `::: {when="expr"}` … `:::`: prose shown only when a Swift condition held in the run.
     case conditional(Conditional)
+    /// `$$…$$`: TeX display math (the subset `MathParser` reads), set on its own line.
+    case displayMath(String)
 }
 
 /// Inline Markdown content.
@@ -36,6 +38,8 @@ public indirect enum Inline: Codable, Sendable, Hashable {
     /// `[@he2016]`, `[@a; @b, p. 3]`: numbered by the renderers in order of first citation,
     /// linking to the entry in the report's References section.
     case citation([CitationItem])
+    /// `$…$`: TeX inline math (the subset `MathParser` reads), kept as its source.
+    case math(String)
 }
 
 public enum ColumnAlignment: String, Codable, Sendable, Hashable {

@@ -139,7 +139,7 @@ public struct GFMRenderer: Sendable {
         case .table(let header, _, let rows): (header + rows.joined()).flatMap(imageURLs)
         case .callout(let c): c.blocks.flatMap(proseImageURLs(single:))
         case .conditional(let c): c.blocks.flatMap(proseImageURLs(single:))
-        case .code, .thematicBreak, .html: []
+        case .code, .thematicBreak, .html, .displayMath: []
         }
     }
 

@@ -166,6 +166,8 @@ struct HTMLWriter {
             out += "</tbody>\n</table></div>\n"
         case .thematicBreak:
             out += "<hr>\n"
+        case .displayMath(let source):
+            out += MathML.element(source, display: true) + "\n"
         case .html(let raw):
             out += raw + "\n"
         case .callout(let c):
@@ -254,6 +256,7 @@ struct HTMLWriter {
                 part.key.map { "<a href=\"#\(esc(ReportText.referenceID($0)))\">\(esc(part.text))</a>" } ?? esc(part.text)
             }
             return "<span class=\"citation\">[\(parts.joined(separator: ", "))]</span>"
+        case .math(let source): return MathML.element(source, display: false)
         }
     }
 

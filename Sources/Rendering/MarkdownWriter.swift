@@ -50,6 +50,8 @@ struct MarkdownWriter {
                               rows: rows.map { $0.map { cellText(inlines($0)) } })
         case .thematicBreak:
             return "---\n"
+        case .displayMath(let source):
+            return "$$\n\(source)\n$$\n"
         case .html(let raw):
             return raw.hasSuffix("\n") ? raw : raw + "\n"
         case .callout(let c):
@@ -136,6 +138,7 @@ struct MarkdownWriter {
                 part.key.map { "[\(Self.escape(part.text))](#\(ReportText.referenceID($0)))" } ?? Self.escape(part.text)
             }
             return "\\[" + parts.joined(separator: ", ") + "\\]"
+        case .math(let source): return "$\(source)$"
         }
     }
 
@@ -149,7 +152,7 @@ struct MarkdownWriter {
         var out = ""
         out.reserveCapacity(s.count)
         for ch in s {
-            if "\\`*_[]<>|~".contains(ch) { out.append("\\") }
+            if "\\`*_[]<>|~$".contains(ch) { out.append("\\") }
             out.append(ch)
         }
         // `&` starts an entity only when a name or `#` follows ("&amp;", "&#42;").

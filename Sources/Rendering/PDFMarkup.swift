@@ -72,6 +72,7 @@ struct PangoMarkup {
             if let v = plan.inlineValues[index] { text(v) }
             else { span("foreground=\"\(PDFStyle.failColor)\"") { $0.text("??") } }
         case .html: break
+        case .math(let source): math(source)
         case .citation(let items):
             text("[")
             for (k, part) in plan.citationParts(items).enumerated() {

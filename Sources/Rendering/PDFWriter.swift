@@ -111,9 +111,10 @@ struct PDFWriter {
     // MARK: - Prose
 
     func paragraph(_ m: PangoMarkup, font: String = PDFStyle.body, indent: Double = 0,
-                           spaceAfter: Double = 6.5, justify: Bool = true, rule: Bool = false) {
+                           spaceAfter: Double = 6.5, justify: Bool = true, rule: Bool = false,
+                           centred: Bool = false) {
         let layout = canvas.makeLayout(font: font, markup: m.markup, width: width - indent,
-                                       lineSpacing: 1.18)
+                                       lineSpacing: 1.18, align: centred ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         if justify { pango_layout_set_justify(layout, 1) }
         let x = left + indent
@@ -172,6 +173,11 @@ struct PDFWriter {
             let r = rows.map { row in row.map { cell -> PangoMarkup in var m = PangoMarkup(); m.inlines(cell, plan: plan); return m } }
             let aligns = ReportText.alignments(header: header, alignments: alignments, rows: rows)
             table(header: h, rows: r, alignments: aligns, caption: nil, id: nil, continuedLabel: "")
+        case .displayMath(let source):
+            var m = PangoMarkup()
+            m.math(source)
+            canvas.y += 2
+            paragraph(m, indent: indent, spaceAfter: after + 2, justify: false, centred: true)
         case .thematicBreak:
             canvas.y += 6
             canvas.hLine(left + width * 0.4, left + width * 0.6, canvas.y, width: 0.6, PDFStyle.rule)

@@ -58,7 +58,7 @@ extension ReportPlan {
                 rows.joined().forEach(visit)
             case .callout(let c): c.blocks.forEach(visit)
             case .conditional(let c): c.blocks.forEach(visit)
-            case .code, .thematicBreak, .html: break
+            case .code, .thematicBreak, .html, .displayMath: break
             }
         }
         for case .prose(let block) in blocks { visit(block) }

@@ -247,6 +247,7 @@ func plainText(_ inlines: [Inline], values: [Int: String] = [:]) -> String {
         case .inlineExpression(let index, let source): values[index] ?? source
         case .html: ""
         case .citation(let items): "[" + items.map { "@" + $0.key }.joined(separator: "; ") + "]"
+        case .math(let source): (try? MathParser.parse(source).plainText) ?? source
         }
     }.joined()
 }

@@ -22,6 +22,10 @@ struct BlockBuilder {
     private var citationError: RunnerError?
     /// The notebook line of the block whose inlines are being read.
     private var blockLine = 1
+    /// `$…$`/`$$…$$` spans found before cmark read the text (`MathSyntax`), by index.
+    private var mathSpans: [MathSyntax.Span] = []
+    /// The first formula `MathParser` rejected (thrown after the block).
+    private var mathError: RunnerError?
 
     init(path: String, lines: [String], referenceKeys: [String] = []) {
         self.path = path
@@ -89,7 +93,9 @@ struct BlockBuilder {
                 cmark_parser_attach_syntax_extension(parser, ext)
             }
         }
-        markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        let (text, spans) = MathSyntax.extract(markdown, firstIndex: mathSpans.count)
+        mathSpans += spans
+        text.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
         guard let document = cmark_parser_finish(parser) else {
             throw RunnerError(file: path, "cmark-gfm could not parse the notebook")
         }
@@ -105,9 +111,10 @@ struct BlockBuilder {
                 }
                 blocks.append(.cell(cell))
                 cellCount += 1
-            } else if let block = try proseBlock(n) {
-                append(block)
+            } else {
+                for block in try proseBlocks(n) { append(block) }
             }
+            if let error = mathError { throw error }
             if let error = citationError { throw error }
             node = cmark_node_next(n)
         }
@@ -184,11 +191,42 @@ struct BlockBuilder {
         }
     }
 
+    /// A block, or a paragraph split around its `$$…$$` display formulas.
+    private mutating func proseBlocks(_ node: OpaquePointer) throws -> [ProseBlock] {
+        guard cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH else { return try proseBlock(node).map { [$0] } ?? [] }
+        var result: [ProseBlock] = []
+        var run: [Inline] = []
+        func flush() {
+            while let f = run.first, f == .softBreak || f == .lineBreak || f == .text("") { run.removeFirst() }
+            while let l = run.last, l == .softBreak || l == .lineBreak || l == .text("") { run.removeLast() }
+            if case .text(let t)? = run.first { run[0] = .text(String(t.drop(while: \.isWhitespace))) }
+            if case .text(let t)? = run.last { run[run.count - 1] = .text(String(t.reversed().drop(while: \.isWhitespace).reversed())) }
+            if !run.isEmpty, run != [.text("")] { result.append(.paragraph(run)) }
+            run = []
+        }
+        for item in inlines(node, keepDisplay: true) {
+            if case .text(let t) = item, t.contains(MathSyntax.open) {
+                for piece in MathSyntax.pieces(t) {
+                    switch piece {
+                    case .text(let x): run.append(.text(x))
+                    case .span(let k):
+                        flush()
+                        result.append(.displayMath(mathSpans[k].source))
+                    }
+                }
+            } else {
+                run.append(item)
+            }
+        }
+        flush()
+        return result
+    }
+
     private mutating func childBlocks(_ node: OpaquePointer) throws -> [ProseBlock] {
         var result: [ProseBlock] = []
         var child = cmark_node_first_child(node)
         while let c = child {
-            if let b = try proseBlock(c) { result.append(b) }
+            result += try proseBlocks(c)
             child = cmark_node_next(c)
         }
         return result
@@ -225,7 +263,9 @@ struct BlockBuilder {
 
     // MARK: - Inlines
 
-    private mutating func inlines(_ node: OpaquePointer) -> [Inline] {
+    /// The inlines of `node`; `keepDisplay` leaves `$$…$$` placeholders in the text for
+    /// `proseBlocks` to split the paragraph at (elsewhere they are read as inline math).
+    private mutating func inlines(_ node: OpaquePointer, keepDisplay: Bool = false) -> [Inline] {
         var result: [Inline] = []
         var child = cmark_node_first_child(node)
         let start = Int(cmark_node_get_start_line(node))
@@ -235,13 +275,61 @@ struct BlockBuilder {
             result += inline(c, blockLine: start)
             child = cmark_node_next(c)
         }
-        return citations(in: result, firstLine: firstLine)
+        return math(in: citations(in: result, firstLine: firstLine), keepDisplay: keepDisplay)
+    }
+
+    // MARK: - Math
+
+    /// Replaces placeholders in text with `Inline.math`, checking each formula with
+    /// `MathParser` (the first error is thrown after the block, at the formula's line).
+    private mutating func math(in content: [Inline], keepDisplay: Bool) -> [Inline] {
+        var result: [Inline] = []
+        for item in content {
+            guard case .text(let t) = item, t.contains(MathSyntax.open) || t.contains(MathSyntax.filler) else {
+                result.append(item)
+                continue
+            }
+            for piece in MathSyntax.pieces(t) {
+                switch piece {
+                case .text(let x): result.append(.text(x))
+                case .span(let k):
+                    let span = mathSpans[k]
+                    check(span)
+                    if span.display && keepDisplay {
+                        result.append(.text("\(MathSyntax.open)\(k)\(MathSyntax.close)"))
+                    } else {
+                        result.append(.math(span.source))
+                    }
+                }
+            }
+        }
+        // Neighbouring text pieces back into one.
+        var merged: [Inline] = []
+        for item in result {
+            if case .text(let b) = item, case .text(let a)? = merged.last {
+                merged[merged.count - 1] = .text(a + b)
+            } else if item != .text("") {
+                merged.append(item)
+            }
+        }
+        return merged
+    }
+
+    private mutating func check(_ span: MathSyntax.Span) {
+        guard mathError == nil else { return }
+        do {
+            _ = try MathParser.parse(span.source)
+        } catch {
+            let written = span.display ? "$$\(span.source)$$" : "$\(span.source)$"
+            mathError = RunnerError(file: path, line: span.line, "in the formula \(written): \(error.message)")
+        }
     }
 
     private mutating func inline(_ node: OpaquePointer, blockLine: Int) -> [Inline] {
         switch cmark_node_get_type(node) {
         case CMARK_NODE_TEXT:
-            return Self.crossReferences(in: string(cmark_node_get_literal(node)))
+            // Raw: math placeholders stay for `math(in:)`.
+            return Self.crossReferences(in: p2s(cmark_node_get_literal(node)))
         case CMARK_NODE_CODE:
             let code = string(cmark_node_get_literal(node))
             if code.hasPrefix("{swift}") {
@@ -362,11 +450,17 @@ struct BlockBuilder {
             case .crossReference(let label): "@" + label
             case .inlineExpression(_, let source): source
             case .citation(let items): "[" + items.map { "@" + $0.key }.joined(separator: "; ") + "]"
+            case .math(let source): source
             }
         }.joined()
     }
 
+    /// A cmark string with any math placeholder put back as written (code, URLs, HTML).
     private func string(_ p: UnsafePointer<CChar>?) -> String {
+        MathSyntax.restore(p2s(p), spans: mathSpans)
+    }
+
+    private func p2s(_ p: UnsafePointer<CChar>?) -> String {
         p.map { String(cString: $0) } ?? ""
     }
 }
