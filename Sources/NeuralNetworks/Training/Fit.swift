@@ -49,14 +49,12 @@ struct OptimizerInfo: Codable, Equatable {
 struct FitPlan {
     let train: any BatchSource
     let validation: (any BatchSource)?
-    let epochs: Int
     let batchSize: Int
     let steps: Int
     let optimizer: Optimizer
     let loss: Loss
-    let classWeights: ClassWeights
-    /// The resolved weight of each class (used when `classWeights` is not `.none`).
-    let weights: [Float]
+    /// The weight of each class, nil without class weights (no sample weights at all).
+    let classWeights: [Float]?
     let callbacks: [TrainingCallback]
     let seed: UInt64
     let shuffle: Bool
@@ -202,9 +200,9 @@ extension Layer {
             logToStderr("resuming training from the checkpoint of epoch \(startEpoch) of \(epochs) (key \(key.prefix(16)))")
         }
 
-        let plan = FitPlan(train: train, validation: validation, epochs: epochs, batchSize: batchSize,
+        let plan = FitPlan(train: train, validation: validation, batchSize: batchSize,
                            steps: train.stepCount(batchSize: batchSize), optimizer: optimizer, loss: loss,
-                           classWeights: classWeights, weights: weights, callbacks: callbacks, seed: seed,
+                           classWeights: classWeights == .none ? nil : weights, callbacks: callbacks, seed: seed,
                            shuffle: shuffle, gradientHook: gradientHook, bar: bar)
         for c in callbacks { try c.onTrainBegin(training: session) }
         if let interrupted {
@@ -242,7 +240,8 @@ extension Layer {
         let started = Date()
         let weightList = namedWeights.map { ($0.key, $0.weight.parameter) }   // walked once per epoch
         var lossSum = 0.0, correct = 0, seen = 0
-        let batches = plan.train.batches(epoch: epoch, batchSize: plan.batchSize, shuffle: plan.shuffle, seed: plan.seed)
+        let batches = plan.train.batches(epoch: epoch, batchSize: plan.batchSize, shuffle: plan.shuffle,
+                                         seed: plan.seed)
         for (b, batch) in batches.enumerated() {
             let (value, applied) = trainStep(batch, step: epoch * plan.steps + b, plan, weightList)
             guard let predicted = applied else {
@@ -256,7 +255,8 @@ extension Layer {
             correct += zip(predicted, batch.labels).count { $0 == $1 }
             seen += batch.labels.count
             let batchLogs = ["loss": lossSum / Double(seen), "accuracy": Double(correct) / Double(seen)]
-            plan.bar.step(b + 1, of: plan.steps, metrics: [("loss", batchLogs["loss"]!), ("accuracy", batchLogs["accuracy"]!)])
+            plan.bar.step(b + 1, of: plan.steps,
+                          metrics: [("loss", batchLogs["loss"]!), ("accuracy", batchLogs["accuracy"]!)])
             for c in plan.callbacks { try c.onBatchEnd(b, logs: batchLogs, training: session) }
         }
         var logs = EpochLogs(epoch: epoch)
@@ -287,7 +287,7 @@ extension Layer {
     /// is not finite, nothing is applied, the gradients are cleared and `predicted` is nil.
     func trainStep(_ batch: Batch, step: Int, _ plan: FitPlan,
                    _ weightList: [(String, Parameter)]) -> (loss: Float, predicted: [Int]?) {
-        let sampleWeights = plan.classWeights == .none ? nil : batch.labels.map { plan.weights[$0] }
+        let sampleWeights = plan.classWeights.map { weights in batch.labels.map { weights[$0] } }
         let (value, predicted, pass) = TrainingPass.run(seed: plan.seed, step: step, commit: false) { pass in
             let (logits, probabilities) = outputs(batch.images)
             let l = plan.loss.value(logits: logits, probabilities: probabilities, labels: batch.labels,

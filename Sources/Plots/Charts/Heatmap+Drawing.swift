@@ -181,13 +181,7 @@ extension Heatmap {
 
     private func drawColorBar(_ bar: Rect, _ ticks: Ticks, _ labels: [String], on canvas: Canvas) {
         canvas.group("colorbar") {
-            let steps = 128
-            var rgba: [UInt8] = []
-            for i in 0..<steps {
-                let c = colormap.color(at: 1 - Double(i) / Double(steps - 1))
-                rgba += [quantize(c.red * 255), quantize(c.green * 255), quantize(c.blue * 255), 255]
-            }
-            canvas.image(RGBAImage(width: 1, height: steps, rgba: rgba), in: bar, smooth: true)
+            canvas.image(colormap.gradient(vertical: true), in: bar, smooth: true)
             canvas.rectangle(bar)
             canvas.stroke(.axis, width: 0.4)
             for (i, v) in ticks.values.enumerated() {

@@ -49,14 +49,8 @@ extension ImageGrid {
             }
             canvas.text(bar.low, at: Point(x, centre.y), font: font, color: .subtleInk, anchor: .left)
             x += low + 4
-            let steps = 128
-            var rgba: [UInt8] = []
-            for i in 0..<steps {
-                let c = bar.colormap.color(at: Double(i) / Double(steps - 1))
-                rgba += [quantize(c.red * 255), quantize(c.green * 255), quantize(c.blue * 255), 255]
-            }
             let rect = Rect(x: x, y: centre.y - barHeight / 2, width: barWidth, height: barHeight)
-            canvas.image(RGBAImage(width: steps, height: 1, rgba: rgba), in: rect, smooth: true)
+            canvas.image(bar.colormap.gradient(), in: rect, smooth: true)
             canvas.rectangle(rect)
             canvas.stroke(.axis, width: 0.4)
             canvas.text(bar.high, at: Point(rect.maxX + 4, centre.y), font: font, color: .subtleInk, anchor: .left)

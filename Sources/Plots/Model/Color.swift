@@ -118,6 +118,19 @@ public enum Colormap: String, Codable, Sendable, Hashable, CaseIterable {
     /// White to black.
     case greys
 
+    /// The map from 0 to 1 as a strip of `steps` pixels, left to right (`vertical`: bottom
+    /// to top), for colour bars.
+    func gradient(steps: Int = 128, vertical: Bool = false) -> RGBAImage {
+        var rgba: [UInt8] = []
+        rgba.reserveCapacity(steps * 4)
+        for i in 0..<steps {
+            let t = Double(i) / Double(steps - 1)
+            let c = color(at: vertical ? 1 - t : t)
+            rgba += [quantize(c.red * 255), quantize(c.green * 255), quantize(c.blue * 255), 255]
+        }
+        return RGBAImage(width: vertical ? 1 : steps, height: vertical ? steps : 1, rgba: rgba)
+    }
+
     public func color(at t: Double) -> Color {
         let stops = self.stops
         let x = (t.isFinite ? min(1, max(0, t)) : 0) * Double(stops.count - 1)
