@@ -24,6 +24,9 @@ let cTargets: [Target] = [
                    providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(name: "_CZlib", path: "Sources/_CZlib", pkgConfig: "zlib",
                    providers: [.apt(["zlib1g-dev"])]),
+    // Open MPI, for data-parallel training over several processes and machines.
+    .systemLibrary(name: "_CMPI", path: "Sources/_CMPI", pkgConfig: "ompi-c",
+                   providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
     // setjmp/longjmp error handling for libpng and libjpeg, which Swift cannot host.
     .target(name: "_CImageCodecs", dependencies: ["_CPNG", "_CJPEG"]),
     // Direct convolution kernels (AVX-512 / AVX2 / baseline, chosen at run time). Always
@@ -35,11 +38,14 @@ let cTargets: [Target] = [
 
 let libraryTargets: [Target] = [
     .target(name: "Checksums"),
+    // `Communicator`: rank, size and the collectives of a data-parallel run (Open MPI); a
+    // single rank calls no MPI function.
+    .target(name: "MessagePassing", dependencies: ["_CMPI"]),
     // `check(condition, message)`: a failed check that keeps its message in release builds
     // (`precondition` drops it), for every target a notebook links.
     .target(name: "Preconditions"),
     .target(name: "Tensors", dependencies: ["Preconditions", "_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
-    .target(name: "NeuralNetworks", dependencies: ["Preconditions", "Tensors", "Checksums", "_CHDF5", "_CZlib", "_CKernels"],
+    .target(name: "NeuralNetworks", dependencies: ["Preconditions", "Tensors", "Checksums", "MessagePassing", "_CHDF5", "_CZlib", "_CKernels"],
             exclude: ["README.md"]),
     .target(name: "Vision",
             dependencies: ["Preconditions", "Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
@@ -47,7 +53,7 @@ let libraryTargets: [Target] = [
     .target(name: "Plots", dependencies: ["Preconditions", "_CCairo"]),
     .target(name: "NotebookModel", dependencies: ["Plots"]),
     .target(name: "NotebookKit",
-            dependencies: ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel"]),
+            dependencies: ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "MessagePassing"]),
     .target(name: "Rendering", dependencies: ["NotebookModel", "Plots", "Checksums", "_CCairo"]),
     .target(name: "Runner",
             dependencies: ["NotebookModel", "Checksums", "_CCmark", .product(name: "Yams", package: "Yams")]),
@@ -91,7 +97,7 @@ let package = Package(
         // The library a compiled notebook links against (DESIGN, "Executing a notebook").
         .library(name: "Emotive", type: .dynamic,
                  targets: ["NotebookKit", "NeuralNetworks", "Vision", "Plots", "Tensors",
-                           "NotebookModel", "Checksums", "Preconditions"]),
+                           "NotebookModel", "Checksums", "Preconditions", "MessagePassing"]),
         .executable(name: "emotive", targets: ["emotive"]),
     ],
     dependencies: [

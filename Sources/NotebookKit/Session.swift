@@ -1,4 +1,5 @@
 import Foundation
+import MessagePassing
 import NeuralNetworks
 import NotebookModel
 
@@ -23,6 +24,14 @@ final class NotebookSession: @unchecked Sendable {
     }()
 
     private init() {
+        // A data-parallel run (`--ranks N`): every rank runs every cell, and only rank 0's
+        // outputs reach the report. The others write what they print to a log of their
+        // own (the runner quotes it if the rank fails) and keep no cache.
+        if Communicator.launchedWithSeveralRanks && !Communicator.world.isRoot {
+            Self.redirectToRankLog(rank: Communicator.world.rank)
+            Self.exitWhenOrphaned()
+            return
+        }
         if let path = ProcessInfo.processInfo.environment[ChannelEnvironment.channel], !path.isEmpty {
             channel = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
             if channel < 0 {
@@ -39,6 +48,19 @@ final class NotebookSession: @unchecked Sendable {
             TrainingCache.shared = TrainingCache(directory: URL(fileURLWithPath: cache).appendingPathComponent("training"))
             ModelCheckpoint.defaultDirectory = URL(fileURLWithPath: cache).appendingPathComponent("checkpoints")
         }
+    }
+
+    /// Points stdout and stderr of a rank other than 0 at `<EMOTIVE_RANK_LOGS>/rank-N.log`
+    /// (or /dev/null without that folder).
+    private static func redirectToRankLog(rank: Int) {
+        let folder = ProcessInfo.processInfo.environment[ChannelEnvironment.rankLogs] ?? ""
+        let path = folder.isEmpty ? "/dev/null" : "\(folder)/rank-\(rank).log"
+        fflush(nil)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        dup2(fd, 1)
+        dup2(fd, 2)
+        close(fd)
     }
 
     /// A render that is killed (Ctrl-C twice, `kill -9`, a closed terminal) must not leave

@@ -63,4 +63,6 @@ public enum ChannelEnvironment {
     public static let channel = "EMOTIVE_CHANNEL"
     /// Folder for the training cache (`fit` stores weights and history there).
     public static let cacheDirectory = "EMOTIVE_CACHE_DIR"
+    /// Folder where ranks other than 0 of a data-parallel run write what they print.
+    public static let rankLogs = "EMOTIVE_RANK_LOGS"
 }

@@ -180,6 +180,9 @@ public enum Collector {
             cut = i
         }
         let kept = cut.map { lines[..<$0].joined(separator: "\n") }
+        if message == nil, let rankFailure = run.rankFailure {
+            message = rankFailure + "; re-run the same command to resume from the last finished epoch"
+        }
         if message == nil {
             if run.signaled {
                 message = "the program was killed by signal \(run.status) (\(signalName(run.status)))"

@@ -33,7 +33,7 @@ public struct FreezeCache: Sendable {
     }
 
     public static func key(_ parsed: ParsedNotebook, params: [(name: String, value: ParamValue)],
-                           libraryIdentity: String) -> String {
+                           libraryIdentity: String, ranks: Int = 1) -> String {
         var h = SHA256()
         h.update("emotive-freeze \(formatVersion)\n")
         for cell in parsed.notebook.cells {
@@ -50,6 +50,9 @@ public struct FreezeCache: Sendable {
         }
         for p in params { h.update("param \(p.name): \(p.value.typeName) = \(CodeGenerator.swiftLiteral(p.value))\n") }
         h.update("library \(libraryIdentity)\n")
+        // Per-rank batch-norm statistics and dropout masks change the numbers; one rank adds
+        // nothing, so keys of single-process runs stay what they were.
+        if ranks > 1 { h.update("ranks \(ranks)\n") }
         return h.finalizeHex()
     }
 

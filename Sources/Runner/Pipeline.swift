@@ -25,6 +25,8 @@ public struct RunRequest: Sendable {
     /// Only thaw: when the store has no entry for the current code, params and library,
     /// fail with a message saying the outputs are out of date (CI's check of committed reports).
     public var frozenOnly: Bool
+    /// Run on several ranks with `mpirun` (`--ranks N`); nil or 1 rank: one process.
+    public var launch: RankLaunch? = nil
 
     public init(notebookPath: String, overrides: ParamOverrides = ParamOverrides(),
                 cacheDirectory: String? = nil, useFreezeCache: Bool = true, timeLimit: Double? = nil,
@@ -146,7 +148,8 @@ public enum Pipeline {
         let freeze = store.map { FreezeCache(directory: $0, exclusiveName: Self.notebookName(request.notebookPath)) }
             ?? FreezeCache(directory: cache.freeze)
         let key = FreezeCache.key(parsed, params: params,
-                                  libraryIdentity: store == nil ? identity : try toolchain.sourceIdentity())
+                                  libraryIdentity: store == nil ? identity : try toolchain.sourceIdentity(),
+                                  ranks: request.launch?.ranks ?? 1)
 
         var collected: CollectedRun?
         var frozen = false
@@ -173,7 +176,7 @@ public enum Pipeline {
             // fit keeps its training cache in $EMOTIVE_CACHE_DIR/training (= cache.training).
             let raw = try Executor.run(program, workDirectory: cache.runs, trainingCache: cache.root,
                                        timeLimit: request.timeLimit, memoryLimit: request.memoryLimit,
-                                       environment: request.environment,
+                                       environment: request.environment, launch: request.launch,
                                        onEvent: onEvent)
             runSeconds = raw.seconds
             var run = try scrubber.scrub(Collector.collect(raw, parsed: parsed))

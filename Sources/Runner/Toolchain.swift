@@ -8,7 +8,8 @@ import NotebookModel
 /// `ToolchainTests` reads the manifest and checks that the two agree.
 public enum EmotiveLibrary {
     /// What a cell sees, in import order (the generated program imports these).
-    public static let imported = ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit"]
+    public static let imported = ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit",
+                                   "MessagePassing"]
     /// Everything the library holds: the imported modules and those they use, which cells
     /// do not import.
     public static let linked = imported + ["Checksums", "Preconditions"]
@@ -150,7 +151,7 @@ public struct Toolchain: Sendable {
     }
 
     /// The library's modules whose sources decide what a notebook computes.
-    static let librarySourceTargets = ["Checksums", "Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit"]
+    static let librarySourceTargets = ["Checksums", "MessagePassing", "Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit"]
 
     /// Identity of the library by its sources, the same on every machine and clone: SHA-256
     /// over the relative path and bytes of every file of the library's targets and C shims,

@@ -177,7 +177,22 @@ public func gradients(of loss: Tensor, wrt parameters: [Parameter]) -> [Tensor] 
     return result
 }
 
+/// Told during `backward()` when a parameter's gradient is complete for that pass, and
+/// after every op's pullback: a data-parallel step starts summing gradients across
+/// replicas while the rest of the backward pass runs.
+public protocol BackwardObserver: AnyObject, Sendable {
+    /// `parameter.gradient` holds everything this backward pass adds to it.
+    func gradientReady(_ parameter: Parameter)
+    /// One op's pullback ran (a moment to let communication progress).
+    func pullbackDone()
+}
+
+public enum BackwardObservation {
+    @TaskLocal public static var observer: BackwardObserver?
+}
+
 private func runBackward(from root: Node, seed: Tensor) {
+    let observer = BackwardObservation.observer
     // Topological order by iterative depth-first search (graphs can be thousands deep).
     var order: [Node] = []
     var visited = Set<ObjectIdentifier>()
@@ -202,6 +217,7 @@ private func runBackward(from root: Node, seed: Tensor) {
         node.gradient = nil
         if let parameter = node.parameter {
             if parameter.gradient == nil { parameter.gradient = upstream } else { parameter.gradient!.accumulate(upstream) }
+            observer?.gradientReady(parameter)
             continue
         }
         guard let pullback = node.pullback else { continue }
@@ -214,6 +230,7 @@ private func runBackward(from root: Node, seed: Tensor) {
                   "backward: internal error, gradient shape \(grad.shape) for input of shape \(input.shape)")
             if input.gradient == nil { input.gradient = grad } else { input.gradient!.accumulate(grad) }
         }
+        observer?.pullbackDone()
     }
 }
 

@@ -43,6 +43,14 @@ public enum Rectifier: Sendable {
     @inline(__always) func passes(_ z: Float) -> Bool { self == .relu ? z > 0 : (z > 0 && z < 6) }
 }
 
+/// Sums across the replicas of a data-parallel training (synchronized batch norm): set by
+/// `fit` around a training step; nil (the default) keeps every statistic local.
+public enum CrossReplica {
+    /// Sums the values elementwise over every replica, in place; every replica calls it
+    /// at the same points in the same order.
+    @TaskLocal public static var sum: (@Sendable (inout [Double]) -> Void)?
+}
+
 /// Batch norm with batch statistics, hand-written backward for x, scale and offset.
 ///
 /// With `rectifier`, the output is `relu(y)` or `relu6(y)` computed in the same pass, and the
@@ -52,7 +60,7 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
                               rectifier: Rectifier? = nil) -> BatchNormResult {
     let c = channelCount("batchNormTraining", x, [("scale", scale), ("offset", offset)])
     let rows = x.count / c
-    let moments = x.scalars.withUnsafeBufferPointer { px in
+    let localMoments = x.scalars.withUnsafeBufferPointer { px in
         let ux = UncheckedSendable(px.baseAddress!)
         let vector = emk_uses_avx512() != 0
         return channelSumsInPieces(rows: rows, channels: c, sums: 2) { range, sums in
@@ -71,12 +79,21 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
             }
         }
     }
+    // Synchronized batch norm in a data-parallel run: the statistics of the global batch.
+    let replicaSum = CrossReplica.sum
+    var moments = localMoments, total = Double(rows)
+    if let replicaSum {
+        var all = moments[0] + moments[1] + [total]
+        replicaSum(&all)
+        moments = [Array(all[0..<c]), Array(all[c..<(2 * c)])]
+        total = all[2 * c]
+    }
     var mean = [Float](repeating: 0, count: c)
     var variance = [Float](repeating: 0, count: c)
     for ch in 0..<c {
-        let m = moments[0][ch] / Double(rows)
+        let m = moments[0][ch] / total
         mean[ch] = Float(m)
-        variance[ch] = Float(Swift.max(moments[1][ch] / Double(rows) - m * m, 0))
+        variance[ch] = Float(Swift.max(moments[1][ch] / total - m * m, 0))
     }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
     let gamma = scale.scalars, beta = offset.scalars
@@ -94,7 +111,17 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
         let dGamma = (0..<c).map { invStd[$0] * sumDyCentered[$0] }
         var dx: Tensor? = nil
         if needs[0] {
-            let m = Float(rows)
+            // Synchronized: dx needs the sums over the global batch; γ's and β's gradients
+            // stay this replica's share (the data-parallel step sums them with the rest).
+            var (gDGamma, gDBeta, m) = (dGamma, dBeta, Float(rows))
+            if let replicaSum {
+                var all = sumDyCentered.map(Double.init) + dBeta.map(Double.init)
+                replicaSum(&all)
+                gDGamma = (0..<c).map { invStd[$0] * Float(all[$0]) }
+                gDBeta = (0..<c).map { Float(all[c + $0]) }
+                m = Float(total)
+            }
+            let (dGamma, dBeta) = (gDGamma, gDBeta)
             let k = (0..<c).map { gamma[$0] * invStd[$0] / m }
             // dx = (k·M) · dy + (−k · dγ · invStd) · x + (−k · dβ + k · dγ · invStd · μ)
             let xCoefficient = (0..<c).map { -k[$0] * dGamma[$0] * invStd[$0] }

@@ -43,6 +43,33 @@ struct NotebookOptions: ParsableArguments {
     }
 }
 
+/// Options of a data-parallel run: the notebook program started on several ranks by
+/// Open MPI's `mpirun`.
+struct RankOptions: ParsableArguments {
+    @Option(help: "Run the notebook on N ranks with Open MPI's mpirun (training is split across them; rank 0 writes the report).")
+    var ranks: Int?
+
+    @Option(help: "Open MPI hostfile naming the machines of the ranks (default: all on this machine).")
+    var hostfile: String?
+
+    @Option(help: "Compute threads of each rank (default: this machine's cores divided by the ranks).")
+    var threadsPerRank: Int?
+
+    func validate() throws {
+        if let ranks, ranks < 1 { throw ValidationError("--ranks must be at least 1, got \(ranks)") }
+        if let threadsPerRank, threadsPerRank < 1 {
+            throw ValidationError("--threads-per-rank must be at least 1, got \(threadsPerRank)")
+        }
+        if ranks == nil && (hostfile != nil || threadsPerRank != nil) {
+            throw ValidationError("--hostfile and --threads-per-rank go with --ranks N")
+        }
+    }
+
+    var launch: RankLaunch? {
+        ranks.map { RankLaunch(ranks: $0, hostfile: hostfile, threadsPerRank: threadsPerRank) }
+    }
+}
+
 /// Errors are printed in their own words (file:line: error: …) and end with exit code 1.
 func fail(_ error: any Error) -> ExitCode {
     switch error {

@@ -17,6 +17,8 @@ struct Render: ParsableCommand {
 
     @OptionGroup var options: NotebookOptions
 
+    @OptionGroup var rankOptions: RankOptions
+
     @Option(help: "Formats, comma-separated: html, pdf, ipynb, gfm, json (default: html,pdf).")
     var to: String?
 
@@ -87,10 +89,11 @@ struct Render: ParsableCommand {
             let lock = try RenderLock(path: cache.lockPath(for: options.notebook)) { Terminal.status("emotive: \($0)") }
             defer { withExtendedLifetime(lock) {} }
             let live = Terminal.Live(parsed: try? NotebookParser.parse(fileAt: options.notebook), echoStdout: false)
-            let request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
+            var request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
                                      cacheDirectory: options.cacheDir, useFreezeCache: !noCache, timeLimit: timeLimit,
                                      memoryLimit: memoryLimit.map { Int64($0 * Double(1 << 30)) },
                                      freezeDirectory: freezeDir, frozenOnly: frozenOnly)
+            request.launch = rankOptions.launch
             let report = try Pipeline.run(request, log: Terminal.log, onEvent: live.handler)
             if report.frozen {
                 Terminal.status("emotive: frozen — outputs reused from the freeze cache; nothing compiled or run")

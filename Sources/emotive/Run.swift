@@ -10,6 +10,8 @@ struct RunNotebook: ParsableCommand {
 
     @OptionGroup var options: NotebookOptions
 
+    @OptionGroup var rankOptions: RankOptions
+
     @Option(help: "Stop the notebook program after this many seconds.")
     var timeLimit: Double?
 
@@ -19,9 +21,10 @@ struct RunNotebook: ParsableCommand {
     func run() throws {
         do {
             let live = Terminal.Live(parsed: try? NotebookParser.parse(fileAt: options.notebook), echoStdout: false)
-            let request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
+            var request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
                                      cacheDirectory: options.cacheDir, useFreezeCache: false, timeLimit: timeLimit,
                                      memoryLimit: memoryLimit.map { Int64($0 * Double(1 << 30)) })
+            request.launch = rankOptions.launch
             let report = try Pipeline.run(request, log: Terminal.log, onEvent: live.handler)
             var text = ""
             for cell in report.parsed.notebook.cells {

@@ -1,4 +1,5 @@
 import Foundation
+import MessagePassing
 
 /// What a callback may read and change while `fit` runs (Keras' `callback.model`).
 public protocol TrainingControl: AnyObject {
@@ -253,7 +254,9 @@ public final class ModelCheckpoint: TrainingCallback {
         guard placedByRunner else { return }
         let directory = Self.defaultDirectory
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            if Communicator.world.isRoot {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            }
         } catch {
             throw TrainingError("ModelCheckpoint: cannot create the checkpoint folder \(directory.path): "
                                 + "\(error.localizedDescription); pass a path: ModelCheckpoint(path: ...)")
@@ -304,7 +307,8 @@ public final class ModelCheckpoint: TrainingCallback {
             best = current
         }
         let file = filePath(epoch: epoch, logs: logs)
-        try training.saveCheckpoint(to: URL(fileURLWithPath: file))
+        // In a data-parallel run the ranks hold the same model: rank 0 writes it.
+        if Communicator.world.isRoot { try training.saveCheckpoint(to: URL(fileURLWithPath: file)) }
         saved.append((epoch, file))
     }
 }

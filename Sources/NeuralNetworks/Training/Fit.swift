@@ -1,4 +1,5 @@
 import Foundation
+import MessagePassing
 import Tensors
 
 /// Gradients of one step, after backward and before the optimizer: the seam where a
@@ -60,6 +61,9 @@ struct FitPlan {
     let shuffle: Bool
     let gradientHook: GradientHook?
     let bar: ProgressBar
+    let parallel: DataParallel
+    /// Sums the gradients across ranks (nil with one rank).
+    let buckets: GradientBuckets?
 }
 
 /// The running state of one `fit` call, as callbacks see it.
@@ -130,13 +134,18 @@ extension Layer {
     ///   mid-training resumes at its last finished epoch, says so on stderr, and ends with
     ///   the same weights and history (up to `epoch_seconds`) as an uninterrupted one. Closures (schedules, hooks) cannot be hashed: give them
     ///   identities, or pass `cacheKey` to name what they do.
+    /// - Started on several ranks (`emotive render --ranks N`, see ``DataParallel``), each
+    ///   global batch is split across the ranks and their gradients summed; only rank 0
+    ///   reads and writes the training cache and sends what it found to the others; the
+    ///   callbacks' decisions (stop, learning rate) are rank 0's.
     @discardableResult
     public func fit(_ train: any BatchSource, validation: (any BatchSource)? = nil, epochs: Int, batchSize: Int = 32,
                     optimizer: Optimizer, loss: Loss = .categoricalCrossEntropy, classWeights: ClassWeights = .none,
                     callbacks: [TrainingCallback] = [], seed: UInt64 = 0, shuffle: Bool = true,
                     resumeFrom: URL? = nil, gradientHook: GradientHook? = nil,
                     progress: ProgressStyle = .automatic, cacheKey: String? = nil,
-                    cache: TrainingCache? = TrainingCache.shared) throws -> History {
+                    cache: TrainingCache? = TrainingCache.shared,
+                    parallel: DataParallel = .automatic) throws -> History {
         guard epochs >= 1 else { throw TrainingError("fit: epochs must be at least 1, got \(epochs)") }
         guard batchSize >= 1 else { throw TrainingError("fit: batchSize must be at least 1, got \(batchSize)") }
         guard train.count > 0 else { throw TrainingError("fit: the training data is empty") }
@@ -148,6 +157,8 @@ extension Layer {
         }
         let inputShape = Array(first.images.shape.dropFirst())
         if (self as? BaseLayer)?.builtInputShape == nil && namedWeights.isEmpty { build(inputShape: inputShape, seed: seed) }
+        let communicator = parallel.communicator
+        if parallel.isActive { broadcastWeights(communicator) }
         let classCount = predict(first.images).shape.last ?? 0
         try checkLabels(train.labels, classCount: classCount, what: "training")
         if let validation { try checkLabels(validation.labels, classCount: classCount, what: "validation") }
@@ -155,7 +166,8 @@ extension Layer {
 
         // The training cache.
         let bar = ProgressBar(style: progress, epochs: epochs)
-        var cache = cache
+        // With several ranks only rank 0 keeps a cache; the others get copies of its files.
+        var cache = parallel.isActive && !communicator.isRoot ? nil : cache
         let unhashable = allLayers.contains { $0.configuration.contains(unhashableIdentity) }
             || callbacks.contains { $0.identity.contains(unhashableIdentity) } || gradientHook != nil
         if cache != nil && unhashable && cacheKey == nil {
@@ -165,27 +177,46 @@ extension Layer {
         }
         // The training cache's key: hashing every weight costs tens of milliseconds for
         // ResNet50, so only when there is a cache to look in.
-        let key = cache == nil ? "" : TrainingCache.key([
+        let key = cache == nil && !parallel.isActive ? "" : TrainingCache.key([
             "model=\(structureIdentity)", "initial=\(namedWeights.map { fnv64($0.weight.parameter.value.scalars) })",
             "optimizer=\(optimizer.configuration)", "loss=\(loss.identity)", "classWeights=\(weights)",
             "callbacks=\(callbacks.map(\.identity).joined(separator: ","))", "train=\(train.identity)",
             "validation=\(validation?.identity ?? "-")", "epochs=\(epochs)", "batch=\(batchSize)", "seed=\(seed)",
             "shuffle=\(shuffle)", "resume=\(resumeFrom?.path ?? "-")", "hook=\(gradientHook == nil ? "-" : "custom")",
             "user=\(cacheKey ?? "-")",
-        ])
-        if let cache, let entry = cache.load(key: key, model: self) {
+        ] + (parallel.isActive ? ["parallel=\(parallel.identity)"] : []))
+        // Rank 0's copies of the cache's files, for the other ranks to read.
+        let mirror = parallel.isActive && !communicator.isRoot
+            ? TrainingCache(directory: FileManager.default.temporaryDirectory
+                .appendingPathComponent("emotive-rank\(communicator.rank)-\(getpid())"))
+            : nil
+        defer { if let mirror { try? FileManager.default.removeItem(at: mirror.directory) } }
+        var entry = cache?.load(key: key, model: self)
+        if parallel.isActive,
+           communicator.shareFile(entry == nil ? nil : cache?.url(for: key), to: mirror?.url(for: key) ?? URL(fileURLWithPath: "/dev/null")),
+           let mirror {
+            entry = mirror.load(key: key, model: self)
+        }
+        if let entry {
             try loadWeights(entry.weights, source: "training cache")
             try optimizer.loadState(entry.optimizerState, iterations: entry.iterations)
             optimizer.learningRate = entry.learningRate
             logToStderr("training loaded from cache (key \(key.prefix(16)))")
-            cache.removePartial(key: key)   // left if a run was killed between storing and cleaning up
+            cache?.removePartial(key: key)   // left if a run was killed between storing and cleaning up
             return entry.history
         }
 
         let session = FitSession(model: self, optimizer: optimizer, history: History())
         var startEpoch = 0
         if let resumeFrom {
-            let ck = try Checkpoint.read(resumeFrom)
+            var source = resumeFrom
+            if parallel.isActive, let mirror {   // rank 0's file, wherever the others run
+                source = mirror.directory.appendingPathComponent("resume.safetensors")
+                _ = communicator.shareFile(nil, to: source)
+            } else if parallel.isActive {
+                _ = communicator.shareFile(resumeFrom, to: resumeFrom)
+            }
+            let ck = try Checkpoint.read(source)
             guard ck.modelIdentity == structureIdentity else {
                 throw WeightFileError("\(resumeFrom.path) is a checkpoint of another model (structure differs); nothing was loaded")
             }
@@ -193,9 +224,16 @@ extension Layer {
         }
         // An earlier run of this same training that was interrupted: carry on from its last epoch.
         var interrupted: TrainingCache.Partial?
-        if let cache, resumeFrom == nil, let partial = cache.loadPartial(key: key, callbackCount: callbacks.count),
-           partial.checkpoint.modelIdentity == structureIdentity, partial.checkpoint.epoch <= epochs {
-            startEpoch = try session.restore(from: partial.checkpoint, source: cache.partialURL(for: key).path)
+        var partial = resumeFrom == nil ? cache?.loadPartial(key: key, callbackCount: callbacks.count) : nil
+        if parallel.isActive, resumeFrom == nil,
+           communicator.shareFile(partial == nil ? nil : cache?.partialURL(for: key),
+                                  to: mirror?.partialURL(for: key) ?? URL(fileURLWithPath: "/dev/null")),
+           let mirror {
+            partial = mirror.loadPartial(key: key, callbackCount: callbacks.count)
+        }
+        if let partial, partial.checkpoint.modelIdentity == structureIdentity, partial.checkpoint.epoch <= epochs {
+            startEpoch = try session.restore(from: partial.checkpoint,
+                                             source: (cache ?? mirror)?.partialURL(for: key).path ?? "rank 0's checkpoint")
             interrupted = partial
             logToStderr("resuming training from the checkpoint of epoch \(startEpoch) of \(epochs) (key \(key.prefix(16)))")
         }
@@ -203,7 +241,9 @@ extension Layer {
         let plan = FitPlan(train: train, validation: validation, batchSize: batchSize,
                            steps: train.stepCount(batchSize: batchSize), optimizer: optimizer, loss: loss,
                            classWeights: classWeights == .none ? nil : weights, callbacks: callbacks, seed: seed,
-                           shuffle: shuffle, gradientHook: gradientHook, bar: bar)
+                           shuffle: shuffle, gradientHook: gradientHook, bar: bar, parallel: parallel,
+                           buckets: parallel.isActive
+                               ? GradientBuckets(communicator: communicator, bucketBytes: parallel.bucketBytes) : nil)
         for c in callbacks { try c.onTrainBegin(training: session) }
         if let interrupted {
             for (c, state) in zip(callbacks, interrupted.callbacks) {
@@ -244,7 +284,7 @@ extension Layer {
                                          seed: plan.seed)
         for (b, batch) in batches.enumerated() {
             let (value, applied) = trainStep(batch, step: epoch * plan.steps + b, plan, weightList)
-            guard let predicted = applied else {
+            guard let batchCorrect = applied else {
                 let reason = "loss became \(value) at epoch \(epoch + 1), batch \(b + 1) of \(plan.steps); "
                     + "training stopped and the weights are those after the previous step"
                 session.history.stopReason = reason
@@ -252,29 +292,44 @@ extension Layer {
                 return false
             }
             lossSum += Double(value) * Double(batch.labels.count)
-            correct += zip(predicted, batch.labels).count { $0 == $1 }
+            correct += batchCorrect
             seen += batch.labels.count
             let batchLogs = ["loss": lossSum / Double(seen), "accuracy": Double(correct) / Double(seen)]
             plan.bar.step(b + 1, of: plan.steps,
                           metrics: [("loss", batchLogs["loss"]!), ("accuracy", batchLogs["accuracy"]!)])
             for c in plan.callbacks { try c.onBatchEnd(b, logs: batchLogs, training: session) }
         }
+        // Per-rank batch-norm statistics drift apart: rank 0's hold for everyone (as DDP's
+        // buffer broadcast), so validation and what follows see one model. The weights the
+        // optimizer updates are not sent: they are the same on every rank by construction.
+        if plan.parallel.isActive && plan.parallel.batchNorm == .perRank {
+            broadcastWeights(plan.parallel.communicator, stateOnly: true)
+        }
         var logs = EpochLogs(epoch: epoch)
         logs[.loss] = lossSum / Double(max(seen, 1))
         logs[.accuracy] = Double(correct) / Double(max(seen, 1))
         if let validation = plan.validation {
-            let e = try evaluate(validation, batchSize: plan.batchSize, loss: plan.loss)
+            let e = try evaluate(validation, batchSize: plan.batchSize, loss: plan.loss, parallel: plan.parallel)
             logs[.valLoss] = e.loss
             logs[.valAccuracy] = e.accuracy
         }
         logs[.learningRate] = plan.optimizer.learningRate
         logs[.seconds] = Date().timeIntervalSince(started)
+        let communicator = plan.parallel.communicator
+        if plan.parallel.isActive { logs = communicator.broadcast(logs) }   // rank 0's, seconds included
         // The epoch counts as completed for callbacks (a checkpoint written now resumes
         // at the next epoch); callbacks may still add to its logs.
         session.history.epochs.append(logs)
         for c in plan.callbacks {
             try c.onEpochEnd(epoch, logs: &logs, training: session)
             session.history.epochs[session.history.epochs.count - 1] = logs
+        }
+        if plan.parallel.isActive {   // the callbacks' decisions are rank 0's
+            var decision = [session.stopTraining ? 1 : 0, plan.optimizer.learningRate]
+            communicator.broadcast(&decision)
+            session.stopTraining = decision[0] == 1
+            plan.optimizer.learningRate = decision[1]
+            session.history.epochs[session.history.epochs.count - 1] = communicator.broadcast(logs)
         }
         if session.stopTraining && session.history.stopReason == nil {
             session.history.stopReason = "stopped by a callback after epoch \(epoch + 1)"
@@ -283,17 +338,50 @@ extension Layer {
     }
 
     /// One optimizer step on `batch` (forward, loss, backward, the gradient hook, the
-    /// update, the batch-norm statistics): the loss and the predicted classes. When the loss
-    /// is not finite, nothing is applied, the gradients are cleared and `predicted` is nil.
+    /// update, the batch-norm statistics): the batch's mean loss and how many of its samples
+    /// were classified right. When the loss is not finite, nothing is applied, the gradients
+    /// are cleared and `correct` is nil.
+    ///
+    /// With several ranks, this rank takes its shard of the batch; the loss and count are
+    /// those of the whole batch (summed across ranks), and so are the gradients, which the
+    /// buckets sum while backward runs.
     func trainStep(_ batch: Batch, step: Int, _ plan: FitPlan,
-                   _ weightList: [(String, Parameter)]) -> (loss: Float, predicted: [Int]?) {
-        let sampleWeights = plan.classWeights.map { weights in batch.labels.map { weights[$0] } }
-        let (value, predicted, pass) = TrainingPass.run(seed: plan.seed, step: step, commit: false) { pass in
-            let (logits, probabilities) = outputs(batch.images)
-            let l = plan.loss.value(logits: logits, probabilities: probabilities, labels: batch.labels,
-                                    sampleWeights: sampleWeights)
-            if l.scalar.isFinite { l.backward() }
-            return (l.scalar, (logits ?? probabilities!).argmaxLastAxis(), pass)
+                   _ weightList: [(String, Parameter)]) -> (loss: Float, correct: Int?) {
+        let parallel = plan.parallel, communicator = parallel.communicator
+        var (images, labels) = (batch.images, batch.labels)
+        if parallel.isActive {
+            let rows = parallel.shard(of: labels.count)
+            images = images.slice(rows)
+            labels = Array(labels[rows])
+        }
+        let sampleWeights = plan.classWeights.map { weights in labels.map { weights[$0] } }
+        // Different dropout masks on each rank (the same on one rank as before).
+        let seed = parallel.isActive ? plan.seed &+ UInt64(communicator.rank) &* 0x9E37_79B9_7F4A_7C15 : plan.seed
+        let replicaSum: (@Sendable (inout [Double]) -> Void)? = parallel.batchNorm == .synchronized && parallel.isActive
+            ? { @Sendable (values: inout [Double]) in communicator.allreduceSum(&values) } : nil
+        var (value, correct) = (Float.nan, 0)
+        let pass = CrossReplica.$sum.withValue(replicaSum) {
+            TrainingPass.run(seed: seed, step: step, commit: false) { pass in
+                let (logits, probabilities) = outputs(images)
+                let l = plan.loss.value(logits: logits, probabilities: probabilities, labels: labels,
+                                        sampleWeights: sampleWeights)
+                value = l.scalar
+                correct = zip((logits ?? probabilities!).argmaxLastAxis(), labels).count { $0 == $1 }
+                if let buckets = plan.buckets {
+                    // The whole batch's loss and count, and one decision whether to step.
+                    var sums = [Double(value) * Double(labels.count), Double(correct)]
+                    communicator.allreduceSum(&sums)
+                    value = Float(sums[0] / Double(batch.labels.count))
+                    correct = Int(sums[1])
+                    guard value.isFinite else { return pass }
+                    buckets.begin(scale: Float(labels.count) / Float(batch.labels.count))
+                    BackwardObservation.$observer.withValue(buckets) { l.backward() }
+                    buckets.finish()
+                } else if value.isFinite {
+                    l.backward()
+                }
+                return pass
+            }
         }
         guard value.isFinite else {
             for p in trainableParameters { p.zeroGradient() }
@@ -308,7 +396,7 @@ extension Layer {
         plan.gradientHook?(&grads)
         plan.optimizer.apply(grads.map { ($0.key, params[$0.key]!, $0.gradient) })
         pass.commit()
-        return (value, predicted)
+        return (value, correct)
     }
 
     /// `fit` on arrays in memory (Keras `fit(x, y, validation_data=(x_val, y_val))`).
@@ -331,11 +419,20 @@ extension Layer {
     }
 
     /// Loss (unweighted) and accuracy over a data set, in inference mode without gradients.
-    public func evaluate(_ data: any BatchSource, batchSize: Int = 32, loss: Loss = .categoricalCrossEntropy) throws -> Evaluation {
+    /// With several ranks each rank evaluates its share of the batches and every rank gets
+    /// the whole result.
+    public func evaluate(_ data: any BatchSource, batchSize: Int = 32, loss: Loss = .categoricalCrossEntropy,
+                         parallel: DataParallel = .automatic) throws -> Evaluation {
         guard data.count > 0 else { throw TrainingError("evaluate: the data is empty") }
         var lossSum = 0.0, predictions: [Int] = [], labels: [Int] = []
+        let mine = parallel.shard(of: data.stepCount(batchSize: batchSize))
+        var first = -1   // this rank's first sample
         try withoutGradients {
-            for batch in data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0) {
+            var sample = 0
+            for (b, batch) in data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0).enumerated() {
+                defer { sample += batch.labels.count }
+                guard mine.contains(b) else { continue }
+                if first < 0 { first = sample }
                 let (logits, probabilities) = outputs(batch.images)
                 let k = (logits ?? probabilities!).shape.last!
                 try checkLabels(batch.labels, classCount: k, what: "evaluation")
@@ -345,15 +442,50 @@ extension Layer {
                 labels += batch.labels
             }
         }
+        if parallel.isActive {   // every rank's share, in data order
+            var all = [Double](repeating: 0, count: 2 * data.count + 1)
+            for i in predictions.indices {
+                all[first + i] = Double(predictions[i])
+                all[data.count + first + i] = Double(labels[i])
+            }
+            all[2 * data.count] = lossSum
+            parallel.communicator.allreduceSum(&all)
+            predictions = all[0..<data.count].map { Int($0) }
+            labels = all[data.count..<(2 * data.count)].map { Int($0) }
+            lossSum = all[2 * data.count]
+        }
         let correct = zip(predictions, labels).count { $0 == $1 }
         return Evaluation(loss: lossSum / Double(labels.count), accuracy: Double(correct) / Double(labels.count),
                           predictions: predictions, labels: labels)
     }
 
-    /// Predicted probabilities for every sample of a data set, in data order, `[N, K]`.
-    public func predict(_ data: any BatchSource, batchSize: Int = 32) -> Tensor {
-        let parts = data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0).map { predict($0.images) }
-        return concat(Array(parts), alongAxis: 0)
+    /// Predicted probabilities for every sample of a data set, in data order, `[N, K]`. With
+    /// several ranks each rank predicts its share of the batches and every rank gets all.
+    public func predict(_ data: any BatchSource, batchSize: Int = 32, parallel: DataParallel = .automatic) -> Tensor {
+        guard parallel.isActive else {
+            let parts = data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0).map { predict($0.images) }
+            return concat(Array(parts), alongAxis: 0)
+        }
+        let mine = parallel.shard(of: data.stepCount(batchSize: batchSize))
+        var parts: [Tensor] = [], first = -1, sample = 0
+        for (b, batch) in data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0).enumerated() {
+            if mine.contains(b) {
+                if first < 0 { first = sample }
+                parts.append(predict(batch.images))
+            }
+            sample += batch.labels.count
+        }
+        // Zeros elsewhere, so the sum is every rank's rows exactly.
+        var classes = [Double(parts.first?.shape.last ?? 0), parts.isEmpty ? 0 : 1]
+        parallel.communicator.allreduceSum(&classes)   // ranks with no batch learn K too
+        let k = Int(classes[0] / max(1, classes[1]))
+        var all = [Float](repeating: 0, count: data.count * k)
+        if !parts.isEmpty {
+            let mineRows = concat(parts, alongAxis: 0).scalars
+            for i in mineRows.indices { all[first * k + i] = mineRows[i] }
+        }
+        parallel.communicator.allreduceSum(&all)
+        return Tensor(shape: [data.count, k], scalars: all)
     }
 
     /// Logits when the model ends in a softmax (Keras computes the loss from them), else the outputs.
