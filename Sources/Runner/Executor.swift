@@ -107,7 +107,8 @@ public struct RankLaunch: Sendable, Equatable {
     private static func rankLogTail(_ folder: String, rank: String) -> String? {
         guard let text = try? String(contentsOfFile: "\(folder)/rank-\(rank).log", encoding: .utf8) else { return nil }
         let lines = text.replacingOccurrences(of: "\r", with: "\n").split(separator: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("Epoch ") && !$0.contains("━") }   // not progress bars
         return lines.isEmpty ? nil : lines.suffix(3).joined(separator: " | ")
     }
 }
