@@ -8,25 +8,30 @@ import Vision
 
 extension Figure {
     /// Training and validation curves of one metric per epoch, with a marker at the epoch
-    /// whose weights the model kept (EarlyStopping's `restoreBestWeights`).
+    /// whose weights the model kept (EarlyStopping's `restoreBestWeights`). The y axis is
+    /// the metric's ``Metric/axisRange`` (accuracy 0 to 1, loss from zero) unless `yRange`
+    /// is given; `AxisRange(-.infinity, .infinity)` fits the data.
     ///
     ///     show(Figure.trainingCurves(history, metric: .accuracy, title: "MobileNetV2"))
     public static func trainingCurves(_ history: History, metric: Metric = .accuracy,
-                                      title: String? = nil, width: Double = defaultWidth,
+                                      title: String? = nil, yRange: AxisRange? = nil,
+                                      width: Double = defaultWidth,
                                       height: Double = defaultHeight) -> Figure {
         trainingCurves(title: title, metric: metricLabel(metric), train: history[metric],
                        validation: history[Metric("val_" + metric.name)],
                        bestEpoch: history.restoredEpoch.map { $0 + 1 }, bestLabel: "kept",
-                       width: width, height: height)
+                       yRange: yRange ?? metric.axisRange, width: width, height: height)
     }
 
-    /// One metric of several models in one panel (e.g. validation accuracy of all three).
+    /// One metric of several models in one panel (e.g. validation accuracy of all three),
+    /// on the metric's ``Metric/axisRange`` unless `yRange` is given.
     public static func compareCurves(_ histories: [(name: String, history: History)], metric: Metric,
-                                     title: String? = nil, width: Double = defaultWidth,
+                                     title: String? = nil, yRange: AxisRange? = nil,
+                                     width: Double = defaultWidth,
                                      height: Double = defaultHeight) -> Figure {
         .lines(title: title, xLabel: "Epoch", yLabel: metricLabel(metric),
                series: histories.map { Series(name: $0.name, y: $0.history[metric]) },
-               width: width, height: height)
+               yRange: yRange ?? metric.axisRange, width: width, height: height)
     }
 
     /// A labelled grid of dataset images: `perClass` samples of every class, one row each.
@@ -43,6 +48,19 @@ extension Figure {
             }
         }
         return .imageGrid(title: title, columns: perClass, images: images)
+    }
+}
+
+extension Metric {
+    /// The y range a reader expects for this metric's curves, so noise is not drawn as a
+    /// trend: a fraction (accuracy) on its whole scale, 0 to 1, which also puts panels and
+    /// models side by side on one scale; a loss, learning rate or time from zero; anything
+    /// else fitted to the data.
+    public var axisRange: AxisRange? {
+        let base = name.hasPrefix("val_") ? String(name.dropFirst(4)) : name
+        if base.hasSuffix("accuracy") { return AxisRange(0, 1) }
+        if base.hasSuffix("loss") || base == "learning_rate" || base == "epoch_seconds" { return .fromZero }
+        return nil
     }
 }
 

@@ -10,14 +10,33 @@ extension BarChart {
         }
     }
 
-    func draw(in area: Rect, on canvas: Canvas) {
+    /// Where everything goes: axes and legend, bars, and the value labels that found room.
+    struct Geometry {
+        var chart: ChartLayout
+        var bars: [Bar]
+        /// One per bar at most; a bar whose value has no free place has none.
+        var labels: [ValueLabel]
+    }
+
+    /// A bar's value written past its end, level or turned upright, or further out with a
+    /// leader line back to the bar.
+    struct ValueLabel {
+        var text: String
+        var rect: Rect
+        var rotated: Bool
+        var leader: Leader? = nil
+        /// Index into `Geometry.bars`.
+        var bar: Int = -1
+    }
+
+    func geometry(in area: Rect, legend: Legend, on canvas: Canvas) -> Geometry {
         let vertical = orientation == .vertical
         let finite = groups.flatMap(\.values).filter(\.isFinite)
-        let low = min(0, finite.min() ?? 0)
+        var low = min(0, finite.min() ?? 0)
         var high = max(0, finite.max() ?? 1)
         if finite.allSatisfy({ $0 == 0 }) { high = 1 }
-
-        let legend = Legend(entries: self.legend == .hidden ? [] : legendEntries)
+        // Labels past negative bars need room inside the plot: the tick labels lie beyond it.
+        if valueFormat != nil && low < 0 { low -= (high - low) * 0.1 }
 
         // Value labels past the longest bar get room beside the plot, not a longer axis.
         var reserve = 0.0
@@ -32,16 +51,29 @@ extension BarChart {
             makeAxes: { target in makeAxes(Ticks(min: low, max: high, target: vertical ? 5 : target, fixed: valueRange)) },
             obstacles: { axes, frame in
                 let bars = self.bars(frame.plot, axes.valueTicks)
-                return ([], bars.map(\.rect) + bars.compactMap { valueLabel($0, on: canvas)?.rect })
+                let labels = valueLabels(bars, frame, reserve: reserve, on: canvas)
+                return ([], bars.map(\.rect) + labels.map(\.rect))
             })
-        let axes = chart.axes, layout = chart.frame
-        let bars = self.bars(layout.plot, axes.valueTicks)
+        let bars = self.bars(chart.frame.plot, chart.axes.valueTicks)
+        return Geometry(chart: chart, bars: bars,
+                        labels: valueLabels(bars, chart.frame, reserve: reserve, on: canvas))
+    }
+
+    func draw(in area: Rect, on canvas: Canvas) {
+        let legend = Legend(entries: self.legend == .hidden ? [] : legendEntries)
+        let geometry = self.geometry(in: area, legend: legend, on: canvas)
+        let chart = geometry.chart, axes = chart.axes, layout = chart.frame
+        var labelOf: [Int: ValueLabel] = [:]
+        for label in geometry.labels { labelOf[label.bar] = label }
 
         axes.drawGrid(layout, on: canvas)
-        for bar in bars {
+        for (i, bar) in geometry.bars.enumerated() {
             canvas.group("bar") {
                 canvas.fillRect(bar.rect, color(ofGroup: bar.group))
-                if let label = valueLabel(bar, on: canvas) {
+                if let label = labelOf[i] {
+                    if let leader = label.leader {
+                        canvas.line(from: leader.from, to: leader.to, color: .subtleInk, width: 0.5)
+                    }
                     if label.rotated {
                         canvas.save()
                         canvas.translate(label.rect.midX, label.rect.maxY)
@@ -67,9 +99,9 @@ extension BarChart {
     private func makeAxes(_ ticks: Ticks) -> Axes {
         orientation == .vertical
             ? Axes(x: .categories(categories), y: .numeric(ticks), xTitle: categoryLabel,
-                   yTitle: valueLabel, gridX: false, gridY: gridLines)
+                   yTitle: valueLabel, gridX: false, gridY: gridLines, breakY: true)
             : Axes(x: .numeric(ticks), y: .categories(categories), xTitle: valueLabel,
-                   yTitle: categoryLabel, gridX: gridLines, gridY: false)
+                   yTitle: categoryLabel, gridX: gridLines, gridY: false, breakX: true)
     }
 
     /// The shortest a drawn bar gets (points): a zero shows as a hairline.
@@ -77,6 +109,7 @@ extension BarChart {
 
     struct Bar {
         var rect: Rect
+        var category: Int
         var group: Int
         var value: Double
     }
@@ -105,39 +138,78 @@ extension BarChart {
                     let y1 = ticks.map(v, from: plot.maxY, to: plot.minY)
                     let h = max(abs(y1 - y0), Self.minimumBarLength)
                     out.append(Bar(rect: Rect(x: start, y: down ? y0 : y0 - h, width: thickness, height: h),
-                                   group: g, value: group.values[c]))
+                                   category: c, group: g, value: group.values[c]))
                 } else {
                     let x0 = ticks.map(clampedBase, from: plot.minX, to: plot.maxX)
                     let x1 = ticks.map(v, from: plot.minX, to: plot.maxX)
                     let w = max(abs(x1 - x0), Self.minimumBarLength)
                     out.append(Bar(rect: Rect(x: down ? x0 - w : x0, y: start, width: w, height: thickness),
-                                   group: g, value: group.values[c]))
+                                   category: c, group: g, value: group.values[c]))
                 }
             }
         }
         return out
     }
 
-    /// Where a bar's value goes: past its end, turned upright when it is wider than the bar;
-    /// nil when it fits neither way.
-    private func valueLabel(_ bar: Bar, on canvas: Canvas) -> (text: String, rect: Rect, rotated: Bool)? {
-        guard let valueFormat else { return nil }
-        let text = valueFormat.format(bar.value)
+    /// Where each bar's value goes: past the bar's end, clear of every bar and of the
+    /// labels before it, inside the plot (and the room kept beside it). Labels are all
+    /// level if they fit that way, else all upright; else each takes the first free place
+    /// of: level, upright, level one to three lines further out with a leader line. A
+    /// label with no free place is left out.
+    private func valueLabels(_ bars: [Bar], _ frame: Axes.Layout, reserve: Double,
+                             on canvas: Canvas) -> [ValueLabel] {
+        guard let valueFormat, !bars.isEmpty else { return [] }
+        let plot = frame.plot
+        let bounds = orientation == .vertical
+            ? Rect(x: plot.minX - 2, y: plot.minY - reserve, width: plot.width + 4, height: plot.height + reserve)
+            : Rect(x: plot.minX, y: plot.minY - 1, width: plot.width + reserve, height: plot.height + 2)
+        let options = bars.map { labelCandidates($0, text: valueFormat.format($0.value), on: canvas) }
+        let level = options.map { Array($0.prefix(1)) }
+        let upright = options.map { $0.dropFirst().prefix(1).filter(\.rotated) }
+        var best: [ValueLabel] = []
+        for strategy in [level, upright, options] {
+            var placer = LabelPlacer(bounds: bounds, obstacles: bars.map(\.rect))
+            var labels: [ValueLabel] = []
+            for (i, candidates) in strategy.enumerated() {
+                if let k = placer.place(candidates.map { LabelPlacer.Candidate(rect: $0.rect, leader: $0.leader) }) {
+                    var label = candidates[k]
+                    label.bar = i
+                    labels.append(label)
+                }
+            }
+            if labels.count == bars.count { return labels }
+            if labels.count > best.count { best = labels }
+        }
+        return best
+    }
+
+    /// A bar's label boxes in order of preference: level past the end, turned upright
+    /// (vertical bars), then level and further out by one to three lines, with a leader.
+    private func labelCandidates(_ bar: Bar, text: String, on canvas: Canvas) -> [ValueLabel] {
         let size = canvas.measure(text, font: Theme.valueLabel)
         let r = bar.rect
+        let sign = bar.value < 0 ? -1.0 : 1.0
         if orientation == .horizontal {
-            guard size.height <= r.height + 3 else { return nil }
-            let x = bar.value < 0 ? r.minX - 3 - size.width : r.maxX + 3
-            return (text, Rect(x: x, y: r.midY - size.height / 2, width: size.width, height: size.height), false)
+            let x = sign < 0 ? r.minX - 3 - size.width : r.maxX + 3
+            return [ValueLabel(text: text, rect: Rect(x: x, y: r.midY - size.height / 2, width: size.width,
+                                                      height: size.height), rotated: false)]
         }
-        let below = bar.value < 0
-        if size.width <= r.width + 6 {
-            let y = below ? r.maxY + 1 : r.minY - 1 - size.height
-            return (text, Rect(x: r.midX - size.width / 2, y: y, width: size.width, height: size.height), false)
+        let end = sign < 0 ? r.maxY : r.minY
+        func level(_ gap: Double) -> Rect {
+            Rect(x: r.midX - size.width / 2, y: sign < 0 ? end + gap : end - gap - size.height,
+                 width: size.width, height: size.height)
         }
-        guard size.height <= r.width + 3 else { return nil }
-        let y = below ? r.maxY + 2 : r.minY - 2 - size.width
-        return (text, Rect(x: r.midX - size.height / 2, y: y, width: size.height, height: size.width), true)
+        var out = [ValueLabel(text: text, rect: level(1), rotated: false),
+                   ValueLabel(text: text, rect: Rect(x: r.midX - size.height / 2,
+                                                     y: sign < 0 ? end + 2 : end - 2 - size.width,
+                                                     width: size.height, height: size.width), rotated: true)]
+        for k in 1...3 {
+            let rect = level(1 + Double(k) * (size.height + 1))
+            let near = sign < 0 ? rect.minY - 0.5 : rect.maxY + 0.5
+            out.append(ValueLabel(text: text, rect: rect, rotated: false,
+                                  leader: Leader(from: Point(r.midX, end - sign * 1), to: Point(r.midX, near))))
+        }
+        return out
     }
 }
 

@@ -1,13 +1,11 @@
 import Foundation
 
 extension Heatmap {
-    /// The colour range: the fixed range, else the finite values' span.
+    /// The colour range: the range's fixed ends, the finite values' span for the others.
     var colorRange: (low: Double, high: Double) {
-        if let range, range.min.isFinite, range.max.isFinite, range.min < range.max {
-            return (range.min, range.max)
-        }
         let finite = values.flatMap { $0 }.filter(\.isFinite)
-        let lo = finite.min() ?? 0, hi = finite.max() ?? 1
+        let (lo, hi, _, _) = (range ?? AxisRange(-.infinity, .infinity))
+            .resolved(dataMin: finite.min() ?? 0, dataMax: finite.max() ?? 1)
         return lo < hi ? (lo, hi) : (lo, lo + 1)
     }
 

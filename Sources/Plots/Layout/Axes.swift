@@ -23,6 +23,10 @@ struct Axes {
     /// Grid lines across the plot at the x ticks and at the y ticks.
     var gridX: Bool
     var gridY: Bool
+    /// Marks a numeric axis whose range leaves out zero with a break on its spine, so a
+    /// reader sees that the scale does not start at zero (value axes: lines, bars).
+    var breakX = false
+    var breakY = false
 
     /// Where things go, decided once from measured text.
     struct Layout {
@@ -167,6 +171,7 @@ struct Axes {
                 canvas.line(to: Point(plot.minX - Theme.tickLength, py))
             }
             canvas.stroke(.axis, width: Theme.axisWidth)
+            drawBreaks(plot, on: canvas)
 
             let labelTop = plot.maxY + Theme.tickLength + 2
             for (i, label) in layout.xLabels.enumerated() {
@@ -206,6 +211,49 @@ struct Axes {
                             at: Point(0, 0), font: Theme.axisTitle, color: .ink, anchor: .topCenter)
                 canvas.restore()
             }
+        }
+    }
+}
+
+extension Axes {
+    /// Whether axis content is numbers on a range that leaves out zero, and which end of
+    /// the spine is the one nearer zero (the low end unless every value is below zero).
+    static func zeroLeftOut(_ content: AxisContent) -> (low: Bool, high: Bool) {
+        guard let t = content.ticks, t.low < t.high else { return (false, false) }
+        return (t.low > 0, t.high < 0)
+    }
+
+    /// A break mark (two short slashes across a gap in the spine) near the end of each
+    /// marked axis that would have reached zero.
+    func drawBreaks(_ plot: Rect, on canvas: Canvas) {
+        let inset = 7.0, half = 2.6, gap = 1.6
+        func mark(_ centre: Point, alongY: Bool) {
+            canvas.group("axis-break") {
+                if alongY {
+                    canvas.fillRect(Rect(x: centre.x - 1, y: centre.y - gap, width: 2, height: 2 * gap), .white)
+                    for dy in [-gap, gap] {
+                        canvas.move(to: Point(centre.x - half, centre.y + dy + 1.1))
+                        canvas.line(to: Point(centre.x + half, centre.y + dy - 1.1))
+                    }
+                } else {
+                    canvas.fillRect(Rect(x: centre.x - gap, y: centre.y - 1, width: 2 * gap, height: 2), .white)
+                    for dx in [-gap, gap] {
+                        canvas.move(to: Point(centre.x + dx - 1.1, centre.y + half))
+                        canvas.line(to: Point(centre.x + dx + 1.1, centre.y - half))
+                    }
+                }
+                canvas.stroke(.axis, width: Theme.axisWidth)
+            }
+        }
+        if breakY {
+            let (low, high) = Axes.zeroLeftOut(y)
+            if low { mark(Point(plot.minX, plot.maxY - inset), alongY: true) }
+            if high { mark(Point(plot.minX, plot.minY + inset), alongY: true) }
+        }
+        if breakX {
+            let (low, high) = Axes.zeroLeftOut(x)
+            if low { mark(Point(plot.minX + inset, plot.maxY), alongY: false) }
+            if high { mark(Point(plot.maxX - inset, plot.maxY), alongY: false) }
         }
     }
 }

@@ -10,44 +10,35 @@ struct Ticks: Hashable {
     var step: Double
 
     /// Ticks for data in `min...max`, about `target` of them. A flat range widens around
-    /// its value; `integers` keeps the step whole (epochs); a fixed `range` is kept as is.
-    /// `tight` keeps the range at the data (plus 2% each side) with ticks inside it,
-    /// instead of widening it to the outermost nice ticks.
+    /// its value; `integers` keeps the step whole (epochs); the fixed ends of `range` are
+    /// kept as they are (the others follow the data, see ``AxisRange``).
+    /// `tight` keeps a following end at the data (plus 2% of the span) with ticks inside
+    /// it, instead of widening it to the outermost nice tick.
     init(min dataMin: Double, max dataMax: Double, target: Int = 5, integers: Bool = false,
          tight: Bool = false, fixed range: AxisRange? = nil) {
-        var lo = dataMin, hi = dataMax
-        if let range, range.min.isFinite, range.max.isFinite, range.min < range.max {
-            lo = range.min
-            hi = range.max
-        }
-        if !lo.isFinite || !hi.isFinite { lo = 0; hi = 1 }
+        var (lo, hi, fixedLow, fixedHigh) = (range ?? AxisRange(-.infinity, .infinity))
+            .resolved(dataMin: dataMin, dataMax: dataMax)
+        if !lo.isFinite || !hi.isFinite { (lo, hi, fixedLow, fixedHigh) = (0, 1, false, false) }
         if lo > hi { swap(&lo, &hi) }
         if lo == hi {
             let pad = integers ? 1 : (lo == 0 ? 1 : abs(lo) * 0.1)
-            lo -= pad
-            hi += pad
+            if !fixedLow { lo -= pad }
+            if !fixedHigh || fixedLow { hi += pad }
         }
         var step = Ticks.nice((hi - lo) / Double(Swift.max(1, target - 1)), round: true)
         if integers { step = Swift.max(1, step.rounded()) }
         let first = (lo / step + 1e-9).rounded(.down) * step
         let last = (hi / step - 1e-9).rounded(.up) * step
-        if range != nil && range!.min < range!.max {
-            low = lo
-            high = hi
-        } else if tight {
-            low = lo - (hi - lo) * 0.02
-            high = hi + (hi - lo) * 0.02
-        } else {
-            low = first
-            high = last
-        }
+        let span = hi - lo
+        low = fixedLow ? lo : tight ? lo - span * 0.02 : first
+        high = fixedHigh ? hi : tight ? hi + span * 0.02 : last
         // Whole multiples of the step, rounded to its decimals so 6 x 0.05 is 0.3.
         let decimals = Swift.max(0, Int(-floor(log10(step) + 1e-9)))
         let unit = pow(10, Double(decimals))
         func clean(_ v: Double) -> Double { (v * unit).rounded() / unit }
-        if range == nil && !tight {
-            low = clean(low)
-            high = clean(high)
+        if !tight {
+            if !fixedLow { low = clean(low) }
+            if !fixedHigh { high = clean(high) }
         }
         var values: [Double] = []
         var k = (low / step - 1e-9).rounded(.up)

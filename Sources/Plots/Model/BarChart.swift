@@ -10,9 +10,12 @@ public struct BarChart: Codable, Sendable, Hashable {
     public var categoryLabel: String?
     /// Axis title along the values.
     public var valueLabel: String?
-    /// Writes each bar's value at its end; nil writes none.
+    /// Writes each bar's value past its end, clear of every bar and other label (level,
+    /// all upright, or further out with a leader line; left out when there is no room);
+    /// nil writes none.
     public var valueFormat: NumberFormat?
-    /// Fixed value range; nil fits the data and includes zero.
+    /// Value range (see ``AxisRange``); nil fits the data and includes zero. A range that
+    /// leaves out zero gets a break mark on the value axis.
     public var valueRange: AxisRange?
     public var legend: LegendPlacement
     public var gridLines: Bool

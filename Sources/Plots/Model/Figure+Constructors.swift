@@ -13,7 +13,10 @@ extension Figure {
     ///              markers: [Marker(x: 14, label: "best (restored)")])
     /// ```
     /// Series colours, dashes and symbols follow their order unless set; a non-finite y
-    /// leaves a gap; the legend goes in the emptiest corner or outside.
+    /// leaves a gap; the legend goes in the emptiest corner or outside. The y axis fits the
+    /// data unless `yRange` says otherwise (`.fromZero`, `AxisRange(0, 1)`); a y axis that
+    /// leaves out zero carries a break mark near its foot. Marker labels sit beside their
+    /// line where they cover no symbol and no other label.
     public static func lines(title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
                              series: [Series], markers: [Marker] = [], xRange: AxisRange? = nil,
                              yRange: AxisRange? = nil, legend: LegendPlacement = .auto,
@@ -33,10 +36,12 @@ extension Figure {
     ///                       bestEpoch: 14)
     /// ```
     /// Training is a solid blue line with circles, validation a dashed vermillion line
-    /// with squares; either may be empty.
+    /// with squares; either may be empty. The y axis starts at zero (loss and accuracy both
+    /// read right from zero: a fitted axis draws a wobble of 0.01 as a trend); pass
+    /// `AxisRange(0, 1)` for a fraction's whole scale, or nil to fit the data.
     public static func trainingCurves<T: BinaryFloatingPoint>(
         title: String? = nil, metric: String, train: [T], validation: [T], bestEpoch: Int? = nil,
-        bestLabel: String = "restored", yRange: AxisRange? = nil, width: Double = defaultWidth,
+        bestLabel: String = "restored", yRange: AxisRange? = .fromZero, width: Double = defaultWidth,
         height: Double = defaultHeight) -> Figure {
         lines(title: title, xLabel: "Epoch", yLabel: metric,
               series: [Series(name: "training", y: train), Series(name: "validation", y: validation)],
@@ -45,6 +50,8 @@ extension Figure {
     }
 
     /// Bar chart with one bar per category, e.g. the class distribution with counts on bars.
+    /// Value labels sit past the bars' ends, level, or all upright when level ones would
+    /// meet, or further out with a leader line; one with no free place is left out.
     ///
     /// ```swift
     /// Figure.bars(title: "Training images per class",

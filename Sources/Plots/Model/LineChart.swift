@@ -9,7 +9,8 @@ public struct LineChart: Codable, Sendable, Hashable {
     public var markers: [Marker]
     /// Fixed x range; nil fits the data.
     public var xRange: AxisRange?
-    /// Fixed y range; nil fits the data.
+    /// The y range: fixed (`AxisRange(0, 1)`), from zero up to the data (`.fromZero`), or
+    /// nil to fit the data. A range that leaves out zero gets a break mark on the y axis.
     public var yRange: AxisRange?
     public var legend: LegendPlacement
     public var gridLines: Bool
@@ -118,17 +119,6 @@ public struct Marker: Codable, Sendable, Hashable {
     public init(x: Double, label: String? = nil) {
         self.x = x
         self.label = label
-    }
-}
-
-/// A closed range for an axis.
-public struct AxisRange: Codable, Sendable, Hashable {
-    public var min: Double
-    public var max: Double
-
-    public init(_ min: Double, _ max: Double) {
-        self.min = min
-        self.max = max
     }
 }
 
