@@ -64,7 +64,7 @@ let libraryTargets: [Target] = [
                       dependencies: ["Runner", "Rendering", "Preview", "NotebookModel", "Vision",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "EmotiveBenchmarks",
-                      dependencies: ["Tensors", "NeuralNetworks", "Vision"],
+                      dependencies: ["Tensors", "NeuralNetworks", "Vision", "MessagePassing"],
                       path: "Benchmarks", exclude: ["Peers", "compare.sh"]),
 ]
 

@@ -6,6 +6,7 @@
 // A suite is a function in its own file (TensorBenchmarks.swift, Model*.swift,
 // Data*.swift); register it with one line below. Use `measure` for timings.
 import Foundation
+import MessagePassing
 import Tensors
 
 let suites: [(name: String, summary: String, run: () -> Void)] = [
@@ -14,6 +15,8 @@ let suites: [(name: String, summary: String, run: () -> Void)] = [
     ("data", "synthetic generation, FER-size loading (folders, CSV), pipeline, difficulty", runDataBenchmarks),
     ("models", "training and inference images/s of MobileNetV2, ResNet50, CBAM CNN at 48x48, batch 32", runModelBenchmarks),
     ("paper", "the fer2013 notebook's paper profile at 224x224: s/epoch per model and the projected total", runPaperProfileBenchmark),
+    ("parallel", "data-parallel training over MPI: allreduce, images/s and the step split (run it under mpirun too)",
+     runParallelBenchmarks),
 ]
 
 /// Best wall time in seconds of `body` over `repeats` runs after `warmup` runs
@@ -29,6 +32,8 @@ func measure(repeats: Int = 10, warmup: Int = 1, _ body: () -> Void) -> Double {
     return best
 }
 
+// Under mpirun only rank 0 prints.
+if Communicator.launchedWithSeveralRanks && !Communicator.world.isRoot { dup2(open("/dev/null", O_WRONLY), 1) }
 let requested = Array(CommandLine.arguments.dropFirst())
 // `peer --workload W ...`: one workload of the side-by-side comparison (PeerWorkloads.swift).
 if requested.first == "peer" { runPeerWorkload(Array(requested.dropFirst())); exit(0) }

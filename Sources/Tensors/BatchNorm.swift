@@ -46,9 +46,14 @@ public enum Rectifier: Sendable {
 /// Sums across the replicas of a data-parallel training (synchronized batch norm): set by
 /// `fit` around a training step; nil (the default) keeps every statistic local.
 public enum CrossReplica {
-    /// Sums the values elementwise over every replica, in place; every replica calls it
-    /// at the same points in the same order.
-    @TaskLocal public static var sum: (@Sendable (inout [Double]) -> Void)?
+    @TaskLocal public static var reducer: (any ReplicaReducer)?
+}
+
+/// Sums values across the replicas of a data-parallel training.
+public protocol ReplicaReducer: Sendable {
+    /// Sums `values` elementwise over every replica, in place; every replica calls it at
+    /// the same points in the same order.
+    func sum(_ values: inout [Double])
 }
 
 /// Batch norm with batch statistics, hand-written backward for x, scale and offset.
@@ -80,11 +85,11 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
         }
     }
     // Synchronized batch norm in a data-parallel run: the statistics of the global batch.
-    let replicaSum = CrossReplica.sum
+    let replicaSum = CrossReplica.reducer
     var moments = localMoments, total = Double(rows)
     if let replicaSum {
         var all = moments[0] + moments[1] + [total]
-        replicaSum(&all)
+        replicaSum.sum(&all)
         moments = [Array(all[0..<c]), Array(all[c..<(2 * c)])]
         total = all[2 * c]
     }
@@ -116,7 +121,7 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
             var (gDGamma, gDBeta, m) = (dGamma, dBeta, Float(rows))
             if let replicaSum {
                 var all = sumDyCentered.map(Double.init) + dBeta.map(Double.init)
-                replicaSum(&all)
+                replicaSum.sum(&all)
                 gDGamma = (0..<c).map { invStd[$0] * Float(all[$0]) }
                 gDBeta = (0..<c).map { Float(all[c + $0]) }
                 m = Float(total)

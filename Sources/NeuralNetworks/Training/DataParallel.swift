@@ -27,12 +27,15 @@ public struct DataParallel: Sendable {
     public var batchNorm: BatchNormStatistics
     /// Gradients are summed across ranks in buckets of about this many bytes.
     public var bucketBytes: Int
+    /// Where `fit` adds up how long its steps waited for communication (benchmarks).
+    public var statistics: CommunicationStatistics?
 
     public init(communicator: Communicator = .world, batchNorm: BatchNormStatistics = .perRank,
-                bucketBytes: Int = 4 << 20) {
+                bucketBytes: Int = 4 << 20, statistics: CommunicationStatistics? = nil) {
         self.communicator = communicator
         self.batchNorm = batchNorm
         self.bucketBytes = bucketBytes
+        self.statistics = statistics
     }
 
     /// Every rank of this process's world, per-rank batch-norm statistics.
@@ -49,6 +52,20 @@ public struct DataParallel: Sendable {
         let r = communicator.rank, n = communicator.size
         return (r * count / n)..<((r + 1) * count / n)
     }
+}
+
+/// What the data-parallel steps of `fit` spent on communication.
+public final class CommunicationStatistics: @unchecked Sendable {
+    // @unchecked: written by the one thread running a training step.
+    /// Steps taken.
+    public internal(set) var steps = 0
+    /// Seconds spent after backward waiting for gradient sums to arrive: the part of the
+    /// communication that did not overlap computation.
+    public internal(set) var waitSeconds = 0.0
+    /// Bytes of gradient summed per step.
+    public internal(set) var gradientBytes = 0
+
+    public init() {}
 }
 
 /// The gradients of one data-parallel step, summed across ranks in buckets.
@@ -93,6 +110,9 @@ final class GradientBuckets: BackwardObserver, @unchecked Sendable {
     }
 
     deinit { buffer.deallocate() }
+
+    /// Bytes summed per step.
+    var bytes: Int { buffer.count * MemoryLayout<Float>.size }
 
     /// Starts a step: gradients arriving from now on are multiplied by `scale` (this
     /// rank's share of the global batch) before they are summed.
@@ -236,4 +256,9 @@ extension Layer {
             offset += n
         }
     }
+}
+
+/// Synchronized batch norm's sums go through the run's communicator.
+extension Communicator: ReplicaReducer {
+    public func sum(_ values: inout [Double]) { allreduceSum(&values) }
 }

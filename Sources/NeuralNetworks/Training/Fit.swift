@@ -357,10 +357,8 @@ extension Layer {
         let sampleWeights = plan.classWeights.map { weights in labels.map { weights[$0] } }
         // Different dropout masks on each rank (the same on one rank as before).
         let seed = parallel.isActive ? plan.seed &+ UInt64(communicator.rank) &* 0x9E37_79B9_7F4A_7C15 : plan.seed
-        let replicaSum: (@Sendable (inout [Double]) -> Void)? = parallel.batchNorm == .synchronized && parallel.isActive
-            ? { @Sendable (values: inout [Double]) in communicator.allreduceSum(&values) } : nil
         var (value, correct) = (Float.nan, 0)
-        let pass = CrossReplica.$sum.withValue(replicaSum) {
+        func forwardAndBackward() -> TrainingPass {
             TrainingPass.run(seed: seed, step: step, commit: false) { pass in
                 let (logits, probabilities) = outputs(images)
                 let l = plan.loss.value(logits: logits, probabilities: probabilities, labels: labels,
@@ -376,13 +374,22 @@ extension Layer {
                     guard value.isFinite else { return pass }
                     buckets.begin(scale: Float(labels.count) / Float(batch.labels.count))
                     BackwardObservation.$observer.withValue(buckets) { l.backward() }
+                    let waited = buckets.waitSeconds
                     buckets.finish()
+                    if let statistics = parallel.statistics {
+                        statistics.steps += 1
+                        statistics.waitSeconds += buckets.waitSeconds - waited
+                        statistics.gradientBytes = buckets.bytes
+                    }
                 } else if value.isFinite {
                     l.backward()
                 }
                 return pass
             }
         }
+        let pass = parallel.isActive && parallel.batchNorm == .synchronized
+            ? CrossReplica.$reducer.withValue(communicator) { forwardAndBackward() }
+            : forwardAndBackward()
         guard value.isFinite else {
             for p in trainableParameters { p.zeroGradient() }
             return (value, nil)
