@@ -181,7 +181,7 @@ public enum Collector {
         }
         let kept = cut.map { lines[..<$0].joined(separator: "\n") }
         if message == nil, let rankFailure = run.rankFailure {
-            message = rankFailure + "; re-run the same command to resume from the last finished epoch"
+            message = rankFailure
         }
         if message == nil {
             if run.signaled {

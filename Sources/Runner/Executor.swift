@@ -90,11 +90,12 @@ public struct RankLaunch: Sendable, Equatable {
             }
             var message = "rank \(rank) of \(ranks) \(what); mpirun stopped the other ranks"
             if let tail = rankLogTail(logs, rank: String(rank)) { message += ". Its last words: " + tail }
-            return message
+            return message + "; re-run the same command to resume from the last finished epoch"
         }
         // A rank that exited with a non-zero status (an uncaught error) is named on another line.
         if let line = lines.first(where: { $0.contains("exited with status") || $0.contains("non-zero status") }) {
-            return "a rank ended the run (\(line.trimmingCharacters(in: .whitespaces)))"
+            return "a rank ended the run (\(line.trimmingCharacters(in: .whitespaces))); re-run the same command "
+                + "to resume from the last finished epoch"
         }
         if let line = lines.first(where: { $0.contains("ORTE was unable to reliably start")
                                            || $0.contains("ssh:") || $0.contains("Could not resolve") }) {
