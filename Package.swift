@@ -34,17 +34,22 @@ let cTargets: [Target] = [
 // MARK: - Library targets
 
 let libraryTargets: [Target] = [
+    // SHA-256 and FNV-1a: dataset fingerprints, cache keys, stable stream numbers, figure ids.
     .target(name: "Checksums"),
+    // The seeded generators, one family: SplitMix64 (Vision's draws, and the seeder) and
+    // xoshiro256** (`RandomGenerator`: weights, dropout, shuffling). Re-exported by Tensors
+    // and Vision, whose APIs take them.
+    .target(name: "SeededRandom"),
     // `check(condition, message)`: a failed check that keeps its message in release builds
     // (`precondition` drops it), for every target a notebook links.
     .target(name: "Preconditions"),
-    .target(name: "Tensors", dependencies: ["Preconditions", "_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
+    .target(name: "Tensors", dependencies: ["Preconditions", "SeededRandom", "_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
     .target(name: "NeuralNetworks", dependencies: ["Preconditions", "Tensors", "Checksums", "_CHDF5", "_CZlib", "_CKernels"],
             exclude: ["README.md"]),
     .target(name: "Vision",
-            dependencies: ["Preconditions", "Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
+            dependencies: ["Preconditions", "Tensors", "SeededRandom", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
             exclude: ["README.md"]),
-    .target(name: "Plots", dependencies: ["Preconditions", "_CCairo"]),
+    .target(name: "Plots", dependencies: ["Preconditions", "Checksums", "_CCairo"]),
     .target(name: "NotebookModel", dependencies: ["Plots"]),
     .target(name: "NotebookKit",
             dependencies: ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel"]),
@@ -67,6 +72,7 @@ let libraryTargets: [Target] = [
 let testTargets: [Target] = [
     .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
     .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"]),
+    .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom", "Checksums"]),
     .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
                 resources: [.copy("Fixtures")]),
     .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "Checksums", "TestSupport"],
@@ -92,7 +98,7 @@ let package = Package(
         // The library a compiled notebook links against (DESIGN, "Executing a notebook").
         .library(name: "Emotive", type: .dynamic,
                  targets: ["NotebookKit", "NeuralNetworks", "Vision", "Plots", "Tensors",
-                           "NotebookModel", "Checksums", "Preconditions"]),
+                           "NotebookModel", "Checksums", "SeededRandom", "Preconditions"]),
         .executable(name: "emotive", targets: ["emotive"]),
     ],
     dependencies: [

@@ -1,10 +1,12 @@
 import Testing
-import Tensors
-import Vision
+import Checksums
+import SeededRandom
 
 /// A few values of every seeded sequence, pinned: the notebooks' results depend on them
 /// bit for bit, so a change to a generator (or to how it is seeded) fails here. The values
-/// come from /tmp/h2/pins.py's port.
+/// were read from the generators as they were before they moved here (`Tensors/Random.swift`,
+/// `Vision/SplitMix64.swift`, the FNV copies in NeuralNetworks and Plots), and agree with
+/// a Python port of the published algorithms.
 @Suite struct SeededSequencesTests {
     @Test func xoshiroSequencesArePinned() {
         var rng = RandomGenerator(seed: 42)
@@ -30,5 +32,11 @@ import Vision
         var draws = SplitMix64(seed: 7)
         #expect(draws.unit() == 0.3898297483912715)
         #expect(draws.normal() == 2.3210227120052247)
+    }
+
+    @Test func fnvHashesArePinned() {
+        #expect(FNV1a.hash64("block_1_expand") == 16712761351401864039)
+        #expect(FNV1a.hash64(bitPatternsOf: [1.0, -2.5, 0.0]) == 1899168619731824567)
+        #expect(FNV1a.hash32(Array(#"{"a":1}"#.utf8)) == 0x8b9e4511)
     }
 }
