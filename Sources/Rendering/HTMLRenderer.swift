@@ -1,6 +1,7 @@
 import Foundation
 import NotebookModel
 import Plots
+import XMLEscaping
 
 /// Renders an executed notebook as one self-contained HTML file: styles and script inline,
 /// figures as inline SVG, images as data URIs, system fonts only. Opening it makes no

@@ -11,7 +11,7 @@ public enum EmotiveLibrary {
     public static let imported = ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit"]
     /// Everything the library holds: the imported modules and those they use, which cells
     /// do not import.
-    public static let linked = imported + ["Checksums", "SeededRandom", "Preconditions"]
+    public static let linked = imported + ["Checksums", "SeededRandom", "XMLEscaping", "Preconditions"]
 }
 
 /// Where the prebuilt `Emotive` library is and how `swiftc` compiles a notebook against it.
