@@ -1,10 +1,11 @@
 // swift-tools-version: 6.0
 // Emotive: literate deep-learning reports in Swift.
-// Dependencies point one way. What a notebook links: Preconditions ← Tensors ← NeuralNetworks
-// ← NotebookKit (what cells call), with Vision (on Tensors) and Plots beside NeuralNetworks
-// and NotebookModel (the document, on Plots) under NotebookKit. What renders: Runner
-// (NotebookModel, Checksums) and Rendering (NotebookModel, Plots) ← emotive; neither depends
-// on training. See ARCHITECTURE.md.
+// Dependencies point one way. What a notebook links: the leaves Preconditions, Checksums,
+// SeededRandom and XMLEscaping; Tensors ← NeuralNetworks ← NotebookKit (what cells call), with
+// Vision (on the leaves, not Tensors) and Plots beside NeuralNetworks and NotebookModel (the
+// document, on Plots) under NotebookKit, which bridges Vision's batches to tensors. What
+// renders: Runner (NotebookModel, Checksums, cmark-gfm) and Rendering (NotebookModel, Plots)
+// ← emotive, with Preview (XMLEscaping only); none depends on training. See ARCHITECTURE.md.
 import PackageDescription
 
 // MARK: - C shims (one per system library, each imported by one Swift target)
@@ -37,34 +38,42 @@ let cTargets: [Target] = [
 // MARK: - Library targets
 
 let libraryTargets: [Target] = [
+    // SHA-256 and FNV-1a: dataset fingerprints, cache keys, stable stream numbers, figure ids.
     .target(name: "Checksums"),
     // `Communicator`: rank, size and the collectives of a data-parallel run (Open MPI); a
     // single rank calls no MPI function.
     .target(name: "MessagePassing", dependencies: ["_CMPI"]),
+    // The seeded generators, one family: SplitMix64 (Vision's draws, and the seeder) and
+    // xoshiro256** (`RandomGenerator`: weights, dropout, shuffling). Re-exported by Tensors
+    // and Vision, whose APIs take them.
+    .target(name: "SeededRandom"),
     // `check(condition, message)`: a failed check that keeps its message in release builds
     // (`precondition` drops it), for every target a notebook links.
     .target(name: "Preconditions"),
-    .target(name: "Tensors", dependencies: ["Preconditions", "_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
+    .target(name: "Tensors", dependencies: ["Preconditions", "SeededRandom", "_COpenBLAS", "_CKernels"], exclude: ["README.md"]),
     .target(name: "NeuralNetworks", dependencies: ["Preconditions", "Tensors", "Checksums", "MessagePassing", "_CHDF5", "_CZlib", "_CKernels"],
             exclude: ["README.md"]),
     .target(name: "Vision",
-            dependencies: ["Preconditions", "Tensors", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
+            dependencies: ["Preconditions", "SeededRandom", "Checksums", "_CPNG", "_CJPEG", "_CCairo", "_CImageCodecs"],
             exclude: ["README.md"]),
-    .target(name: "Plots", dependencies: ["Preconditions", "_CCairo"]),
+    // `escapeXML`: the one escaper of XML and HTML text (SVG, HTML report, Pango markup, the
+    // preview page); Foundation only, so the preview does not depend on Plots (Cairo).
+    .target(name: "XMLEscaping"),
+    .target(name: "Plots", dependencies: ["Preconditions", "Checksums", "XMLEscaping", "_CCairo"]),
     .target(name: "NotebookModel", dependencies: ["Plots"]),
     .target(name: "NotebookKit",
             dependencies: ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "MessagePassing"]),
-    .target(name: "Rendering", dependencies: ["NotebookModel", "Plots", "Checksums", "_CCairo"]),
+    .target(name: "Rendering", dependencies: ["NotebookModel", "Plots", "XMLEscaping", "Checksums", "_CCairo"]),
     .target(name: "Runner",
             dependencies: ["NotebookModel", "Checksums", "_CCmark", .product(name: "Yams", package: "Yams")]),
     // `emotive preview`: a loopback HTTP/1.1 server (GET + server-sent events) and the page's
-    // live-reload state; Foundation only.
-    .target(name: "Preview"),
+    // live-reload state; Foundation and the one XML escaper.
+    .target(name: "Preview", dependencies: ["XMLEscaping"]),
     .executableTarget(name: "emotive",
                       dependencies: ["Runner", "Rendering", "Preview", "NotebookModel", "Vision",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "EmotiveBenchmarks",
-                      dependencies: ["Tensors", "NeuralNetworks", "Vision", "MessagePassing"],
+                      dependencies: ["Tensors", "NeuralNetworks", "Vision", "NotebookKit", "MessagePassing"],
                       path: "Benchmarks", exclude: ["Peers", "compare.sh"]),
 ]
 
@@ -73,6 +82,7 @@ let libraryTargets: [Target] = [
 let testTargets: [Target] = [
     .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport"),
     .testTarget(name: "ChecksumsTests", dependencies: ["Checksums"]),
+    .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom", "Checksums"]),
     .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"],
                 resources: [.copy("Fixtures")]),
     .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "Checksums", "TestSupport"],
@@ -80,13 +90,14 @@ let testTargets: [Target] = [
     .testTarget(name: "VisionTests", dependencies: ["Vision", "TestSupport"],
                 exclude: ["Fuzz/corpus", "Fuzz/fuzz.sh", "Fuzz/make_corpus.py"],
                 resources: [.copy("Fixtures")]),
-    .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"],
+    .testTarget(name: "PlotsTests", dependencies: ["Plots", "XMLEscaping", "TestSupport"],
                 resources: [.copy("Goldens")]),
-    .testTarget(name: "NotebookKitTests", dependencies: ["NotebookKit"]),
+    .testTarget(name: "NotebookKitTests", dependencies: ["NotebookKit", "Vision"]),
     .testTarget(name: "RunnerTests", dependencies: ["Runner", "Checksums", "NotebookModel", "TestSupport"],
                 exclude: ["Notebooks"]),
     .testTarget(name: "PreviewTests", dependencies: ["Preview", "TestSupport"]),
-    .testTarget(name: "RenderingTests", dependencies: ["Rendering", "NotebookModel", "TestSupport"],
+    // Runner: only `GeneratedMarkdown`, which parses the hand-built notebooks' Markdown outputs.
+    .testTarget(name: "RenderingTests", dependencies: ["Rendering", "NotebookModel", "Runner", "TestSupport"],
                 exclude: ["check_reports.sh", "Fixtures"]),
 ]
 
@@ -97,7 +108,8 @@ let package = Package(
         // The library a compiled notebook links against (DESIGN, "Executing a notebook").
         .library(name: "Emotive", type: .dynamic,
                  targets: ["NotebookKit", "NeuralNetworks", "Vision", "Plots", "Tensors",
-                           "NotebookModel", "Checksums", "Preconditions", "MessagePassing"]),
+                           "NotebookModel", "Checksums", "SeededRandom", "XMLEscaping", "Preconditions",
+                           "MessagePassing"]),
         .executable(name: "emotive", targets: ["emotive"]),
     ],
     dependencies: [

@@ -1,6 +1,7 @@
 // Data benchmarks: synthetic generation, full-size loading from folders (PNG and JPEG) and
 // from the CSV, and the batch pipeline's throughput. Reports images per second.
 import Foundation
+import NotebookKit
 import Tensors
 import Vision
 

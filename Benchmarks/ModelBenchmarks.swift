@@ -2,6 +2,7 @@
 // through the real fit loop (forward, backward, Adam step, BN statistics).
 import Foundation
 import NeuralNetworks
+import NotebookKit
 import Tensors
 import Vision
 

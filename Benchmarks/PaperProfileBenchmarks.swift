@@ -4,6 +4,7 @@
 // training with `fit` at batch 32 and validating with `evaluate` on the held-out images.
 import Foundation
 import NeuralNetworks
+import NotebookKit
 import Tensors
 
 func runPaperProfileBenchmark() {

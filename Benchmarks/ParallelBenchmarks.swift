@@ -12,6 +12,7 @@
 import Foundation
 import MessagePassing
 import NeuralNetworks
+import NotebookKit
 import Tensors
 
 func runParallelBenchmarks() {

@@ -23,6 +23,7 @@
 // starts the network.
 import Foundation
 import NeuralNetworks
+import NotebookKit
 import Tensors
 #if canImport(Glibc)
 import Glibc

@@ -69,15 +69,37 @@ public struct ExecutedNotebook: Codable, Sendable, Hashable {
     public var provenance: Provenance
     /// Set when the run stopped early; the renderers show it in place.
     public var failure: CellFailure?
+    /// The Markdown of `show(markdown:)` outputs and of figure and table captions, by its
+    /// text, parsed by the Runner with the notebook's prose parser (the renderers parse no
+    /// Markdown; text missing here is shown as written).
+    public var markdown: [String: [ProseBlock]]
 
     public init(notebook: Notebook, results: [Int: CellResult] = [:],
                 inlineValues: [Int: String] = [:], provenance: Provenance,
-                failure: CellFailure? = nil) {
+                failure: CellFailure? = nil, markdown: [String: [ProseBlock]] = [:]) {
         self.notebook = notebook
         self.results = results
         self.inlineValues = inlineValues
         self.provenance = provenance
         self.failure = failure
+        self.markdown = markdown
+    }
+
+    /// The blocks of a `show(markdown:)` text.
+    public func blocks(ofMarkdown text: String) -> [ProseBlock] {
+        markdown[text] ?? [.paragraph([.text(text)])]
+    }
+
+    /// The inlines of a caption.
+    public func inlines(ofCaption text: String) -> [Inline] {
+        Self.captionInlines(text, parsed: markdown[text])
+    }
+
+    /// A caption is one paragraph; parsed as anything else (a list, a code block), or not
+    /// parsed, it is its text as written.
+    public static func captionInlines(_ text: String, parsed: [ProseBlock]?) -> [Inline] {
+        if let parsed, parsed.count == 1, case .paragraph(let inlines) = parsed[0] { return inlines }
+        return [.text(text)]
     }
 }
 

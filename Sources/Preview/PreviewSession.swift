@@ -1,4 +1,5 @@
 import Foundation
+import XMLEscaping
 
 /// What the preview page shows and is told: the last good report, whether a render is
 /// running (and which cell, and the training's progress line), and the last error.
@@ -136,9 +137,9 @@ public final class PreviewSession: @unchecked Sendable {
     static func placeholder(_ title: String) -> String {
         """
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(escape(title)) (preview)</title></head>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escapeXML(title)) (preview)</title></head>
         <body style="font: 16px system-ui, sans-serif; margin: 3rem;">
-        <p>Rendering \(escape(title))…</p>
+        <p>Rendering \(escapeXML(title))…</p>
         </body></html>
         """
     }
@@ -150,10 +151,5 @@ public final class PreviewSession: @unchecked Sendable {
         var page = html
         page.insert(contentsOf: snippet, at: end.lowerBound)
         return page
-    }
-
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -93,7 +93,7 @@ public struct GFMRenderer: Sendable {
                 let png = try figurePNG(f)
                 let name = "\(f.id)-\(SHA256.hex(png).prefix(8)).png"
                 files.append((name, png))
-                let alt = f.caption.map { plainText(MarkdownLite.inlines($0)) } ?? "Figure \(f.number)"
+                let alt = f.caption.map { plainText($0) } ?? "Figure \(f.number)"
                 parts.append("<a id=\"\(esc(f.id))\"></a>\n")
                 parts.append("![\(MarkdownWriter.escape(alt))](\(MarkdownWriter.destination(folder + "/" + name)))\n")
                 parts.append(writer.caption(kind: "Figure", number: f.number, id: nil, caption: f.caption))

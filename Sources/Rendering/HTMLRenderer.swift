@@ -1,6 +1,7 @@
 import Foundation
 import NotebookModel
 import Plots
+import XMLEscaping
 
 /// Renders an executed notebook as one self-contained HTML file: styles and script inline,
 /// figures as inline SVG, images as data URIs, system fonts only. Opening it makes no
@@ -312,7 +313,7 @@ struct HTMLWriter {
     mutating func table(_ t: ReportPlan.NumberedTable) {
         let aligns = ReportText.alignments(t.table)
         out += "<figure class=\"table\" id=\"\(esc(t.id))\">\n<figcaption><span class=\"caption-label\">Table \(t.number).</span>"
-        if let c = t.caption { out += " \(inlines(MarkdownLite.inlines(c)))" }
+        if let c = t.caption { out += " \(inlines(c))" }
         out += "</figcaption>\n"
         guard !t.table.columns.isEmpty else {
             out += "<p class=\"not-run\">(The table has no columns.)</p>\n</figure>\n"
@@ -341,10 +342,10 @@ struct HTMLWriter {
             throw RenderingError.figure(id: f.id, reason: "\(error)")
         }
         out += "<figure class=\"figure\" id=\"\(esc(f.id))\">\n<div class=\"figure-body\"\(SVGInline.sizeStyle(svg))>"
-        let title = f.caption.map { plainText(MarkdownLite.inlines($0)) } ?? "Figure \(f.number)"
+        let title = f.caption.map { plainText($0) } ?? "Figure \(f.number)"
         out += SVGInline.prepare(svg, title: title)
         out += "</div>\n<figcaption><span class=\"caption-label\">Figure \(f.number).</span>"
-        if let c = f.caption { out += " \(inlines(MarkdownLite.inlines(c)))" }
+        if let c = f.caption { out += " \(inlines(c))" }
         out += "</figcaption>\n</figure>\n"
     }
 

@@ -194,7 +194,7 @@ public struct IPYNBRenderer: Sendable {
             } catch {
                 throw RenderingError.figure(id: f.id, reason: "\(error)")
             }
-            let caption = plainText(MarkdownLite.inlines(f.caption ?? ""))
+            let caption = plainText(f.caption ?? [])
             let title = "Figure \(f.number)." + (caption.isEmpty ? "" : " " + caption)
             // Shown at the HTML report's size: 474 pt = 632 CSS px (the PNG has twice that).
             let shownWidth = Int((width * 4 / 3).rounded())
@@ -205,7 +205,7 @@ public struct IPYNBRenderer: Sendable {
         }
 
         private func tableCaption(_ t: ReportPlan.NumberedTable) -> String {
-            "Table \(t.number)." + (t.caption.map { " " + plainText(MarkdownLite.inlines($0)) } ?? "")
+            "Table \(t.number)." + (t.caption.map { " " + plainText($0) } ?? "")
         }
 
         private func tableHTML(_ t: ReportPlan.NumberedTable) -> String {
@@ -219,7 +219,7 @@ public struct IPYNBRenderer: Sendable {
                 }
             }
             var out = "<table id=\"\(esc(t.id))\">\n<caption><strong>Table \(t.number).</strong>"
-            if let c = t.caption { out += " " + HTMLWriter(plan: plan, figures: figures).inlines(MarkdownLite.inlines(c)) }
+            if let c = t.caption { out += " " + HTMLWriter(plan: plan, figures: figures).inlines(c) }
             out += "</caption>\n<thead><tr>"
             for (i, h) in t.table.columns.enumerated() { out += "<th\(style(i))>\(esc(h))</th>" }
             out += "</tr></thead>\n<tbody>\n"

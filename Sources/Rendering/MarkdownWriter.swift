@@ -238,9 +238,9 @@ struct MarkdownWriter {
     }
 
     /// "**Table 2.** Test accuracy by model.", with the anchor `id` before it when given.
-    func caption(kind: String, number: Int, id: String?, caption: String?) -> String {
+    func caption(kind: String, number: Int, id: String?, caption: [Inline]?) -> String {
         var out = (id.map { "<a id=\"\(esc($0))\"></a>" } ?? "") + "**\(kind) \(number).**"
-        if let c = caption { out += " " + inlines(MarkdownLite.inlines(c)) }
+        if let c = caption { out += " " + inlines(c) }
         return out + "\n"
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import NotebookModel
 import Plots
+import XMLEscaping
 
 /// Pango markup for inline content, with the byte ranges of links in the laid-out text
 /// (Pango indexes the text after markup is parsed, so links are tracked in those bytes).

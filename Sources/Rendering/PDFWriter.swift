@@ -375,14 +375,14 @@ struct PDFWriter {
         return codeHeight(c.cell.source, swift: true) + 2 + lead
     }
 
-    func captionMarkup(_ kind: String, _ number: Int, _ caption: String?) -> PangoMarkup {
+    func captionMarkup(_ kind: String, _ number: Int, _ caption: [Inline]?) -> PangoMarkup {
         var m = PangoMarkup()
         m.span("font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"smaller\"") {
             $0.text("\(kind) \(number).")
         }
         if let caption {
             m.text(" ")
-            m.inlines(MarkdownLite.inlines(caption), plan: plan)
+            m.inlines(caption, plan: plan)
         }
         return m
     }

@@ -70,14 +70,16 @@ struct ReportPlan {
     struct NumberedFigure {
         var number: Int
         var id: String
-        var caption: String?
+        /// Parsed by the Runner (`ExecutedNotebook.markdown`).
+        var caption: [Inline]?
         var figure: Figure
     }
 
     struct NumberedTable {
         var number: Int
         var id: String
-        var caption: String?
+        /// Parsed by the Runner (`ExecutedNotebook.markdown`).
+        var caption: [Inline]?
         var table: Table
     }
 
@@ -144,7 +146,7 @@ struct ReportPlan {
                         } else {
                             outputs.append(.text(s))
                         }
-                    case .markdown(let s): outputs.append(.markdown(MarkdownLite.parse(s)))
+                    case .markdown(let s): outputs.append(.markdown(executed.blocks(ofMarkdown: s)))
                     case .expectation(let e): outputs.append(.expectation(e))
                     case .metric(let name, let value): outputs.append(.metric(name: name, value: value))
                     case .figure(let f):
@@ -157,7 +159,8 @@ struct ReportPlan {
                         }
                         let number = figures.count + 1
                         let id = ids.claim(label ?? "fig-\(number)")
-                        let numbered = NumberedFigure(number: number, id: id, caption: caption,
+                        let numbered = NumberedFigure(number: number, id: id,
+                                                      caption: caption.map(executed.inlines(ofCaption:)),
                                                       figure: f.figure)
                         if let label { references[label] = Reference(kind: .figure, number: "\(number)", id: id) }
                         figures.append(numbered)
@@ -172,7 +175,8 @@ struct ReportPlan {
                         }
                         let number = tables.count + 1
                         let id = ids.claim(label ?? "tbl-\(number)")
-                        let numbered = NumberedTable(number: number, id: id, caption: caption, table: t)
+                        let numbered = NumberedTable(number: number, id: id,
+                                                     caption: caption.map(executed.inlines(ofCaption:)), table: t)
                         if let label { references[label] = Reference(kind: .table, number: "\(number)", id: id) }
                         tables.append(numbered)
                         outputs.append(.table(numbered))

@@ -26,6 +26,10 @@ struct BlockBuilder {
     private var mathSpans: [MathSyntax.Span] = []
     /// The first formula `MathParser` rejected (thrown after the block).
     private var mathError: RunnerError?
+    /// Reading Markdown a cell produced (`show(markdown:)`, captions) rather than the
+    /// notebook: no cells, inline expressions or citations, and a formula `MathParser`
+    /// rejects stays the text written instead of failing the render.
+    private var generated = false
 
     init(path: String, lines: [String], referenceKeys: [String] = []) {
         self.path = path
@@ -120,10 +124,23 @@ struct BlockBuilder {
         }
     }
 
+    /// Markdown a cell produced, read as the notebook's prose is (see `generated`).
+    static func generatedBlocks(_ markdown: String) -> [ProseBlock] {
+        let text = markdown.replacingOccurrences(of: "\r\n", with: "\n")
+        var builder = BlockBuilder(path: "(cell output)", lines: text.components(separatedBy: "\n"))
+        builder.generated = true
+        do {
+            try builder.parse(run: text)
+        } catch {
+            return [.paragraph([.text(markdown)])]
+        }
+        return builder.blocks.compactMap { if case .prose(let p) = $0 { p } else { nil } }
+    }
+
     // MARK: - Cells
 
     private mutating func cell(_ node: OpaquePointer) throws -> Cell? {
-        guard cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK else { return nil }
+        guard !generated, cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK else { return nil }
         var length: Int32 = 0, offset: Int32 = 0
         var fenceChar: CChar = 0
         guard cmark_node_get_fenced(node, &length, &offset, &fenceChar) != 0 else { return nil }
@@ -160,6 +177,8 @@ struct BlockBuilder {
             return .paragraph(inlines(node))
         case CMARK_NODE_HEADING:
             let content = inlines(node)
+            // A cell's heading is a bold line, outside the report's numbering and contents.
+            if generated { return .paragraph([.strong(content)]) }
             if firstHeading == nil { firstHeading = plainText(content) }
             return .heading(level: Int(cmark_node_get_heading_level(node)), content)
         case CMARK_NODE_LIST:
@@ -294,6 +313,10 @@ struct BlockBuilder {
                 case .text(let x): result.append(.text(x))
                 case .span(let k):
                     let span = mathSpans[k]
+                    if generated, (try? MathParser.parse(span.source)) == nil {
+                        result.append(.text(span.original))
+                        continue
+                    }
                     check(span)
                     if span.display && keepDisplay {
                         result.append(.text("\(MathSyntax.open)\(k)\(MathSyntax.close)"))
@@ -332,7 +355,7 @@ struct BlockBuilder {
             return Self.crossReferences(in: p2s(cmark_node_get_literal(node)))
         case CMARK_NODE_CODE:
             let code = string(cmark_node_get_literal(node))
-            if code.hasPrefix("{swift}") {
+            if code.hasPrefix("{swift}"), !generated {
                 let source = code.dropFirst("{swift}".count).trimmingCharacters(in: .whitespaces)
                 let index = inlineExpressions.count
                 let line = Int(cmark_node_get_start_line(node))
@@ -397,6 +420,7 @@ struct BlockBuilder {
     /// text at brackets, so neighbouring text pieces are read together) and checks each key
     /// against the front matter's references. Content without citations comes back as it was.
     private mutating func citations(in content: [Inline], firstLine: Int) -> [Inline] {
+        if generated { return content }
         var result: [Inline] = []
         var run: [Inline] = []
         var line = firstLine

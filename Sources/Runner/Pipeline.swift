@@ -246,8 +246,10 @@ public enum Pipeline {
             params: Dictionary(uniqueKeysWithValues: params.map { ($0.name, $0.value) }),
             profile: profile, dataFingerprints: run.dataFingerprints,
             machine: execution.machine, executedAt: execution.executedAt, frozen: frozen)
-        return ExecutedNotebook(notebook: parsed.notebook, results: results, inlineValues: run.inlineValues,
-                                provenance: provenance, failure: run.failure)
+        var executed = ExecutedNotebook(notebook: parsed.notebook, results: results, inlineValues: run.inlineValues,
+                                        provenance: provenance, failure: run.failure)
+        executed.markdown = GeneratedMarkdown.parse(executed)
+        return executed
     }
 
     /// This machine, this commit and this moment, as the run that computes `parsed`'s outputs.

@@ -12,7 +12,7 @@ public enum EmotiveLibrary {
                                    "MessagePassing"]
     /// Everything the library holds: the imported modules and those they use, which cells
     /// do not import.
-    public static let linked = imported + ["Checksums", "Preconditions"]
+    public static let linked = imported + ["Checksums", "SeededRandom", "XMLEscaping", "Preconditions"]
 }
 
 /// Where the prebuilt `Emotive` library is and how `swiftc` compiles a notebook against it.
@@ -151,7 +151,8 @@ public struct Toolchain: Sendable {
     }
 
     /// The library's modules whose sources decide what a notebook computes.
-    static let librarySourceTargets = ["Checksums", "MessagePassing", "Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit"]
+    static let librarySourceTargets = ["Checksums", "SeededRandom", "MessagePassing", "Tensors", "NeuralNetworks", "Vision",
+                                       "Plots", "NotebookModel", "NotebookKit"]
 
     /// Identity of the library by its sources, the same on every machine and clone: SHA-256
     /// over the relative path and bytes of every file of the library's targets and C shims,

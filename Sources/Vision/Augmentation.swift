@@ -89,11 +89,6 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
     /// No augmentation.
     public static let none = Augmentation()
 
-    /// The report's training augmentation: rotation 30°, shifts 0.2, shear 0.2°, zoom 0.2,
-    /// horizontal flip, fill nearest.
-    public static let fer2013Report = Augmentation(rotation: 30, widthShift: 0.2, heightShift: 0.2, shear: 0.2,
-                                                   zoom: 0.2, horizontalFlip: true, fillMode: .nearest)
-
     public var isIdentity: Bool { self == .none }
 
     public var description: String {

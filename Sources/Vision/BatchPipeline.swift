@@ -1,7 +1,6 @@
 // Batching: shuffle, channel conversion, resize, augmentation, rescale, prepared ahead of the
 // trainer on a background thread with a bounded queue.
 import Foundation
-import Tensors
 import Preconditions
 
 /// One batch: NHWC Float32 images and their class indices.
@@ -15,9 +14,6 @@ public struct ImageBatch: Sendable {
     public var indices: [Int]
 
     public var count: Int { labels.count }
-
-    /// The images as an NHWC `Tensor`.
-    public var tensor: Tensor { Tensor(shape: shape, scalars: images) }
 }
 
 /// Turns an `ImageDataset` into training batches the way Keras' `flow` does: per epoch a
@@ -88,12 +84,6 @@ public struct BatchPipeline: Sendable {
     /// The epoch's batches, prepared `prefetch` ahead on a background thread.
     public func batches(epoch: Int) -> PrefetchedBatches {
         PrefetchedBatches(pipeline: self, epoch: epoch)
-    }
-
-    /// The epoch's batches as `(images: Tensor NHWC Float32, labels: [Int])`, the form the fit
-    /// loop consumes; prepared ahead like `batches(epoch:)`.
-    public func tensorBatches(epoch: Int) -> LazyMapSequence<PrefetchedBatches, (images: Tensor, labels: [Int])> {
-        batches(epoch: epoch).lazy.map { (images: $0.tensor, labels: $0.labels) }
     }
 
     /// Batch `b` of an epoch, built now on the calling thread (images in parallel).

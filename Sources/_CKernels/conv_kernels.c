@@ -1,4 +1,7 @@
-// Direct convolution kernels (see include/emotive_kernels.h).
+// Direct convolution kernels (see include/emotive_kernels.h): forward, filter gradient,
+// the bias/clamp epilogue, and the padding and transpose helpers they read through.
+// Fallback: portable C. Every kernel has an AVX-512 body and a portable one, compiled for
+// AVX2+FMA and for the baseline, chosen at run time (dispatch.c); the helpers are plain C.
 //
 // Both kernels are register-tiled GEMMs whose A operand is read straight out of the
 // padded input: output pixel p's window row i is `kw * channels` consecutive floats, so
@@ -23,18 +26,6 @@
 #include <string.h>
 
 enum { PIXEL_CHUNK = 256 };
-
-static int force_portable = 0;
-
-void emk_force_portable(int force) { force_portable = force; }
-
-int emk_uses_avx512(void) {
-    return !force_portable && __builtin_cpu_supports("avx512f");
-}
-
-static int uses_avx2(void) {
-    return !force_portable && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
 
 static inline long min_long(long a, long b) { return a < b ? a : b; }
 
@@ -374,14 +365,14 @@ static void filter_gradient_base(const emk_conv_shape *s, const float *x, const 
 void emk_conv_forward(const emk_conv_shape *s, const float *x, const float *w, float *out,
                       long first, long count, long col0, long cols, const emk_epilogue *ep) {
     if (emk_uses_avx512()) forward_512(s, x, w, out, first, count, col0, cols, ep);
-    else if (uses_avx2()) forward_avx2(s, x, w, out, first, count, col0, cols, ep);
+    else if (emk_uses_avx2_fma()) forward_avx2(s, x, w, out, first, count, col0, cols, ep);
     else forward_base(s, x, w, out, first, count, col0, cols, ep);
 }
 
 void emk_conv_filter_gradient(const emk_conv_shape *s, const float *x, const float *dy, float *dw,
                               long first, long count, long col0, long cols) {
     if (emk_uses_avx512()) filter_gradient_512(s, x, dy, dw, first, count, col0, cols);
-    else if (uses_avx2()) filter_gradient_avx2(s, x, dy, dw, first, count, col0, cols);
+    else if (emk_uses_avx2_fma()) filter_gradient_avx2(s, x, dy, dw, first, count, col0, cols);
     else filter_gradient_base(s, x, dy, dw, first, count, col0, cols);
 }
 
@@ -418,6 +409,6 @@ static EMK_AVX2 void epilogue_avx2(float *y, long first, long count, long channe
 
 void emk_apply_epilogue(float *y, long first, long count, long channels, const emk_epilogue *ep) {
     if (emk_uses_avx512()) epilogue_512(y, first, count, channels, ep);
-    else if (uses_avx2()) epilogue_avx2(y, first, count, channels, ep);
+    else if (emk_uses_avx2_fma()) epilogue_avx2(y, first, count, channels, ep);
     else epilogue_portable(y, first, count, channels, ep);
 }

@@ -1,6 +1,8 @@
 // Attention-gate kernels (see include/emotive_gate_kernels.h): CBAM's x · gate products and
 // the descriptors its gates are computed from (global average and max pooling, per-pixel
 // channel mean and max).
+// Fallback: portable C. Every kernel has an AVX-512 body and a portable one, chosen at run
+// time with emk_uses_avx512() (dispatch.c).
 // The AVX-512 bodies work on 16-channel blocks with masked tails; the portable bodies
 // follow the same summation order one scalar at a time (the compiler vectorises them
 // across channels), and nothing is contracted into FMAs, so both round identically.

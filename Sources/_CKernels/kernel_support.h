@@ -13,4 +13,7 @@ EMK_INLINE EMK_AVX512 __mmask16 lane_mask(long lanes) {
     return lanes >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << lanes) - 1u);
 }
 
+/// 1 when AVX2 and FMA are available and the portable kernels are not forced (dispatch.c).
+int emk_uses_avx2_fma(void);
+
 #endif

@@ -59,7 +59,7 @@ struct ModelZooTests {
     @Test("freezing a base makes its weights non-trainable and unfreezing restores them; BN statistics stay state")
     func freezing() throws {
         let base = try MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3])
-        let model = Sequential { base; ReportHead.mobileNetV2(classes: 7) }
+        let model = Sequential { base; mobileNetV2Head }
         model.build(inputShape: [32, 32, 3])
         base.isTrainable = false
         let frozen = model.parameterCounts
@@ -96,7 +96,7 @@ struct ModelZooTests {
             RepeatChannels(3)
             try MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [40, 40, 3],
                             weights: fixtureURL("mobilenetv2_a035_40_legacy.h5"))
-            ReportHead.mobileNetV2(classes: 7)
+            mobileNetV2Head
         }
         model.build(inputShape: [40, 40, 1], seed: 2)
         #expect(model.predict(Tensor(zeros: [2, 40, 40, 1])).shape == [2, 7])
@@ -114,4 +114,11 @@ struct ModelZooTests {
         #expect(m.layers.count == 4)
         #expect(m.predict(Tensor(ones: [1, 5, 5, 2])).shape == [1, 8])
     }
+}
+
+/// The FER-2013 report's MobileNetV2 head (`ReportHead.mobileNetV2` in NotebookKit).
+private var mobileNetV2Head: [Layer] {
+    [GlobalAveragePooling(name: "head_gap"), Dropout(0.5, name: "head_dropout_1"),
+     Dense(128, activation: .relu, name: "head_dense"), Dropout(0.5, name: "head_dropout_2"),
+     Dense(7, activation: .softmax, name: "head_predictions")]
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XMLEscaping
 @testable import Plots
 
 /// The gallery page: every chart kind as the HTML report shows it (inline SVG).

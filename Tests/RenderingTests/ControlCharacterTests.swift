@@ -1,6 +1,7 @@
 import Foundation
 import NotebookModel
 import Plots
+import XMLEscaping
 import Testing
 @testable import Rendering
 

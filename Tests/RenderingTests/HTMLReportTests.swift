@@ -56,7 +56,7 @@ import Testing
         var nb = Sample.minimal()
         nb.notebook.blocks = [.cell(Cell(index: 0, line: 1, source: "x"))]
         nb.results[0] = CellResult(outputs: [.table(Table(caption: "Counts; *disgust* is `rare`.", columns: ["a"], rows: [["1"]]))], seconds: 0)
-        #expect(try HTMLRenderer().render(nb).contains("Table 1.</span> Counts; <em>disgust</em> is <code>rare</code>.</figcaption>"))
+        #expect(try HTMLRenderer().render(nb.parsingMarkdown()).contains("Table 1.</span> Counts; <em>disgust</em> is <code>rare</code>.</figcaption>"))
     }
 
     @Test func numericColumnsAreRightAligned() {

@@ -61,7 +61,7 @@ struct PDFLinks {
                                              .table(Table(label: "tbl-b", caption: "Numbers.", columns: ["n"], rows: [["1"]]))],
                                    seconds: 0)
         let url = try temporaryDirectory().appendingPathComponent("caption.pdf")
-        try PDFRenderer().render(nb, to: url)
+        try PDFRenderer().render(nb.parsingMarkdown(), to: url)
         let links = try PDFLinks(url)
         #expect(links.destinations == ["fig-a"])
         #expect(links.uris == ["https://example.org/data"])

@@ -21,8 +21,8 @@ import Testing
     @Test func figuresAndTablesTakeTheirLabelFromTheCellOrTheOutput() {
         #expect(plan.figures.map(\.id) == ["fig-curves", "fig-loss"])
         #expect(plan.tables.map(\.id) == ["tbl-accuracy", "tbl-per-image"])
-        #expect(plan.figures[0].caption == "Training and validation accuracy per epoch.")
-        #expect(plan.tables[0].caption == "Test accuracy by model.")
+        #expect(plan.figures[0].caption == [.text("Training and validation accuracy per epoch.")])
+        #expect(plan.tables[0].caption == [.text("Test accuracy by model.")])
     }
 
     @Test func crossReferencesResolveToNumberedTargets() {

@@ -1,8 +1,19 @@
 import Foundation
 import NotebookModel
 import Plots
+import Runner
 
-/// Hand-built executed notebooks for the renderer tests: no runner, no compiler.
+extension ExecutedNotebook {
+    /// With its `show(markdown:)` outputs and captions parsed, as the Runner hands it over.
+    func parsingMarkdown() -> ExecutedNotebook {
+        var executed = self
+        executed.markdown = GeneratedMarkdown.parse(executed)
+        return executed
+    }
+}
+
+/// Hand-built executed notebooks for the renderer tests: no compiler; the Runner only
+/// parses their Markdown outputs and captions.
 enum Sample {
     /// A report exercising every block and output kind, a long table and a long code cell.
     static func report(failure: Bool = false) -> ExecutedNotebook {
@@ -85,7 +96,7 @@ enum Sample {
                                    params: ["epochs": .int(3), "dataset": .string("synthetic")],
                                    profile: "ci", dataFingerprints: ["train": "sha256:feed"],
                                    machine: "x86_64 Linux, 2 cores", executedAt: "2026-11-25T15:00:00Z"),
-            failure: stop)
+            failure: stop).parsingMarkdown()
     }
 
     /// Every kind of chart the Plots library draws, for looking at and for the check script.

@@ -36,7 +36,7 @@ import TestSupport
     }
 
     @Test func randomParametersStayInsideTheConfiguredRanges() {
-        let augmentation = Augmentation.fer2013Report
+        let augmentation = Augmentation.everyTransform
         var rng = SplitMix64(seed: 1)
         var flips = 0
         for _ in 0..<500 {
@@ -70,14 +70,14 @@ import TestSupport
     @Test func theSameSeedGivesTheSameAugmentedImage() {
         let image = SyntheticFER.face(emotion: 3, seed: 5)
         var a = SplitMix64(seed: 9), b = SplitMix64(seed: 9)
-        #expect(Augmentation.fer2013Report.apply(image, using: &a) == Augmentation.fer2013Report.apply(image, using: &b))
+        #expect(Augmentation.everyTransform.apply(image, using: &a) == Augmentation.everyTransform.apply(image, using: &b))
     }
 }
 
 @Suite struct AugmentationPreviewTests {
     @Test func thePreviewStartsWithTheOriginalFollowedByAugmentedCopies() {
         let face = SyntheticFER.face(emotion: 0, seed: 2)
-        let strip = Augmentation.fer2013Report.preview(of: face, count: 3, seed: 1, zoom: 1, gap: 2)
+        let strip = Augmentation.everyTransform.preview(of: face, count: 3, seed: 1, zoom: 1, gap: 2)
         #expect(strip.width == 4 * 50 + 2 && strip.height == 52)
         #expect(strip[2 + 20, 2 + 30] == face[20, 30])
     }

@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func theSameSeedAndEpochGiveTheSameBatchesAndEpochsDiffer() {
-        let pipeline = BatchPipeline(Self.data, batchSize: 16, seed: 5, augmentation: .fer2013Report)
+        let pipeline = BatchPipeline(Self.data, batchSize: 16, seed: 5, augmentation: .everyTransform)
         let a = Array(pipeline.batches(epoch: 2)), b = Array(pipeline.batches(epoch: 2))
         #expect(a.map(\.images) == b.map(\.images))
         #expect(a.map(\.labels) == b.map(\.labels))
@@ -46,19 +46,6 @@ import Testing
         for (i, _) in pipeline.batches(epoch: 0).enumerated() where i == 1 { break }
         // A second full pass still works after abandoning the first.
         #expect(Array(pipeline.batches(epoch: 0)).count == pipeline.batchCount)
-    }
-}
-
-@Suite struct BatchTensorTests {
-    @Test func tensorBatchesCarryNHWCShapesAndTheSameValues() {
-        let data = SyntheticFER.generate(.test, .init(scale: 0.001, seed: 2))
-        let pipeline = BatchPipeline(data, batchSize: 10, seed: 4)
-        let plain = Array(pipeline.batches(epoch: 1))
-        let tensors = Array(pipeline.tensorBatches(epoch: 1))
-        #expect(tensors.count == plain.count)
-        #expect(tensors[0].images.shape == [10, 48, 48, 1])
-        #expect(tensors[0].images.scalars == plain[0].images)
-        #expect(tensors[0].labels == plain[0].labels)
     }
 }
 

@@ -47,7 +47,7 @@ import Testing
         try standard.sampleGrid(rows: 6).writePNG(to: directory.appendingPathComponent("synthetic-fer-samples.png"))
         let clean = SyntheticFER.generate(.test, .init(scale: 0.06, seed: 2013, labelNoise: 0, difficulty: 0))
         try clean.sampleGrid(rows: 4).writePNG(to: directory.appendingPathComponent("synthetic-fer-clean.png"))
-        try Augmentation.fer2013Report.preview(of: standard.image(at: 3), count: 7, seed: 1)
+        try Augmentation.everyTransform.preview(of: standard.image(at: 3), count: 7, seed: 1)
             .writePNG(to: directory.appendingPathComponent("augmentation-preview.png"))
     }
 }

@@ -16,12 +16,6 @@ public struct NamedArray: Sendable, Equatable {
     }
 }
 
-/// Errors reading or writing weight files; each names the file and what to do.
-public struct WeightFileError: Error, CustomStringConvertible, Equatable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
-
 /// Reads and writes the safetensors layout (https://github.com/huggingface/safetensors):
 ///
 /// ```

@@ -1,3 +1,4 @@
+import Checksums
 import Foundation
 import Tensors
 import Preconditions
@@ -122,12 +123,8 @@ open class BaseLayer: Layer {
     }
 }
 
-/// FNV-1a 64-bit of a string: a stable stream number (Swift's `hashValue` is randomised per run).
-func stableHash(_ s: String) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-    return h
-}
+/// A stable stream number for a name (Swift's `hashValue` is randomised per run).
+func stableHash(_ s: String) -> UInt64 { FNV1a.hash64(s) }
 
 /// The seed weights are initialised from while a model is built.
 public enum BuildSeed {

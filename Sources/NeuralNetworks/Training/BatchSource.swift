@@ -1,3 +1,4 @@
+import Checksums
 import Tensors
 import Preconditions
 
@@ -70,12 +71,8 @@ public struct TensorDataset: BatchSource {
     }
 }
 
-/// FNV-1a over the bit patterns of floats: a fast content hash for cache keys.
-func fnv64(_ values: [Float]) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for v in values { h = (h ^ UInt64(v.bitPattern)) &* 0x0000_0100_0000_01b3 }
-    return h
-}
+/// A fast content hash of floats for cache keys (`FNV1a.hash64(bitPatternsOf:)`).
+func fnv64(_ values: [Float]) -> UInt64 { FNV1a.hash64(bitPatternsOf: values) }
 
 /// A batch source from a closure: adapts any pipeline (e.g. Vision's `BatchPipeline`,
 /// which fixes its own batch size, shuffling and augmentation) without a dependency.

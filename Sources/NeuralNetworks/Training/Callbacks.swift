@@ -345,9 +345,3 @@ public final class LearningRateScheduler: TrainingCallback {
 
 /// The identity of something the training cache cannot see into (a closure without a name).
 public let unhashableIdentity = "<unnamed closure>"
-
-/// A failure while training, with a message naming what and where.
-public struct TrainingError: Error, CustomStringConvertible, Equatable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -1,4 +1,5 @@
 import _CCairo
+import Checksums
 import Foundation
 
 /// Pango and fontconfig are not safe to drive from many threads at once; every drawing
@@ -105,9 +106,7 @@ extension Figure {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let bytes = (try? encoder.encode(self)).map { Array($0) } ?? []
-        var h: UInt32 = 2_166_136_261
-        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
-        let hex = String(h, radix: 16)
+        let hex = String(FNV1a.hash32(bytes), radix: 16)
         return "fig" + String(repeating: "0", count: 8 - hex.count) + hex
     }
 }

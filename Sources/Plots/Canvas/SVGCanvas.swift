@@ -1,4 +1,5 @@
 import _CCairo
+import XMLEscaping
 
 /// A canvas that writes SVG: paths as `<path>`, text as real `<text>` (searchable and
 /// selectable in the HTML report; measured with Pango so layout matches PNG and PDF),

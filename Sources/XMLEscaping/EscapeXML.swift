@@ -1,5 +1,5 @@
 /// Text escaped for XML and HTML, content and quoted attribute values alike: the one
-/// escaper for the SVG writer, the HTML report and Pango's markup in the PDF.
+/// escaper for the SVG writer, the HTML report, Pango's markup in the PDF and the preview page.
 ///
 /// The rule: `&` `<` `>` `"` `'` become `&amp;` `&lt;` `&gt;` `&quot;` `&#39;`; tab, line
 /// feed and carriage return are kept; the other C0 control characters (U+0000–U+001F),

@@ -1,11 +1,13 @@
-// Deterministic random numbers: SplitMix64 (Steele, Lea, Flood, "Fast splittable
-// pseudorandom number generators", OOPSLA 2014). Every random draw in Vision goes through
-// it, so one seed gives the same bytes on every machine and thread count.
-
 import Foundation
 
-/// A small, fast, seedable generator. Streams for independent work items are derived with
-/// `SplitMix64(seed:stream:)`, so parallel generation does not depend on scheduling order.
+/// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators",
+/// OOPSLA 2014): a small, fast, seedable generator. Vision draws every random number
+/// through it (so one seed gives the same bytes on every machine and thread count), and
+/// it seeds `RandomGenerator`. Streams for independent work items are derived with
+/// `SplitMix64(seed:stream:index:)`, so parallel generation does not depend on scheduling.
+///
+///     var rng = SplitMix64(seed: 42)
+///     rng.next()  // 13679457532755275413
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public private(set) var state: UInt64
 
@@ -19,6 +21,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         let b = second.next()
         var third = SplitMix64(seed: b ^ (index &* 0x94D0_49BB_1331_11EB))
         state = third.next()
+    }
+
+    /// The first output of a generator seeded with `seed` (a one-step mix of 64 bits).
+    public static func mix(_ seed: UInt64) -> UInt64 {
+        var g = SplitMix64(seed: seed)
+        return g.next()
     }
 
     public mutating func next() -> UInt64 {
