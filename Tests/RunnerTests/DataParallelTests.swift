@@ -135,7 +135,7 @@ struct DataParallelTests {
         let deadline = Date().addingTimeInterval(180)
         while !seen.text.contains("Epoch 2/6") && process.isRunning && Date() < deadline { usleep(20_000) }
         #expect(seen.text.contains("Epoch 2/6"), "\(seen.text)")
-        let victim = try #require(Self.processes(withRank: 1).first, "rank 1's process")
+        let victim = try #require(Self.processes(withRank: 1, under: process.processIdentifier).first, "rank 1's process")
         kill(victim, SIGKILL)
         let killed = Date()
         while process.isRunning && Date().timeIntervalSince(killed) < 30 { usleep(20_000) }
@@ -147,7 +147,8 @@ struct DataParallelTests {
         #expect(process.terminationStatus != 0)
         #expect(seen.text.contains("cell 2 failed: rank 1 of 2 was killed by signal 9"), "\(seen.text)")
         #expect(seen.text.contains("data_parallel.md:38"), "the failure names the cell's line")
-        #expect(Self.processes(withRank: 0).isEmpty && Self.processes(withRank: 1).isEmpty, "no rank left behind")
+        #expect(Self.processes(withRank: 0, under: process.processIdentifier).isEmpty
+                && Self.processes(withRank: 1, under: process.processIdentifier).isEmpty, "no rank left behind")
 
         let resumed = try ChildProcess.run(try emotive(), args, environment: environment, currentDirectory: dir)
         #expect(resumed.status == 0, "\(resumed.stderr)")
@@ -172,13 +173,28 @@ struct DataParallelTests {
         #expect(result.stderr.contains("hostfile") || result.stderr.contains("reachable"), "\(result.stderr)")
     }
 
-    /// Processes of a running MPI job with this world rank (from /proc).
-    static func processes(withRank rank: Int) -> [Int32] {
-        var found: [Int32] = []
+    /// Processes started (directly or not) by `root` with this MPI world rank, from /proc:
+    /// other MPI jobs on the machine are not ours to kill.
+    static func processes(withRank rank: Int, under root: Int32) -> [Int32] {
+        var parent: [Int32: Int32] = [:]
         for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(name), let environ = FileManager.default.contents(atPath: "/proc/\(name)/environ"),
-                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-                  !stat.contains(") Z ") else { continue }
+            guard let pid = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")   // state, ppid, …
+            if fields.count > 1, fields[0] != "Z", let ppid = Int32(fields[1]) { parent[pid] = ppid }
+        }
+        func descends(_ pid: Int32) -> Bool {
+            var p = pid
+            for _ in 0..<64 {
+                guard let up = parent[p] else { return false }
+                if up == root { return true }
+                p = up
+            }
+            return false
+        }
+        var found: [Int32] = []
+        for pid in parent.keys where descends(pid) {
+            guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
             let entries = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
             if entries.contains("OMPI_COMM_WORLD_RANK=\(rank)"), entries.contains(where: { $0.hasPrefix("EMOTIVE_CHANNEL=") }) {
                 found.append(pid)
