@@ -32,13 +32,7 @@ func runPaperProfileBenchmark() {
         do {
             let model = try m.make()
             model.build(inputShape: shape, seed: 1)
-            var g = RandomGenerator(seed: 2)
-            let x = Tensor(randomUniform: [batch, size, size, 3], generator: &g)
-            let labels = (0..<batch).map { $0 % 7 }
-            func data(_ n: Int) -> TensorDataset {
-                TensorDataset(images: concat(Array(repeating: x, count: n), alongAxis: 0),
-                              labels: Array(Array(repeating: labels, count: n).joined()), identity: "paper-\(n)")
-            }
+            func data(_ n: Int) -> TensorDataset { repeatedBatch(batch: batch, size: size, repeats: n, name: "paper") }
             let optimizer = Adam(learningRate: 1e-5)
             _ = try model.fit(data(1), epochs: 1, batchSize: batch, optimizer: optimizer, shuffle: false,
                               progress: .silent, cache: nil)

@@ -7,6 +7,7 @@
 // Data*.swift); register it with one line below. Use `measure` for timings.
 import Foundation
 import MessagePassing
+import NeuralNetworks
 import Tensors
 
 let suites: [(name: String, summary: String, run: () -> Void)] = [
@@ -34,6 +35,16 @@ func measure(repeats: Int = 10, warmup: Int = 1, _ body: () -> Void) -> Double {
 
 // Under mpirun only rank 0 prints.
 if Communicator.launchedWithSeveralRanks && !Communicator.world.isRoot { dup2(open("/dev/null", O_WRONLY), 1) }
+/// `repeats` copies of one batch of `batch` random images `size`×`size`×3 (seed 2), labels
+/// cycling through 7 classes: what the paper and parallel suites train and evaluate on.
+func repeatedBatch(batch: Int, size: Int, repeats: Int, name: String) -> TensorDataset {
+    var g = RandomGenerator(seed: 2)
+    let x = Tensor(randomUniform: [batch, size, size, 3], generator: &g)
+    let labels = (0..<batch).map { $0 % 7 }
+    return TensorDataset(images: concat(Array(repeating: x, count: repeats), alongAxis: 0),
+                         labels: Array(Array(repeating: labels, count: repeats).joined()), identity: "\(name)-\(repeats)")
+}
+
 let requested = Array(CommandLine.arguments.dropFirst())
 // `peer --workload W ...`: one workload of the side-by-side comparison (PeerWorkloads.swift).
 if requested.first == "peer" { runPeerWorkload(Array(requested.dropFirst())); exit(0) }
