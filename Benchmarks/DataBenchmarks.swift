@@ -17,15 +17,17 @@ func runDataBenchmarks() {
     }
     if only == nil || only == "difficulty" {
         DataBenchmarks.difficulty()
-        DataBenchmarks.cnnDifficulty(epochs: Int(environment["EMOTIVE_DATA_EPOCHS"] ?? "5") ?? 5,
-                                     augment: environment["EMOTIVE_DATA_AUGMENT"] == "1")
+        DataBenchmarks.cnnDifficulty(
+            epochs: Int(environment["EMOTIVE_DATA_EPOCHS"] ?? "5") ?? 5,
+            augment: environment["EMOTIVE_DATA_AUGMENT"] == "1")
     }
 }
 
 enum DataBenchmarks {
     /// Runs every data benchmark; `scale` 1.0 is FER-2013's size (35,887 images).
     static func run(scale: Double = 1.0) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("emotive-data-bench-\(getpid())")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "emotive-data-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
 
         let (data, generation) = timed { SyntheticFER.generate(.init(scale: scale, seed: 1)) }
@@ -34,20 +36,31 @@ enum DataBenchmarks {
 
         for format in [SyntheticFER.OutputFormat.jpegFolders, .folders, .csv] {
             let target = directory.appendingPathComponent(format.rawValue)
-            let (_, writing) = try timed { try SyntheticFER.write(data, to: target, format: format) }
+            let (_, writing) = try timed {
+                try SyntheticFER.write(data, to: target, format: format)
+            }
             report("write \(format.rawValue)", images: total, seconds: writing)
-            let path = format == .csv ? target.appendingPathComponent("fer2013.csv").path : target.path
+            let path =
+                format == .csv ? target.appendingPathComponent("fer2013.csv").path : target.path
             let (loaded, loading) = try timed { try FER2013.load(path) }
-            report("load \(format.rawValue)", images: loaded.train.count + loaded.test.count, seconds: loading)
+            report(
+                "load \(format.rawValue)", images: loaded.train.count + loaded.test.count,
+                seconds: loading)
         }
 
-        let pipeline = BatchPipeline(data.train, batchSize: 32, seed: 1, augmentation: .fer2013Report)
+        let pipeline = BatchPipeline(
+            data.train, batchSize: 32, seed: 1, augmentation: .fer2013Report)
         let batches = min(pipeline.batchCount, 200)
-        let (_, augmenting) = timed { for (i, _) in pipeline.batches(epoch: 0).enumerated() where i + 1 >= batches { break } }
+        let (_, augmenting) = timed {
+            for (i, _) in pipeline.batches(epoch: 0).enumerated() where i + 1 >= batches { break }
+        }
         report("pipeline 48x48 augmented", images: batches * 32, seconds: augmenting)
-        let large = BatchPipeline(data.train, batchSize: 32, seed: 1, targetSize: (96, 96), channels: 3,
-                                  augmentation: .fer2013Report)
-        let (_, augmentingLarge) = timed { for (i, _) in large.batches(epoch: 0).enumerated() where i + 1 >= 50 { break } }
+        let large = BatchPipeline(
+            data.train, batchSize: 32, seed: 1, targetSize: (96, 96), channels: 3,
+            augmentation: .fer2013Report)
+        let (_, augmentingLarge) = timed {
+            for (i, _) in large.batches(epoch: 0).enumerated() where i + 1 >= 50 { break }
+        }
         report("pipeline 96x96x3 augmented", images: 50 * 32, seconds: augmentingLarge)
     }
 
@@ -59,7 +72,11 @@ enum DataBenchmarks {
 
     static func report(_ name: String, images: Int, seconds: Double) {
         let label = name.padding(toLength: 28, withPad: " ", startingAt: 0)
-        print("data  \(label) " + String(format: "%7d images  %7.2f s  %9.0f images/s", images, seconds, Double(images) / seconds))
+        print(
+            "data  \(label) "
+                + String(
+                    format: "%7d images  %7.2f s  %9.0f images/s", images, seconds,
+                    Double(images) / seconds))
     }
 }
 
@@ -70,9 +87,14 @@ extension DataBenchmarks {
         let data = SyntheticFER.generate(.init(scale: scale, seed: seed))
         func features(_ set: ImageDataset) -> [[Float]] {
             (0..<set.count).map { i in
-                let v = set.image(at: i).resized(height: 24, width: 24, method: .area).pixels.map { Float($0) / 255 }
+                let v = set.image(at: i).resized(height: 24, width: 24, method: .area).pixels.map {
+                    Float($0) / 255
+                }
                 let mean = v.reduce(0, +) / Float(v.count)
-                let sd = max(1e-3, (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(v.count)).squareRoot())
+                let sd = max(
+                    1e-3,
+                    (v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(v.count)).squareRoot()
+                )
                 return v.map { ($0 - mean) / sd }
             }
         }
@@ -90,13 +112,16 @@ extension DataBenchmarks {
                     < zip(x, centroids[b]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
             }!
         }
-        let centroidAccuracy = Double(zip(xTest, yTest).filter { nearest($0.0) == $0.1 }.count) / Double(yTest.count)
+        let centroidAccuracy =
+            Double(zip(xTest, yTest).filter { nearest($0.0) == $0.1 }.count) / Double(yTest.count)
         // Softmax regression.
         var w = [Float](repeating: 0, count: d * k), b = [Float](repeating: 0, count: k)
         var order = Array(0..<xTrain.count)
         var rng = SplitMix64(seed: 7)
         func logits(_ x: [Float]) -> [Float] {
-            (0..<k).map { c in var s = b[c]; for j in 0..<d { s += w[j * k + c] * x[j] }; return s }
+            (0..<k).map { c in
+                var s = b[c]; for j in 0..<d { s += w[j * k + c] * x[j] }; return s
+            }
         }
         for epoch in 0..<epochs {
             order.shuffle(using: &rng)
@@ -111,48 +136,69 @@ extension DataBenchmarks {
                 }
             }
         }
-        func predict(_ x: [Float]) -> Int { let z = logits(x); return z.indices.max { z[$0] < z[$1] }! }
-        let trainAccuracy = Double(zip(xTrain, yTrain).filter { predict($0.0) == $0.1 }.count) / Double(yTrain.count)
-        let testAccuracy = Double(zip(xTest, yTest).filter { predict($0.0) == $0.1 }.count) / Double(yTest.count)
+        func predict(_ x: [Float]) -> Int {
+            let z = logits(x); return z.indices.max { z[$0] < z[$1] }!
+        }
+        let trainAccuracy =
+            Double(zip(xTrain, yTrain).filter { predict($0.0) == $0.1 }.count)
+            / Double(yTrain.count)
+        let testAccuracy =
+            Double(zip(xTest, yTest).filter { predict($0.0) == $0.1 }.count) / Double(yTest.count)
         let majority = Double(data.test.classCounts.max()!) / Double(data.test.count)
-        print(String(format: "data  difficulty (scale %.2f): majority %.1f%%, nearest centroid %.1f%%, softmax regression train %.1f%% / test %.1f%%",
-                     scale, majority * 100, centroidAccuracy * 100, trainAccuracy * 100, testAccuracy * 100))
+        print(
+            String(
+                format:
+                    "data  difficulty (scale %.2f): majority %.1f%%, nearest centroid %.1f%%, softmax regression train %.1f%% / test %.1f%%",
+                scale, majority * 100, centroidAccuracy * 100, trainAccuracy * 100,
+                testAccuracy * 100))
     }
 }
 
 extension DataBenchmarks {
     /// A small CNN (3 conv blocks 16/32/64, dense 7) trained a few epochs with Adam on the
     /// synthetic set, straight on Tensors ops: the difficulty figure the dataset README quotes.
-    static func cnnDifficulty(scale: Double = 0.25, seed: UInt64 = 1, epochs: Int = 5, augment: Bool = false) {
+    static func cnnDifficulty(
+        scale: Double = 0.25, seed: UInt64 = 1, epochs: Int = 5, augment: Bool = false
+    ) {
         let data = SyntheticFER.generate(.init(scale: scale, seed: seed))
         var rng = RandomGenerator(seed: 11)
-        let shapes: [[Int]] = [[3, 3, 1, 16], [16], [3, 3, 16, 32], [32], [3, 3, 32, 64], [64], [6 * 6 * 64, 7], [7]]
+        let shapes: [[Int]] = [
+            [3, 3, 1, 16], [16], [3, 3, 16, 32], [32], [3, 3, 32, 64], [64], [6 * 6 * 64, 7], [7],
+        ]
         let params = shapes.map { shape in
-            Parameter(shape.count == 1 ? Tensor(zeros: shape) : Initializer.glorotUniform.make(shape, generator: &rng))
+            Parameter(
+                shape.count == 1
+                    ? Tensor(zeros: shape) : Initializer.glorotUniform.make(shape, generator: &rng))
         }
         func forward(_ x: Tensor) -> Tensor {
             var h = x
             for block in 0..<3 {
-                h = relu(conv2d(h, filter: params[2 * block].value, padding: .same) + params[2 * block + 1].value)
+                h = relu(
+                    conv2d(h, filter: params[2 * block].value, padding: .same)
+                        + params[2 * block + 1].value)
                 h = maxPool2d(h, size: (2, 2), strides: (2, 2))
             }
             return matmul(h.flattened(), params[6].value) + params[7].value
         }
         var m = params.map { Tensor(zeros: $0.shape) }, v = m
         var step = 0
-        let pipeline = BatchPipeline(data.train, batchSize: 32, seed: 3, augmentation: augment ? .fer2013Report : .none)
+        let pipeline = BatchPipeline(
+            data.train, batchSize: 32, seed: 3, augmentation: augment ? .fer2013Report : .none)
         for epoch in 0..<epochs {
             var seen = 0, correct = 0
             for batch in pipeline.tensorBatches(epoch: epoch) {
                 for p in params { p.zeroGradient() }
                 let logits = forward(batch.images)
-                let loss = softmaxCrossEntropy(logits: logits, labels: oneHot(batch.labels, depth: 7))
+                let loss = softmaxCrossEntropy(
+                    logits: logits, labels: oneHot(batch.labels, depth: 7))
                 loss.backward()
-                correct += zip(logits.detached.argmaxLastAxis(), batch.labels).filter { $0 == $1 }.count
+                correct +=
+                    zip(logits.detached.argmaxLastAxis(), batch.labels).filter { $0 == $1 }.count
                 seen += batch.labels.count
                 step += 1
                 let lr: Float = 1e-3, b1: Float = 0.9, b2: Float = 0.999
-                let alpha = lr * (1 - pow(b2, Float(step))).squareRoot() / (1 - pow(b1, Float(step)))
+                let alpha =
+                    lr * (1 - pow(b2, Float(step))).squareRoot() / (1 - pow(b1, Float(step)))
                 withoutGradients {
                     for (i, p) in params.enumerated() {
                         let g = p.gradient!
@@ -166,12 +212,18 @@ extension DataBenchmarks {
             var testCorrect = 0
             withoutGradients {
                 for batch in test.tensorBatches(epoch: 0) {
-                    testCorrect += zip(forward(batch.images).argmaxLastAxis(), batch.labels).filter { $0 == $1 }.count
+                    testCorrect +=
+                        zip(forward(batch.images).argmaxLastAxis(), batch.labels).filter {
+                            $0 == $1
+                        }.count
                 }
             }
-            print(String(format: "data  small CNN epoch %d (scale %.2f, %d train): train acc %.1f%%, test acc %.1f%%",
-                         epoch + 1, scale, data.train.count, 100 * Double(correct) / Double(seen),
-                         100 * Double(testCorrect) / Double(data.test.count)))
+            print(
+                String(
+                    format:
+                        "data  small CNN epoch %d (scale %.2f, %d train): train acc %.1f%%, test acc %.1f%%",
+                    epoch + 1, scale, data.train.count, 100 * Double(correct) / Double(seen),
+                    100 * Double(testCorrect) / Double(data.test.count)))
         }
     }
 }

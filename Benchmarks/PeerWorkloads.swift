@@ -26,7 +26,7 @@ import NeuralNetworks
 import NotebookKit
 import Tensors
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One workload of issue 10's table.
@@ -41,8 +41,10 @@ struct PeerWorkload {
     /// "mobilenetv2-train-48", "resnet50frozen-train-48", "cbam-train-48", "mobilenetv2-infer-48".
     init?(_ name: String) {
         let parts = name.split(separator: "-").map(String.init)
-        guard parts.count == 3, let model = Model(rawValue: parts[0]), ["train", "infer"].contains(parts[1]),
-              let size = Int(parts[2]), size >= 32 else { return nil }
+        guard parts.count == 3, let model = Model(rawValue: parts[0]),
+            ["train", "infer"].contains(parts[1]),
+            let size = Int(parts[2]), size >= 32
+        else { return nil }
         self.model = model
         training = parts[1] == "train"
         self.size = size
@@ -55,11 +57,15 @@ struct PeerWorkload {
         switch self.model {
         case .mobilenetv2:
             let base = try MobileNetV2(alpha: 1.0, includeTop: false, inputShape: shape)
-            model = Sequential { base; ReportHead.mobileNetV2(classes: 7) }
+            model = Sequential {
+                base; ReportHead.mobileNetV2(classes: 7)
+            }
         case .resnet50, .resnet50frozen:
             let base = try ResNet50(includeTop: false, inputShape: shape)
             if self.model == .resnet50frozen { base.isTrainable = false }
-            model = Sequential { base; ReportHead.resnet50(classes: 7) }
+            model = Sequential {
+                base; ReportHead.resnet50(classes: 7)
+            }
         case .cbam:
             model = AttentionCNN(classes: 7, inputShape: shape)
         }
@@ -68,8 +74,11 @@ struct PeerWorkload {
     }
 }
 
-let peerWorkloadNames = ["mobilenetv2-train-48", "mobilenetv2-train-96", "mobilenetv2-train-224", "resnet50-train-48",
-                         "resnet50-train-96", "resnet50frozen-train-48", "cbam-train-48", "mobilenetv2-infer-48", "sgemm"]
+let peerWorkloadNames = [
+    "mobilenetv2-train-48", "mobilenetv2-train-96", "mobilenetv2-train-224", "resnet50-train-48",
+    "resnet50-train-96", "resnet50frozen-train-48", "cbam-train-48", "mobilenetv2-infer-48",
+    "sgemm",
+]
 
 func runPeerWorkload(_ arguments: [String]) {
     func fail(_ message: String) -> Never {
@@ -81,8 +90,9 @@ func runPeerWorkload(_ arguments: [String]) {
     while i < arguments.count {
         let key = arguments[i]
         guard ["--workload", "--threads", "--steps", "--repeats"].contains(key) else {
-            fail("unknown option \"\(key)\"; usage: peer --workload W [--threads N] [--steps S] [--repeats R]; "
-                + "workloads: \(peerWorkloadNames.joined(separator: ", "))")
+            fail(
+                "unknown option \"\(key)\"; usage: peer --workload W [--threads N] [--steps S] [--repeats R]; "
+                    + "workloads: \(peerWorkloadNames.joined(separator: ", "))")
         }
         guard i + 1 < arguments.count else { fail("\(key) needs a value") }
         options[key] = arguments[i + 1]
@@ -90,13 +100,16 @@ func runPeerWorkload(_ arguments: [String]) {
     }
     func integer(_ key: String, _ fallback: Int) -> Int {
         guard let text = options[key] else { return fallback }
-        guard let n = Int(text), n >= 1 else { fail("\(key) must be a positive integer, got \"\(text)\"") }
+        guard let n = Int(text), n >= 1 else {
+            fail("\(key) must be a positive integer, got \"\(text)\"")
+        }
         return n
     }
     guard let name = options["--workload"] else {
         fail("--workload is required; one of \(peerWorkloadNames.joined(separator: ", "))")
     }
-    let threads = integer("--threads", 2), steps = integer("--steps", 6), repeats = integer("--repeats", 5)
+    let threads = integer("--threads", 2), steps = integer("--steps", 6),
+        repeats = integer("--repeats", 5)
     Parallelism.threadCount = threads
 
     var fields: [(String, Any)] = [("peer", "emotive"), ("workload", name), ("threads", threads)]
@@ -104,7 +117,8 @@ func runPeerWorkload(_ arguments: [String]) {
         fields += sgemmFigures(repeats: repeats)
     } else {
         guard let workload = PeerWorkload(name) else {
-            fail("unknown workload \"\(name)\"; one of \(peerWorkloadNames.joined(separator: ", "))")
+            fail(
+                "unknown workload \"\(name)\"; one of \(peerWorkloadNames.joined(separator: ", "))")
         }
         do {
             fields += try measure(workload, steps: steps, repeats: repeats)
@@ -119,13 +133,17 @@ func runPeerWorkload(_ arguments: [String]) {
 /// 1024³ sgemm through `matmul` (cblas_sgemm): GFLOP/s, median of `repeats` × 5 products.
 private func sgemmFigures(repeats: Int) -> [(String, Any)] {
     var g = RandomGenerator(seed: 1)
-    let a = Tensor(randomUniform: [1024, 1024], generator: &g), b = Tensor(randomUniform: [1024, 1024], generator: &g)
+    let a = Tensor(randomUniform: [1024, 1024], generator: &g),
+        b = Tensor(randomUniform: [1024, 1024], generator: &g)
     _ = matmul(a, b)
     let rates = (0..<max(repeats, 3)).map { _ in
         let t = seconds { for _ in 0..<5 { _ = matmul(a, b) } }
         return 5 * 2 * pow(1024, 3) / t / 1e9
     }
-    return [("gflops", median(rates)), ("gflops_best", rates.max()!), ("openblas_core", openBLASCoreName())]
+    return [
+        ("gflops", median(rates)), ("gflops_best", rates.max()!),
+        ("openblas_core", openBLASCoreName()),
+    ]
 }
 
 /// The kernel family OpenBLAS picked (`openblas_get_corename`, looked up by name so the
@@ -133,7 +151,8 @@ private func sgemmFigures(repeats: Int) -> [(String, Any)] {
 private func openBLASCoreName() -> String {
     typealias CoreName = @convention(c) () -> UnsafePointer<CChar>?
     guard let symbol = dlsym(nil, "openblas_get_corename"),
-          let name = unsafeBitCast(symbol, to: CoreName.self)() else { return "unknown" }
+        let name = unsafeBitCast(symbol, to: CoreName.self)()
+    else { return "unknown" }
     return String(cString: name)
 }
 
@@ -141,25 +160,28 @@ private func measure(_ w: PeerWorkload, steps: Int, repeats: Int) throws -> [(St
     let model = try w.make()
     var g = RandomGenerator(seed: 2)
     let x = Tensor(randomUniform: [w.batch, w.size, w.size, w.channels], generator: &g)
-    let flops = flopsPerImage(model, inputShape: [w.size, w.size, w.channels], training: w.training)
+    let flops = flopsPerImage(
+        model, inputShape: [w.size, w.size, w.channels], training: w.training)
     var rates: [Double] = []
     var first = 0.0, last = 0.0
     if w.training {
         let labels = (0..<w.batch).map { $0 % 7 }
         func dataset(_ n: Int) -> TensorDataset {
-            TensorDataset(images: concat(Array(repeating: x, count: n), alongAxis: 0),
-                          labels: Array(Array(repeating: labels, count: n).joined()), identity: "peer-\(n)")
+            TensorDataset(
+                images: concat(Array(repeating: x, count: n), alongAxis: 0),
+                labels: Array(Array(repeating: labels, count: n).joined()), identity: "peer-\(n)")
         }
         let optimizer = Adam(learningRate: 1e-5)
         func epoch(_ data: TensorDataset) throws -> Double {
-            let history = try model.fit(data, epochs: 1, batchSize: w.batch, optimizer: optimizer, seed: 3,
-                                        shuffle: false, progress: .silent, cache: nil)
+            let history = try model.fit(
+                data, epochs: 1, batchSize: w.batch, optimizer: optimizer, seed: 3,
+                shuffle: false, progress: .silent, cache: nil)
             guard let loss = history.epochs.last?.loss, history.stopReason == nil else {
                 throw TrainingError("training stopped: \(history.stopReason ?? "no epoch")")
             }
             return loss
         }
-        first = try epoch(dataset(2))   // warm-up: two steps, as the Python peers
+        first = try epoch(dataset(2))  // warm-up: two steps, as the Python peers
         let timed = dataset(steps)
         for _ in 0..<repeats {
             var loss = 0.0
@@ -181,18 +203,25 @@ private func measure(_ w: PeerWorkload, steps: Int, repeats: Int) throws -> [(St
     }
     let rate = median(rates)
     let counts = model.parameterCounts
-    return [("parameters", counts.total), ("trainable_parameters", counts.trainable), ("images_per_second", rate), ("rates", rates), ("flops_per_image", flops), ("gflops", rate * flops / 1e9),
-            ("first_check", first), ("check", last), ("steps", steps), ("repeats", repeats),
-            ("timing", w.training ? "fit, one epoch of \(steps) copies of one batch per repeat" : "predict")]
+    return [
+        ("parameters", counts.total), ("trainable_parameters", counts.trainable),
+        ("images_per_second", rate), ("rates", rates), ("flops_per_image", flops),
+        ("gflops", rate * flops / 1e9),
+        ("first_check", first), ("check", last), ("steps", steps), ("repeats", repeats),
+        (
+            "timing",
+            w.training ? "fit, one epoch of \(steps) copies of one batch per repeat" : "predict"
+        ),
+    ]
 }
 
 /// FLOPs of one image through `model` (see the convention at the top of this file).
 func flopsPerImage(_ model: Sequential, inputShape: [Int], training: Bool) -> Double {
     var total = 0.0
-    var gradientFlows = false   // a trainable layer came before: the input gradient is needed
+    var gradientFlows = false  // a trainable layer came before: the input gradient is needed
     for row in model.summary(inputShape: inputShape).rows {
         guard let layer = model.layer(named: row.name) else { continue }
-        let spatial = Double(row.outputShape.dropLast().reduce(1, *))   // H·W, or 1 after pooling
+        let spatial = Double(row.outputShape.dropLast().reduce(1, *))  // H·W, or 1 after pooling
         var macs = 0.0
         switch layer {
         case let cbam as CBAM:

@@ -37,7 +37,8 @@ public final class Communicator: @unchecked Sendable {
     /// True when started by `mpirun` with more than one rank (read from the environment Open
     /// MPI's launcher sets, without initialising MPI).
     public static var launchedWithSeveralRanks: Bool {
-        let size = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init) ?? 1
+        let size =
+            ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init) ?? 1
         return size > 1
     }
 
@@ -46,7 +47,10 @@ public final class Communicator: @unchecked Sendable {
         var provided: Int32 = 0
         let status = MPI_Init_thread(nil, nil, emk_mpi_thread_funneled(), &provided)
         guard status == MPI_SUCCESS else {
-            FileHandle.standardError.write(Data("emotive: MPI_Init_thread failed (error \(status)); is this program started by Open MPI's mpirun?\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "emotive: MPI_Init_thread failed (error \(status)); is this program started by Open MPI's mpirun?\n"
+                        .utf8))
             exit(70)
         }
         var rank: Int32 = 0, size: Int32 = 0
@@ -69,8 +73,10 @@ public final class Communicator: @unchecked Sendable {
         guard let communicator else { return }
         values.withUnsafeMutableBufferPointer { b in
             forEachChunk(b.count) { offset, count in
-                MPI_Allreduce(emk_mpi_in_place(), b.baseAddress! + offset, count, emk_mpi_double(), emk_mpi_sum(),
-                              communicator)
+                MPI_Allreduce(
+                    emk_mpi_in_place(), b.baseAddress! + offset, count, emk_mpi_double(),
+                    emk_mpi_sum(),
+                    communicator)
             }
         }
     }
@@ -78,8 +84,10 @@ public final class Communicator: @unchecked Sendable {
     public func allreduceSum(_ values: UnsafeMutableBufferPointer<Float>) {
         guard let communicator, !values.isEmpty else { return }
         forEachChunk(values.count) { offset, count in
-            MPI_Allreduce(emk_mpi_in_place(), values.baseAddress! + offset, count, emk_mpi_float(), emk_mpi_sum(),
-                          communicator)
+            MPI_Allreduce(
+                emk_mpi_in_place(), values.baseAddress! + offset, count, emk_mpi_float(),
+                emk_mpi_sum(),
+                communicator)
         }
     }
 
@@ -90,8 +98,10 @@ public final class Communicator: @unchecked Sendable {
         var handles: [MPI_Request?] = []
         forEachChunk(values.count) { offset, count in
             var request = emk_mpi_request_null()
-            MPI_Iallreduce(emk_mpi_in_place(), values.baseAddress! + offset, count, emk_mpi_float(), emk_mpi_sum(),
-                           communicator, &request)
+            MPI_Iallreduce(
+                emk_mpi_in_place(), values.baseAddress! + offset, count, emk_mpi_float(),
+                emk_mpi_sum(),
+                communicator, &request)
             handles.append(request)
         }
         return Request(handles: handles)

@@ -5,7 +5,8 @@ import NotebookModel
 ///
 ///     expect(cnn.testAccuracy > 0.4, "the CNN beats chance by a wide margin")
 public func expect(_ condition: Bool, _ message: String, line: Int = #line) {
-    NotebookSession.shared.emit(.expectation(Expectation(passed: condition, message: message, line: line)))
+    NotebookSession.shared.emit(
+        .expectation(Expectation(passed: condition, message: message, line: line)))
 }
 
 /// Records a named scalar result; it goes to `Reports/<name>.json` for readable diffs.

@@ -18,8 +18,10 @@ public struct DatasetSource: BatchSource, Sendable {
     public let offset: Float
     public let identity: String
 
-    public init(_ dataset: ImageDataset, imageSize: Int? = nil, channels: Int? = nil,
-                augmentation: Augmentation = .none, rescale: Float = 1.0 / 255, offset: Float = 0) {
+    public init(
+        _ dataset: ImageDataset, imageSize: Int? = nil, channels: Int? = nil,
+        augmentation: Augmentation = .none, rescale: Float = 1.0 / 255, offset: Float = 0
+    ) {
         self.dataset = dataset
         self.imageSize = imageSize
         self.channels = channels
@@ -27,7 +29,8 @@ public struct DatasetSource: BatchSource, Sendable {
         self.rescale = rescale
         self.offset = offset
         // Everything that changes a batch is in the identity the training cache keys on.
-        self.identity = "\(dataset.fingerprint())|size=\(imageSize.map(String.init) ?? "-")"
+        self.identity =
+            "\(dataset.fingerprint())|size=\(imageSize.map(String.init) ?? "-")"
             + "|channels=\(channels.map(String.init) ?? "-")|rescale=\(rescale)|offset=\(offset)"
             + "|augmentation=\(augmentation)"
     }
@@ -37,29 +40,39 @@ public struct DatasetSource: BatchSource, Sendable {
 
     /// The pipeline that makes this source's batches.
     public func pipeline(batchSize: Int, shuffle: Bool, seed: UInt64) -> BatchPipeline {
-        BatchPipeline(dataset, batchSize: batchSize, shuffle: shuffle, seed: seed,
-                      targetSize: imageSize.map { ($0, $0) }, channels: channels,
-                      augmentation: augmentation, rescale: rescale, offset: offset)
+        BatchPipeline(
+            dataset, batchSize: batchSize, shuffle: shuffle, seed: seed,
+            targetSize: imageSize.map { ($0, $0) }, channels: channels,
+            augmentation: augmentation, rescale: rescale, offset: offset)
     }
 
-    public func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<Batch> {
-        let batches = pipeline(batchSize: batchSize, shuffle: shuffle, seed: seed).batches(epoch: epoch)
+    public func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<
+        Batch
+    > {
+        let batches = pipeline(batchSize: batchSize, shuffle: shuffle, seed: seed).batches(
+            epoch: epoch)
         return AnySequence(batches.lazy.map { Batch(images: $0.tensor, labels: $0.labels) })
     }
 
     /// Images `indices` as the model sees them (no augmentation), NHWC.
     public func images(_ indices: [Int]) -> Tensor {
-        let plain = DatasetSource(dataset.subset(indices), imageSize: imageSize, channels: channels,
-                                  rescale: rescale, offset: offset)
-        return plain.pipeline(batchSize: max(indices.count, 1), shuffle: false, seed: 0).batch(0, epoch: 0).tensor
+        let plain = DatasetSource(
+            dataset.subset(indices), imageSize: imageSize, channels: channels,
+            rescale: rescale, offset: offset)
+        return plain.pipeline(batchSize: max(indices.count, 1), shuffle: false, seed: 0).batch(
+            0, epoch: 0
+        ).tensor
     }
 }
 
 extension ImageDataset {
     /// This dataset as a `BatchSource` for `fit`, `evaluate` and `predict`.
-    public func source(imageSize: Int? = nil, channels: Int? = nil, augmentation: Augmentation = .none,
-                       rescale: Float = 1.0 / 255, offset: Float = 0) -> DatasetSource {
-        DatasetSource(self, imageSize: imageSize, channels: channels, augmentation: augmentation,
-                      rescale: rescale, offset: offset)
+    public func source(
+        imageSize: Int? = nil, channels: Int? = nil, augmentation: Augmentation = .none,
+        rescale: Float = 1.0 / 255, offset: Float = 0
+    ) -> DatasetSource {
+        DatasetSource(
+            self, imageSize: imageSize, channels: channels, augmentation: augmentation,
+            rescale: rescale, offset: offset)
     }
 }

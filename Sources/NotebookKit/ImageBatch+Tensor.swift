@@ -12,7 +12,9 @@ extension ImageBatch {
 extension BatchPipeline {
     /// The epoch's batches as `(images: Tensor NHWC Float32, labels: [Int])`, the form the fit
     /// loop consumes; prepared ahead like `batches(epoch:)`.
-    public func tensorBatches(epoch: Int) -> LazyMapSequence<PrefetchedBatches, (images: Tensor, labels: [Int])> {
+    public func tensorBatches(epoch: Int) -> LazyMapSequence<
+        PrefetchedBatches, (images: Tensor, labels: [Int])
+    > {
         batches(epoch: epoch).lazy.map { (images: $0.tensor, labels: $0.labels) }
     }
 }

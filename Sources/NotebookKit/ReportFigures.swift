@@ -13,38 +13,48 @@ extension Figure {
     /// is given; `AxisRange(-.infinity, .infinity)` fits the data.
     ///
     ///     show(Figure.trainingCurves(history, metric: .accuracy, title: "MobileNetV2"))
-    public static func trainingCurves(_ history: History, metric: Metric = .accuracy,
-                                      title: String? = nil, yRange: AxisRange? = nil,
-                                      width: Double = defaultWidth,
-                                      height: Double = defaultHeight) -> Figure {
-        trainingCurves(title: title, metric: metricLabel(metric), train: history[metric],
-                       validation: history[Metric("val_" + metric.name)],
-                       bestEpoch: history.restoredEpoch.map { $0 + 1 }, bestLabel: "kept",
-                       yRange: yRange ?? metric.axisRange, width: width, height: height)
+    public static func trainingCurves(
+        _ history: History, metric: Metric = .accuracy,
+        title: String? = nil, yRange: AxisRange? = nil,
+        width: Double = defaultWidth,
+        height: Double = defaultHeight
+    ) -> Figure {
+        trainingCurves(
+            title: title, metric: metricLabel(metric), train: history[metric],
+            validation: history[Metric("val_" + metric.name)],
+            bestEpoch: history.restoredEpoch.map { $0 + 1 }, bestLabel: "kept",
+            yRange: yRange ?? metric.axisRange, width: width, height: height)
     }
 
     /// One metric of several models in one panel (e.g. validation accuracy of all three),
     /// on the metric's ``Metric/axisRange`` unless `yRange` is given.
-    public static func compareCurves(_ histories: [(name: String, history: History)], metric: Metric,
-                                     title: String? = nil, yRange: AxisRange? = nil,
-                                     width: Double = defaultWidth,
-                                     height: Double = defaultHeight) -> Figure {
-        .lines(title: title, xLabel: "Epoch", yLabel: metricLabel(metric),
-               series: histories.map { Series(name: $0.name, y: $0.history[metric]) },
-               yRange: yRange ?? metric.axisRange, width: width, height: height)
+    public static func compareCurves(
+        _ histories: [(name: String, history: History)], metric: Metric,
+        title: String? = nil, yRange: AxisRange? = nil,
+        width: Double = defaultWidth,
+        height: Double = defaultHeight
+    ) -> Figure {
+        .lines(
+            title: title, xLabel: "Epoch", yLabel: metricLabel(metric),
+            series: histories.map { Series(name: $0.name, y: $0.history[metric]) },
+            yRange: yRange ?? metric.axisRange, width: width, height: height)
     }
 
     /// A labelled grid of dataset images: `perClass` samples of every class, one row each.
-    public static func samples(_ data: ImageDataset, perClass: Int, seed: UInt64 = 0,
-                               title: String? = nil) -> Figure {
+    public static func samples(
+        _ data: ImageDataset, perClass: Int, seed: UInt64 = 0,
+        title: String? = nil
+    ) -> Figure {
         var images: [GridImage] = []
         let order = ImageDataset.permutation(count: data.count, seed: seed)
         for c in 0..<data.classCount {
             let picks = order.lazy.filter { data.labels[$0] == c }.prefix(perClass)
             for i in picks {
                 let im = data.image(at: i)
-                images.append(GridImage(pixels: im.pixels, width: im.width, height: im.height,
-                                        channels: im.channels, caption: data.classNames[c]))
+                images.append(
+                    GridImage(
+                        pixels: im.pixels, width: im.width, height: im.height,
+                        channels: im.channels, caption: data.classNames[c]))
             }
         }
         return .imageGrid(title: title, columns: perClass, images: images)
@@ -59,7 +69,9 @@ extension Metric {
     public var axisRange: AxisRange? {
         let base = name.hasPrefix("val_") ? String(name.dropFirst(4)) : name
         if base.hasSuffix("accuracy") { return AxisRange(0, 1) }
-        if base.hasSuffix("loss") || base == "learning_rate" || base == "epoch_seconds" { return .fromZero }
+        if base.hasSuffix("loss") || base == "learning_rate" || base == "epoch_seconds" {
+            return .fromZero
+        }
         return nil
     }
 }
@@ -77,26 +89,40 @@ extension NotebookModel.Table {
     /// A classification report as a table: precision, recall, F1, support per class, then
     /// accuracy and the macro and weighted averages, `digits` decimals (scikit-learn's
     /// `classification_report` layout).
-    public init(_ report: ClassificationReport, digits: Int = 4, label: String? = nil, caption: String? = nil) {
+    public init(
+        _ report: ClassificationReport, digits: Int = 4, label: String? = nil,
+        caption: String? = nil
+    ) {
         func f(_ v: Double) -> String { String(format: "%.\(digits)f", v) }
-        var rows = report.classes.map { [$0.name, f($0.precision), f($0.recall), f($0.f1), String($0.support)] }
+        var rows = report.classes.map {
+            [$0.name, f($0.precision), f($0.recall), f($0.f1), String($0.support)]
+        }
         rows.append(["accuracy", "", "", f(report.accuracy), String(report.confusion.total)])
         for avg in [report.macroAverage, report.weightedAverage] {
             rows.append([avg.name, f(avg.precision), f(avg.recall), f(avg.f1), String(avg.support)])
         }
-        self.init(label: label, caption: caption, columns: ["class", "precision", "recall", "f1-score", "support"],
-                  alignments: [.left, .right, .right, .right, .right], rows: rows)
+        self.init(
+            label: label, caption: caption,
+            columns: ["class", "precision", "recall", "f1-score", "support"],
+            alignments: [.left, .right, .right, .right, .right], rows: rows)
     }
 
     /// Parameter counts of a model summary: total, trainable and non-trainable.
-    public init(parameterCounts models: [(name: String, summary: ModelSummary)], label: String? = nil,
-                caption: String? = nil) {
-        self.init(label: label, caption: caption, columns: ["model", "layers", "parameters", "trainable", "non-trainable"],
-                  alignments: [.left, .right, .right, .right, .right],
-                  rows: models.map { m in
-                      [m.name, String(m.summary.rows.count), grouped(m.summary.total), grouped(m.summary.trainable),
-                       grouped(m.summary.nonTrainable)]
-                  })
+    public init(
+        parameterCounts models: [(name: String, summary: ModelSummary)], label: String? = nil,
+        caption: String? = nil
+    ) {
+        self.init(
+            label: label, caption: caption,
+            columns: ["model", "layers", "parameters", "trainable", "non-trainable"],
+            alignments: [.left, .right, .right, .right, .right],
+            rows: models.map { m in
+                [
+                    m.name, String(m.summary.rows.count), grouped(m.summary.total),
+                    grouped(m.summary.trainable),
+                    grouped(m.summary.nonTrainable),
+                ]
+            })
     }
 }
 

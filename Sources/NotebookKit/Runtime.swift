@@ -37,7 +37,11 @@ public enum _NotebookRuntime {
     }
 
     /// Chosen by the compiler only when a condition is not a `Bool`, to say so plainly.
-    @available(*, unavailable, message: "a when/unless condition must be a Bool; compare or test the value, e.g. `count > 0` or `flag ?? false`")
+    @available(
+        *, unavailable,
+        message:
+            "a when/unless condition must be a Bool; compare or test the value, e.g. `count > 0` or `flag ?? false`"
+    )
     public static func condition<T>(_ index: Int, _ value: () throws -> T) rethrows -> Bool {
         fatalError("unavailable")
     }

@@ -32,11 +32,14 @@ final class NotebookSession: @unchecked Sendable {
             Self.exitWhenOrphaned()
             return
         }
-        if let path = ProcessInfo.processInfo.environment[ChannelEnvironment.channel], !path.isEmpty {
+        if let path = ProcessInfo.processInfo.environment[ChannelEnvironment.channel], !path.isEmpty
+        {
             channel = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
             if channel < 0 {
-                FileHandle.standardError.write(Data(
-                    "emotive: cannot open the output channel \(path) (errno \(errno)); outputs go to stdout\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "emotive: cannot open the output channel \(path) (errno \(errno)); outputs go to stdout\n"
+                            .utf8))
             }
             Self.exitWhenOrphaned()
         }
@@ -44,9 +47,13 @@ final class NotebookSession: @unchecked Sendable {
         // the cell has to name.
         // The runner's cache: fit's training cache, and the folder for checkpoints a cell does
         // not place itself.
-        if let cache = ProcessInfo.processInfo.environment[ChannelEnvironment.cacheDirectory], !cache.isEmpty {
-            TrainingCache.shared = TrainingCache(directory: URL(fileURLWithPath: cache).appendingPathComponent("training"))
-            ModelCheckpoint.defaultDirectory = URL(fileURLWithPath: cache).appendingPathComponent("checkpoints")
+        if let cache = ProcessInfo.processInfo.environment[ChannelEnvironment.cacheDirectory],
+            !cache.isEmpty
+        {
+            TrainingCache.shared = TrainingCache(
+                directory: URL(fileURLWithPath: cache).appendingPathComponent("training"))
+            ModelCheckpoint.defaultDirectory = URL(fileURLWithPath: cache).appendingPathComponent(
+                "checkpoints")
         }
     }
 
@@ -72,7 +79,8 @@ final class NotebookSession: @unchecked Sendable {
             while true {
                 sleep(1)
                 if getppid() != parent {
-                    FileHandle.standardError.write(Data("emotive: the runner is gone; stopping the notebook\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("emotive: the runner is gone; stopping the notebook\n".utf8))
                     _exit(137)
                 }
             }
@@ -160,7 +168,8 @@ final class NotebookSession: @unchecked Sendable {
         case .table(let t):
             ([t.columns.joined(separator: " | ")] + t.rows.map { $0.joined(separator: " | ") })
                 .joined(separator: "\n")
-        case .figure(let f): "[figure\(f.label.map { " \($0)" } ?? "")\(f.caption.map { ": \($0)" } ?? "")]"
+        case .figure(let f):
+            "[figure\(f.label.map { " \($0)" } ?? "")\(f.caption.map { ": \($0)" } ?? "")]"
         case .expectation(let e): "\(e.passed ? "✓" : "✗ expectation failed:") \(e.message)"
         case .metric(let name, let value): "\(name) = \(value)"
         }

@@ -8,7 +8,8 @@ import Plots
 ///
 /// Without a label, a figure takes the label and caption of its cell (`//| label: fig-…`).
 public func show(_ figure: Figure, label: String? = nil, caption: String? = nil) {
-    NotebookSession.shared.emit(.figure(FigureOutput(label: label, caption: caption, figure: figure)))
+    NotebookSession.shared.emit(
+        .figure(FigureOutput(label: label, caption: caption, figure: figure)))
 }
 
 /// Shows a table; its cells are already formatted strings.
@@ -21,16 +22,22 @@ public func show(_ table: NotebookModel.Table) {
 ///
 ///     show(table: ["model", "accuracy"], rows: [["CNN", 0.51], ["MobileNetV2", 0.63]],
 ///          label: "tbl-results", caption: "Test accuracy.")
-public func show(table columns: [String], rows: [[Any]], decimals: Int = 4,
-                 label: String? = nil, caption: String? = nil,
-                 alignments: [ColumnAlignment]? = nil) {
+public func show(
+    table columns: [String], rows: [[Any]], decimals: Int = 4,
+    label: String? = nil, caption: String? = nil,
+    alignments: [ColumnAlignment]? = nil
+) {
     let formatted = rows.map { row in row.map { formatCell($0, decimals: decimals) } }
-    let aligned = alignments ?? columns.indices.map { c in
-        let numeric = !rows.isEmpty && rows.allSatisfy { c < $0.count && isNumber($0[c]) }
-        return numeric ? ColumnAlignment.right : .left
-    }
-    show(NotebookModel.Table(label: label, caption: caption, columns: columns,
-                             alignments: aligned, rows: formatted))
+    let aligned =
+        alignments
+        ?? columns.indices.map { c in
+            let numeric = !rows.isEmpty && rows.allSatisfy { c < $0.count && isNumber($0[c]) }
+            return numeric ? ColumnAlignment.right : .left
+        }
+    show(
+        NotebookModel.Table(
+            label: label, caption: caption, columns: columns,
+            alignments: aligned, rows: formatted))
 }
 
 /// Shows Markdown (rendered like the notebook's own prose).

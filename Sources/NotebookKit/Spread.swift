@@ -17,7 +17,9 @@ public struct Spread: Sendable, Equatable, Codable {
         let n = Double(values.count)
         let m = values.isEmpty ? .nan : values.reduce(0, +) / n
         mean = m
-        standardDeviation = values.count < 2 ? 0
+        standardDeviation =
+            values.count < 2
+            ? 0
             : (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)).squareRoot()
     }
 
@@ -26,13 +28,16 @@ public struct Spread: Sendable, Equatable, Codable {
 
     /// "37.20% ± 3.40": a share as a percentage, the deviation in percentage points.
     public func percent(decimals: Int = 2) -> String {
-        values.count < 2 ? NotebookKit.percent(mean, decimals: decimals)
-            : String(format: "%.\(decimals)f%% ± %.\(decimals)f", mean * 100, standardDeviation * 100)
+        values.count < 2
+            ? NotebookKit.percent(mean, decimals: decimals)
+            : String(
+                format: "%.\(decimals)f%% ± %.\(decimals)f", mean * 100, standardDeviation * 100)
     }
 
     /// "1.6237 ± 0.0412".
     public func formatted(decimals: Int = 4) -> String {
-        values.count < 2 ? String(format: "%.\(decimals)f", mean)
+        values.count < 2
+            ? String(format: "%.\(decimals)f", mean)
             : String(format: "%.\(decimals)f ± %.\(decimals)f", mean, standardDeviation)
     }
 }

@@ -72,25 +72,36 @@ public enum AtomicFile {
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
-            throw WriteError(path: dir, reason: "cannot create the folder for \(path): \(error.localizedDescription)")
+            throw WriteError(
+                path: dir,
+                reason: "cannot create the folder for \(path): \(error.localizedDescription)")
         }
-        let temp = "\(dir)/.tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))-\(url.lastPathComponent)"
+        let temp =
+            "\(dir)/.tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))-\(url.lastPathComponent)"
         var failure = fill(temp)
         if failure == 0, rename(temp, path) != 0 { failure = errno }
         if failure != 0 {
             unlink(temp)
             if failure < 0 { return }
-            throw WriteError(path: path, reason: "cannot write (\(String(cString: strerror(failure)))); the previous file is kept")
+            throw WriteError(
+                path: path,
+                reason:
+                    "cannot write (\(String(cString: strerror(failure)))); the previous file is kept"
+            )
         }
     }
 
     /// Removes what killed processes left in `directory`: entries named `<prefix><pid>-…`
     /// (or `<prefix><pid>.…`) whose process no longer exists.
     public static func removeLeftovers(in directory: String, prefix: String = ".tmp-") {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            return
+        }
         for name in names where name.hasPrefix(prefix) {
             let digits = name.dropFirst(prefix.count).prefix(while: \.isNumber)
-            guard let pid = Int32(digits), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            guard let pid = Int32(digits), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else {
+                continue
+            }
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
     }

@@ -20,9 +20,11 @@ public struct BibliographyEntry: Codable, Sendable, Hashable {
     public var note: String?
     public var url: String?
 
-    public init(id: String, authors: [String] = [], title: String, year: String? = nil,
-                container: String? = nil, publisher: String? = nil, note: String? = nil,
-                url: String? = nil) {
+    public init(
+        id: String, authors: [String] = [], title: String, year: String? = nil,
+        container: String? = nil, publisher: String? = nil, note: String? = nil,
+        url: String? = nil
+    ) {
         self.id = id
         self.authors = authors
         self.title = title

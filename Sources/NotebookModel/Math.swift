@@ -55,7 +55,9 @@ public enum MathParser {
     ]
 
     /// Upright function names (`\log x`).
-    static let functions: Set<String> = ["log", "exp", "ln", "min", "max", "sin", "cos", "tan", "arg"]
+    static let functions: Set<String> = [
+        "log", "exp", "ln", "min", "max", "sin", "cos", "tan", "arg",
+    ]
 
     /// Spacing commands, read as nothing (MathML and Pango space operators themselves).
     static let spaces: Set<String> = [",", ";", ":", "!", " ", "quad", "qquad"]
@@ -76,12 +78,16 @@ public enum MathParser {
             while true {
                 skipSpaces()
                 guard i < chars.count else {
-                    if closing != nil { throw MathSyntaxError("unbalanced brace: a '{' is never closed with '}'") }
+                    if closing != nil {
+                        throw MathSyntaxError("unbalanced brace: a '{' is never closed with '}'")
+                    }
                     return nodes
                 }
                 let c = chars[i]
                 if c == "}" {
-                    guard closing == "}" else { throw MathSyntaxError("unbalanced brace: '}' without a matching '{'") }
+                    guard closing == "}" else {
+                        throw MathSyntaxError("unbalanced brace: '}' without a matching '{'")
+                    }
                     i += 1
                     return nodes
                 }
@@ -107,10 +113,14 @@ public enum MathParser {
                 i += 1
                 let argument = try scriptArgument(mark)
                 if mark == "^" {
-                    guard sup == nil else { throw MathSyntaxError("double superscript: use braces, as in x^{ab}") }
+                    guard sup == nil else {
+                        throw MathSyntaxError("double superscript: use braces, as in x^{ab}")
+                    }
                     sup = argument
                 } else {
-                    guard sub == nil else { throw MathSyntaxError("double subscript: use braces, as in x_{ab}") }
+                    guard sub == nil else {
+                        throw MathSyntaxError("double subscript: use braces, as in x_{ab}")
+                    }
                     sub = argument
                 }
                 skipSpaces()
@@ -129,7 +139,9 @@ public enum MathParser {
                 i += 1
                 return .number(String(chars[i - 1]))
             }
-            guard let node = try atom() else { throw MathSyntaxError("'\(mark)' needs an argument, as in x\(mark){2}") }
+            guard let node = try atom() else {
+                throw MathSyntaxError("'\(mark)' needs an argument, as in x\(mark){2}")
+            }
             return node
         }
 
@@ -151,19 +163,26 @@ public enum MathParser {
             while i < chars.count {
                 let c = chars[i]
                 i += 1
-                if c == "{" { depth += 1 } else if c == "}" {
+                if c == "{" {
+                    depth += 1
+                } else if c == "}" {
                     depth -= 1
                     if depth == 0 { return text }
                 }
                 text.append(c)
             }
-            throw MathSyntaxError("unbalanced brace: the '{' of \\\(command) is never closed with '}'")
+            throw MathSyntaxError(
+                "unbalanced brace: the '{' of \\\(command) is never closed with '}'")
         }
 
-        mutating func requiredGroup(_ command: String, _ what: String) throws(MathSyntaxError) -> MathNode {
+        mutating func requiredGroup(_ command: String, _ what: String) throws(MathSyntaxError)
+            -> MathNode
+        {
             skipSpaces()
             guard i < chars.count, chars[i] == "{" else {
-                throw MathSyntaxError("\\\(command) needs \(what), as in \\\(command)\(command == "frac" ? "{a}{b}" : "{x}")")
+                throw MathSyntaxError(
+                    "\\\(command) needs \(what), as in \\\(command)\(command == "frac" ? "{a}{b}" : "{x}")"
+                )
             }
             return try group()
         }
@@ -175,8 +194,11 @@ public enum MathParser {
             if c == "\\" { return try command() }
             if c.isNumber {
                 var s = ""
-                while i < chars.count, chars[i].isNumber
-                        || (chars[i] == "." && i + 1 < chars.count && chars[i + 1].isNumber && !s.isEmpty) {
+                while i < chars.count,
+                    chars[i].isNumber
+                        || (chars[i] == "." && i + 1 < chars.count && chars[i + 1].isNumber
+                            && !s.isEmpty)
+                {
                     s.append(chars[i]); i += 1
                 }
                 return .number(s)
@@ -194,7 +216,9 @@ public enum MathParser {
 
         mutating func command() throws(MathSyntaxError) -> MathNode? {
             i += 1  // backslash
-            guard i < chars.count else { throw MathSyntaxError("a lone '\\' at the end of the formula") }
+            guard i < chars.count else {
+                throw MathSyntaxError("a lone '\\' at the end of the formula")
+            }
             var name = ""
             if chars[i].isLetter {
                 while i < chars.count, chars[i].isLetter { name.append(chars[i]); i += 1 }
@@ -216,15 +240,19 @@ public enum MathParser {
                 return name == "text" || name == "textrm" ? .text(words) : .identifier(words)
             case "left", "right":
                 skipSpaces()
-                guard i < chars.count else { throw MathSyntaxError("\\\(name) needs a delimiter, as in \\\(name)(") }
+                guard i < chars.count else {
+                    throw MathSyntaxError("\\\(name) needs a delimiter, as in \\\(name)(")
+                }
                 if chars[i] == "." { i += 1; return nil }
                 guard let d = try atom(), case .op = d else {
                     throw MathSyntaxError("\\\(name) needs a delimiter such as ( [ |")
                 }
                 return d
             default:
-                throw MathSyntaxError("unsupported command \\\(name) (supported: fractions, sqrt, scripts, Greek letters, "
-                                      + "\\cdot \\times \\pm \\le \\ge \\ne \\approx \\infty \\sum \\prod \\log \\exp \\text)")
+                throw MathSyntaxError(
+                    "unsupported command \\\(name) (supported: fractions, sqrt, scripts, Greek letters, "
+                        + "\\cdot \\times \\pm \\le \\ge \\ne \\approx \\infty \\sum \\prod \\log \\exp \\text)"
+                )
             }
         }
     }
@@ -237,7 +265,8 @@ extension MathNode {
         case .identifier(let s), .number(let s), .op(let s), .text(let s): s
         case .row(let nodes): nodes.map(\.plainText).joined()
         case .scripts(let base, let sub, let sup):
-            base.plainText + (sub.map { "_" + $0.groupedText } ?? "") + (sup.map { "^" + $0.groupedText } ?? "")
+            base.plainText + (sub.map { "_" + $0.groupedText } ?? "")
+                + (sup.map { "^" + $0.groupedText } ?? "")
         case .fraction(let n, let d): n.groupedText + "/" + d.groupedText
         case .sqrt(let x): "√" + x.groupedText
         }

@@ -36,9 +36,11 @@ public struct FrontMatter: Codable, Sendable, Hashable {
     /// Works the prose may cite (`references:`), in front-matter order.
     public var references: [BibliographyEntry]
 
-    public init(title: String, author: String? = nil, date: String? = nil,
-                params: [ParamSpec] = [], profiles: [String: [String: ParamValue]] = [:],
-                references: [BibliographyEntry] = []) {
+    public init(
+        title: String, author: String? = nil, date: String? = nil,
+        params: [ParamSpec] = [], profiles: [String: [String: ParamValue]] = [:],
+        references: [BibliographyEntry] = []
+    ) {
         self.title = title
         self.author = author
         self.date = date
@@ -124,8 +126,10 @@ public struct CellOptions: Codable, Sendable, Hashable {
     /// A thrown error is shown in place instead of ending the run.
     public var error: Bool = false
 
-    public init(label: String? = nil, caption: String? = nil, echo: Bool = true,
-                eval: Bool = true, output: Bool = true, error: Bool = false) {
+    public init(
+        label: String? = nil, caption: String? = nil, echo: Bool = true,
+        eval: Bool = true, output: Bool = true, error: Bool = false
+    ) {
         self.label = label
         self.caption = caption
         self.echo = echo

@@ -23,8 +23,10 @@ public struct Table: Codable, Sendable, Hashable {
     public var alignments: [ColumnAlignment]
     public var rows: [[String]]
 
-    public init(label: String? = nil, caption: String? = nil, columns: [String],
-                alignments: [ColumnAlignment]? = nil, rows: [[String]]) {
+    public init(
+        label: String? = nil, caption: String? = nil, columns: [String],
+        alignments: [ColumnAlignment]? = nil, rows: [[String]]
+    ) {
         self.label = label
         self.caption = caption
         self.columns = columns
@@ -74,9 +76,11 @@ public struct ExecutedNotebook: Codable, Sendable, Hashable {
     /// Markdown; text missing here is shown as written).
     public var markdown: [String: [ProseBlock]]
 
-    public init(notebook: Notebook, results: [Int: CellResult] = [:],
-                inlineValues: [Int: String] = [:], provenance: Provenance,
-                failure: CellFailure? = nil, markdown: [String: [ProseBlock]] = [:]) {
+    public init(
+        notebook: Notebook, results: [Int: CellResult] = [:],
+        inlineValues: [Int: String] = [:], provenance: Provenance,
+        failure: CellFailure? = nil, markdown: [String: [ProseBlock]] = [:]
+    ) {
         self.notebook = notebook
         self.results = results
         self.inlineValues = inlineValues
@@ -98,7 +102,9 @@ public struct ExecutedNotebook: Codable, Sendable, Hashable {
     /// A caption is one paragraph; parsed as anything else (a list, a code block), or not
     /// parsed, it is its text as written.
     public static func captionInlines(_ text: String, parsed: [ProseBlock]?) -> [Inline] {
-        if let parsed, parsed.count == 1, case .paragraph(let inlines) = parsed[0] { return inlines }
+        if let parsed, parsed.count == 1, case .paragraph(let inlines) = parsed[0] {
+            return inlines
+        }
         return [.text(text)]
     }
 }
@@ -142,9 +148,11 @@ public struct Provenance: Codable, Sendable, Hashable {
     /// report, which must not depend on it).
     public var frozen: Bool
 
-    public init(gitCommit: String? = nil, emotiveVersion: String, params: [String: ParamValue] = [:],
-                profile: String? = nil, dataFingerprints: [String: String] = [:],
-                machine: String, executedAt: String, frozen: Bool = false) {
+    public init(
+        gitCommit: String? = nil, emotiveVersion: String, params: [String: ParamValue] = [:],
+        profile: String? = nil, dataFingerprints: [String: String] = [:],
+        machine: String, executedAt: String, frozen: Bool = false
+    ) {
         self.gitCommit = gitCommit
         self.emotiveVersion = emotiveVersion
         self.params = params

@@ -11,8 +11,10 @@
 /// Not imported by notebook code (the generated program imports the library's public
 /// modules, not this one), so `check` never clashes with a name in a cell.
 @inlinable @inline(__always)
-public func check(_ condition: Bool, _ message: @autoclosure () -> String,
-                  file: StaticString = #fileID, line: UInt = #line) {
+public func check(
+    _ condition: Bool, _ message: @autoclosure () -> String,
+    file: StaticString = #fileID, line: UInt = #line
+) {
     if !condition {
         checkFailed(message(), file: file, line: line)
     }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small HTTP/1.1 server for `emotive preview`: GET and HEAD only, one thread per
@@ -45,7 +45,9 @@ public final class HTTPServer: @unchecked Sendable {
         @discardableResult
         public func send(event: String?, data: String) -> Bool {
             var text = event.map { "event: \($0)\n" } ?? ""
-            for line in data.split(separator: "\n", omittingEmptySubsequences: false) { text += "data: \(line)\n" }
+            for line in data.split(separator: "\n", omittingEmptySubsequences: false) {
+                text += "data: \(line)\n"
+            }
             return write(text + "\n")
         }
 
@@ -82,7 +84,9 @@ public final class HTTPServer: @unchecked Sendable {
     public init(port: Int = 0, handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw PreviewError("cannot open a socket: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw PreviewError("cannot open a socket: \(String(cString: strerror(errno)))")
+        }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -90,7 +94,9 @@ public final class HTTPServer: @unchecked Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian  // 127.0.0.1 only
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 64) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -150,7 +156,10 @@ public final class HTTPServer: @unchecked Sendable {
             return
         }
         guard Self.isLoopbackHost(request.headers["host"]) else {
-            respond(fd, .status(403, "Forbidden: the Host header must be 127.0.0.1, localhost or [::1]"), head: false)
+            respond(
+                fd,
+                .status(403, "Forbidden: the Host header must be 127.0.0.1, localhost or [::1]"),
+                head: false)
             return
         }
         guard request.method == "GET" || request.method == "HEAD" else {
@@ -163,18 +172,21 @@ public final class HTTPServer: @unchecked Sendable {
     private func respond(_ fd: Int32, _ response: Response, head: Bool) {
         switch response {
         case .ok(let type, let body):
-            let header = "HTTP/1.1 200 OK\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\n"
+            let header =
+                "HTTP/1.1 200 OK\r\nContent-Type: \(type)\r\nContent-Length: \(body.count)\r\n"
                 + "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n"
             _ = Self.sendAll(fd, Data(header.utf8) + (head ? Data() : body))
             Glibc.close(fd)
         case .status(let code, let text):
             let body = Data((text + "\n").utf8)
-            let header = "HTTP/1.1 \(code) \(text.split(separator: ":")[0])\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            let header =
+                "HTTP/1.1 \(code) \(text.split(separator: ":")[0])\r\nContent-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
             _ = Self.sendAll(fd, Data(header.utf8) + (head ? Data() : body))
             Glibc.close(fd)
         case .eventStream(let onOpen):
-            let header = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
+            let header =
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
                 + "Connection: keep-alive\r\n\r\n"
             guard Self.sendAll(fd, Data(header.utf8)) else { Glibc.close(fd); return }
             let stream = EventStream(fd: fd)
@@ -190,11 +202,14 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// `Host` values that name this machine's loopback interface.
     static func isLoopbackHost(_ host: String?) -> Bool {
-        guard var host = host?.lowercased().trimmingCharacters(in: .whitespaces), !host.isEmpty else { return false }
+        guard var host = host?.lowercased().trimmingCharacters(in: .whitespaces), !host.isEmpty
+        else { return false }
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return false }
             let rest = host[host.index(after: close)...]
-            guard rest.isEmpty || (rest.hasPrefix(":") && Int(rest.dropFirst()) != nil) else { return false }
+            guard rest.isEmpty || (rest.hasPrefix(":") && Int(rest.dropFirst()) != nil) else {
+                return false
+            }
             return host[...close] == "[::1]"
         }
         if let colon = host.lastIndex(of: ":") {
@@ -224,7 +239,8 @@ public final class HTTPServer: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { return nil }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...]
+                .trimmingCharacters(in: .whitespaces)
         }
         var path = String(requestLine[1])
         if let q = path.firstIndex(of: "?") { path = String(path[..<q]) }

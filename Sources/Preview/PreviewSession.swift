@@ -122,8 +122,11 @@ public final class PreviewSession: @unchecked Sendable {
             return (state, reload, changed)
         }
         for stream in streams {
-            if changed { stream.send(event: reload ? "reload" : "state", data: Self.json(now)) }
-            else if heartbeat { stream.heartbeat() }
+            if changed {
+                stream.send(event: reload ? "reload" : "state", data: Self.json(now))
+            } else if heartbeat {
+                stream.heartbeat()
+            }
         }
     }
 
@@ -147,7 +150,9 @@ public final class PreviewSession: @unchecked Sendable {
     /// The report with the preview's strip, overlay and script before `</body>`.
     static func inject(_ html: String, version: Int) -> String {
         let snippet = PreviewPage.snippet(version: version)
-        guard let end = html.range(of: "</body>", options: .backwards) else { return html + snippet }
+        guard let end = html.range(of: "</body>", options: .backwards) else {
+            return html + snippet
+        }
         var page = html
         page.insert(contentsOf: snippet, at: end.lowerBound)
         return page

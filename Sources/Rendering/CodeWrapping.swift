@@ -32,14 +32,18 @@ enum CodeWrapping {
     static func wrap(_ text: String, columns: Int) -> String {
         var out = ""
         let pieces: [(String, String?)] = [(text, nil)]
-        apply(breaks(text, columns: columns), to: pieces, emit: { piece, _ in out += piece }, mark: { out += $0 })
+        apply(
+            breaks(text, columns: columns), to: pieces, emit: { piece, _ in out += piece },
+            mark: { out += $0 })
         return out
     }
 
     /// Feeds `pieces` (text with a style) to `emit` with the breaks applied; continuation
     /// prefixes go to `mark`, so the caller can colour the mark.
-    static func apply<Style>(_ breaks: [Break], to pieces: [(String, Style?)],
-                             emit: (String, Style?) -> Void, mark: (String) -> Void) {
+    static func apply<Style>(
+        _ breaks: [Break], to pieces: [(String, Style?)],
+        emit: (String, Style?) -> Void, mark: (String) -> Void
+    ) {
         var k = 0
         var offset = 0
         for (text, style) in pieces {
@@ -72,7 +76,7 @@ enum CodeWrapping {
         var start = 0
         var room = columns
         while line.count - start > room {
-            let limit = start + room           // the piece is line[start..<end], end <= limit
+            let limit = start + room  // the piece is line[start..<end], end <= limit
             let earliest = start + max(room * 2 / 5, 1)
             // The rightmost break between words (after a space or comma) in the right half
             // of the room, else the rightmost of any kind, else mid-token at the limit.
@@ -93,7 +97,7 @@ enum CodeWrapping {
             while next < line.count, line[next] == " " { next += 1 }
             var cut = end
             while cut > start + 1, line[cut - 1] == " " { cut -= 1 }
-            if next >= line.count { break }     // only spaces were left
+            if next >= line.count { break }  // only spaces were left
             result.append(Break(removed: (base + cut)..<(base + next), prefix: prefix))
             start = next
             room = columns - indent
@@ -107,13 +111,15 @@ enum CodeWrapping {
     private static func isBreak(_ line: [Character], _ i: Int) -> Bool? {
         guard i > 0, i < line.count else { return nil }
         let before = line[i - 1], after = line[i]
-        if after == " " { return nil }                       // break after the run of spaces
-        if before == " " { return ",;:)]}".contains(after) ? nil : true }  // never a lone closing token
+        if after == " " { return nil }  // break after the run of spaces
+        // never a lone closing token
+        if before == " " { return ",;:)]}".contains(after) ? nil : true }
         if ",;".contains(before) { return true }
         if "([{".contains(before) { return false }
         if before == "/" || before == "_" || before == "-" && after != ">" { return false }
         if after == "." && (before.isLetter || before.isNumber || before == ")" || before == "]") {
-            return i + 1 < line.count && line[i + 1].isLetter ? false : nil  // before `.member`, not in 1.5
+            // before `.member`, not in 1.5
+            return i + 1 < line.count && line[i + 1].isLetter ? false : nil
         }
         return nil
     }

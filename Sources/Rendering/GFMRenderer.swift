@@ -39,7 +39,8 @@ public struct GFMRenderer: Sendable {
         var images: [String: (name: String, data: Data)] = [:]
         for url in Self.proseImageURLs(plan) {
             guard let file = ImageEmbedding.localFile(url, notebookPath: notebookPath),
-                  let data = try? Data(contentsOf: file) else { continue }
+                let data = try? Data(contentsOf: file)
+            else { continue }
             let base = file.deletingPathExtension().lastPathComponent
             let name = "\(base)-\(SHA256.hex(data).prefix(8)).\(file.pathExtension.lowercased())"
             images[url] = (name, data)
@@ -66,8 +67,10 @@ public struct GFMRenderer: Sendable {
         return Output(markdown: parts.joined(separator: "\n"), files: files)
     }
 
-    private func cell(_ c: ReportPlan.CellPlan, writer: MarkdownWriter, folder: String,
-                      files: inout [(name: String, data: Data)]) throws -> [String] {
+    private func cell(
+        _ c: ReportPlan.CellPlan, writer: MarkdownWriter, folder: String,
+        files: inout [(name: String, data: Data)]
+    ) throws -> [String] {
         // The failed cell is the one a link points at (the "partial report" note).
         var parts = c.failure == nil ? [] : ["<a id=\"cell-\(c.cell.index + 1)\"></a>\n"]
         if c.cell.options.echo { parts.append(writer.fenced(c.cell.source, language: "swift")) }
@@ -77,17 +80,20 @@ public struct GFMRenderer: Sendable {
                 let text = ReportText.terminalText(s)
                 if !text.isEmpty { parts.append(writer.fenced(text, language: "text")) }
             case .cellError(let message):
-                parts.append("**\(MarkdownWriter.escape(ReportText.cellErrorTitle(c.cell.index)))**\n")
+                parts.append(
+                    "**\(MarkdownWriter.escape(ReportText.cellErrorTitle(c.cell.index)))**\n")
                 parts.append(writer.fenced(ReportText.terminalText(message), language: "text"))
             case .markdown(let blocks):
                 parts.append(writer.blocks(blocks))
             case .expectation(let e):
-                parts.append((e.passed ? "✓ " : "✗ **") + MarkdownWriter.escape(ReportText.expectation(e))
-                             + (e.passed ? "" : "**") + "\n")
+                parts.append(
+                    (e.passed ? "✓ " : "✗ **") + MarkdownWriter.escape(ReportText.expectation(e))
+                        + (e.passed ? "" : "**") + "\n")
             case .metric(let name, let value):
                 parts.append("\(MarkdownWriter.codeSpan(name)) = \(ReportText.metric(value))\n")
             case .table(let t):
-                parts.append(writer.caption(kind: "Table", number: t.number, id: t.id, caption: t.caption))
+                parts.append(
+                    writer.caption(kind: "Table", number: t.number, id: t.id, caption: t.caption))
                 parts.append(writer.table(t))
             case .figure(let f):
                 let png = try figurePNG(f)
@@ -95,8 +101,11 @@ public struct GFMRenderer: Sendable {
                 files.append((name, png))
                 let alt = f.caption.map { plainText($0) } ?? "Figure \(f.number)"
                 parts.append("<a id=\"\(esc(f.id))\"></a>\n")
-                parts.append("![\(MarkdownWriter.escape(alt))](\(MarkdownWriter.destination(folder + "/" + name)))\n")
-                parts.append(writer.caption(kind: "Figure", number: f.number, id: nil, caption: f.caption))
+                parts.append(
+                    "![\(MarkdownWriter.escape(alt))](\(MarkdownWriter.destination(folder + "/" + name)))\n"
+                )
+                parts.append(
+                    writer.caption(kind: "Figure", number: f.number, id: nil, caption: f.caption))
             }
         }
         if let f = c.failure {
@@ -113,8 +122,9 @@ public struct GFMRenderer: Sendable {
         let width = HTMLWriter.figureWidth
         let ratio = figures.aspectRatio(f.figure)
         do {
-            return Data(try f.figure.resized(width: width, height: width * (ratio > 0 ? ratio : 0.68))
-                .pngData(dpi: Self.pngDPI))
+            return Data(
+                try f.figure.resized(width: width, height: width * (ratio > 0 ? ratio : 0.68))
+                    .pngData(dpi: Self.pngDPI))
         } catch {
             throw RenderingError.figure(id: f.id, reason: "\(error)")
         }
@@ -147,7 +157,8 @@ public struct GFMRenderer: Sendable {
         inlines.flatMap { i -> [String] in
             switch i {
             case .image(let url, _): [url]
-            case .emphasis(let c), .strong(let c), .strikethrough(let c), .link(_, let c): imageURLs(c)
+            case .emphasis(let c), .strong(let c), .strikethrough(let c), .link(_, let c):
+                imageURLs(c)
             default: []
             }
         }

@@ -54,20 +54,25 @@ struct HTMLWriter {
         out += "<meta name=\"color-scheme\" content=\"light dark\">\n"
         out += "<title>\(esc(plan.title))</title>\n"
         if let a = plan.author { out += "<meta name=\"author\" content=\"\(esc(a))\">\n" }
-        out += "<meta name=\"generator\" content=\"Emotive \(esc(plan.provenance.emotiveVersion))\">\n"
+        out +=
+            "<meta name=\"generator\" content=\"Emotive \(esc(plan.provenance.emotiveVersion))\">\n"
         let hasContents = plan.headings.contains { $0.depth <= 3 }
-        out += "<style>\n\(HTMLStyle.css)</style>\n</head>\n<body\(hasContents ? " class=\"with-toc\"" : "")>\n"
+        out +=
+            "<style>\n\(HTMLStyle.css)</style>\n</head>\n<body\(hasContents ? " class=\"with-toc\"" : "")>\n"
 
         out += "<header class=\"title-block\">\n<h1 class=\"title\">\(esc(plan.title))</h1>\n"
         if plan.author != nil || plan.date != nil {
             out += "<p class=\"byline\">"
             if let a = plan.author { out += "<span class=\"author\">\(esc(a))</span>" }
-            if plan.author != nil, plan.date != nil { out += "<span class=\"sep\" aria-hidden=\"true\"> · </span>" }
+            if plan.author != nil, plan.date != nil {
+                out += "<span class=\"sep\" aria-hidden=\"true\"> · </span>"
+            }
             if let d = plan.date { out += "<span class=\"date\">\(esc(d))</span>" }
             out += "</p>\n"
         }
         if hasCode {
-            out += "<p class=\"controls\"><button type=\"button\" id=\"toggle-code\" aria-pressed=\"false\">Show all code</button></p>\n"
+            out +=
+                "<p class=\"controls\"><button type=\"button\" id=\"toggle-code\" aria-pressed=\"false\">Show all code</button></p>\n"
         }
         out += "</header>\n"
         if let f = plan.failure {
@@ -94,7 +99,9 @@ struct HTMLWriter {
         footer()
         // The script adds copy buttons, permalinks, figure zoom and the current section;
         // a page with none of those has no script.
-        if hasCode || hasContents || out.contains("<pre") || out.contains("<figure class=\"figure\"") {
+        if hasCode || hasContents || out.contains("<pre")
+            || out.contains("<figure class=\"figure\"")
+        {
             out += "<script>\n\(HTMLStyle.script)</script>\n"
         }
         out += "</body>\n</html>\n"
@@ -103,7 +110,8 @@ struct HTMLWriter {
     private mutating func toc() {
         let entries = plan.headings.filter { $0.depth <= 3 }
         guard !entries.isEmpty else { return }
-        out += "<nav class=\"toc\" aria-labelledby=\"toc-title\">\n<h2 id=\"toc-title\">Contents</h2>\n"
+        out +=
+            "<nav class=\"toc\" aria-labelledby=\"toc-title\">\n<h2 id=\"toc-title\">Contents</h2>\n"
         var depth = 0
         for h in entries {
             let target = min(h.depth, depth + 1)  // a skipped level nests one step only
@@ -151,17 +159,22 @@ struct HTMLWriter {
         case .code(let language, let text):
             let isSwift = language?.lowercased() == "swift"
             // Commands and other non-Swift text wrap (a command is read whole); Swift scrolls.
-            out += "<pre class=\"code\(isSwift ? "" : " wrap")\"><code>\(isSwift ? highlighted(text) : esc(text))</code></pre>\n"
+            out +=
+                "<pre class=\"code\(isSwift ? "" : " wrap")\"><code>\(isSwift ? highlighted(text) : esc(text))</code></pre>\n"
         case .table(let header, let given, let rows):
             guard !header.isEmpty else { return }
             let alignments = ReportText.alignments(header: header, alignments: given, rows: rows)
             out += "<div class=\"table-wrap\"><table class=\"prose-table\">\n<thead><tr>"
-            for (i, h) in header.enumerated() { out += "<th\(align(alignments, i))>\(inlines(h))</th>" }
+            for (i, h) in header.enumerated() {
+                out += "<th\(align(alignments, i))>\(inlines(h))</th>"
+            }
             out += "</tr></thead>\n<tbody>\n"
             let wide = Self.wideColumns(rows.map { $0.map { plainText($0) } })
             for row in rows {
                 out += "<tr>"
-                for (i, c) in row.enumerated() { out += "<td\(align(alignments, i, wide: wide))>\(inlines(c))</td>" }
+                for (i, c) in row.enumerated() {
+                    out += "<td\(align(alignments, i, wide: wide))>\(inlines(c))</td>"
+                }
                 out += "</tr>\n"
             }
             out += "</tbody>\n</table></div>\n"
@@ -188,7 +201,8 @@ struct HTMLWriter {
         out += "<section class=\"references\" id=\"references\">\n<h2>References</h2>\n<ol>\n"
         for (n, entry) in plan.bibliography.enumerated() {
             let line = ReportText.bibliographyLine(entry)
-            out += "<li id=\"\(esc(ReportText.referenceID(entry.id)))\"><span class=\"ref-number\">[\(n + 1)]</span> "
+            out +=
+                "<li id=\"\(esc(ReportText.referenceID(entry.id)))\"><span class=\"ref-number\">[\(n + 1)]</span> "
             if let a = line.authors { out += "\(esc(a)). " }
             out += "<em>\(esc(line.title))</em>."
             if let d = line.details { out += " \(esc(d))" }
@@ -238,23 +252,28 @@ struct HTMLWriter {
             if let data = ImageEmbedding.dataURI(url, notebookPath: plan.notebookPath) {
                 return "<img src=\"\(data)\" alt=\"\(esc(alt))\">"
             }
-            return "<span class=\"missing-image\" title=\"image not embedded: \(esc(url))\">[\(esc(alt))]</span>"
+            return
+                "<span class=\"missing-image\" title=\"image not embedded: \(esc(url))\">[\(esc(alt))]</span>"
         case .softBreak: return "\n"
         case .lineBreak: return "<br>\n"
         case .crossReference(let label):
             if let ref = plan.references[label] {
                 return "<a class=\"xref\" href=\"#\(esc(ref.id))\">\(ref.text)</a>"
             }
-            return "<strong class=\"xref-missing\" title=\"no figure, table or section is labelled \(esc(label))\">?@\(esc(label))</strong>"
+            return
+                "<strong class=\"xref-missing\" title=\"no figure, table or section is labelled \(esc(label))\">?@\(esc(label))</strong>"
         case .inlineExpression(let index, let source):
             if let v = plan.inlineValues[index] {
                 return "<span class=\"inline-value\" title=\"\(esc(source))\">\(esc(v))</span>"
             }
-            return "<span class=\"inline-missing\" title=\"not evaluated: \(esc(source))\">??</span>"
+            return
+                "<span class=\"inline-missing\" title=\"not evaluated: \(esc(source))\">??</span>"
         case .html(let raw): return raw
         case .citation(let items):
             let parts = plan.citationParts(items).map { part in
-                part.key.map { "<a href=\"#\(esc(ReportText.referenceID($0)))\">\(esc(part.text))</a>" } ?? esc(part.text)
+                part.key.map {
+                    "<a href=\"#\(esc(ReportText.referenceID($0)))\">\(esc(part.text))</a>"
+                } ?? esc(part.text)
             }
             return "<span class=\"citation\">[\(parts.joined(separator: ", "))]</span>"
         case .math(let source): return MathML.element(source, display: false)
@@ -267,20 +286,24 @@ struct HTMLWriter {
         let n = c.cell.index + 1
         out += "<div class=\"cell\" id=\"cell-\(n)\">\n"
         if c.cell.options.echo {
-            out += "<details class=\"cell-code\"><summary>Code <span class=\"cell-meta\">cell \(n) · line \(c.cell.line)"
+            out +=
+                "<details class=\"cell-code\"><summary>Code <span class=\"cell-meta\">cell \(n) · line \(c.cell.line)"
             if let s = c.seconds { out += " · \(esc(ReportText.seconds(s)))" }
-            out += "</span></summary>\n<pre class=\"code\"><code>\(highlighted(c.cell.source))</code></pre>\n</details>\n"
+            out +=
+                "</span></summary>\n<pre class=\"code\"><code>\(highlighted(c.cell.source))</code></pre>\n</details>\n"
         }
         for output in c.outputs {
             if case .cellError(let message) = output {
-                out += "<div class=\"error kept\" role=\"note\"><p class=\"error-title\">\(esc(ReportText.cellErrorTitle(c.cell.index)))</p>\n"
+                out +=
+                    "<div class=\"error kept\" role=\"note\"><p class=\"error-title\">\(esc(ReportText.cellErrorTitle(c.cell.index)))</p>\n"
                 out += "<pre>\(esc(ReportText.terminalText(message)))</pre></div>\n"
             } else {
                 try self.output(output)
             }
         }
         if let f = c.failure {
-            out += "<div class=\"error\" role=\"alert\"><p class=\"error-title\">\(esc(ReportText.failureTitle(f)))</p>\n"
+            out +=
+                "<div class=\"error\" role=\"alert\"><p class=\"error-title\">\(esc(ReportText.failureTitle(f)))</p>\n"
             out += "<pre>\(esc(ReportText.terminalText(f.message)))</pre></div>\n"
         } else if !c.reached, c.cell.options.eval {
             out += "<p class=\"not-run\">\(esc(ReportText.notRun(plan.failure)))</p>\n"
@@ -297,10 +320,12 @@ struct HTMLWriter {
             for b in blocks { proseBlock(b) }
             out += "</div>\n"
         case .expectation(let e):
-            out += "<p class=\"expectation \(e.passed ? "pass" : "fail")\"><span class=\"mark\" aria-hidden=\"true\">\(e.passed ? "✓" : "✗")</span> "
+            out +=
+                "<p class=\"expectation \(e.passed ? "pass" : "fail")\"><span class=\"mark\" aria-hidden=\"true\">\(e.passed ? "✓" : "✗")</span> "
             out += "\(esc(ReportText.expectation(e)))</p>\n"
         case .metric(let name, let value):
-            out += "<p class=\"metric\"><span class=\"metric-name\">\(esc(name))</span> = <span class=\"metric-value\">\(ReportText.metric(value))</span></p>\n"
+            out +=
+                "<p class=\"metric\"><span class=\"metric-name\">\(esc(name))</span> = <span class=\"metric-value\">\(ReportText.metric(value))</span></p>\n"
         case .table(let t):
             table(t)
         case .figure(let f):
@@ -312,7 +337,8 @@ struct HTMLWriter {
 
     mutating func table(_ t: ReportPlan.NumberedTable) {
         let aligns = ReportText.alignments(t.table)
-        out += "<figure class=\"table\" id=\"\(esc(t.id))\">\n<figcaption><span class=\"caption-label\">Table \(t.number).</span>"
+        out +=
+            "<figure class=\"table\" id=\"\(esc(t.id))\">\n<figcaption><span class=\"caption-label\">Table \(t.number).</span>"
         if let c = t.caption { out += " \(inlines(c))" }
         out += "</figcaption>\n"
         guard !t.table.columns.isEmpty else {
@@ -320,7 +346,9 @@ struct HTMLWriter {
             return
         }
         out += "<div class=\"table-wrap\"><table>\n<thead><tr>"
-        for (i, h) in t.table.columns.enumerated() { out += "<th\(align(aligns, i))>\(esc(h))</th>" }
+        for (i, h) in t.table.columns.enumerated() {
+            out += "<th\(align(aligns, i))>\(esc(h))</th>"
+        }
         out += "</tr></thead>\n<tbody>\n"
         let wide = Self.wideColumns(t.table.rows)
         for row in t.table.rows {
@@ -341,7 +369,8 @@ struct HTMLWriter {
         } catch {
             throw RenderingError.figure(id: f.id, reason: "\(error)")
         }
-        out += "<figure class=\"figure\" id=\"\(esc(f.id))\">\n<div class=\"figure-body\"\(SVGInline.sizeStyle(svg))>"
+        out +=
+            "<figure class=\"figure\" id=\"\(esc(f.id))\">\n<div class=\"figure-body\"\(SVGInline.sizeStyle(svg))>"
         let title = f.caption.map { plainText($0) } ?? "Figure \(f.number)"
         out += SVGInline.prepare(svg, title: title)
         out += "</div>\n<figcaption><span class=\"caption-label\">Figure \(f.number).</span>"
@@ -360,9 +389,11 @@ struct HTMLWriter {
         let timings = ReportText.timingRows(plan)
         if !timings.isEmpty {
             out += "<details class=\"timings\"><summary>Cell timings</summary>\n<table>\n"
-            out += "<thead><tr><th class=\"r\">Cell</th><th class=\"r\">Line</th><th class=\"r\">Time</th></tr></thead>\n<tbody>\n"
+            out +=
+                "<thead><tr><th class=\"r\">Cell</th><th class=\"r\">Line</th><th class=\"r\">Time</th></tr></thead>\n<tbody>\n"
             for t in timings {
-                out += "<tr><td class=\"r\"><a href=\"#cell-\(t.cell)\">\(t.cell)</a></td><td class=\"r\">\(t.line)</td><td class=\"r\">\(esc(t.time))</td></tr>\n"
+                out +=
+                    "<tr><td class=\"r\"><a href=\"#cell-\(t.cell)\">\(t.cell)</a></td><td class=\"r\">\(t.line)</td><td class=\"r\">\(esc(t.time))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n</details>\n"
         }
@@ -371,7 +402,8 @@ struct HTMLWriter {
 
     func highlighted(_ source: String) -> String {
         SwiftHighlighter.tokens(source).map { t in
-            t.kind == .plain ? esc(t.text) : "<span class=\"tok-\(t.kind.rawValue)\">\(esc(t.text))</span>"
+            t.kind == .plain
+                ? esc(t.text) : "<span class=\"tok-\(t.kind.rawValue)\">\(esc(t.text))</span>"
         }.joined()
     }
 }
@@ -383,11 +415,16 @@ func esc(_ s: String) -> String { escapeXML(s) }
 /// Percent-encodes what may not appear in a URL (spaces, `<`, `>`, quotes, non-ASCII),
 /// leaving valid URLs untouched, so `href` values pass the HTML checker.
 func urlAttribute(_ url: String) -> String {
-    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%".utf8)
+    let allowed = Set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%".utf8
+    )
     var out = ""
     for byte in url.utf8 {
-        if allowed.contains(byte) { out.unicodeScalars.append(Unicode.Scalar(byte)) }
-        else { out += String(format: "%%%02X", byte) }
+        if allowed.contains(byte) {
+            out.unicodeScalars.append(Unicode.Scalar(byte))
+        } else {
+            out += String(format: "%%%02X", byte)
+        }
     }
     return out
 }
@@ -406,10 +443,14 @@ enum SVGInline {
     ///
     ///     viewBox="0 0 474 322" with font-size="7" → style="--fig-min: 610px; --fig-ratio: 0.6793"
     static func sizeStyle(_ svg: String) -> String {
-        guard let box = svg.firstMatch(of: #/viewBox="\s*[-0-9.]+[\s,]+[-0-9.]+[\s,]+([0-9.]+)[\s,]+([0-9.]+)\s*"/#),
-              let w = Double(box.1), let h = Double(box.2), w > 0, h > 0 else { return "" }
+        guard
+            let box = svg.firstMatch(
+                of: #/viewBox="\s*[-0-9.]+[\s,]+[-0-9.]+[\s,]+([0-9.]+)[\s,]+([0-9.]+)\s*"/#),
+            let w = Double(box.1), let h = Double(box.2), w > 0, h > 0
+        else { return "" }
         var parts: [String] = []
-        let sizes = svg.matches(of: #/font-size(?:="|:\s*)([0-9.]+)/#).compactMap { Double($0.1) }.filter { $0 > 0 }
+        let sizes = svg.matches(of: #/font-size(?:="|:\s*)([0-9.]+)/#).compactMap { Double($0.1) }
+            .filter { $0 > 0 }
         if let smallest = sizes.min() {
             parts.append("--fig-min: \(Int((minimumTextPixels * w / smallest).rounded(.up)))px")
         }
@@ -419,13 +460,19 @@ enum SVGInline {
 
     static func prepare(_ svg: String, title: String) -> String {
         var s = svg
-        while let start = s.range(of: "<?"), let end = s.range(of: "?>", range: start.upperBound..<s.endIndex) {
+        while let start = s.range(of: "<?"),
+            let end = s.range(of: "?>", range: start.upperBound..<s.endIndex)
+        {
             s.removeSubrange(start.lowerBound..<end.upperBound)
         }
-        if let start = s.range(of: "<!DOCTYPE"), let end = s.range(of: ">", range: start.upperBound..<s.endIndex) {
+        if let start = s.range(of: "<!DOCTYPE"),
+            let end = s.range(of: ">", range: start.upperBound..<s.endIndex)
+        {
             s.removeSubrange(start.lowerBound..<end.upperBound)
         }
-        if let open = s.range(of: "<svg"), let close = s.range(of: ">", range: open.upperBound..<s.endIndex) {
+        if let open = s.range(of: "<svg"),
+            let close = s.range(of: ">", range: open.upperBound..<s.endIndex)
+        {
             if !s.contains("<title") {
                 s.insert(contentsOf: "<title>\(esc(title))</title>", at: close.upperBound)
             }
@@ -441,7 +488,8 @@ enum SVGInline {
 enum ImageEmbedding {
     static func dataURI(_ url: String, notebookPath: String) -> String? {
         guard let file = localFile(url, notebookPath: notebookPath),
-              let data = try? Data(contentsOf: file) else { return nil }
+            let data = try? Data(contentsOf: file)
+        else { return nil }
         return "data:\(mimeType(file.pathExtension));base64,\(data.base64EncodedString())"
     }
 

@@ -30,8 +30,9 @@ public struct IPYNBRenderer: Sendable {
             "metadata": metadata(plan),
             "cells": builder.cells,
         ]
-        var data = try JSONSerialization.data(withJSONObject: notebook,
-                                              options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        var data = try JSONSerialization.data(
+            withJSONObject: notebook,
+            options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         data.append(0x0A)
         return data
     }
@@ -43,15 +44,18 @@ public struct IPYNBRenderer: Sendable {
             "machine": p.machine,
             "executed": p.executedAt,
             "profile": p.profile ?? "default",
-            "params": Dictionary(uniqueKeysWithValues: p.params.map { ($0.key, $0.value.description) }),
+            "params": Dictionary(
+                uniqueKeysWithValues: p.params.map { ($0.key, $0.value.description) }),
             "data": p.dataFingerprints,
             "notebook": plan.notebookPath,
         ]
         if let commit = p.gitCommit { provenance["git_commit"] = commit }
         var meta: [String: Any] = [
             "kernelspec": ["name": "swift", "display_name": "Swift", "language": "swift"],
-            "language_info": ["name": "swift", "file_extension": ".swift", "mimetype": "text/x-swift",
-                              "codemirror_mode": "swift"],
+            "language_info": [
+                "name": "swift", "file_extension": ".swift", "mimetype": "text/x-swift",
+                "codemirror_mode": "swift",
+            ],
             "title": plan.title,
             "emotive": provenance,
         ]
@@ -79,9 +83,12 @@ public struct IPYNBRenderer: Sendable {
             var images: [String: (String, String, String)] = [:]
             for (n, url) in GFMRenderer.proseImageURLs(plan).enumerated() where images[url] == nil {
                 guard let file = ImageEmbedding.localFile(url, notebookPath: plan.notebookPath),
-                      let data = try? Data(contentsOf: file) else { continue }
-                images[url] = ("image\(n + 1).\(file.pathExtension.lowercased())",
-                               ImageEmbedding.mimeType(file.pathExtension), data.base64EncodedString())
+                    let data = try? Data(contentsOf: file)
+                else { continue }
+                images[url] = (
+                    "image\(n + 1).\(file.pathExtension.lowercased())",
+                    ImageEmbedding.mimeType(file.pathExtension), data.base64EncodedString()
+                )
             }
             self.images = images
             var writer = MarkdownWriter(plan: plan)
@@ -100,7 +107,9 @@ public struct IPYNBRenderer: Sendable {
                     let text = writer.block(block)
                     if !text.isEmpty { markdown.append(text) }
                     for url in GFMRenderer.proseImageURLs(single: block) {
-                        if let image = images[url] { attachments[image.name] = [image.mime: image.base64] }
+                        if let image = images[url] {
+                            attachments[image.name] = [image.mime: image.base64]
+                        }
                     }
                 case .cell(let c):
                     flushMarkdown()
@@ -136,7 +145,11 @@ public struct IPYNBRenderer: Sendable {
                 switch output {
                 case .text(let s):
                     let text = ReportText.terminalText(s)
-                    if !text.isEmpty { outputs.append(["output_type": "stream", "name": "stdout", "text": lines(text + "\n")]) }
+                    if !text.isEmpty {
+                        outputs.append([
+                            "output_type": "stream", "name": "stdout", "text": lines(text + "\n"),
+                        ])
+                    }
                 case .cellError(let message):
                     outputs.append(error(message, name: ReportText.cellErrorTitle(c.cell.index)))
                 case .markdown(let blocks):
@@ -144,13 +157,18 @@ public struct IPYNBRenderer: Sendable {
                     outputs.append(display(["text/markdown": lines(md), "text/plain": lines(md)]))
                 case .expectation(let e):
                     let text = (e.passed ? "✓ " : "✗ ") + ReportText.expectation(e)
-                    let html = "<p style=\"color: \(e.passed ? "#1a7f37" : "#cf222e")\">\(esc(text))</p>"
+                    let html =
+                        "<p style=\"color: \(e.passed ? "#1a7f37" : "#cf222e")\">\(esc(text))</p>"
                     outputs.append(display(["text/plain": lines(text), "text/html": lines(html)]))
                 case .metric(let name, let value):
-                    outputs.append(display(["text/plain": lines("\(name) = \(ReportText.metric(value))")]))
+                    outputs.append(
+                        display(["text/plain": lines("\(name) = \(ReportText.metric(value))")]))
                 case .table(let t):
-                    outputs.append(display(["text/html": lines(tableHTML(t)),
-                                            "text/plain": lines(tableCaption(t) + "\n" + plainTextTable(t.table))]))
+                    outputs.append(
+                        display([
+                            "text/html": lines(tableHTML(t)),
+                            "text/plain": lines(tableCaption(t) + "\n" + plainTextTable(t.table)),
+                        ]))
                 case .figure(let f):
                     outputs.append(try figure(f))
                 }
@@ -173,15 +191,19 @@ public struct IPYNBRenderer: Sendable {
             ]
         }
 
-        private func display(_ data: [String: Any], metadata: [String: Any] = [:]) -> [String: Any] {
+        private func display(_ data: [String: Any], metadata: [String: Any] = [:]) -> [String: Any]
+        {
             ["output_type": "display_data", "data": data, "metadata": metadata]
         }
 
         private func error(_ message: String, name: String) -> [String: Any] {
             let text = ReportText.terminalText(message)
-            return ["output_type": "error", "ename": name,
-                    "evalue": text.split(separator: "\n").first.map(String.init) ?? "",
-                    "traceback": text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)]
+            return [
+                "output_type": "error", "ename": name,
+                "evalue": text.split(separator: "\n").first.map(String.init) ?? "",
+                "traceback": text.split(separator: "\n", omittingEmptySubsequences: false).map(
+                    String.init),
+            ]
         }
 
         private mutating func figure(_ f: ReportPlan.NumberedFigure) throws -> [String: Any] {
@@ -198,10 +220,13 @@ public struct IPYNBRenderer: Sendable {
             let title = "Figure \(f.number)." + (caption.isEmpty ? "" : " " + caption)
             // Shown at the HTML report's size: 474 pt = 632 CSS px (the PNG has twice that).
             let shownWidth = Int((width * 4 / 3).rounded())
-            return display(["image/png": png.base64EncodedString(),
-                            "image/svg+xml": lines(SVGInline.prepare(svg, title: title)),
-                            "text/plain": lines(title)],
-                           metadata: ["image/png": ["width": shownWidth]])
+            return display(
+                [
+                    "image/png": png.base64EncodedString(),
+                    "image/svg+xml": lines(SVGInline.prepare(svg, title: title)),
+                    "text/plain": lines(title),
+                ],
+                metadata: ["image/png": ["width": shownWidth]])
         }
 
         private func tableCaption(_ t: ReportPlan.NumberedTable) -> String {
@@ -219,7 +244,9 @@ public struct IPYNBRenderer: Sendable {
                 }
             }
             var out = "<table id=\"\(esc(t.id))\">\n<caption><strong>Table \(t.number).</strong>"
-            if let c = t.caption { out += " " + HTMLWriter(plan: plan, figures: figures).inlines(c) }
+            if let c = t.caption {
+                out += " " + HTMLWriter(plan: plan, figures: figures).inlines(c)
+            }
             out += "</caption>\n<thead><tr>"
             for (i, h) in t.table.columns.enumerated() { out += "<th\(style(i))>\(esc(h))</th>" }
             out += "</tr></thead>\n<tbody>\n"

@@ -33,7 +33,11 @@ struct MarkdownWriter {
                 let indent = String(repeating: " ", count: marker.count)
                 let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
                 for (i, line) in lines.enumerated() {
-                    if i == 0 { out += marker + line } else { out += line.isEmpty ? "" : indent + line }
+                    if i == 0 {
+                        out += marker + line
+                    } else {
+                        out += line.isEmpty ? "" : indent + line
+                    }
                     out += "\n"
                 }
             }
@@ -45,9 +49,10 @@ struct MarkdownWriter {
         case .table(let header, let given, let rows):
             guard !header.isEmpty else { return "" }
             let alignments = ReportText.alignments(header: header, alignments: given, rows: rows)
-            return Self.table(header: header.map { cellText(inlines($0)) },
-                              alignments: alignments,
-                              rows: rows.map { $0.map { cellText(inlines($0)) } })
+            return Self.table(
+                header: header.map { cellText(inlines($0)) },
+                alignments: alignments,
+                rows: rows.map { $0.map { cellText(inlines($0)) } })
         case .thematicBreak:
             return "---\n"
         case .displayMath(let source):
@@ -77,8 +82,10 @@ struct MarkdownWriter {
 
     /// `text` as a block quote (every line prefixed with "> ").
     func quoted(_ text: String) -> String {
-        text.trimmingCharacters(in: .newlines).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.isEmpty ? ">" : "> " + $0 }.joined(separator: "\n") + "\n"
+        text.trimmingCharacters(in: .newlines).split(
+            separator: "\n", omittingEmptySubsequences: false
+        )
+        .map { $0.isEmpty ? ">" : "> " + $0 }.joined(separator: "\n") + "\n"
     }
 
     /// A fenced block whose fence is longer than any backtick run inside it.
@@ -91,19 +98,22 @@ struct MarkdownWriter {
     /// A GFM table (cells already escaped Markdown; `|` in them is escaped here).
     static func table(header: [String], alignments: [ColumnAlignment], rows: [[String]]) -> String {
         func row(_ cells: [String]) -> String {
-            "| " + (0..<header.count).map { i in
-                (i < cells.count ? cells[i] : "").replacingOccurrences(of: "|", with: "\\|")
-            }.joined(separator: " | ") + " |\n"
+            "| "
+                + (0..<header.count).map { i in
+                    (i < cells.count ? cells[i] : "").replacingOccurrences(of: "|", with: "\\|")
+                }.joined(separator: " | ") + " |\n"
         }
         var out = row(header)
-        out += "|" + header.indices.map { i -> String in
-            switch i < alignments.count ? alignments[i] : .none {
-            case .left: " :-- |"
-            case .right: " --: |"
-            case .center: " :-: |"
-            case .none: " --- |"
-            }
-        }.joined() + "\n"
+        out +=
+            "|"
+            + header.indices.map { i -> String in
+                switch i < alignments.count ? alignments[i] : .none {
+                case .left: " :-- |"
+                case .right: " --: |"
+                case .center: " :-: |"
+                case .none: " --- |"
+                }
+            }.joined() + "\n"
         for r in rows { out += row(r) }
         return out
     }
@@ -123,7 +133,9 @@ struct MarkdownWriter {
         case .strikethrough(let c): return "~~\(inlines(c))~~"
         case .link(let url, let c): return "[\(inlines(c))](\(Self.destination(url)))"
         case .image(let url, let alt):
-            if let target = image(url, alt) { return "![\(Self.escape(alt))](\(Self.destination(target)))" }
+            if let target = image(url, alt) {
+                return "![\(Self.escape(alt))](\(Self.destination(target)))"
+            }
             return "\\[\(Self.escape(alt))\\]"
         case .softBreak: return "\n"
         case .lineBreak: return "\\\n"
@@ -135,7 +147,8 @@ struct MarkdownWriter {
         case .html(let raw): return raw
         case .citation(let items):
             let parts = plan.citationParts(items).map { part in
-                part.key.map { "[\(Self.escape(part.text))](#\(ReportText.referenceID($0)))" } ?? Self.escape(part.text)
+                part.key.map { "[\(Self.escape(part.text))](#\(ReportText.referenceID($0)))" }
+                    ?? Self.escape(part.text)
             }
             return "\\[" + parts.joined(separator: ", ") + "\\]"
         case .math(let source): return "$\(source)$"
@@ -156,7 +169,8 @@ struct MarkdownWriter {
             out.append(ch)
         }
         // `&` starts an entity only when a name or `#` follows ("&amp;", "&#42;").
-        return out.replacingOccurrences(of: "&(?=[A-Za-z0-9#])", with: "&amp;", options: .regularExpression)
+        return out.replacingOccurrences(
+            of: "&(?=[A-Za-z0-9#])", with: "&amp;", options: .regularExpression)
     }
 
     /// Escapes what would make a paragraph's line a heading, list item, quote or rule.
@@ -170,7 +184,9 @@ struct MarkdownWriter {
             let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
             if !digits.isEmpty, digits.count < 10 {
                 let rest = trimmed.dropFirst(digits.count)
-                if let p = rest.first, p == "." || p == ")", rest.dropFirst().first.map({ $0 == " " }) ?? true {
+                if let p = rest.first, p == "." || p == ")",
+                    rest.dropFirst().first.map({ $0 == " " }) ?? true
+                {
                     return lead + digits + "\\" + rest
                 }
             }
@@ -196,7 +212,9 @@ struct MarkdownWriter {
     /// A link destination; `<…>` when it has spaces or parentheses.
     static func destination(_ url: String) -> String {
         url.contains(where: { " ()<>".contains($0) })
-            ? "<" + url.replacingOccurrences(of: "<", with: "%3C").replacingOccurrences(of: ">", with: "%3E") + ">"
+            ? "<"
+                + url.replacingOccurrences(of: "<", with: "%3C").replacingOccurrences(
+                    of: ">", with: "%3E") + ">"
             : url
     }
 
@@ -205,11 +223,16 @@ struct MarkdownWriter {
     /// The title block: `# Title`, then author and date.
     func titleBlock() -> String {
         var out = "# \(Self.escape(plan.title))\n"
-        let byline = [plan.author, plan.date].compactMap { $0 }.map(Self.escape).joined(separator: " · ")
+        let byline = [plan.author, plan.date].compactMap { $0 }.map(Self.escape).joined(
+            separator: " · ")
         if !byline.isEmpty { out += "\n\(byline)\n" }
         if let f = plan.failure {
-            out += "\n" + quoted("**This report is partial:** \(Self.escape(ReportText.failureTitle(f))). "
-                                 + "The error is shown in place ([go to cell \(f.cellIndex + 1)](#cell-\(f.cellIndex + 1))).")
+            out +=
+                "\n"
+                + quoted(
+                    "**This report is partial:** \(Self.escape(ReportText.failureTitle(f))). "
+                        + "The error is shown in place ([go to cell \(f.cellIndex + 1)](#cell-\(f.cellIndex + 1)))."
+                )
         }
         return out
     }
@@ -232,9 +255,12 @@ struct MarkdownWriter {
 
     /// The provenance footer as a two-column table.
     func provenance() -> String {
-        "## Provenance\n\n" + Self.table(
-            header: ["", ""], alignments: [.left, .left],
-            rows: ReportText.provenanceRows(plan.provenance).map { [Self.escape($0.0), Self.escape($0.1)] })
+        "## Provenance\n\n"
+            + Self.table(
+                header: ["", ""], alignments: [.left, .left],
+                rows: ReportText.provenanceRows(plan.provenance).map {
+                    [Self.escape($0.0), Self.escape($0.1)]
+                })
     }
 
     /// "**Table 2.** Test accuracy by model.", with the anchor `id` before it when given.
@@ -247,9 +273,10 @@ struct MarkdownWriter {
     /// A table output as a GFM table.
     func table(_ t: ReportPlan.NumberedTable) -> String {
         guard !t.table.columns.isEmpty else { return "*(The table has no columns.)*\n" }
-        return Self.table(header: t.table.columns.map { cellText(Self.escape($0)) },
-                          alignments: ReportText.alignments(t.table),
-                          rows: t.table.rows.map { $0.map { cellText(Self.escape($0)) } })
+        return Self.table(
+            header: t.table.columns.map { cellText(Self.escape($0)) },
+            alignments: ReportText.alignments(t.table),
+            rows: t.table.rows.map { $0.map { cellText(Self.escape($0)) } })
     }
 }
 
@@ -264,9 +291,12 @@ func plainTextTable(_ t: Table) -> String {
             let s = i < cells.count ? cells[i] : ""
             let pad = String(repeating: " ", count: max(0, widths[i] - s.count))
             return i < aligns.count && aligns[i] == .right ? pad + s : s + pad
-        }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }.joined(separator: "  ").replacingOccurrences(
+            of: "\\s+$", with: "", options: .regularExpression)
     }
-    var lines = [row(t.columns), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+    var lines = [
+        row(t.columns), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "),
+    ]
     lines += t.rows.map(row)
     return lines.joined(separator: "\n")
 }

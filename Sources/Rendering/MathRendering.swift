@@ -17,11 +17,13 @@ enum MathML {
     static func body(_ node: MathNode, display: Bool) -> String {
         switch node {
         case .identifier(let s):
-            return MathStyle.upright(s) && s.count == 1 ? "<mi mathvariant=\"normal\">\(esc(s))</mi>" : "<mi>\(esc(s))</mi>"
+            return MathStyle.upright(s) && s.count == 1
+                ? "<mi mathvariant=\"normal\">\(esc(s))</mi>" : "<mi>\(esc(s))</mi>"
         case .number(let s): return "<mn>\(esc(s))</mn>"
         case .op(let s): return "<mo>\(esc(s))</mo>"
         case .text(let s): return "<mtext>\(esc(s))</mtext>"
-        case .row(let nodes): return "<mrow>" + nodes.map { body($0, display: display) }.joined() + "</mrow>"
+        case .row(let nodes):
+            return "<mrow>" + nodes.map { body($0, display: display) }.joined() + "</mrow>"
         case .scripts(let base, let sub, let sup):
             // ∑ and ∏ in display math take their limits below and above.
             let large = display && MathStyle.isLargeOperator(base)
@@ -30,11 +32,16 @@ enum MathML {
             case (let s?, let p?):
                 return "<\(large ? "munderover" : "msubsup")>" + b + body(s, display: display)
                     + body(p, display: display) + "</\(large ? "munderover" : "msubsup")>"
-            case (let s?, nil): return "<\(large ? "munder" : "msub")>" + b + body(s, display: display) + "</\(large ? "munder" : "msub")>"
-            case (nil, let p?): return "<\(large ? "mover" : "msup")>" + b + body(p, display: display) + "</\(large ? "mover" : "msup")>"
+            case (let s?, nil):
+                return "<\(large ? "munder" : "msub")>" + b + body(s, display: display)
+                    + "</\(large ? "munder" : "msub")>"
+            case (nil, let p?):
+                return "<\(large ? "mover" : "msup")>" + b + body(p, display: display)
+                    + "</\(large ? "mover" : "msup")>"
             case (nil, nil): return b
             }
-        case .fraction(let n, let d): return "<mfrac>" + body(n, display: display) + body(d, display: display) + "</mfrac>"
+        case .fraction(let n, let d):
+            return "<mfrac>" + body(n, display: display) + body(d, display: display) + "</mfrac>"
         case .sqrt(let x): return "<msqrt>" + body(x, display: display) + "</msqrt>"
         }
     }
@@ -89,6 +96,10 @@ extension PangoMarkup {
     }
 
     private mutating func grouped(_ node: MathNode, script: Bool) {
-        if node.isSimple { math(node, script: script) } else { text("("); math(node, script: script); text(")") }
+        if node.isSimple {
+            math(node, script: script)
+        } else {
+            text("("); math(node, script: script); text(")")
+        }
     }
 }

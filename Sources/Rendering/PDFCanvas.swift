@@ -47,8 +47,9 @@ final class PDFCanvas {
 
     /// A canvas writing the PDF to the file at `path`.
     convenience init(path: String, width: Double, height: Double) throws {
-        try self.init(surface: cairo_pdf_surface_create(path, width, height), sink: nil,
-                      path: path, width: width, height: height)
+        try self.init(
+            surface: cairo_pdf_surface_create(path, width, height), sink: nil,
+            path: path, width: width, height: height)
     }
 
     /// A canvas writing the PDF into `sink.data`.
@@ -64,8 +65,10 @@ final class PDFCanvas {
         try self.init(surface: surface, sink: sink, path: "<memory>", width: width, height: height)
     }
 
-    private init(surface: OpaquePointer?, sink: PDFDataSink?, path: String, width: Double,
-                 height: Double) throws {
+    private init(
+        surface: OpaquePointer?, sink: PDFDataSink?, path: String, width: Double,
+        height: Double
+    ) throws {
         guard let surface else { throw RenderingError.cairo(path: path, status: "no surface") }
         self.surface = surface
         self.sink = sink
@@ -108,7 +111,8 @@ final class PDFCanvas {
         cairo_surface_finish(surface)
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw RenderingError.cairo(path: path, status: String(cString: cairo_status_to_string(status)))
+            throw RenderingError.cairo(
+                path: path, status: String(cString: cairo_status_to_string(status)))
         }
     }
 
@@ -160,16 +164,19 @@ final class PDFCanvas {
         setColor(PDFStyle.muted)
         draw(number, x: (pageWidth - size.width) / 2, y: pageHeight - marginBottom + 28)
         if page > 1, !runningTitle.isEmpty {
-            let header = makeLayout(font: PDFStyle.small, markup: "<i>\(escapeMarkup(runningTitle))</i>", width: nil)
+            let header = makeLayout(
+                font: PDFStyle.small, markup: "<i>\(escapeMarkup(runningTitle))</i>", width: nil)
             defer { g_object_unref(UnsafeMutableRawPointer(header)) }
-            let section = makeLayout(font: PDFStyle.small, markup: escapeMarkup(pageSection), width: nil)
+            let section = makeLayout(
+                font: PDFStyle.small, markup: escapeMarkup(pageSection), width: nil)
             defer { g_object_unref(UnsafeMutableRawPointer(section)) }
             // Both fit when they can; else the section keeps at least 45% and both end in "…".
             let gap = 24.0
             let titleWidth = layoutSize(header).width
             var sectionWidth = pageSection.isEmpty ? 0 : layoutSize(section).width
             if titleWidth + gap + sectionWidth > textWidth {
-                sectionWidth = min(sectionWidth, max(textWidth * 0.45, textWidth - gap - titleWidth))
+                sectionWidth = min(
+                    sectionWidth, max(textWidth * 0.45, textWidth - gap - titleWidth))
                 pango_layout_set_width(section, Int32(sectionWidth * 1024))
                 pango_layout_set_ellipsize(section, PANGO_ELLIPSIZE_END)
                 pango_layout_set_width(header, Int32((textWidth - gap - sectionWidth) * 1024))
@@ -177,7 +184,9 @@ final class PDFCanvas {
             }
             setColor(PDFStyle.muted)
             if !pageSection.isEmpty {
-                draw(section, x: marginLeft + textWidth - layoutSize(section).width, y: marginTop - 36)
+                draw(
+                    section, x: marginLeft + textWidth - layoutSize(section).width,
+                    y: marginTop - 36)
             }
             draw(header, x: marginLeft, y: marginTop - 36)
             setColor(PDFStyle.rule)
@@ -200,7 +209,9 @@ final class PDFCanvas {
         setColor(PDFStyle.ink)
     }
 
-    func hLine(_ x0: Double, _ x1: Double, _ y: Double, width: Double, _ c: PDFStyle.RGB = PDFStyle.ink) {
+    func hLine(
+        _ x0: Double, _ x1: Double, _ y: Double, width: Double, _ c: PDFStyle.RGB = PDFStyle.ink
+    ) {
         setColor(c)
         cairo_set_line_width(cr, width)
         cairo_move_to(cr, x0, y)
@@ -211,8 +222,10 @@ final class PDFCanvas {
 
     /// A Pango layout in `font` (a Pango font description string) with `markup`,
     /// wrapped at `width` points if given. The caller unrefs it.
-    func makeLayout(font: String, markup: String, width: Double?, lineSpacing: Double = 0,
-                    align: PangoAlignment = PANGO_ALIGN_LEFT) -> OpaquePointer {
+    func makeLayout(
+        font: String, markup: String, width: Double?, lineSpacing: Double = 0,
+        align: PangoAlignment = PANGO_ALIGN_LEFT
+    ) -> OpaquePointer {
         let layout = pango_cairo_create_layout(cr)!
         let desc = pango_font_description_from_string(font)
         pango_layout_set_font_description(layout, desc)
@@ -254,7 +267,8 @@ final class PDFCanvas {
         pango_cairo_show_layout(cr, layout)
         guard !links.isEmpty else { return }
         for line in lines(layout) {
-            annotate(line, links: links, x: x, lineTop: y + line.top, height: line.bottom - line.top)
+            annotate(
+                line, links: links, x: x, lineTop: y + line.top, height: line.bottom - line.top)
         }
     }
 
@@ -280,11 +294,13 @@ final class PDFCanvas {
             var logical = PangoRectangle()
             pango_layout_iter_get_line_extents(iter, nil, &logical)
             let line = pango_layout_iter_get_line_readonly(iter)!
-            result.append(Line(top: Double(y0) / 1024, bottom: Double(y1) / 1024,
-                               baseline: Double(pango_layout_iter_get_baseline(iter)) / 1024,
-                               x: Double(logical.x) / 1024,
-                               startIndex: Int(line.pointee.start_index),
-                               length: Int(line.pointee.length), line: line))
+            result.append(
+                Line(
+                    top: Double(y0) / 1024, bottom: Double(y1) / 1024,
+                    baseline: Double(pango_layout_iter_get_baseline(iter)) / 1024,
+                    x: Double(logical.x) / 1024,
+                    startIndex: Int(line.pointee.start_index),
+                    length: Int(line.pointee.length), line: line))
         } while pango_layout_iter_next_line(iter) != 0
         return result
     }
@@ -297,9 +313,11 @@ final class PDFCanvas {
     /// `keep` is the fewest lines left at the foot of a page or carried to the next one
     /// (2 for paragraphs, 3 for code and logs; 1 allows any break).
     /// `anchor` names the destination at the first line, on the page where it lands.
-    func flow(_ layout: OpaquePointer, x: Double, padTop: Double = 0, padBottom: Double = 0,
-              links: [PangoMarkup.Link] = [], keep: Int = 2, anchor: String? = nil,
-              background: ((Double, Double, Double) -> Void)? = nil) {
+    func flow(
+        _ layout: OpaquePointer, x: Double, padTop: Double = 0, padBottom: Double = 0,
+        links: [PangoMarkup.Link] = [], keep: Int = 2, anchor: String? = nil,
+        background: ((Double, Double, Double) -> Void)? = nil
+    ) {
         let all = lines(layout)
         guard !all.isEmpty else { return }
         var i = 0
@@ -307,7 +325,9 @@ final class PDFCanvas {
             // How many lines fit on this page from the cursor?
             let pieceTop = all[i].top
             var j = i
-            while j < all.count, y + padTop + (all[j].bottom - pieceTop) + padBottom <= bottom { j += 1 }
+            while j < all.count, y + padTop + (all[j].bottom - pieceTop) + padBottom <= bottom {
+                j += 1
+            }
             if j < all.count, all.count - j < keep {
                 j = max(i, all.count - keep)  // carry enough lines that none is left alone
             }
@@ -326,8 +346,9 @@ final class PDFCanvas {
             for line in all[i..<j] {
                 cairo_move_to(cr, x + line.x, origin + line.baseline)
                 pango_cairo_show_layout_line(cr, line.line)
-                annotate(line, links: links, x: x, lineTop: origin + line.top,
-                         height: line.bottom - line.top)
+                annotate(
+                    line, links: links, x: x, lineTop: origin + line.top,
+                    height: line.bottom - line.top)
             }
             y += padTop + pieceHeight + padBottom
             i = j
@@ -335,7 +356,9 @@ final class PDFCanvas {
         }
     }
 
-    private func annotate(_ line: Line, links: [PangoMarkup.Link], x: Double, lineTop: Double, height: Double) {
+    private func annotate(
+        _ line: Line, links: [PangoMarkup.Link], x: Double, lineTop: Double, height: Double
+    ) {
         let lineRange = line.startIndex..<(line.startIndex + line.length)
         for link in links where link.range.overlaps(lineRange) {
             let a = max(link.range.lowerBound, lineRange.lowerBound)
@@ -361,7 +384,8 @@ final class PDFCanvas {
     /// Names the point (x, y) of the current page `name`, for internal links, and notes its
     /// page (for the contents). Cairo drops a link to a name that is never defined.
     func destination(_ name: String, x: Double, y: Double) {
-        let attributes = "name='\(tagEscape(name))' " + String(format: "x=%.2f y=%.2f", x, max(0, y - 4))
+        let attributes =
+            "name='\(tagEscape(name))' " + String(format: "x=%.2f y=%.2f", x, max(0, y - 4))
         cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes)
         cairo_tag_end(cr, CAIRO_TAG_DEST)
         destinationPages[name] = page
@@ -392,7 +416,8 @@ final class PDFCanvas {
     /// Adds a bookmark for the current page and position; returns its id for children.
     func outline(_ title: String, parent: Int32, y: Double) -> Int32 {
         let attributes = String(format: "page=%d pos=[%.1f %.1f]", page, marginLeft, max(0, y - 8))
-        return cairo_pdf_surface_add_outline(surface, parent, title, attributes, cairo_pdf_outline_flags_t(0))
+        return cairo_pdf_surface_add_outline(
+            surface, parent, title, attributes, cairo_pdf_outline_flags_t(0))
     }
 
     private func tagEscape(_ s: String) -> String {

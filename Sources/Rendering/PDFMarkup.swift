@@ -51,7 +51,9 @@ struct PangoMarkup {
         switch i {
         case .text(let s): text(s)
         case .code(let s):
-            span("font_family=\"\(PDFStyle.monoFamily)\" size=\"smaller\" background=\"\(PDFStyle.inlineCodeTint)\"") {
+            span(
+                "font_family=\"\(PDFStyle.monoFamily)\" size=\"smaller\" background=\"\(PDFStyle.inlineCodeTint)\""
+            ) {
                 // Figure spaces: no-break and, unlike U+00A0, not stretched by justification.
                 $0.text(s.replacingOccurrences(of: " ", with: "\u{2007}"))
             }
@@ -67,11 +69,16 @@ struct PangoMarkup {
             if let ref = plan.references[label] {
                 link(.internalDest(ref.id)) { $0.text(ref.text) }
             } else {
-                span("foreground=\"\(PDFStyle.failColor)\" weight=\"bold\"") { $0.text("?@" + label) }
+                span("foreground=\"\(PDFStyle.failColor)\" weight=\"bold\"") {
+                    $0.text("?@" + label)
+                }
             }
         case .inlineExpression(let index, _):
-            if let v = plan.inlineValues[index] { text(v) }
-            else { span("foreground=\"\(PDFStyle.failColor)\"") { $0.text("??") } }
+            if let v = plan.inlineValues[index] {
+                text(v)
+            } else {
+                span("foreground=\"\(PDFStyle.failColor)\"") { $0.text("??") }
+            }
         case .html: break
         case .math(let source): math(source)
         case .citation(let items):
@@ -102,11 +109,15 @@ struct PangoMarkup {
     private mutating func wrapped(_ pieces: [(String, String?)], columns: Int) {
         let source = pieces.map(\.0).joined()
         let breaks = columns == .max ? [] : CodeWrapping.breaks(source, columns: columns)
-        CodeWrapping.apply(breaks, to: pieces, emit: { piece, style in
-            if let style { self.span(style) { $0.text(piece) } } else { self.text(piece) }
-        }, mark: { prefix in
-            self.span("foreground=\"\(PDFStyle.markColor)\" weight=\"normal\" style=\"normal\"") { $0.text(prefix) }
-        })
+        CodeWrapping.apply(
+            breaks, to: pieces,
+            emit: { piece, style in
+                if let style { self.span(style) { $0.text(piece) } } else { self.text(piece) }
+            },
+            mark: { prefix in
+                self.span("foreground=\"\(PDFStyle.markColor)\" weight=\"normal\" style=\"normal\"")
+                { $0.text(prefix) }
+            })
     }
 }
 
@@ -127,7 +138,9 @@ enum PDFStyle {
     static let small = "\(sansFamily) 7.8"
     static let title = "\(serifFamily) Bold 21"
     static let byline = "\(sansFamily) 10"
-    static let headings = ["\(sansFamily) Bold 13", "\(sansFamily) Bold 11.2", "\(sansFamily) Bold 10.2"]
+    static let headings = [
+        "\(sansFamily) Bold 13", "\(sansFamily) Bold 11.2", "\(sansFamily) Bold 10.2",
+    ]
 
     static let linkColor = "#1d4f7a"
     static let failColor = "#a12a1f"

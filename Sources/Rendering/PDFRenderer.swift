@@ -44,11 +44,12 @@ public struct PDFRenderer: Sendable {
     /// Renders the report and writes it atomically to `url` (a temporary file in the same
     /// directory, renamed into place once Cairo has finished without error).
     public func render(_ executed: ExecutedNotebook, to url: URL) throws {
-        try ReportFonts.pin()   // exactly the named fonts, or an error naming the package
+        try ReportFonts.pin()  // exactly the named fonts, or an error naming the package
         try AtomicFile.write(to: url) { temp in
             let size = pageSize.size
-            try draw(executed, on: PDFCanvas(path: temp.path, width: size.width, height: size.height),
-                     path: url.path)
+            try draw(
+                executed, on: PDFCanvas(path: temp.path, width: size.width, height: size.height),
+                path: url.path)
         }
     }
 
@@ -57,8 +58,9 @@ public struct PDFRenderer: Sendable {
         try ReportFonts.pin()
         let sink = PDFDataSink()
         let size = pageSize.size
-        try draw(executed, on: PDFCanvas(sink: sink, width: size.width, height: size.height),
-                 path: "<memory>")
+        try draw(
+            executed, on: PDFCanvas(sink: sink, width: size.width, height: size.height),
+            path: "<memory>")
         return sink.data
     }
 
@@ -66,15 +68,17 @@ public struct PDFRenderer: Sendable {
         renderLock.lock()
         defer { renderLock.unlock() }
         let plan = ReportPlan(executed)
-        canvas.setMetadata(title: plan.title, author: plan.author,
-                           creator: "Emotive \(plan.provenance.emotiveVersion)",
-                           date: plan.provenance.executedAt)
+        canvas.setMetadata(
+            title: plan.title, author: plan.author,
+            creator: "Emotive \(plan.provenance.emotiveVersion)",
+            date: plan.provenance.executedAt)
         // With a contents page the report is laid out twice: the first time into a canvas
         // that keeps no bytes, to learn the page of every section.
         var pages: [String: Int]?
         if !PDFWriter.contentsEntries(plan).isEmpty {
             let size = pageSize.size
-            let probe = try PDFCanvas(sink: PDFDataSink(discarding: true), width: size.width, height: size.height)
+            let probe = try PDFCanvas(
+                sink: PDFDataSink(discarding: true), width: size.width, height: size.height)
             var first = PDFWriter(plan: plan, canvas: probe, figures: figures)
             try? first.document()
             pages = probe.destinationPages

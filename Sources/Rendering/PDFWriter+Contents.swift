@@ -17,10 +17,13 @@ extension PDFWriter {
 
     static func contentsEntries(_ plan: ReportPlan) -> [ContentsEntry] {
         var entries = plan.headings.filter { $0.depth <= 3 }
-            .map { ContentsEntry(depth: $0.depth, number: $0.number, title: $0.plainTitle, id: $0.id) }
+            .map {
+                ContentsEntry(depth: $0.depth, number: $0.number, title: $0.plainTitle, id: $0.id)
+            }
         guard entries.count >= 2 else { return [] }  // a report of one section needs no contents
         if !plan.bibliography.isEmpty {
-            entries.append(ContentsEntry(depth: 1, number: "", title: "References", id: "references"))
+            entries.append(
+                ContentsEntry(depth: 1, number: "", title: "References", id: "references"))
         }
         entries.append(ContentsEntry(depth: 1, number: "", title: "Provenance", id: "provenance"))
         return entries
@@ -59,7 +62,8 @@ extension PDFWriter {
         }
         m.text(entry.title)
         let textWidth = width - indent - numberColumn - 12
-        let layout = canvas.makeLayout(font: font, markup: m.markup, width: textWidth, lineSpacing: 1.1)
+        let layout = canvas.makeLayout(
+            font: font, markup: m.markup, width: textWidth, lineSpacing: 1.1)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         // The title starts at a tab stop, and wrapped lines hang under it.
         let tabs = pango_tab_array_new(1, 1)
@@ -68,8 +72,9 @@ extension PDFWriter {
         pango_tab_array_free(tabs)
         if !entry.number.isEmpty { pango_layout_set_indent(layout, -Int32(numberWidth * 1024)) }
         let page = pageNumbers.map { $0[entry.id].map(String.init) ?? "?" } ?? "0"
-        let number = canvas.makeLayout(font: font, markup: escapeMarkup(page), width: numberColumn,
-                                       align: PANGO_ALIGN_RIGHT)
+        let number = canvas.makeLayout(
+            font: font, markup: escapeMarkup(page), width: numberColumn,
+            align: PANGO_ALIGN_RIGHT)
         defer { g_object_unref(UnsafeMutableRawPointer(number)) }
 
         let lines = canvas.lines(layout)
@@ -84,8 +89,9 @@ extension PDFWriter {
         let lastBaseline = y + (lines.last?.baseline ?? 0)
         let numberBaseline = Double(pango_layout_get_baseline(number)) / 1024
         let numberX = left + width - numberColumn
-        canvas.draw(number, x: numberX, y: lastBaseline - numberBaseline,
-                    links: [PangoMarkup.Link(range: 0..<page.utf8.count, target: target)])
+        canvas.draw(
+            number, x: numberX, y: lastBaseline - numberBaseline,
+            links: [PangoMarkup.Link(range: 0..<page.utf8.count, target: target)])
         // A dotted leader from the end of the last line to the number.
         if let last = lines.last {
             var logical = PangoRectangle()

@@ -4,13 +4,18 @@ import _CCairo
 /// Callouts and the References section in the PDF.
 extension PDFWriter {
     /// A callout's colours: the rule and label, and the box's tint (light, so it prints).
-    static func calloutColors(_ kind: Callout.Kind) -> (accent: PDFStyle.RGB, markup: String, tint: PDFStyle.RGB) {
+    static func calloutColors(_ kind: Callout.Kind) -> (
+        accent: PDFStyle.RGB, markup: String, tint: PDFStyle.RGB
+    ) {
         switch kind {
         case .note: (PDFStyle.RGB(0.11, 0.35, 0.55), "#1d5a8c", PDFStyle.RGB(0.945, 0.965, 0.984))
         case .tip: (PDFStyle.RGB(0.18, 0.42, 0.23), "#2e6b3a", PDFStyle.RGB(0.945, 0.973, 0.949))
-        case .warning: (PDFStyle.RGB(0.54, 0.35, 0.02), "#8a5a06", PDFStyle.RGB(0.992, 0.969, 0.918))
-        case .important: (PDFStyle.RGB(0.63, 0.165, 0.12), "#a12a1f", PDFStyle.RGB(0.988, 0.945, 0.937))
-        case .caution: (PDFStyle.RGB(0.63, 0.29, 0.06), "#a14a10", PDFStyle.RGB(0.992, 0.953, 0.925))
+        case .warning:
+            (PDFStyle.RGB(0.54, 0.35, 0.02), "#8a5a06", PDFStyle.RGB(0.992, 0.969, 0.918))
+        case .important:
+            (PDFStyle.RGB(0.63, 0.165, 0.12), "#a12a1f", PDFStyle.RGB(0.988, 0.945, 0.937))
+        case .caution:
+            (PDFStyle.RGB(0.63, 0.29, 0.06), "#a14a10", PDFStyle.RGB(0.992, 0.953, 0.925))
         }
     }
 
@@ -20,7 +25,9 @@ extension PDFWriter {
     mutating func callout(_ c: Callout, indent: Double) {
         let colors = Self.calloutColors(c.kind)
         var m = PangoMarkup()
-        m.span("font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"smaller\" foreground=\"\(colors.markup)\"") {
+        m.span(
+            "font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"smaller\" foreground=\"\(colors.markup)\""
+        ) {
             $0.text(c.heading)
         }
         var hasText = true
@@ -68,7 +75,9 @@ extension PDFWriter {
         case .list(let ordered, let start, let items):
             for (k, item) in items.enumerated() {
                 if k > 0 { m.text("\n") }
-                m.text(String(repeating: "\u{2003}", count: depth) + (ordered ? "\(start + k). " : "• "))
+                m.text(
+                    String(repeating: "\u{2003}", count: depth)
+                        + (ordered ? "\(start + k). " : "• "))
                 for (j, b) in item.enumerated() {
                     if j > 0 { m.text("\n") }
                     boxText(b, into: &m, depth: depth + 1)
@@ -79,17 +88,21 @@ extension PDFWriter {
         }
     }
 
-    private func calloutBox(_ m: PangoMarkup, colors: (accent: PDFStyle.RGB, markup: String, tint: PDFStyle.RGB),
-                            indent: Double) {
+    private func calloutBox(
+        _ m: PangoMarkup, colors: (accent: PDFStyle.RGB, markup: String, tint: PDFStyle.RGB),
+        indent: Double
+    ) {
         let inset = 10.0
         let x = left + indent
         let w = width - indent
-        let layout = canvas.makeLayout(font: PDFStyle.body, markup: m.markup, width: w - 2 * inset,
-                                       lineSpacing: 1.15)
+        let layout = canvas.makeLayout(
+            font: PDFStyle.body, markup: m.markup, width: w - 2 * inset,
+            lineSpacing: 1.15)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         canvas.y += 2
         canvas.structure("Note") {
-            canvas.flow(layout, x: x + inset, padTop: 7, padBottom: 7, links: m.links, keep: 2) { _, y, h in
+            canvas.flow(layout, x: x + inset, padTop: 7, padBottom: 7, links: m.links, keep: 2) {
+                _, y, h in
                 canvas.fillRect(x, y, w, h, colors.tint)
                 canvas.fillRect(x, y, 2.5, h, colors.accent)
             }
@@ -104,7 +117,8 @@ extension PDFWriter {
     mutating func bibliography() {
         guard !plan.bibliography.isEmpty else { return }
         canvas.y += 20
-        let title = canvas.makeLayout(font: PDFStyle.headings[0], markup: "References", width: width)
+        let title = canvas.makeLayout(
+            font: PDFStyle.headings[0], markup: "References", width: width)
         defer { g_object_unref(UnsafeMutableRawPointer(title)) }
         let height = canvas.layoutSize(title).height
         canvas.ensure(height + 46)
@@ -126,11 +140,13 @@ extension PDFWriter {
                 m.text(" ")
                 m.link(.uri(u)) { $0.text(u) }
             }
-            let layout = canvas.makeLayout(font: PDFStyle.body, markup: m.markup, width: width, lineSpacing: 1.15)
+            let layout = canvas.makeLayout(
+                font: PDFStyle.body, markup: m.markup, width: width, lineSpacing: 1.15)
             defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
             pango_layout_set_indent(layout, -Int32(22 * 1024))
             canvas.structure("BibEntry") {
-                canvas.flow(layout, x: left, links: m.links, anchor: ReportText.referenceID(entry.id))
+                canvas.flow(
+                    layout, x: left, links: m.links, anchor: ReportText.referenceID(entry.id))
             }
             canvas.y += 4
         }

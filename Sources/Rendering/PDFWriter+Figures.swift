@@ -69,7 +69,10 @@ extension PDFWriter {
         if h + 8 + capHeight > canvas.remaining, canvas.y > canvas.top + 6.5 {
             let writer = self
             let figure = f
-            canvas.floats.append { writer.place(figure, width: w, height: h, caption: caption, captionHeight: capHeight) }
+            canvas.floats.append {
+                writer.place(
+                    figure, width: w, height: h, caption: caption, captionHeight: capHeight)
+            }
         } else {
             place(f, width: w, height: h, caption: caption, captionHeight: capHeight)
         }
@@ -78,8 +81,10 @@ extension PDFWriter {
     /// Draws a figure and its caption at the cursor, centred at text width: one "Figure"
     /// element of the tagged PDF holding the drawing and its "Caption" (cairo 1.16 writes
     /// no /Alt text, so the caption inside the figure is what a screen reader reads).
-    private func place(_ f: ReportPlan.NumberedFigure, width w: Double, height h: Double,
-                       caption: PangoMarkup, captionHeight: Double) {
+    private func place(
+        _ f: ReportPlan.NumberedFigure, width w: Double, height h: Double,
+        caption: PangoMarkup, captionHeight: Double
+    ) {
         let x = left + (width - w) / 2
         let y = canvas.y
         var failure: Error?
@@ -91,7 +96,9 @@ extension PDFWriter {
             canvas.setColor(PDFStyle.ink)
             canvas.y += h + 8
             canvas.structure("Caption") {
-                captionLayout(caption.markup) { canvas.draw($0, x: left, y: canvas.y, links: caption.links) }
+                captionLayout(caption.markup) {
+                    canvas.draw($0, x: left, y: canvas.y, links: caption.links)
+                }
             }
         }
         if let failure, canvas.deferredError == nil {
@@ -102,7 +109,8 @@ extension PDFWriter {
 
     /// The caption layout for `markup` (centred when it is one line), lent to `body`.
     func captionLayout<T>(_ markup: String, _ body: (OpaquePointer) -> T) -> T {
-        let layout = canvas.makeLayout(font: PDFStyle.caption, markup: markup, width: width, lineSpacing: 1.1)
+        let layout = canvas.makeLayout(
+            font: PDFStyle.caption, markup: markup, width: width, lineSpacing: 1.1)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         if pango_layout_get_line_count(layout) == 1 {
             pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)

@@ -10,15 +10,21 @@ extension PDFWriter {
     /// the space left floats to the next page (text goes on here), an unnumbered one
     /// starts a new page. A longer table breaks between rows, never leaving its last row
     /// alone.
-    func table(header: [PangoMarkup], rows: [[PangoMarkup]], alignments: [ColumnAlignment],
-               caption: PangoMarkup?, id: String?, continuedLabel: String, floating: Bool = false) {
+    func table(
+        header: [PangoMarkup], rows: [[PangoMarkup]], alignments: [ColumnAlignment],
+        caption: PangoMarkup?, id: String?, continuedLabel: String, floating: Bool = false
+    ) {
         let n = header.count
         let padX = 5.0
         let padY = 2.6
         var font = PDFStyle.table
-        func layout(_ m: PangoMarkup, bold: Bool, width: Double?, align: ColumnAlignment) -> OpaquePointer {
+        func layout(_ m: PangoMarkup, bold: Bool, width: Double?, align: ColumnAlignment)
+            -> OpaquePointer
+        {
             let markup = bold ? "<b>\(m.markup)</b>" : m.markup
-            let pangoAlign = align == .right ? PANGO_ALIGN_RIGHT : align == .center ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT
+            let pangoAlign =
+                align == .right
+                ? PANGO_ALIGN_RIGHT : align == .center ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT
             return canvas.makeLayout(font: font, markup: markup, width: width, align: pangoAlign)
         }
         // Natural column widths (no wrapping) and minimum ones (the longest word, and for
@@ -51,7 +57,9 @@ extension PDFWriter {
             // below the other, both led by the first column (the rows' names).
             var k = 1
             var used = minimum[0] + 2 * padX
-            while k < n, used + minimum[k] + 2 * padX <= width { used += minimum[k] + 2 * padX; k += 1 }
+            while k < n, used + minimum[k] + 2 * padX <= width {
+                used += minimum[k] + 2 * padX; k += 1
+            }
             k = max(2, min(k, n - 1, 1 + n / 2))  // halves, as far as the first one fits
             let parts = [Array(0..<k), [0] + Array(k..<n)]
             func pick(_ columns: [Int], _ cells: [PangoMarkup]) -> [PangoMarkup] {
@@ -59,14 +67,16 @@ extension PDFWriter {
             }
             var rest = PangoMarkup()
             rest.span("foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\"") {
-                $0.text("\(continuedLabel.isEmpty ? "(continued)" : continuedLabel), "
+                $0.text(
+                    "\(continuedLabel.isEmpty ? "(continued)" : continuedLabel), "
                         + (k + 1 == n ? "column \(n)" : "columns \(k + 1)–\(n)"))
             }
             for (p, columns) in parts.enumerated() {
-                table(header: pick(columns, header), rows: rows.map { pick(columns, $0) },
-                      alignments: columns.map { $0 < alignments.count ? alignments[$0] : .left },
-                      caption: p == 0 ? caption : rest, id: p == 0 ? id : nil,
-                      continuedLabel: continuedLabel, floating: true)
+                table(
+                    header: pick(columns, header), rows: rows.map { pick(columns, $0) },
+                    alignments: columns.map { $0 < alignments.count ? alignments[$0] : .left },
+                    caption: p == 0 ? caption : rest, id: p == 0 ? id : nil,
+                    continuedLabel: continuedLabel, floating: true)
             }
             return
         }
@@ -74,15 +84,17 @@ extension PDFWriter {
         let naturalTotal = natural.reduce(0, +) + 2 * padX * Double(n)
         let tableWidth = naturalTotal < 0.7 * width ? max(naturalTotal * 1.2, 0.45 * width) : width
         let x0 = left + (width - tableWidth) / 2
-        let columns = Self.fitColumns(natural.map { $0 + 2 * padX }, minimum: minimum.map { $0 + 2 * padX },
-                                      to: tableWidth)
+        let columns = Self.fitColumns(
+            natural.map { $0 + 2 * padX }, minimum: minimum.map { $0 + 2 * padX },
+            to: tableWidth)
         let xs = columns.indices.map { i in x0 + columns[..<i].reduce(0, +) }
         let aligns = (0..<n).map { $0 < alignments.count ? alignments[$0] : .left }
 
         func rowLayouts(_ cells: [PangoMarkup], bold: Bool) -> ([OpaquePointer], Double) {
             let ls = (0..<n).map { i in
-                layout(i < cells.count ? cells[i] : PangoMarkup(), bold: bold,
-                       width: columns[i] - 2 * padX, align: aligns[i])
+                layout(
+                    i < cells.count ? cells[i] : PangoMarkup(), bold: bold,
+                    width: columns[i] - 2 * padX, align: aligns[i])
             }
             let h = ls.map { canvas.layoutSize($0).height }.max() ?? 0
             return (ls, h + 2 * padY)
@@ -92,8 +104,9 @@ extension PDFWriter {
             canvas.structure("TR") {
                 for (i, l) in ls.enumerated() {
                     canvas.structure(header ? "TH" : "TD") {
-                        canvas.draw(l, x: xs[i] + padX, y: canvas.y + padY,
-                                    links: i < cells.count ? cells[i].links : [])
+                        canvas.draw(
+                            l, x: xs[i] + padX, y: canvas.y + padY,
+                            links: i < cells.count ? cells[i].links : [])
                     }
                     g_object_unref(UnsafeMutableRawPointer(l))
                 }
@@ -114,8 +127,9 @@ extension PDFWriter {
         var capLayout: OpaquePointer?
         var capHeight = 0.0
         if let caption {
-            capLayout = canvas.makeLayout(font: PDFStyle.caption, markup: caption.markup, width: width,
-                                          lineSpacing: 1.1)
+            capLayout = canvas.makeLayout(
+                font: PDFStyle.caption, markup: caption.markup, width: width,
+                lineSpacing: 1.1)
             if pango_layout_get_line_count(capLayout!) == 1 {
                 pango_layout_set_alignment(capLayout!, PANGO_ALIGN_CENTER)
             }
@@ -134,8 +148,9 @@ extension PDFWriter {
             if whole > canvas.remaining, id != nil, !floating, canvas.y > canvas.top + 6.5 {
                 let writer = self
                 canvas.floats.append {
-                    writer.table(header: header, rows: rows, alignments: alignments, caption: caption,
-                                 id: id, continuedLabel: continuedLabel, floating: true)
+                    writer.table(
+                        header: header, rows: rows, alignments: alignments, caption: caption,
+                        id: id, continuedLabel: continuedLabel, floating: true)
                 }
                 return
             }
@@ -149,21 +164,25 @@ extension PDFWriter {
             if let capLayout {
                 let y = canvas.y
                 if let id { canvas.destination(id, x: left, y: y) }
-                canvas.structure("Caption") { canvas.draw(capLayout, x: left, y: y, links: caption?.links ?? []) }
+                canvas.structure("Caption") {
+                    canvas.draw(capLayout, x: left, y: y, links: caption?.links ?? [])
+                }
                 canvas.y += capHeight
             }
             guard n > 0 else { canvas.y += 10; return }
             drawHeader()
             for (k, row) in rows.enumerated() {
                 let (ls, h) = rowLayouts(row, bold: false)
-                let widow = k == rows.count - 2 ? rowHeights[k + 1] : 0  // keep the last two rows together
+                // keep the last two rows together
+                let widow = k == rows.count - 2 ? rowHeights[k + 1] : 0
                 if canvas.y + h + widow > canvas.bottom - 2, k > 0 {
                     canvas.hLine(x0, x0 + tableWidth, canvas.y + 0.3, width: 0.4, PDFStyle.rule)
                     canvas.newPage()
                     if !continuedLabel.isEmpty {
                         let l = canvas.makeLayout(
                             font: PDFStyle.caption,
-                            markup: "<span foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\">\(escapeMarkup(continuedLabel))</span>",
+                            markup:
+                                "<span foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\">\(escapeMarkup(continuedLabel))</span>",
                             width: width)
                         canvas.structure("Caption") { canvas.draw(l, x: x0, y: canvas.y) }
                         canvas.y += canvas.layoutSize(l).height + 4
@@ -204,7 +223,9 @@ extension PDFWriter {
     /// widths if they fit (the slack shared out equally); otherwise every column gets its
     /// minimum (its longest word) and the rest is shared in proportion to how much wider
     /// each would like to be. Only when even the minimums do not fit are words broken.
-    static func fitColumns(_ natural: [Double], minimum: [Double]? = nil, to total: Double) -> [Double] {
+    static func fitColumns(_ natural: [Double], minimum: [Double]? = nil, to total: Double)
+        -> [Double]
+    {
         let sum = natural.reduce(0, +)
         if sum <= total {
             let extra = (total - sum) / Double(natural.count)

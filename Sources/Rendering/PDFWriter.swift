@@ -12,7 +12,10 @@ struct PDFWriter {
     /// Outline ids of the latest heading at each depth, for nesting bookmarks.
     private var outlineParents: [Int32] = []
 
-    init(plan: ReportPlan, canvas: PDFCanvas, figures: FigureDrawing, pageNumbers: [String: Int]? = nil) {
+    init(
+        plan: ReportPlan, canvas: PDFCanvas, figures: FigureDrawing,
+        pageNumbers: [String: Int]? = nil
+    ) {
         self.plan = plan
         self.canvas = canvas
         self.figures = figures
@@ -52,8 +55,9 @@ struct PDFWriter {
     // MARK: - Title and headings
 
     private func titleBlock() {
-        let title = canvas.makeLayout(font: PDFStyle.title, markup: escapeMarkup(plan.title),
-                                      width: width, lineSpacing: 1.1, align: PANGO_ALIGN_CENTER)
+        let title = canvas.makeLayout(
+            font: PDFStyle.title, markup: escapeMarkup(plan.title),
+            width: width, lineSpacing: 1.1, align: PANGO_ALIGN_CENTER)
         defer { g_object_unref(UnsafeMutableRawPointer(title)) }
         canvas.y = canvas.top + 6
         canvas.structure("P") { canvas.draw(title, x: left, y: canvas.y) }
@@ -62,7 +66,8 @@ struct PDFWriter {
         if !parts.isEmpty {
             let byline = canvas.makeLayout(
                 font: PDFStyle.byline,
-                markup: "<span foreground=\"\(PDFStyle.mutedColor)\">\(parts.map(escapeMarkup).joined(separator: "  ·  "))</span>",
+                markup:
+                    "<span foreground=\"\(PDFStyle.mutedColor)\">\(parts.map(escapeMarkup).joined(separator: "  ·  "))</span>",
                 width: width, align: PANGO_ALIGN_CENTER)
             defer { g_object_unref(UnsafeMutableRawPointer(byline)) }
             canvas.structure("P") { canvas.draw(byline, x: left, y: canvas.y) }
@@ -89,12 +94,14 @@ struct PDFWriter {
     private mutating func heading(_ h: ReportPlan.Heading, keepWith: Double) {
         let depth = min(h.depth, 3)
         if depth == 1 { canvas.flushFloats() }  // a section's figures stay in it
-        if canvas.y > canvas.top + 0.5 { canvas.y += [20, 13, 10][depth - 1] }  // none at a page's top
+        // none at a page's top
+        if canvas.y > canvas.top + 0.5 { canvas.y += [20, 13, 10][depth - 1] }
         var m = PangoMarkup()
         m.span("foreground=\"\(PDFStyle.mutedColor)\"") { $0.text(h.number) }
         m.text("\u{2003}")
         m.inlines(h.content, plan: plan)
-        let layout = canvas.makeLayout(font: PDFStyle.headings[depth - 1], markup: m.markup, width: width)
+        let layout = canvas.makeLayout(
+            font: PDFStyle.headings[depth - 1], markup: m.markup, width: width)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         let height = canvas.layoutSize(layout).height
         canvas.ensure(height + max(46, keepWith))  // keep with what follows
@@ -104,24 +111,32 @@ struct PDFWriter {
         if depth == 1 { canvas.openSection("\(h.number)  \(h.plainTitle)") }
         let id = canvas.outline("\(h.number) \(h.plainTitle)", parent: parent, y: canvas.y)
         outlineParents.append(id)
-        canvas.structure("H\(depth)") { canvas.flow(layout, x: left, links: m.links, keep: 1, anchor: h.id) }
+        canvas.structure("H\(depth)") {
+            canvas.flow(layout, x: left, links: m.links, keep: 1, anchor: h.id)
+        }
         canvas.y += depth == 1 ? 7 : 5
     }
 
     // MARK: - Prose
 
-    func paragraph(_ m: PangoMarkup, font: String = PDFStyle.body, indent: Double = 0,
-                           spaceAfter: Double = 6.5, justify: Bool = true, rule: Bool = false,
-                           centred: Bool = false) {
-        let layout = canvas.makeLayout(font: font, markup: m.markup, width: width - indent,
-                                       lineSpacing: 1.18, align: centred ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT)
+    func paragraph(
+        _ m: PangoMarkup, font: String = PDFStyle.body, indent: Double = 0,
+        spaceAfter: Double = 6.5, justify: Bool = true, rule: Bool = false,
+        centred: Bool = false
+    ) {
+        let layout = canvas.makeLayout(
+            font: font, markup: m.markup, width: width - indent,
+            lineSpacing: 1.18, align: centred ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         if justify { pango_layout_set_justify(layout, 1) }
         let x = left + indent
         canvas.structure("P") {
-            canvas.flow(layout, x: x, links: m.links, background: rule ? { _, y, h in
-                canvas.fillRect(x - 11, y + 1, 1.8, h - 2, PDFStyle.rule)
-            } : nil)
+            canvas.flow(
+                layout, x: x, links: m.links,
+                background: rule
+                    ? { _, y, h in
+                        canvas.fillRect(x - 11, y + 1, 1.8, h - 2, PDFStyle.rule)
+                    } : nil)
         }
         canvas.y += spaceAfter
     }
@@ -135,7 +150,10 @@ struct PDFWriter {
             canvas.ensure(40)
             paragraph(m, indent: indent, spaceAfter: 3, justify: false)
         case .paragraph(let content):
-            if content.count == 1, case .image(let url, _) = content[0], image(url, indent: indent) { break }
+            if content.count == 1, case .image(let url, _) = content[0], image(url, indent: indent)
+            {
+                break
+            }
             var m = PangoMarkup()
             m.inlines(content, plan: plan)
             paragraph(m, indent: indent, spaceAfter: after, justify: indent == 0)
@@ -143,12 +161,15 @@ struct PDFWriter {
             canvas.structure("L") {
                 for (k, item) in items.enumerated() {
                     let marker = ordered ? "\(start + k)." : "•"
-                    let markerLayout = canvas.makeLayout(font: PDFStyle.body, markup: escapeMarkup(marker),
-                                                         width: 16, align: PANGO_ALIGN_RIGHT)
+                    let markerLayout = canvas.makeLayout(
+                        font: PDFStyle.body, markup: escapeMarkup(marker),
+                        width: 16, align: PANGO_ALIGN_RIGHT)
                     defer { g_object_unref(UnsafeMutableRawPointer(markerLayout)) }
                     canvas.ensure(30)
                     canvas.structure("LI") {
-                        canvas.structure("Lbl") { canvas.draw(markerLayout, x: left + indent - 2, y: canvas.y) }
+                        canvas.structure("Lbl") {
+                            canvas.draw(markerLayout, x: left + indent - 2, y: canvas.y)
+                        }
                         canvas.structure("LBody") {
                             for b in item { prose(b, indent: indent + 20, compact: true) }
                         }
@@ -157,20 +178,32 @@ struct PDFWriter {
             }
             canvas.y += compact ? 0 : 4
         case .quote(let blocks):
-            canvas.structure("BlockQuote") { for b in blocks {
-                if case .paragraph(let content) = b {
-                    var m = PangoMarkup()
-                    m.span("foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\"") { $0.inlines(content, plan: plan) }
-                    paragraph(m, indent: indent + 16, spaceAfter: compact ? 2.5 : 6.5, justify: false, rule: true)
-                } else {
-                    prose(b, indent: indent + 16, compact: compact)
+            canvas.structure("BlockQuote") {
+                for b in blocks {
+                    if case .paragraph(let content) = b {
+                        var m = PangoMarkup()
+                        m.span("foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\"") {
+                            $0.inlines(content, plan: plan)
+                        }
+                        paragraph(
+                            m, indent: indent + 16, spaceAfter: compact ? 2.5 : 6.5, justify: false,
+                            rule: true)
+                    } else {
+                        prose(b, indent: indent + 16, compact: compact)
+                    }
                 }
-            } }
+            }
         case .code(let language, let text):
             codeBlock(text, swift: language?.lowercased() == "swift", indent: indent)
         case .table(let header, let alignments, let rows):
-            let h = header.map { cell -> PangoMarkup in var m = PangoMarkup(); m.inlines(cell, plan: plan); return m }
-            let r = rows.map { row in row.map { cell -> PangoMarkup in var m = PangoMarkup(); m.inlines(cell, plan: plan); return m } }
+            let h = header.map { cell -> PangoMarkup in
+                var m = PangoMarkup(); m.inlines(cell, plan: plan); return m
+            }
+            let r = rows.map { row in
+                row.map { cell -> PangoMarkup in
+                    var m = PangoMarkup(); m.inlines(cell, plan: plan); return m
+                }
+            }
             let aligns = ReportText.alignments(header: header, alignments: alignments, rows: rows)
             table(header: h, rows: r, alignments: aligns, caption: nil, id: nil, continuedLabel: "")
         case .displayMath(let source):
@@ -180,7 +213,8 @@ struct PDFWriter {
             paragraph(m, indent: indent, spaceAfter: after + 2, justify: false, centred: true)
         case .thematicBreak:
             canvas.y += 6
-            canvas.hLine(left + width * 0.4, left + width * 0.6, canvas.y, width: 0.6, PDFStyle.rule)
+            canvas.hLine(
+                left + width * 0.4, left + width * 0.6, canvas.y, width: 0.6, PDFStyle.rule)
             canvas.y += 12
         case .html:
             break  // raw HTML has no PDF form
@@ -188,7 +222,9 @@ struct PDFWriter {
             callout(c, indent: indent)
         case .conditional(let c):
             // ReportPlan has already kept or dropped these; this is a fallback.
-            if c.isShown(plan.inlineValues) { for b in c.blocks { prose(b, indent: indent, compact: compact) } }
+            if c.isShown(plan.inlineValues) {
+                for b in c.blocks { prose(b, indent: indent, compact: compact) }
+            }
         }
     }
 
@@ -197,7 +233,8 @@ struct PDFWriter {
     /// is shown instead); other formats are not decoded here.
     private func image(_ url: String, indent: Double) -> Bool {
         guard let file = ImageEmbedding.localFile(url, notebookPath: plan.notebookPath),
-              file.pathExtension.lowercased() == "png" else { return false }
+            file.pathExtension.lowercased() == "png"
+        else { return false }
         let surface = cairo_image_surface_create_from_png(file.path)
         defer { cairo_surface_destroy(surface) }
         guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { return false }
@@ -247,7 +284,8 @@ struct PDFWriter {
         var m = PangoMarkup()
         let columns = canvas.monospacedColumns(font: PDFStyle.code, width: width)
         if swift { m.swift(text, columns: columns) } else { m.monospaced(text, columns: columns) }
-        return canvas.makeLayout(font: PDFStyle.code, markup: m.markup, width: width, lineSpacing: 1.12)
+        return canvas.makeLayout(
+            font: PDFStyle.code, markup: m.markup, width: width, lineSpacing: 1.12)
     }
 
     /// Height of a code block or log of `text` (for keeping a cell with its output).
@@ -261,7 +299,8 @@ struct PDFWriter {
 
     private func textOutput(_ text: String) {
         let inset = 9.0
-        let layout = codeLayout(ReportText.terminalText(text), swift: false, width: width - 2 * inset)
+        let layout = codeLayout(
+            ReportText.terminalText(text), swift: false, width: width - 2 * inset)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         canvas.structure("Code") {
             canvas.flow(layout, x: left + inset, padTop: 2, padBottom: 2, keep: 3) { _, y, h in
@@ -274,8 +313,9 @@ struct PDFWriter {
     /// A tinted box with a coloured rule (errors, the partial-report banner).
     private func boxed(_ m: PangoMarkup, font: String, color: PDFStyle.RGB, tint: PDFStyle.RGB) {
         let inset = 9.0
-        let layout = canvas.makeLayout(font: font, markup: m.markup, width: width - 2 * inset,
-                                       lineSpacing: 1.1)
+        let layout = canvas.makeLayout(
+            font: font, markup: m.markup, width: width - 2 * inset,
+            lineSpacing: 1.1)
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         pango_layout_set_indent(layout, -Self.hangingIndent)
         canvas.structure("P") {
@@ -301,45 +341,57 @@ struct PDFWriter {
                 for b in blocks { prose(b, indent: 0) }
             case .expectation(let e):
                 var m = PangoMarkup()
-                m.span("foreground=\"\(e.passed ? PDFStyle.passColor : PDFStyle.failColor)\"\(e.passed ? "" : " weight=\"bold\"")") {
+                m.span(
+                    "foreground=\"\(e.passed ? PDFStyle.passColor : PDFStyle.failColor)\"\(e.passed ? "" : " weight=\"bold\"")"
+                ) {
                     $0.text((e.passed ? "✓ " : "✗ ") + ReportText.expectation(e))
                 }
                 paragraph(m, font: PDFStyle.table, spaceAfter: 4, justify: false)
             case .metric(let name, let value):
                 var m = PangoMarkup()
                 m.span("foreground=\"\(PDFStyle.mutedColor)\"") {
-                    $0.span("font_family=\"\(PDFStyle.monoFamily)\" size=\"smaller\"") { $0.text(name) }
+                    $0.span("font_family=\"\(PDFStyle.monoFamily)\" size=\"smaller\"") {
+                        $0.text(name)
+                    }
                     $0.text(" = ")
                 }
                 m.text(ReportText.metric(value))
                 paragraph(m, font: PDFStyle.table, spaceAfter: 4, justify: false)
             case .table(let t):
                 let aligns = ReportText.alignments(t.table)
-                let header = t.table.columns.map { h -> PangoMarkup in var m = PangoMarkup(); m.text(h); return m }
+                let header = t.table.columns.map { h -> PangoMarkup in
+                    var m = PangoMarkup(); m.text(h); return m
+                }
                 let rows = t.table.rows.map { row in
                     (0..<t.table.columns.count).map { i -> PangoMarkup in
                         var m = PangoMarkup(); m.text(i < row.count ? row[i] : ""); return m
                     }
                 }
-                table(header: header, rows: rows, alignments: aligns,
-                      caption: captionMarkup("Table", t.number, t.caption), id: t.id,
-                      continuedLabel: "Table \(t.number) (continued)")
+                table(
+                    header: header, rows: rows, alignments: aligns,
+                    caption: captionMarkup("Table", t.number, t.caption), id: t.id,
+                    continuedLabel: "Table \(t.number) (continued)")
             case .figure(let f):
                 figure(f)
             case .cellError(let message):
                 var m = PangoMarkup()
-                m.span("font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"larger\" foreground=\"#8a5216\"") {
+                m.span(
+                    "font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"larger\" foreground=\"#8a5216\""
+                ) {
                     $0.text(ReportText.cellErrorTitle(c.cell.index))
                 }
                 m.text("\n")
                 m.text(ReportText.terminalText(message))
-                boxed(m, font: PDFStyle.code, color: PDFStyle.RGB(0.72, 0.45, 0.16),
-                      tint: PDFStyle.RGB(0.988, 0.965, 0.925))
+                boxed(
+                    m, font: PDFStyle.code, color: PDFStyle.RGB(0.72, 0.45, 0.16),
+                    tint: PDFStyle.RGB(0.988, 0.965, 0.925))
             }
         }
         if let f = c.failure {
             var m = PangoMarkup()
-            m.span("font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"larger\" foreground=\"\(PDFStyle.failColor)\"") {
+            m.span(
+                "font_family=\"\(PDFStyle.sansFamily)\" weight=\"bold\" size=\"larger\" foreground=\"\(PDFStyle.failColor)\""
+            ) {
                 $0.text(ReportText.failureTitle(f))
             }
             m.text("\n")
@@ -347,7 +399,9 @@ struct PDFWriter {
             boxed(m, font: PDFStyle.code, color: PDFStyle.fail, tint: PDFStyle.errorTint)
         } else if !c.reached, c.cell.options.eval {
             var m = PangoMarkup()
-            m.span("foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\"") { $0.text(ReportText.notRun(plan.failure)) }
+            m.span("foreground=\"\(PDFStyle.mutedColor)\" style=\"italic\"") {
+                $0.text(ReportText.notRun(plan.failure))
+            }
             paragraph(m, font: PDFStyle.table, spaceAfter: 6, justify: false)
         }
     }
@@ -364,7 +418,9 @@ struct PDFWriter {
     /// The height of a cell's code and the start of its first output (or of the code's
     /// first three lines when it shows nothing).
     private func codeWithFirstOutputHeight(_ c: ReportPlan.CellPlan) -> Double {
-        guard let first = c.outputs.first else { return codeHeight(c.cell.source, swift: true, lines: 3) }
+        guard let first = c.outputs.first else {
+            return codeHeight(c.cell.source, swift: true, lines: 3)
+        }
         let lead: Double
         switch first {
         case .text(let s): lead = codeHeight(ReportText.terminalText(s), swift: false, lines: 3)
@@ -394,8 +450,9 @@ struct PDFWriter {
         canvas.ensure(180)  // the footer reads as one block
         canvas.hLine(left, left + width, canvas.y, width: 0.5, PDFStyle.rule)
         canvas.y += 10
-        let title = canvas.makeLayout(font: "\(PDFStyle.sansFamily) Bold 8.5",
-                                      markup: "PROVENANCE", width: width)
+        let title = canvas.makeLayout(
+            font: "\(PDFStyle.sansFamily) Bold 8.5",
+            markup: "PROVENANCE", width: width)
         defer { g_object_unref(UnsafeMutableRawPointer(title)) }
         _ = canvas.outline("Provenance", parent: Int32(CAIRO_PDF_OUTLINE_ROOT), y: canvas.y)
         let y = canvas.y
@@ -404,11 +461,13 @@ struct PDFWriter {
         canvas.y += canvas.layoutSize(title).height + 6
         let keyWidth = 78.0
         for (k, v) in ReportText.provenanceRows(plan.provenance) {
-            let key = canvas.makeLayout(font: PDFStyle.small,
-                                        markup: "<b>\(escapeMarkup(k))</b>", width: keyWidth)
-            let value = canvas.makeLayout(font: PDFStyle.small,
-                                          markup: "<span foreground=\"\(PDFStyle.mutedColor)\">\(escapeMarkup(v))</span>",
-                                          width: width - keyWidth)
+            let key = canvas.makeLayout(
+                font: PDFStyle.small,
+                markup: "<b>\(escapeMarkup(k))</b>", width: keyWidth)
+            let value = canvas.makeLayout(
+                font: PDFStyle.small,
+                markup: "<span foreground=\"\(PDFStyle.mutedColor)\">\(escapeMarkup(v))</span>",
+                width: width - keyWidth)
             let h = max(canvas.layoutSize(key).height, canvas.layoutSize(value).height)
             canvas.ensure(h)
             canvas.structure("P") {
@@ -424,7 +483,9 @@ struct PDFWriter {
             var m = PangoMarkup()
             m.span("weight=\"bold\"") { $0.text("Cell timings  ") }
             m.span("foreground=\"\(PDFStyle.mutedColor)\"") {
-                $0.text(timings.map { "cell \($0.cell) (line \($0.line)): \($0.time)" }.joined(separator: " · "))
+                $0.text(
+                    timings.map { "cell \($0.cell) (line \($0.line)): \($0.time)" }.joined(
+                        separator: " · "))
             }
             canvas.y += 3
             paragraph(m, font: PDFStyle.small, spaceAfter: 0, justify: false)

@@ -30,10 +30,12 @@ extension ReportPlan {
     /// of the References section in that order. Keys with no entry are left out (the parser
     /// refuses them; a renderer shows "?").
     static func numberCitations(_ blocks: [Block], references: [BibliographyEntry])
-        -> (numbers: [String: Int], entries: [BibliographyEntry]) {
+        -> (numbers: [String: Int], entries: [BibliographyEntry])
+    {
         var numbers: [String: Int] = [:]
         var entries: [BibliographyEntry] = []
-        let byID = Dictionary(references.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let byID = Dictionary(
+            references.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         func visit(_ inlines: [Inline]) {
             for inline in inlines {
                 switch inline {
@@ -43,7 +45,8 @@ extension ReportPlan {
                         entries.append(entry)
                         numbers[item.key] = entries.count
                     }
-                case .emphasis(let c), .strong(let c), .strikethrough(let c), .link(_, let c): visit(c)
+                case .emphasis(let c), .strong(let c), .strikethrough(let c), .link(_, let c):
+                    visit(c)
                 default: break
                 }
             }
@@ -92,11 +95,14 @@ extension ReportText {
         case 1: authors = e.authors[0]
         default: authors = e.authors.dropLast().joined(separator: ", ") + " and " + e.authors.last!
         }
-        let where_ = [e.container, e.publisher, e.year].compactMap { $0 }.joined(separator: ", ")
-        let details = [where_.isEmpty ? nil : where_ + ".", e.note.map { $0.hasSuffix(".") ? $0 : $0 + "." }]
-            .compactMap { $0 }.joined(separator: " ")
-        return BibliographyLine(authors: authors, title: e.title,
-                                details: details.isEmpty ? nil : details, url: e.url)
+        let venue = [e.container, e.publisher, e.year].compactMap { $0 }.joined(separator: ", ")
+        let details = [
+            venue.isEmpty ? nil : venue + ".", e.note.map { $0.hasSuffix(".") ? $0 : $0 + "." },
+        ]
+        .compactMap { $0 }.joined(separator: " ")
+        return BibliographyLine(
+            authors: authors, title: e.title,
+            details: details.isEmpty ? nil : details, url: e.url)
     }
 
     /// The HTML id and PDF destination of an entry.

@@ -106,11 +106,13 @@ struct ReportPlan {
         tables = []
         references = [:]
         let blocks = Self.resolveConditionals(nb.blocks, values: executed.inlineValues)
-        (citationNumbers, bibliography) = Self.numberCitations(blocks, references: nb.frontMatter.references)
+        (citationNumbers, bibliography) = Self.numberCitations(
+            blocks, references: nb.frontMatter.references)
 
-        let topLevel = blocks.compactMap { block -> Int? in
-            if case .prose(.heading(let level, _)) = block { level } else { nil }
-        }.min() ?? 1
+        let topLevel =
+            blocks.compactMap { block -> Int? in
+                if case .prose(.heading(let level, _)) = block { level } else { nil }
+            }.min() ?? 1
         var counters: [Int] = []
         var ids = UniqueIDs()
         let stopIndex = executed.failure?.cellIndex
@@ -126,9 +128,12 @@ struct ReportPlan {
                 let (stripped, label) = Self.splitHeadingLabel(content)
                 let plain = plainText(stripped)
                 let id = ids.claim(label ?? "sec-" + slug(plain, fallback: number))
-                let heading = Heading(depth: depth, number: number, id: id,
-                                      content: stripped, plainTitle: plain)
-                if let label { references[label] = Reference(kind: .section, number: number, id: id) }
+                let heading = Heading(
+                    depth: depth, number: number, id: id,
+                    content: stripped, plainTitle: plain)
+                if let label {
+                    references[label] = Reference(kind: .section, number: number, id: id)
+                }
                 headings.append(heading)
                 items.append(.heading(heading))
             case .prose(let prose):
@@ -148,45 +153,60 @@ struct ReportPlan {
                         }
                     case .markdown(let s): outputs.append(.markdown(executed.blocks(ofMarkdown: s)))
                     case .expectation(let e): outputs.append(.expectation(e))
-                    case .metric(let name, let value): outputs.append(.metric(name: name, value: value))
+                    case .metric(let name, let value):
+                        outputs.append(.metric(name: name, value: value))
                     case .figure(let f):
                         var label = f.label
                         var caption = f.caption
-                        if label == nil, !cellLabelUsed, let l = cell.options.label, !l.hasPrefix("tbl-") {
+                        if label == nil, !cellLabelUsed, let l = cell.options.label,
+                            !l.hasPrefix("tbl-")
+                        {
                             label = l
                             caption = caption ?? cell.options.caption
                             cellLabelUsed = true
                         }
                         let number = figures.count + 1
                         let id = ids.claim(label ?? "fig-\(number)")
-                        let numbered = NumberedFigure(number: number, id: id,
-                                                      caption: caption.map(executed.inlines(ofCaption:)),
-                                                      figure: f.figure)
-                        if let label { references[label] = Reference(kind: .figure, number: "\(number)", id: id) }
+                        let numbered = NumberedFigure(
+                            number: number, id: id,
+                            caption: caption.map(executed.inlines(ofCaption:)),
+                            figure: f.figure)
+                        if let label {
+                            references[label] = Reference(
+                                kind: .figure, number: "\(number)", id: id)
+                        }
                         figures.append(numbered)
                         outputs.append(.figure(numbered))
                     case .table(let t):
                         var label = t.label
                         var caption = t.caption
-                        if label == nil, !cellLabelUsed, let l = cell.options.label, l.hasPrefix("tbl-") {
+                        if label == nil, !cellLabelUsed, let l = cell.options.label,
+                            l.hasPrefix("tbl-")
+                        {
                             label = l
                             caption = caption ?? cell.options.caption
                             cellLabelUsed = true
                         }
                         let number = tables.count + 1
                         let id = ids.claim(label ?? "tbl-\(number)")
-                        let numbered = NumberedTable(number: number, id: id,
-                                                     caption: caption.map(executed.inlines(ofCaption:)), table: t)
-                        if let label { references[label] = Reference(kind: .table, number: "\(number)", id: id) }
+                        let numbered = NumberedTable(
+                            number: number, id: id,
+                            caption: caption.map(executed.inlines(ofCaption:)), table: t)
+                        if let label {
+                            references[label] = Reference(kind: .table, number: "\(number)", id: id)
+                        }
                         tables.append(numbered)
                         outputs.append(.table(numbered))
                     }
                 }
                 let reached = stopIndex.map { cell.index <= $0 } ?? true
                 let failureHere = executed.failure.flatMap { $0.cellIndex == cell.index ? $0 : nil }
-                items.append(.cell(CellPlan(cell: cell, outputs: cell.options.output ? outputs : [],
-                                            seconds: result?.seconds, failure: failureHere,
-                                            reached: reached)))
+                items.append(
+                    .cell(
+                        CellPlan(
+                            cell: cell, outputs: cell.options.output ? outputs : [],
+                            seconds: result?.seconds, failure: failureHere,
+                            reached: reached)))
             }
         }
     }
@@ -194,8 +214,9 @@ struct ReportPlan {
     /// Quarto's `## Data {#sec-data}`: the trailing attribute names the section.
     static func splitHeadingLabel(_ content: [Inline]) -> ([Inline], String?) {
         guard case .text(let last)? = content.last,
-              let open = last.range(of: "{#", options: .backwards),
-              last.hasSuffix("}") else { return (content, nil) }
+            let open = last.range(of: "{#", options: .backwards),
+            last.hasSuffix("}")
+        else { return (content, nil) }
         let label = String(last[open.upperBound..<last.index(before: last.endIndex)])
         guard !label.isEmpty, !label.contains(" ") else { return (content, nil) }
         var head = String(last[..<open.lowerBound])
@@ -227,7 +248,8 @@ func slug(_ text: String, fallback: String) -> String {
     var out = ""
     var pendingDash = false
     for scalar in text.lowercased().unicodeScalars {
-        if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar)) {
+        if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar))
+        {
             if pendingDash, !out.isEmpty { out.append("-") }
             out.unicodeScalars.append(scalar)
             pendingDash = false

@@ -24,10 +24,15 @@ enum ReportText {
         plan.items.compactMap { item in
             guard case .cell(let c) = item else { return nil }
             let time: String
-            if c.failure != nil { time = "failed" }
-            else if let s = c.seconds { time = seconds(s) }
-            else if !c.cell.options.eval { time = "not evaluated" }
-            else { time = c.reached ? "—" : "not run" }
+            if c.failure != nil {
+                time = "failed"
+            } else if let s = c.seconds {
+                time = seconds(s)
+            } else if !c.cell.options.eval {
+                time = "not evaluated"
+            } else {
+                time = c.reached ? "—" : "not run"
+            }
             return ("\(c.cell.index + 1)", "\(c.cell.line)", time)
         }
     }
@@ -45,8 +50,11 @@ enum ReportText {
 
     static func seconds(_ s: Double) -> String {
         if s < 0.0005 { return "< 1 ms" }
-        return s < 0.01 ? String(format: "%.3f s", s) : (s < 100 ? String(format: "%.2f s", s)
-                                                           : String(format: "%.0f s", s))
+        return s < 0.01
+            ? String(format: "%.3f s", s)
+            : (s < 100
+                ? String(format: "%.2f s", s)
+                : String(format: "%.0f s", s))
     }
 
     static func metric(_ value: Double) -> String {
@@ -67,8 +75,8 @@ enum ReportText {
     }
 
     static func expectation(_ e: Expectation) -> String {
-        let where_ = e.line.map { " (line \($0))" } ?? ""
-        return (e.passed ? "Passed: " : "Failed: ") + e.message + where_
+        let place = e.line.map { " (line \($0))" } ?? ""
+        return (e.passed ? "Passed: " : "Failed: ") + e.message + place
     }
 
     /// Captured terminal text as a reader should see it: ANSI colour and cursor sequences
@@ -110,14 +118,19 @@ enum ReportText {
     }
 
     /// Prose (GFM) table alignments with `.none` resolved the same way.
-    static func alignments(header: [[Inline]], alignments: [ColumnAlignment], rows: [[[Inline]]]) -> [ColumnAlignment] {
-        let table = Table(columns: header.map { plainText($0) }, alignments: alignments,
-                          rows: rows.map { $0.map { plainText($0) } })
+    static func alignments(header: [[Inline]], alignments: [ColumnAlignment], rows: [[[Inline]]])
+        -> [ColumnAlignment]
+    {
+        let table = Table(
+            columns: header.map { plainText($0) }, alignments: alignments,
+            rows: rows.map { $0.map { plainText($0) } })
         return Self.alignments(table)
     }
 
     /// Cells that stand for "no value" and say nothing about a column's type.
-    static let placeholders: Set<String> = ["", "–", "—", "-", "n/a", "N/A", "NA", "NaN", "nan", "?"]
+    static let placeholders: Set<String> = [
+        "", "–", "—", "-", "n/a", "N/A", "NA", "NaN", "nan", "?",
+    ]
 
     static func looksNumeric(_ s: String) -> Bool {
         var t = s.trimmingSpaces()
@@ -133,7 +146,8 @@ extension StringProtocol {
     func trimmingSpaces() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
         guard let first = firstIndex(where: { !isSpace($0) }),
-              let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+            let last = lastIndex(where: { !isSpace($0) })
+        else { return "" }
         return String(self[first...last])
     }
 }

@@ -55,9 +55,13 @@ enum SwiftHighlighter {
             } else if c == "/", at(i + 1) == "*" {
                 var depth = 0
                 repeat {
-                    if chars[i] == "/", at(i + 1) == "*" { depth += 1; i += 2 }
-                    else if chars[i] == "*", at(i + 1) == "/" { depth -= 1; i += 2 }
-                    else { i += 1 }
+                    if chars[i] == "/", at(i + 1) == "*" {
+                        depth += 1; i += 2
+                    } else if chars[i] == "*", at(i + 1) == "/" {
+                        depth -= 1; i += 2
+                    } else {
+                        i += 1
+                    }
                 } while depth > 0 && i < chars.count
                 emit(.comment, start, i)
             } else if c == "\"" {
@@ -76,9 +80,11 @@ enum SwiftHighlighter {
                 emit(.string, start, i)
             } else if ("0"..."9").contains(c) {
                 i += 1
-                while let d = at(i), isIdent(d) || (d == "." && at(i + 1).map { ("0"..."9").contains($0) } == true)
-                    || ((d == "-" || d == "+") && (chars[i - 1] == "e" || chars[i - 1] == "E")
-                        && !(chars[start..<i].contains("x"))) {
+                while let d = at(i),
+                    isIdent(d) || (d == "." && at(i + 1).map { ("0"..."9").contains($0) } == true)
+                        || ((d == "-" || d == "+") && (chars[i - 1] == "e" || chars[i - 1] == "E")
+                            && !(chars[start..<i].contains("x")))
+                {
                     i += 1
                 }
                 emit(.number, start, i)

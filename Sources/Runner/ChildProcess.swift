@@ -16,16 +16,20 @@ enum ChildProcess {
         var memoryExceeded: Int64?
     }
 
-    static func run(_ executable: String, _ arguments: [String],
-                    environment: [String: String]? = nil, currentDirectory: String? = nil,
-                    timeLimit: Double? = nil, memoryLimit: Int64? = nil,
-                    onStdout: (@Sendable (Data) -> Void)? = nil,
-                    onStderr: (@Sendable (Data) -> Void)? = nil) throws -> Result {
+    static func run(
+        _ executable: String, _ arguments: [String],
+        environment: [String: String]? = nil, currentDirectory: String? = nil,
+        timeLimit: Double? = nil, memoryLimit: Int64? = nil,
+        onStdout: (@Sendable (Data) -> Void)? = nil,
+        onStderr: (@Sendable (Data) -> Void)? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        if let currentDirectory {
+            process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory)
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -67,24 +71,28 @@ enum ChildProcess {
         process.waitUntilExit()
         group.wait()
         let outData = outBuffer.data, errData = errBuffer.data
-        return Result(status: process.terminationStatus,
-                      signaled: process.terminationReason == .uncaughtSignal,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self),
-                      stdoutData: outData, stderrData: errData, timedOut: killed.isSet,
-                      memoryExceeded: Int64(String(decoding: overMemory.data, as: UTF8.self)))
+        return Result(
+            status: process.terminationStatus,
+            signaled: process.terminationReason == .uncaughtSignal,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self),
+            stdoutData: outData, stderrData: errData, timedOut: killed.isSet,
+            memoryExceeded: Int64(String(decoding: overMemory.data, as: UTF8.self)))
     }
 
     /// Resident set size of a process, from `/proc/<pid>/status` (`VmRSS: 123 kB`).
     static func residentBytes(_ pid: Int32) -> Int64? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return nil }
         let kb = line.split(separator: " ").compactMap { Int64($0) }.first
         return kb.map { $0 * 1024 }
     }
 
-    private static func drain(_ handle: FileHandle, into buffer: Collector,
-                              onChunk: (@Sendable (Data) -> Void)?, group: DispatchGroup) {
+    private static func drain(
+        _ handle: FileHandle, into buffer: Collector,
+        onChunk: (@Sendable (Data) -> Void)?, group: DispatchGroup
+    ) {
         group.enter()
         let fd = handle.fileDescriptor
         Thread.detachNewThread {

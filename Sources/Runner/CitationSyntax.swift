@@ -15,7 +15,8 @@ enum CitationSyntax {
         var i = text.startIndex
         while i < text.endIndex {
             if text[i] == "[", let close = text[i...].firstIndex(of: "]"),
-               let items = items(text[text.index(after: i)..<close]) {
+                let items = items(text[text.index(after: i)..<close])
+            {
                 if !pending.isEmpty { result.append(.text(pending)); pending = "" }
                 result.append(.citation(items))
                 found = true
@@ -34,10 +35,18 @@ enum CitationSyntax {
         for part in inside.split(separator: ";", omittingEmptySubsequences: false) {
             let p = part.trimmingCharacters(in: .whitespaces)
             guard p.hasPrefix("@") else { return nil }
-            var key = p.dropFirst().prefix(while: { $0.isLetter || $0.isNumber || "_-:.#$%&+?<>~/".contains($0) })
-            while let last = key.last, !(last.isLetter || last.isNumber || last == "_") { key = key.dropLast() }
-            guard let first = key.first, first.isLetter || first.isNumber || first == "_" else { return nil }
-            if key.hasPrefix("fig-") || key.hasPrefix("tbl-") || key.hasPrefix("sec-") { return nil }
+            var key = p.dropFirst().prefix(while: {
+                $0.isLetter || $0.isNumber || "_-:.#$%&+?<>~/".contains($0)
+            })
+            while let last = key.last, !(last.isLetter || last.isNumber || last == "_") {
+                key = key.dropLast()
+            }
+            guard let first = key.first, first.isLetter || first.isNumber || first == "_" else {
+                return nil
+            }
+            if key.hasPrefix("fig-") || key.hasPrefix("tbl-") || key.hasPrefix("sec-") {
+                return nil
+            }
             var rest = p.dropFirst(1 + key.count).trimmingCharacters(in: .whitespaces)
             var locator: String?
             if !rest.isEmpty {

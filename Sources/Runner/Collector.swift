@@ -69,7 +69,9 @@ public enum Collector {
             case .marker(.cellEnded): flushText(); current = nil
             case .marker(.output(let sequence)):
                 flushText()
-                if let c = current, let o = outputsBySequence[sequence] { outputs[c, default: []].append(o) }
+                if let c = current, let o = outputsBySequence[sequence] {
+                    outputs[c, default: []].append(o)
+                }
             }
         }
         flushText()
@@ -92,11 +94,15 @@ public enum Collector {
         if crashed {
             let cellIndex = running ?? notebook.cells.first?.index ?? 0
             let cell = notebook.cells.first(where: { $0.index == cellIndex })
-            let explained = explain(run, stderr: stderrByCell[cellIndex] ?? String(decoding: run.stderr, as: UTF8.self),
-                                    notebookPath: notebook.path)
-            if let stripped = explained.keptStderr, running != nil { stderrByCell[cellIndex] = stripped }
-            failure = CellFailure(cellIndex: cellIndex, line: explained.line ?? cell?.line ?? 1,
-                                  message: explained.message)
+            let explained = explain(
+                run, stderr: stderrByCell[cellIndex] ?? String(decoding: run.stderr, as: UTF8.self),
+                notebookPath: notebook.path)
+            if let stripped = explained.keptStderr, running != nil {
+                stderrByCell[cellIndex] = stripped
+            }
+            failure = CellFailure(
+                cellIndex: cellIndex, line: explained.line ?? cell?.line ?? 1,
+                message: explained.message)
         }
 
         var results: [Int: CellResult] = [:]
@@ -109,13 +115,15 @@ public enum Collector {
             list = attachCellLabel(list, options: cell.options)
             var seconds = ended[cell.index] ?? 0
             if ended[cell.index] == nil, cell.index == lastBegan, let t0 = beganAt[cell.index],
-               let first = began.first, let tFirst = beganAt[first] {
+                let first = began.first, let tFirst = beganAt[first]
+            {
                 seconds = max(0, run.seconds - (t0 - tFirst))
             }
             results[cell.index] = CellResult(outputs: list, seconds: seconds)
         }
-        return CollectedRun(results: results, inlineValues: inlineValues, failure: failure,
-                            dataFingerprints: fingerprints, dataPaths: paths)
+        return CollectedRun(
+            results: results, inlineValues: inlineValues, failure: failure,
+            dataFingerprints: fingerprints, dataPaths: paths)
     }
 
     // MARK: - Crash explanation
@@ -130,26 +138,37 @@ public enum Collector {
     static func explain(_ run: RawRun, stderr: String, notebookPath: String) -> Explanation {
         if let used = run.memoryExceeded {
             let gib = { (b: Int64) in String(format: "%.2f GiB", Double(b) / Double(1 << 30)) }
-            return Explanation(message: "stopped: the notebook memory ceiling of \(gib(run.memoryLimit ?? 0)) was exceeded "
-                               + "(\(gib(used)) resident) while this cell was running", line: nil, keptStderr: nil)
+            return Explanation(
+                message:
+                    "stopped: the notebook memory ceiling of \(gib(run.memoryLimit ?? 0)) was exceeded "
+                    + "(\(gib(used)) resident) while this cell was running", line: nil,
+                keptStderr: nil)
         }
         if run.timedOut {
             let limit = run.timeLimit.map { formatSeconds($0) } ?? "the"
-            return Explanation(message: "stopped: the notebook time limit of \(limit) was reached while this cell was running",
-                               line: nil, keptStderr: nil)
+            return Explanation(
+                message:
+                    "stopped: the notebook time limit of \(limit) was reached while this cell was running",
+                line: nil, keptStderr: nil)
         }
         let lines = stderr.split(separator: "\n", omittingEmptySubsequences: false)
         let fileName = URL(fileURLWithPath: notebookPath).lastPathComponent
         var message: String?
         var line: Int?
         var cut: Int?
-        let kinds = ["Fatal error: ", "Precondition failed: ", "Assertion failed: ", "Fatal error", "Precondition failed"]
+        let kinds = [
+            "Fatal error: ", "Precondition failed: ", "Assertion failed: ", "Fatal error",
+            "Precondition failed",
+        ]
         for (i, l) in lines.enumerated() where message == nil {
-            guard let kind = kinds.first(where: { l.contains($0) }), let r = l.range(of: kind) else { continue }
+            guard let kind = kinds.first(where: { l.contains($0) }), let r = l.range(of: kind)
+            else { continue }
             var text = String(l[r.lowerBound...])
             let topLevel = "Fatal error: Error raised at top level: "
             if text.hasPrefix(topLevel) {
-                text = "uncaught error: " + text.dropFirst(topLevel.count)
+                text =
+                    "uncaught error: "
+                    + text.dropFirst(topLevel.count)
                     .replacingOccurrences(of: NotebookCompiler.moduleName + ".", with: "")
             }
             message = text
@@ -158,7 +177,8 @@ public enum Collector {
             let prefix = l[..<r.lowerBound]
             let parts = prefix.split(separator: ":")
             if parts.count >= 2, parts[0].hasSuffix("/" + fileName) || parts[0] == fileName,
-               let n = Int(parts[1].trimmingCharacters(in: .whitespaces)) {
+                let n = Int(parts[1].trimmingCharacters(in: .whitespaces))
+            {
                 line = n
             }
         }
@@ -176,7 +196,11 @@ public enum Collector {
                 }
             }
         }
-        if cut == nil, let i = lines.firstIndex(where: { $0.contains("*** Program crashed") || $0.contains("*** Signal") }) {
+        if cut == nil,
+            let i = lines.firstIndex(where: {
+                $0.contains("*** Program crashed") || $0.contains("*** Signal")
+            })
+        {
             cut = i
         }
         let kept = cut.map { lines[..<$0].joined(separator: "\n") }
@@ -185,13 +209,17 @@ public enum Collector {
         }
         if message == nil {
             if run.signaled {
-                message = "the program was killed by signal \(run.status) (\(signalName(run.status)))"
+                message =
+                    "the program was killed by signal \(run.status) (\(signalName(run.status)))"
                     + (run.status == SIGKILL ? "; out of memory?" : "")
             } else {
                 message = "the program exited with status \(run.status)"
             }
             if let crash = lines.first(where: { $0.contains("*** Program crashed:") }) {
-                message! += ": " + crash.replacingOccurrences(of: "*", with: "").trimmingCharacters(in: .whitespaces)
+                message! +=
+                    ": "
+                    + crash.replacingOccurrences(of: "*", with: "").trimmingCharacters(
+                        in: .whitespaces)
             }
         }
         return Explanation(message: message!, line: line, keptStderr: kept)
@@ -256,8 +284,12 @@ public enum Collector {
         var i = 0
         while i < bytes.count {
             if bytes[i] == 0x1E, let nl = bytes[i...].firstIndex(of: 0x0A),
-               let marker = ChannelMarker(line: String(decoding: bytes[i..<nl], as: UTF8.self)[...]) {
-                if i > start { result.append(.text(String(decoding: bytes[start..<i], as: UTF8.self))) }
+                let marker = ChannelMarker(
+                    line: String(decoding: bytes[i..<nl], as: UTF8.self)[...])
+            {
+                if i > start {
+                    result.append(.text(String(decoding: bytes[start..<i], as: UTF8.self)))
+                }
                 result.append(.marker(marker))
                 i = nl + 1
                 start = i
@@ -265,7 +297,9 @@ public enum Collector {
             }
             i += 1
         }
-        if start < bytes.count { result.append(.text(String(decoding: bytes[start...], as: UTF8.self))) }
+        if start < bytes.count {
+            result.append(.text(String(decoding: bytes[start...], as: UTF8.self)))
+        }
         return result
     }
 
@@ -279,8 +313,12 @@ public enum Collector {
             let parts = noAnsi.split(separator: "\r", omittingEmptySubsequences: true)
             lines.append(parts.last.map(String.init) ?? "")
         }
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty {
+            lines.removeLast()
+        }
+        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty {
+            lines.removeFirst()
+        }
         return lines.joined(separator: "\n")
     }
 

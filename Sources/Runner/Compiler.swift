@@ -26,12 +26,17 @@ public enum NotebookCompiler {
     /// The notebook program's module name; crash messages name files as `Notebook/x.md`.
     static let moduleName = "Notebook"
 
-    public static func compile(_ source: String, parsed: ParsedNotebook, toolchain: Toolchain,
-                               libraryIdentity: String, buildDirectory: String) throws -> CompiledProgram {
+    public static func compile(
+        _ source: String, parsed: ParsedNotebook, toolchain: Toolchain,
+        libraryIdentity: String, buildDirectory: String
+    ) throws -> CompiledProgram {
         let start = Date()
-        let arguments = ["-swift-version", "5", "-Onone", "-g", "-module-name", moduleName,
-                         "-diagnostic-style=llvm", "-no-color-diagnostics",
-                         "-module-cache-path", buildDirectory + "/module-cache"] + toolchain.flags
+        let arguments =
+            [
+                "-swift-version", "5", "-Onone", "-g", "-module-name", moduleName,
+                "-diagnostic-style=llvm", "-no-color-diagnostics",
+                "-module-cache-path", buildDirectory + "/module-cache",
+            ] + toolchain.flags
         var keyHash = SHA256()
         keyHash.update(source)
         keyHash.update(arguments.joined(separator: "\u{0}"))
@@ -41,32 +46,40 @@ public enum NotebookCompiler {
         let finalDir = "\(buildDirectory)/programs/\(key)"
         let executable = finalDir + "/notebook"
         if FileManager.default.isExecutableFile(atPath: executable) {
-            return CompiledProgram(executable: executable, seconds: Date().timeIntervalSince(start),
-                                   reused: true, warnings: "")
+            return CompiledProgram(
+                executable: executable, seconds: Date().timeIntervalSince(start),
+                reused: true, warnings: "")
         }
 
-        let work = "\(buildDirectory)/programs/.tmp-\(ProcessInfo.processInfo.processIdentifier)-\(key.prefix(8))"
+        let work =
+            "\(buildDirectory)/programs/.tmp-\(ProcessInfo.processInfo.processIdentifier)-\(key.prefix(8))"
         try? FileManager.default.removeItem(atPath: work)
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         try AtomicFile.write(source, to: work + "/main.swift")
-        let result = try ChildProcess.run(toolchain.swiftc,
-                                          [work + "/main.swift", "-o", work + "/notebook"] + arguments,
-                                          currentDirectory: FileManager.default.currentDirectoryPath)
+        let result = try ChildProcess.run(
+            toolchain.swiftc,
+            [work + "/main.swift", "-o", work + "/notebook"] + arguments,
+            currentDirectory: FileManager.default.currentDirectoryPath)
         let seconds = Date().timeIntervalSince(start)
-        let report = DiagnosticFormatter.format(result.stdout + result.stderr, parsed: parsed,
-                                                generatedPath: work + "/main.swift")
+        let report = DiagnosticFormatter.format(
+            result.stdout + result.stderr, parsed: parsed,
+            generatedPath: work + "/main.swift")
         guard result.status == 0, !result.signaled else {
-            throw CompileFailure(diagnostics: report.text.isEmpty ? result.stderr : report.text,
-                                 errorCount: max(report.errors, 1), firstLine: report.firstErrorLine)
+            throw CompileFailure(
+                diagnostics: report.text.isEmpty ? result.stderr : report.text,
+                errorCount: max(report.errors, 1), firstLine: report.firstErrorLine)
         }
         // Publish the program under its key; a concurrent render may have published it first.
         try? FileManager.default.removeItem(atPath: work + "/main.swift.tmp")
         if rename(work, finalDir) != 0, !FileManager.default.isExecutableFile(atPath: executable) {
-            throw RunnerError(file: finalDir, "cannot store the compiled notebook (\(String(cString: strerror(errno))))")
+            throw RunnerError(
+                file: finalDir,
+                "cannot store the compiled notebook (\(String(cString: strerror(errno))))")
         }
-        return CompiledProgram(executable: executable, seconds: seconds, reused: false,
-                               warnings: report.warningText)
+        return CompiledProgram(
+            executable: executable, seconds: seconds, reused: false,
+            warnings: report.warningText)
     }
 }
 
@@ -102,7 +115,8 @@ enum DiagnosticFormatter {
                 text = "\(path):\(d.line):\(d.column): \(d.kind): \(d.message)\n"
                 text += excerpt(lines: parsed.lines, line: d.line, column: d.column)
             } else if d.file == generatedPath {
-                text = "\(path): \(d.kind): \(d.message) (in code emotive generated around the cells, "
+                text =
+                    "\(path): \(d.kind): \(d.message) (in code emotive generated around the cells, "
                     + "main.swift line \(d.line); a cell may have closed a brace it did not open)\n"
             } else {
                 text = "\(d.file):\(d.line):\(d.column): \(d.kind): \(d.message)\n"
@@ -129,11 +143,14 @@ enum DiagnosticFormatter {
     static func parseHeader(_ line: Substring) -> Header? {
         for kind in ["error", "warning", "note"] {
             guard let r = line.range(of: ": \(kind): ") else { continue }
-            let location = line[..<r.lowerBound].split(separator: ":", omittingEmptySubsequences: false)
+            let location = line[..<r.lowerBound].split(
+                separator: ":", omittingEmptySubsequences: false)
             guard location.count >= 3, let l = Int(location[location.count - 2]),
-                  let c = Int(location[location.count - 1]) else { continue }
+                let c = Int(location[location.count - 1])
+            else { continue }
             let file = location.dropLast(2).joined(separator: ":")
-            return Header(file: file, line: l, column: c, kind: kind, message: String(line[r.upperBound...]))
+            return Header(
+                file: file, line: l, column: c, kind: kind, message: String(line[r.upperBound...]))
         }
         return nil
     }
@@ -144,7 +161,8 @@ enum DiagnosticFormatter {
         let gutter = String(repeating: " ", count: number.count)
         var text = " \(number) | \(lines[line - 1])\n"
         let caretColumn = max(1, min(column, lines[line - 1].count + 1))
-        let prefix = lines[line - 1].prefix(caretColumn - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+        let prefix = lines[line - 1].prefix(caretColumn - 1).map { $0 == "\t" ? "\t" : " " }
+            .joined()
         text += " \(gutter) | \(prefix)^\n"
         return text
     }

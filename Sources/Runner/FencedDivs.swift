@@ -54,8 +54,10 @@ enum FencedDivs {
             runStart = i + 1
             if rest.isEmpty {
                 guard !open.isEmpty else {
-                    throw RunnerError(file: path, line: i + 1,
-                        "this ':::' closes no block; remove it, or open a block above with '::: {.callout-note}' or '::: {when=\"…\"}'")
+                    throw RunnerError(
+                        file: path, line: i + 1,
+                        "this ':::' closes no block; remove it, or open a block above with '::: {.callout-note}' or '::: {when=\"…\"}'"
+                    )
                 }
                 open.removeLast()
                 tokens.append(.close(line: i + 1))
@@ -67,13 +69,16 @@ enum FencedDivs {
         }
         if runStart < lines.count { tokens.append(.markdown(runStart..<lines.count)) }
         if let unclosed = open.last {
-            throw RunnerError(file: path, line: unclosed.line,
-                "the '::: {…}' block opened on line \(unclosed.line) is never closed; add a ':::' line where it ends")
+            throw RunnerError(
+                file: path, line: unclosed.line,
+                "the '::: {…}' block opened on line \(unclosed.line) is never closed; add a ':::' line where it ends"
+            )
         }
         return tokens
     }
 
-    static let knownAttributes = "classes .callout-note, .callout-tip, .callout-warning, .callout-important, "
+    static let knownAttributes =
+        "classes .callout-note, .callout-tip, .callout-warning, .callout-important, "
         + ".callout-caution; attributes when=\"…\", unless=\"…\", title=\"…\" (callouts only)"
 
     /// Reads `{.callout-warning title="Careful" when="x > 0"}`.
@@ -82,8 +87,9 @@ enum FencedDivs {
             RunnerError(file: path, line: line, message)
         }
         guard text.hasPrefix("{"), text.hasSuffix("}"), text.count >= 2 else {
-            throw fail("a block opener needs its attributes in braces, e.g. '::: {.callout-note}' or "
-                       + "'::: {when=\"accuracy > 0.5\"}', got '::: \(text)'")
+            throw fail(
+                "a block opener needs its attributes in braces, e.g. '::: {.callout-note}' or "
+                    + "'::: {when=\"accuracy > 0.5\"}', got '::: \(text)'")
         }
         var opener = Opener(line: line)
         var s = Substring(text.dropFirst().dropLast())
@@ -95,18 +101,23 @@ enum FencedDivs {
                 s = s.dropFirst(word.count)
                 let name = String(word.dropFirst())
                 guard word.first == ".", name.hasPrefix("callout-"),
-                      let kind = Callout.Kind(rawValue: String(name.dropFirst("callout-".count))) else {
+                    let kind = Callout.Kind(rawValue: String(name.dropFirst("callout-".count)))
+                else {
                     throw fail("unknown block class or id '\(word)' (known: \(knownAttributes))")
                 }
                 if let previous = opener.callout {
-                    throw fail("a block can be one callout, not both .callout-\(previous.rawValue) and \(word)")
+                    throw fail(
+                        "a block can be one callout, not both .callout-\(previous.rawValue) and \(word)"
+                    )
                 }
                 opener.callout = kind
             } else {
                 let key = s.prefix(while: { $0 != "=" && $0 != " " && $0 != "\t" })
                 s = s.dropFirst(key.count)
                 guard s.first == "=" else {
-                    throw fail("block attribute '\(key)' needs a value: \(key)=\"…\" (known: \(knownAttributes))")
+                    throw fail(
+                        "block attribute '\(key)' needs a value: \(key)=\"…\" (known: \(knownAttributes))"
+                    )
                 }
                 s = s.dropFirst()
                 let value: String
@@ -124,10 +135,14 @@ enum FencedDivs {
                 switch key {
                 case "when", "unless":
                     if opener.condition != nil {
-                        throw fail("a block takes one condition: when=\"…\" or unless=\"…\", not both or twice")
+                        throw fail(
+                            "a block takes one condition: when=\"…\" or unless=\"…\", not both or twice"
+                        )
                     }
                     guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
-                        throw fail("\(key)=\"\" is empty; give a Swift Bool expression, e.g. \(key)=\"accuracy > 0.5\"")
+                        throw fail(
+                            "\(key)=\"\" is empty; give a Swift Bool expression, e.g. \(key)=\"accuracy > 0.5\""
+                        )
                     }
                     opener.condition = value
                     opener.negated = key == "unless"
@@ -156,7 +171,8 @@ enum FencedDivs {
         guard let c = rest.first, c == "`" || c == "~" else { return nil }
         let run = rest.prefix(while: { $0 == c })
         guard run.count >= 3 else { return nil }
-        if c == "`", rest.dropFirst(run.count).contains("`") { return nil }  // inline code, not a fence
+        // inline code, not a fence
+        if c == "`", rest.dropFirst(run.count).contains("`") { return nil }
         return (c, run.count)
     }
 
@@ -165,6 +181,7 @@ enum FencedDivs {
         guard indent.count <= 3 else { return false }
         let rest = line.dropFirst(indent.count)
         let run = rest.prefix(while: { $0 == fence.char })
-        return run.count >= fence.length && rest.dropFirst(run.count).allSatisfy { $0 == " " || $0 == "\t" }
+        return run.count >= fence.length
+            && rest.dropFirst(run.count).allSatisfy { $0 == " " || $0 == "\t" }
     }
 }

@@ -32,8 +32,10 @@ public struct FreezeCache: Sendable {
         var storedAt: String
     }
 
-    public static func key(_ parsed: ParsedNotebook, params: [(name: String, value: ParamValue)],
-                           libraryIdentity: String, ranks: Int = 1) -> String {
+    public static func key(
+        _ parsed: ParsedNotebook, params: [(name: String, value: ParamValue)],
+        libraryIdentity: String, ranks: Int = 1
+    ) -> String {
         var h = SHA256()
         h.update("emotive-freeze \(formatVersion)\n")
         for cell in parsed.notebook.cells {
@@ -46,9 +48,14 @@ public struct FreezeCache: Sendable {
             // without conditional blocks stay what they were.
             let kind = e.kind == .condition ? " condition" : ""
             let enclosing = e.enclosingCondition.map { " in=\($0)" } ?? ""
-            h.update("inline \(e.index) after=\(e.afterCell.map(String.init) ?? "-")\(kind)\(enclosing) \(e.source)\n")
+            h.update(
+                "inline \(e.index) after=\(e.afterCell.map(String.init) ?? "-")\(kind)\(enclosing) \(e.source)\n"
+            )
         }
-        for p in params { h.update("param \(p.name): \(p.value.typeName) = \(CodeGenerator.swiftLiteral(p.value))\n") }
+        for p in params {
+            h.update(
+                "param \(p.name): \(p.value.typeName) = \(CodeGenerator.swiftLiteral(p.value))\n")
+        }
         h.update("library \(libraryIdentity)\n")
         // Per-rank batch-norm statistics and dropout masks change the numbers; one rank adds
         // nothing, so keys of single-process runs stay what they were.
@@ -73,7 +80,8 @@ public struct FreezeCache: Sendable {
         let header = String(decoding: data[..<newline], as: UTF8.self)
         let payload = data[(newline + 1)...]
         guard header == "emotive-freeze \(Self.formatVersion) sha256=\(SHA256.hex(payload))",
-              let entry = try? JSONDecoder().decode(Entry.self, from: payload) else {
+            let entry = try? JSONDecoder().decode(Entry.self, from: payload)
+        else {
             reason = "a freeze-cache entry failed its checksum and was ignored (\(file))"
             try? FileManager.default.removeItem(atPath: file)
             return nil
@@ -87,7 +95,9 @@ public struct FreezeCache: Sendable {
         }
         var run = entry.run
         for cell in parsed.notebook.cells {
-            guard let old = entry.cellLines[cell.index], old != cell.line, var result = run.results[cell.index] else { continue }
+            guard let old = entry.cellLines[cell.index], old != cell.line,
+                var result = run.results[cell.index]
+            else { continue }
             let delta = cell.line - old
             result.outputs = result.outputs.map { output in
                 guard case .expectation(var e) = output else { return output }
@@ -104,20 +114,25 @@ public struct FreezeCache: Sendable {
         for cell in parsed.notebook.cells { cellLines[cell.index] = cell.line }
         var prints: [String: String] = [:]
         for (name, path) in run.dataPaths { prints[name] = Self.fingerprint(path: path) }
-        let entry = Entry(run: run, cellLines: cellLines, pathFingerprints: prints,
-                          storedAt: ISO8601DateFormatter().string(from: Date()))
+        let entry = Entry(
+            run: run, cellLines: cellLines, pathFingerprints: prints,
+            storedAt: ISO8601DateFormatter().string(from: Date()))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let payload = try encoder.encode(entry)
         var data = Data("emotive-freeze \(Self.formatVersion) sha256=\(SHA256.hex(payload))\n".utf8)
         data.append(payload)
         let file = path(for: key)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true)
         try AtomicFile.write(data, to: file)
         if let name = exclusiveName {
             let older = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-                .filter { $0.hasPrefix(name + "-") && $0.hasSuffix(".json") && "\(directory)/\($0)" != file
-                    && $0.dropFirst(name.count + 1).dropLast(5).allSatisfy(\.isHexDigit) }
+                .filter {
+                    $0.hasPrefix(name + "-") && $0.hasSuffix(".json")
+                        && "\(directory)/\($0)" != file
+                        && $0.dropFirst(name.count + 1).dropLast(5).allSatisfy(\.isHexDigit)
+                }
             for f in older { try? FileManager.default.removeItem(atPath: "\(directory)/\(f)") }
         }
     }
@@ -126,7 +141,9 @@ public struct FreezeCache: Sendable {
     /// (cheap enough for tens of thousands of images; contents are the notebook's job).
     static func fingerprint(path: String) -> String {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "missing" }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return "missing"
+        }
         var h = SHA256()
         func add(_ p: String, name: String) {
             let a = try? FileManager.default.attributesOfItem(atPath: p)

@@ -26,20 +26,26 @@ enum FrontMatterParser {
         guard let first = lines.first, first.trimmingTrailingWhitespace() == "---" else {
             return Split(yaml: nil, firstLine: 1, body: text)
         }
-        guard let end = lines.indices.dropFirst().first(where: {
-            let l = lines[$0].trimmingTrailingWhitespace()
-            return l == "---" || l == "..."
-        }) else {
-            throw RunnerError(file: path, line: 1,
-                              "the front matter opened with '---' on line 1 is never closed; end it with a '---' line")
+        guard
+            let end = lines.indices.dropFirst().first(where: {
+                let l = lines[$0].trimmingTrailingWhitespace()
+                return l == "---" || l == "..."
+            })
+        else {
+            throw RunnerError(
+                file: path, line: 1,
+                "the front matter opened with '---' on line 1 is never closed; end it with a '---' line"
+            )
         }
         let yaml = lines[1..<end].joined(separator: "\n")
         let body = Array(repeating: "", count: end + 1) + lines[(end + 1)...].map(String.init)
         return Split(yaml: yaml, firstLine: 2, body: body.joined(separator: "\n"))
     }
 
-    static func parse(_ split: Split, path: String, fallbackTitle: String,
-                      warnings: inout [RunnerWarning]) throws -> FrontMatter {
+    static func parse(
+        _ split: Split, path: String, fallbackTitle: String,
+        warnings: inout [RunnerWarning]
+    ) throws -> FrontMatter {
         guard let yaml = split.yaml else { return FrontMatter(title: fallbackTitle) }
         let offset = split.firstLine - 1
         let root: Node?
@@ -50,8 +56,9 @@ enum FrontMatterParser {
         }
         guard let root else { return FrontMatter(title: fallbackTitle) }
         guard let mapping = root.mapping else {
-            throw RunnerError(file: path, line: line(of: root, offset),
-                              "the front matter must be a YAML mapping (title: …, params: …)")
+            throw RunnerError(
+                file: path, line: line(of: root, offset),
+                "the front matter must be a YAML mapping (title: …, params: …)")
         }
         var fm = FrontMatter(title: fallbackTitle)
         for (keyNode, value) in mapping {
@@ -67,25 +74,35 @@ enum FrontMatterParser {
                 }
             case "date": fm.date = try scalarString(value, key, path, at)
             case "params": fm.params = try params(value, path: path, offset: offset)
-            case "profiles": fm.profiles = try profiles(value, params: fm.params, path: path, offset: offset)
+            case "profiles":
+                fm.profiles = try profiles(value, params: fm.params, path: path, offset: offset)
             case "references":
-                fm.references = try ReferenceListParser.parse(value, path: path, offset: offset, warnings: &warnings)
+                fm.references = try ReferenceListParser.parse(
+                    value, path: path, offset: offset, warnings: &warnings)
             default:
-                warnings.append(RunnerWarning(file: path, line: at ?? 1,
-                    "unknown front-matter key '\(key)' is ignored (known: title, author, date, params, profiles, references)"))
+                warnings.append(
+                    RunnerWarning(
+                        file: path, line: at ?? 1,
+                        "unknown front-matter key '\(key)' is ignored (known: title, author, date, params, profiles, references)"
+                    ))
             }
         }
         // Profiles may come before params in the YAML; check them against the final params.
         for (name, overrides) in fm.profiles {
             for (param, value) in overrides {
                 guard let spec = fm.params.first(where: { $0.name == param }) else {
-                    throw RunnerError(file: path, "profile '\(name)' sets unknown param '\(param)'. "
-                                      + ParamResolver.validList(fm.params))
+                    throw RunnerError(
+                        file: path,
+                        "profile '\(name)' sets unknown param '\(param)'. "
+                            + ParamResolver.validList(fm.params))
                 }
                 if spec.defaultValue.typeName != value.typeName,
-                   ParamResolver.convert(value, to: spec.defaultValue) == nil {
-                    throw RunnerError(file: path, "profile '\(name)' sets param '\(param)' to \(value), "
-                                      + "but '\(param)' is \(spec.defaultValue.typeName)")
+                    ParamResolver.convert(value, to: spec.defaultValue) == nil
+                {
+                    throw RunnerError(
+                        file: path,
+                        "profile '\(name)' sets param '\(param)' to \(value), "
+                            + "but '\(param)' is \(spec.defaultValue.typeName)")
                 }
             }
         }
@@ -96,16 +113,19 @@ enum FrontMatterParser {
 
     private static func params(_ node: Node, path: String, offset: Int) throws -> [ParamSpec] {
         guard let mapping = node.mapping else {
-            throw RunnerError(file: path, line: line(of: node, offset),
-                              "'params' must be a mapping of names to defaults, e.g. 'epochs: 3'")
+            throw RunnerError(
+                file: path, line: line(of: node, offset),
+                "'params' must be a mapping of names to defaults, e.g. 'epochs: 3'")
         }
         var specs: [ParamSpec] = []
         for (keyNode, value) in mapping {
             let name = keyNode.string ?? ""
             let at = line(of: keyNode, offset)
             guard isSwiftIdentifier(name) else {
-                throw RunnerError(file: path, line: at,
-                                  "param name '\(name)' is not a Swift identifier (cells read it as params.\(name))")
+                throw RunnerError(
+                    file: path, line: at,
+                    "param name '\(name)' is not a Swift identifier (cells read it as params.\(name))"
+                )
             }
             guard !specs.contains(where: { $0.name == name }) else {
                 throw RunnerError(file: path, line: at, "param '\(name)' is declared twice")
@@ -120,56 +140,70 @@ enum FrontMatterParser {
                     case "help": help = v.string
                     case "type": type = v.string
                     default:
-                        throw RunnerError(file: path, line: line(of: k, offset),
-                                          "param '\(name)': unknown field '\(k.string ?? "")' (use default, type, help)")
+                        throw RunnerError(
+                            file: path, line: line(of: k, offset),
+                            "param '\(name)': unknown field '\(k.string ?? "")' (use default, type, help)"
+                        )
                     }
                 }
                 guard let defaultNode else {
-                    throw RunnerError(file: path, line: at, "param '\(name)' needs a default: {default: …}")
+                    throw RunnerError(
+                        file: path, line: at, "param '\(name)' needs a default: {default: …}")
                 }
-                var value = try paramValue(defaultNode, path: path, offset: offset, what: "param '\(name)'")
+                var value = try paramValue(
+                    defaultNode, path: path, offset: offset, what: "param '\(name)'")
                 if let type {
-                    let typed: ParamValue? = switch type {
-                    case "Int": value.typeName == "Int" ? value : nil
-                    case "Double": ParamResolver.convert(value, to: .double(0))
-                    case "Bool": value.typeName == "Bool" ? value : nil
-                    case "String": .string(scalarText(defaultNode))
-                    default:
-                        throw RunnerError(file: path, line: at,
-                                          "param '\(name)': type must be Int, Double, Bool or String, got '\(type)'")
-                    }
+                    let typed: ParamValue? =
+                        switch type {
+                        case "Int": value.typeName == "Int" ? value : nil
+                        case "Double": ParamResolver.convert(value, to: .double(0))
+                        case "Bool": value.typeName == "Bool" ? value : nil
+                        case "String": .string(scalarText(defaultNode))
+                        default:
+                            throw RunnerError(
+                                file: path, line: at,
+                                "param '\(name)': type must be Int, Double, Bool or String, got '\(type)'"
+                            )
+                        }
                     guard let typed else {
-                        throw RunnerError(file: path, line: at,
-                                          "param '\(name)': default \(value) is not a \(type)")
+                        throw RunnerError(
+                            file: path, line: at,
+                            "param '\(name)': default \(value) is not a \(type)")
                     }
                     value = typed
                 }
                 specs.append(ParamSpec(name: name, defaultValue: value, help: help))
             } else {
-                let value = try paramValue(value, path: path, offset: offset, what: "param '\(name)'")
+                let value = try paramValue(
+                    value, path: path, offset: offset, what: "param '\(name)'")
                 specs.append(ParamSpec(name: name, defaultValue: value))
             }
         }
         return specs
     }
 
-    private static func profiles(_ node: Node, params: [ParamSpec], path: String,
-                                 offset: Int) throws -> [String: [String: ParamValue]] {
+    private static func profiles(
+        _ node: Node, params: [ParamSpec], path: String,
+        offset: Int
+    ) throws -> [String: [String: ParamValue]] {
         guard let mapping = node.mapping else {
-            throw RunnerError(file: path, line: line(of: node, offset),
-                              "'profiles' must map profile names to param overrides, e.g. 'ci: {epochs: 1}'")
+            throw RunnerError(
+                file: path, line: line(of: node, offset),
+                "'profiles' must map profile names to param overrides, e.g. 'ci: {epochs: 1}'")
         }
         var result: [String: [String: ParamValue]] = [:]
         for (keyNode, value) in mapping {
             let name = keyNode.string ?? ""
             guard let overrides = value.mapping else {
-                throw RunnerError(file: path, line: line(of: keyNode, offset),
-                                  "profile '\(name)' must be a mapping of param overrides")
+                throw RunnerError(
+                    file: path, line: line(of: keyNode, offset),
+                    "profile '\(name)' must be a mapping of param overrides")
             }
             var values: [String: ParamValue] = [:]
             for (k, v) in overrides {
-                values[k.string ?? ""] = try paramValue(v, path: path, offset: offset,
-                                                        what: "profile '\(name)'")
+                values[k.string ?? ""] = try paramValue(
+                    v, path: path, offset: offset,
+                    what: "profile '\(name)'")
             }
             result[name] = values
         }
@@ -178,10 +212,13 @@ enum FrontMatterParser {
 
     /// A YAML scalar as a typed param value: plain `3` is Int, `0.5` Double, `true` Bool,
     /// anything else (and anything quoted) String.
-    static func paramValue(_ node: Node, path: String, offset: Int, what: String) throws -> ParamValue {
+    static func paramValue(_ node: Node, path: String, offset: Int, what: String) throws
+        -> ParamValue
+    {
         guard let scalar = node.scalar else {
-            throw RunnerError(file: path, line: line(of: node, offset),
-                              "\(what): expected a single value (number, true/false or text)")
+            throw RunnerError(
+                file: path, line: line(of: node, offset),
+                "\(what): expected a single value (number, true/false or text)")
         }
         if scalar.style == .plain {
             switch node.tag.description {
@@ -200,7 +237,9 @@ enum FrontMatterParser {
         node.mark.map { $0.line + offset }
     }
 
-    private static func scalarString(_ node: Node, _ key: String, _ path: String, _ line: Int?) throws -> String {
+    private static func scalarString(_ node: Node, _ key: String, _ path: String, _ line: Int?)
+        throws -> String
+    {
         guard let s = node.scalar?.string else {
             throw RunnerError(file: path, line: line, "'\(key)' must be a single text value")
         }
@@ -212,11 +251,12 @@ enum FrontMatterParser {
     static func yamlError(_ error: YamlError, path: String, offset: Int) -> RunnerError {
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let ctx = context.map { " \($0.text)" } ?? ""
-            return RunnerError(file: path, line: mark.line + offset, column: mark.column,
-                               "invalid YAML front matter: \(problem)\(ctx)")
+            return RunnerError(
+                file: path, line: mark.line + offset, column: mark.column,
+                "invalid YAML front matter: \(problem)\(ctx)")
         default:
             return RunnerError(file: path, line: offset + 1, "invalid YAML front matter: \(error)")
         }
@@ -224,12 +264,17 @@ enum FrontMatterParser {
 
     static func isSwiftIdentifier(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first,
-              first == "_" || first.properties.isAlphabetic else { return false }
-        let reserved: Set = ["let", "var", "func", "class", "struct", "enum", "in", "is", "as",
-                             "if", "else", "for", "while", "return", "self", "Self", "init", "true",
-                             "false", "nil", "import", "default", "case", "switch", "try", "throw"]
+            first == "_" || first.properties.isAlphabetic
+        else { return false }
+        let reserved: Set = [
+            "let", "var", "func", "class", "struct", "enum", "in", "is", "as",
+            "if", "else", "for", "while", "return", "self", "Self", "init", "true",
+            "false", "nil", "import", "default", "case", "switch", "try", "throw",
+        ]
         return !reserved.contains(s)
-            && s.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+            && s.unicodeScalars.allSatisfy {
+                $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)
+            }
     }
 }
 

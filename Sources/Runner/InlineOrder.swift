@@ -12,18 +12,24 @@ enum InlineOrder {
         let cells = parsed.notebook.cells.filter(\.options.eval)
         var declaredBy: [String: Cell] = [:]
         for cell in cells {
-            for name in topLevelNames(cell.source) where declaredBy[name] == nil { declaredBy[name] = cell }
+            for name in topLevelNames(cell.source) where declaredBy[name] == nil {
+                declaredBy[name] = cell
+            }
         }
         for e in parsed.inlineExpressions {
             for name in identifiers(e.source) {
-                guard let cell = declaredBy[name], cell.index > (e.afterCell ?? -1) else { continue }
-                let what = e.kind == .condition
+                guard let cell = declaredBy[name], cell.index > (e.afterCell ?? -1) else {
+                    continue
+                }
+                let what =
+                    e.kind == .condition
                     ? "the condition \(e.negated ? "unless" : "when")=\"\(e.source)\""
                     : "inline expression `{swift} \(e.source)`"
-                throw RunnerError(file: parsed.notebook.path, line: e.line,
+                throw RunnerError(
+                    file: parsed.notebook.path, line: e.line,
                     "\(what) reads '\(name)', which cell \(cell.index + 1) "
-                    + "(line \(cell.line)) declares further down; inline values are computed right after "
-                    + "the cell before them, so move this text below that cell")
+                        + "(line \(cell.line)) declares further down; inline values are computed right after "
+                        + "the cell before them, so move this text below that cell")
             }
         }
     }
@@ -33,9 +39,13 @@ enum InlineOrder {
         var names: [String] = []
         for line in source.split(separator: "\n") {
             var rest: Substring
-            if line.hasPrefix("let ") { rest = line.dropFirst(4) }
-            else if line.hasPrefix("var ") { rest = line.dropFirst(4) }
-            else { continue }
+            if line.hasPrefix("let ") {
+                rest = line.dropFirst(4)
+            } else if line.hasPrefix("var ") {
+                rest = line.dropFirst(4)
+            } else {
+                continue
+            }
             rest = rest.drop(while: { $0 == " " })
             if rest.hasPrefix("(") {
                 let inner = rest.dropFirst().prefix(while: { $0 != ")" })

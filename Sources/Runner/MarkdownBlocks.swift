@@ -41,7 +41,9 @@ struct BlockBuilder {
         for token in try FencedDivs.scan(lines, path: path) {
             switch token {
             case .markdown(let range):
-                guard lines[range].contains(where: { !$0.allSatisfy(\.isWhitespace) }) else { continue }
+                guard lines[range].contains(where: { !$0.allSatisfy(\.isWhitespace) }) else {
+                    continue
+                }
                 // Lines outside the run become blank, so cmark's lines stay notebook lines.
                 var text = String(repeating: "\n", count: range.lowerBound)
                 text += lines[range].joined(separator: "\n")
@@ -50,22 +52,27 @@ struct BlockBuilder {
                 var condition: Int?
                 if let source = opener.condition {
                     condition = inlineExpressions.count
-                    inlineExpressions.append(InlineExpression(
-                        index: inlineExpressions.count, source: source,
-                        afterCell: cellCount == 0 ? nil : cellCount - 1, line: opener.line,
-                        kind: .condition, negated: opener.negated, enclosingCondition: enclosingCondition))
+                    inlineExpressions.append(
+                        InlineExpression(
+                            index: inlineExpressions.count, source: source,
+                            afterCell: cellCount == 0 ? nil : cellCount - 1, line: opener.line,
+                            kind: .condition, negated: opener.negated,
+                            enclosingCondition: enclosingCondition))
                 }
                 openDivs.append((opener, condition, []))
             case .close:
                 let div = openDivs.removeLast()
                 var block = ProseBlock.paragraph([])
                 if let kind = div.opener.callout {
-                    block = .callout(Callout(kind: kind, title: div.opener.title, blocks: div.blocks))
+                    block = .callout(
+                        Callout(kind: kind, title: div.opener.title, blocks: div.blocks))
                 }
                 if let index = div.condition, let source = div.opener.condition {
                     let inner: [ProseBlock] = div.opener.callout == nil ? div.blocks : [block]
-                    block = .conditional(Conditional(index: index, source: source,
-                                                     negated: div.opener.negated, blocks: inner))
+                    block = .conditional(
+                        Conditional(
+                            index: index, source: source,
+                            negated: div.opener.negated, blocks: inner))
                 }
                 append(block)
             }
@@ -109,9 +116,10 @@ struct BlockBuilder {
         while let n = node {
             if let cell = try cell(n) {
                 if let div = openDivs.last {
-                    throw RunnerError(file: path, line: cell.line,
+                    throw RunnerError(
+                        file: path, line: cell.line,
                         "a Swift cell cannot be inside the ':::' block opened on line \(div.opener.line); "
-                        + "close the block with ':::' before the cell")
+                            + "close the block with ':::' before the cell")
                 }
                 blocks.append(.cell(cell))
                 cellCount += 1
@@ -149,22 +157,29 @@ struct BlockBuilder {
         guard language == "swift" || language == "{swift}" else { return nil }
 
         let fenceLine = Int(cmark_node_get_start_line(node))
-        try checkClosed(node, fenceLine: fenceLine, length: Int(length), fence: Character(UnicodeScalar(UInt8(bitPattern: fenceChar))))
+        try checkClosed(
+            node, fenceLine: fenceLine, length: Int(length),
+            fence: Character(UnicodeScalar(UInt8(bitPattern: fenceChar))))
         let literal = string(cmark_node_get_literal(node))
         let (options, source, optionLines) = try CellOptionsParser.parse(
             literal, firstLine: fenceLine + 1, path: path, warnings: &warnings)
-        return Cell(index: cellCount, line: fenceLine + 1 + optionLines, source: source, options: options)
+        return Cell(
+            index: cellCount, line: fenceLine + 1 + optionLines, source: source, options: options)
     }
 
     /// cmark runs an unclosed fence to the end of the document; say so instead.
-    private func checkClosed(_ node: OpaquePointer, fenceLine: Int, length: Int, fence: Character) throws {
+    private func checkClosed(_ node: OpaquePointer, fenceLine: Int, length: Int, fence: Character)
+        throws
+    {
         let endLine = Int(cmark_node_get_end_line(node))
         let closing = endLine >= 1 && endLine <= lines.count ? lines[endLine - 1] : ""
         let t = closing.trimmingCharacters(in: .whitespaces)
         let closed = endLine > fenceLine && t.count >= length && t.allSatisfy { $0 == fence }
         if !closed {
-            throw RunnerError(file: path, line: fenceLine,
-                              "unterminated code fence: the ``` opened here is never closed; add a closing ``` line after the cell")
+            throw RunnerError(
+                file: path, line: fenceLine,
+                "unterminated code fence: the ``` opened here is never closed; add a closing ``` line after the cell"
+            )
         }
     }
 
@@ -188,8 +203,9 @@ struct BlockBuilder {
                 items.append(try childBlocks(i))
                 item = cmark_node_next(i)
             }
-            return .list(ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
-                         start: Int(cmark_node_get_list_start(node)), items: items)
+            return .list(
+                ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
+                start: Int(cmark_node_get_list_start(node)), items: items)
         case CMARK_NODE_BLOCK_QUOTE:
             return .quote(try childBlocks(node))
         case CMARK_NODE_CODE_BLOCK:
@@ -212,14 +228,25 @@ struct BlockBuilder {
 
     /// A block, or a paragraph split around its `$$…$$` display formulas.
     private mutating func proseBlocks(_ node: OpaquePointer) throws -> [ProseBlock] {
-        guard cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH else { return try proseBlock(node).map { [$0] } ?? [] }
+        guard cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH else {
+            return try proseBlock(node).map { [$0] } ?? []
+        }
         var result: [ProseBlock] = []
         var run: [Inline] = []
         func flush() {
-            while let f = run.first, f == .softBreak || f == .lineBreak || f == .text("") { run.removeFirst() }
-            while let l = run.last, l == .softBreak || l == .lineBreak || l == .text("") { run.removeLast() }
-            if case .text(let t)? = run.first { run[0] = .text(String(t.drop(while: \.isWhitespace))) }
-            if case .text(let t)? = run.last { run[run.count - 1] = .text(String(t.reversed().drop(while: \.isWhitespace).reversed())) }
+            while let f = run.first, f == .softBreak || f == .lineBreak || f == .text("") {
+                run.removeFirst()
+            }
+            while let l = run.last, l == .softBreak || l == .lineBreak || l == .text("") {
+                run.removeLast()
+            }
+            if case .text(let t)? = run.first {
+                run[0] = .text(String(t.drop(while: \.isWhitespace)))
+            }
+            if case .text(let t)? = run.last {
+                run[run.count - 1] = .text(
+                    String(t.reversed().drop(while: \.isWhitespace).reversed()))
+            }
             if !run.isEmpty, run != [.text("")] { result.append(.paragraph(run)) }
             run = []
         }
@@ -274,7 +301,11 @@ struct BlockBuilder {
                 cells.append(inlines(c))
                 cell = cmark_node_next(c)
             }
-            if cmark_gfm_extensions_get_table_row_is_header(r) != 0 { header = cells } else { rows.append(cells) }
+            if cmark_gfm_extensions_get_table_row_is_header(r) != 0 {
+                header = cells
+            } else {
+                rows.append(cells)
+            }
             row = cmark_node_next(r)
         }
         return .table(header: header, alignments: alignments, rows: rows)
@@ -304,7 +335,9 @@ struct BlockBuilder {
     private mutating func math(in content: [Inline], keepDisplay: Bool) -> [Inline] {
         var result: [Inline] = []
         for item in content {
-            guard case .text(let t) = item, t.contains(MathSyntax.open) || t.contains(MathSyntax.filler) else {
+            guard case .text(let t) = item,
+                t.contains(MathSyntax.open) || t.contains(MathSyntax.filler)
+            else {
                 result.append(item)
                 continue
             }
@@ -344,7 +377,8 @@ struct BlockBuilder {
             _ = try MathParser.parse(span.source)
         } catch {
             let written = span.display ? "$$\(span.source)$$" : "$\(span.source)$"
-            mathError = RunnerError(file: path, line: span.line, "in the formula \(written): \(error.message)")
+            mathError = RunnerError(
+                file: path, line: span.line, "in the formula \(written): \(error.message)")
         }
     }
 
@@ -359,9 +393,11 @@ struct BlockBuilder {
                 let source = code.dropFirst("{swift}".count).trimmingCharacters(in: .whitespaces)
                 let index = inlineExpressions.count
                 let line = Int(cmark_node_get_start_line(node))
-                inlineExpressions.append(InlineExpression(
-                    index: index, source: source, afterCell: cellCount == 0 ? nil : cellCount - 1,
-                    line: line > 0 ? line : blockLine, enclosingCondition: enclosingCondition))
+                inlineExpressions.append(
+                    InlineExpression(
+                        index: index, source: source,
+                        afterCell: cellCount == 0 ? nil : cellCount - 1,
+                        line: line > 0 ? line : blockLine, enclosingCondition: enclosingCondition))
                 return [.inlineExpression(index: index, source: source)]
             }
             return [.code(code)]
@@ -393,9 +429,14 @@ struct BlockBuilder {
             if c == "@", !(previous.isLetter || previous.isNumber || previous == "_") {
                 let rest = text[text.index(after: i)...]
                 if rest.hasPrefix("fig-") || rest.hasPrefix("tbl-") || rest.hasPrefix("sec-") {
-                    var end = rest.firstIndex(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+                    var end =
+                        rest.firstIndex(where: {
+                            !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_")
+                        })
                         ?? rest.endIndex
-                    while end > rest.startIndex, let last = rest[..<end].last, last == "-" || last == "_" {
+                    while end > rest.startIndex, let last = rest[..<end].last,
+                        last == "-" || last == "_"
+                    {
                         end = rest.index(before: end)
                     }
                     let label = String(rest[..<end])
@@ -457,23 +498,26 @@ struct BlockBuilder {
 
     private mutating func unknownCitation(_ key: String, line: Int) {
         guard citationError == nil else { return }
-        let known = referenceKeys.isEmpty
+        let known =
+            referenceKeys.isEmpty
             ? "the front matter has no references; add a 'references:' list with an entry whose id is '\(key)'"
             : "known keys: \(referenceKeys.joined(separator: ", ")); add an entry to 'references:' or fix the key"
-        citationError = RunnerError(file: path, line: line, "unknown citation key '@\(key)' (\(known))")
+        citationError = RunnerError(
+            file: path, line: line, "unknown citation key '@\(key)' (\(known))")
     }
-
 
     private func plainText(_ inlines: [Inline]) -> String {
         inlines.map { inline -> String in
             switch inline {
             case .text(let s), .code(let s), .html(let s): s
-            case .emphasis(let c), .strong(let c), .strikethrough(let c), .link(_, let c): plainText(c)
+            case .emphasis(let c), .strong(let c), .strikethrough(let c), .link(_, let c):
+                plainText(c)
             case .image(_, let alt): alt
             case .softBreak, .lineBreak: " "
             case .crossReference(let label): "@" + label
             case .inlineExpression(_, let source): source
-            case .citation(let items): "[" + items.map { "@" + $0.key }.joined(separator: "; ") + "]"
+            case .citation(let items):
+                "[" + items.map { "@" + $0.key }.joined(separator: "; ") + "]"
             case .math(let source): source
             }
         }.joined()

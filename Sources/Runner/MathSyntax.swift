@@ -67,16 +67,21 @@ enum MathSyntax {
                         let m = run(of: "`", in: chars, at: j)
                         if m == n { end = j + m; break }
                         j += m
-                    } else { j += 1 }
+                    } else {
+                        j += 1
+                    }
                 }
                 out += String(chars[i..<end]); i = end; continue
             }
             guard c == "$" else { out.append(c); i += 1; continue }
             let display = i + 1 < chars.count && chars[i + 1] == "$"
-            if let (content, end) = display ? displayClose(chars, from: i + 2, blocked: blocked)
-                                            : inlineClose(chars, from: i + 1, blocked: blocked) {
+            if let (content, end) = display
+                ? displayClose(chars, from: i + 2, blocked: blocked)
+                : inlineClose(chars, from: i + 1, blocked: blocked)
+            {
                 let original = String(chars[i..<end])
-                spans.append(Span(source: content, display: display, line: lineOf[i], original: original))
+                spans.append(
+                    Span(source: content, display: display, line: lineOf[i], original: original))
                 out.append(open); out += String(firstIndex + spans.count - 1); out.append(close)
                 for _ in original.filter({ $0 == "\n" }) { out.append("\n"); out.append(filler) }
                 i = end
@@ -91,7 +96,8 @@ enum MathSyntax {
     /// Puts the written `$…$` back where cmark read a placeholder as code or a URL.
     static func restore(_ s: String, spans: [Span]) -> String {
         guard s.contains(open) || s.contains(filler) else { return s }
-        let t = s.replacingOccurrences(of: "\n\(filler)", with: "\n").replacingOccurrences(of: String(filler), with: "")
+        let t = s.replacingOccurrences(of: "\n\(filler)", with: "\n").replacingOccurrences(
+            of: String(filler), with: "")
         return pieces(t).map { piece in
             switch piece {
             case .text(let x): x
@@ -110,7 +116,8 @@ enum MathSyntax {
         while i < s.endIndex {
             let c = s[i]
             if c == open, let end = s[i...].firstIndex(of: close),
-               let k = Int(s[s.index(after: i)..<end]) {
+                let k = Int(s[s.index(after: i)..<end])
+            {
                 if !pending.isEmpty { result.append(.text(pending)); pending = "" }
                 result.append(.span(k))
                 i = s.index(after: end)
@@ -132,18 +139,23 @@ enum MathSyntax {
     }
 
     /// The content and end of `$…$` opened before `from`, or nil when the `$` is a dollar.
-    private static func inlineClose(_ chars: [Character], from: Int,
-                                    blocked: (Int) -> Bool) -> (String, Int)? {
+    private static func inlineClose(
+        _ chars: [Character], from: Int,
+        blocked: (Int) -> Bool
+    ) -> (String, Int)? {
         guard from < chars.count, !chars[from].isWhitespace, !blocked(from) else { return nil }
         // `$5`, `$5.00`, `$10,000`: a price unless the digits are closed at once (`$2$`).
         var d = from
-        while d < chars.count, chars[d].isNumber || ((chars[d] == "." || chars[d] == ",") && d > from) { d += 1 }
+        while d < chars.count,
+            chars[d].isNumber || ((chars[d] == "." || chars[d] == ",") && d > from)
+        { d += 1 }
         if d > from, d >= chars.count || chars[d] != "$" { return nil }
         var j = from
         while j < chars.count, !blocked(j) {
             if chars[j] == "\\" { j += 2; continue }
             if chars[j] == "$" {
-                let closes = j > from && !chars[j - 1].isWhitespace
+                let closes =
+                    j > from && !chars[j - 1].isWhitespace
                     && !(j + 1 < chars.count && chars[j + 1].isNumber)
                 if closes { return (String(chars[from..<j]), j + 1) }
             }
@@ -153,13 +165,16 @@ enum MathSyntax {
         return nil
     }
 
-    private static func displayClose(_ chars: [Character], from: Int,
-                                     blocked: (Int) -> Bool) -> (String, Int)? {
+    private static func displayClose(
+        _ chars: [Character], from: Int,
+        blocked: (Int) -> Bool
+    ) -> (String, Int)? {
         var j = from
         while j + 1 < chars.count, !blocked(j) {
             if chars[j] == "\\" { j += 2; continue }
             if chars[j] == "$", chars[j + 1] == "$" {
-                let content = String(chars[from..<j]).trimmingCharacters(in: .whitespacesAndNewlines)
+                let content = String(chars[from..<j]).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
                 return content.isEmpty ? nil : (content, j + 2)
             }
             j += 1
@@ -168,12 +183,16 @@ enum MathSyntax {
     }
 
     /// A blank line, or a line of (or fencing) a fenced code block; updates `fence`.
-    private static func lineIsBarrier(_ line: String, fence: inout (char: Character, count: Int)?) -> Bool {
+    private static func lineIsBarrier(_ line: String, fence: inout (char: Character, count: Int)?)
+        -> Bool
+    {
         let indent = line.prefix(while: { $0 == " " }).count
         let body = line.dropFirst(indent)
         if let f = fence {
             let n = body.prefix(while: { $0 == f.char }).count
-            if indent <= 3, n >= f.count, body.dropFirst(n).allSatisfy(\.isWhitespace) { fence = nil }
+            if indent <= 3, n >= f.count, body.dropFirst(n).allSatisfy(\.isWhitespace) {
+                fence = nil
+            }
             return true
         }
         if indent <= 3, let first = body.first, first == "`" || first == "~" {

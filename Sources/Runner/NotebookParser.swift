@@ -59,25 +59,31 @@ public enum NotebookParser {
         let text = text.replacingOccurrences(of: "\r\n", with: "\n")
         var warnings: [RunnerWarning] = []
         let split = try FrontMatterParser.split(text, path: path)
-        let lines = split.body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = split.body.split(separator: "\n", omittingEmptySubsequences: false).map(
+            String.init)
         let fileTitle = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        var frontMatter = try FrontMatterParser.parse(split, path: path, fallbackTitle: fileTitle,
-                                                      warnings: &warnings)
+        var frontMatter = try FrontMatterParser.parse(
+            split, path: path, fallbackTitle: fileTitle,
+            warnings: &warnings)
 
-        var builder = BlockBuilder(path: path, lines: lines,
-                                   referenceKeys: frontMatter.references.map(\.id))
+        var builder = BlockBuilder(
+            path: path, lines: lines,
+            referenceKeys: frontMatter.references.map(\.id))
         try builder.build(markdown: split.body)
         warnings += builder.warnings
         if builder.cellCount == 0 {
-            throw RunnerError(file: path, "the notebook has no Swift cells; add a fenced block that opens with ```swift")
+            throw RunnerError(
+                file: path,
+                "the notebook has no Swift cells; add a fenced block that opens with ```swift")
         }
         if split.yaml == nil, let heading = builder.firstHeading { frontMatter.title = heading }
         var seen: [String: Int] = [:]
         for block in builder.blocks {
             guard case .cell(let cell) = block, let label = cell.options.label else { continue }
             if let first = seen[label] {
-                throw RunnerError(file: path, line: cell.line,
-                                  "duplicate cell label '\(label)' (first used by the cell at line \(first))")
+                throw RunnerError(
+                    file: path, line: cell.line,
+                    "duplicate cell label '\(label)' (first used by the cell at line \(first))")
             }
             seen[label] = cell.line
         }
@@ -99,8 +105,10 @@ public enum NotebookParser {
 enum CellOptionsParser {
     /// Splits leading `//| key: value` lines off a cell's code.
     /// `firstLine` is the notebook line of the code's first line.
-    static func parse(_ code: String, firstLine: Int, path: String,
-                      warnings: inout [RunnerWarning]) throws -> (CellOptions, source: String, optionLines: Int) {
+    static func parse(
+        _ code: String, firstLine: Int, path: String,
+        warnings: inout [RunnerWarning]
+    ) throws -> (CellOptions, source: String, optionLines: Int) {
         var lines = code.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }
         var options = CellOptions()
@@ -112,7 +120,8 @@ enum CellOptionsParser {
             count += 1
             let body = line.dropFirst(3)
             guard let colon = body.firstIndex(of: ":") else {
-                throw RunnerError(file: path, line: at, "cell option '\(body.trimmed)' needs 'key: value'")
+                throw RunnerError(
+                    file: path, line: at, "cell option '\(body.trimmed)' needs 'key: value'")
             }
             let key = body[..<colon].trimmed
             var value = body[body.index(after: colon)...].trimmed
@@ -124,7 +133,9 @@ enum CellOptionsParser {
                 case "true", "yes": return true
                 case "false", "no": return false
                 default:
-                    throw RunnerError(file: path, line: at, "cell option '\(key)' must be true or false, got '\(value)'")
+                    throw RunnerError(
+                        file: path, line: at,
+                        "cell option '\(key)' must be true or false, got '\(value)'")
                 }
             }
             switch key {
@@ -135,8 +146,11 @@ enum CellOptionsParser {
             case "output": options.output = try flag()
             case "error": options.error = try flag()
             default:
-                warnings.append(RunnerWarning(file: path, line: at,
-                    "unknown cell option '\(key)' is ignored (known: label, caption, echo, eval, output, error)"))
+                warnings.append(
+                    RunnerWarning(
+                        file: path, line: at,
+                        "unknown cell option '\(key)' is ignored (known: label, caption, echo, eval, output, error)"
+                    ))
             }
         }
         let source = lines.dropFirst(count).joined(separator: "\n")

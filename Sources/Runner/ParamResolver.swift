@@ -20,17 +20,22 @@ public struct ParamOverrides: Sendable, Hashable {
 /// Resolves params to typed values; every error lists the valid params with their types.
 public enum ParamResolver {
     /// The final values in front-matter order.
-    public static func resolve(_ frontMatter: FrontMatter, notebookPath: String,
-                               overrides: ParamOverrides) throws -> [(name: String, value: ParamValue)] {
+    public static func resolve(
+        _ frontMatter: FrontMatter, notebookPath: String,
+        overrides: ParamOverrides
+    ) throws -> [(name: String, value: ParamValue)] {
         let specs = frontMatter.params
         var values = Dictionary(uniqueKeysWithValues: specs.map { ($0.name, $0.defaultValue) })
 
         if let profile = overrides.profile {
             guard let set = frontMatter.profiles[profile] else {
                 let known = frontMatter.profiles.keys.sorted()
-                throw RunnerError(file: notebookPath, "unknown profile '\(profile)'. "
-                    + (known.isEmpty ? "The notebook declares no profiles."
-                                     : "Profiles: \(known.joined(separator: ", "))."))
+                throw RunnerError(
+                    file: notebookPath,
+                    "unknown profile '\(profile)'. "
+                        + (known.isEmpty
+                            ? "The notebook declares no profiles."
+                            : "Profiles: \(known.joined(separator: ", "))."))
             }
             for (name, value) in set {
                 values[name] = try typed(value, for: name, specs, source: "profile '\(profile)'")
@@ -47,7 +52,8 @@ public enum ParamResolver {
             }
             let name = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
             let text = String(assignment[assignment.index(after: eq)...])
-            values[name] = try typed(.string(text), for: name, specs, source: "-p \(assignment)", fromText: true)
+            values[name] = try typed(
+                .string(text), for: name, specs, source: "-p \(assignment)", fromText: true)
         }
         return specs.map { ($0.name, values[$0.name]!) }
     }
@@ -55,7 +61,8 @@ public enum ParamResolver {
     /// "Valid params: epochs: Int = 3, dataset: String = "synthetic"."
     public static func validList(_ specs: [ParamSpec]) -> String {
         guard !specs.isEmpty else { return "The notebook declares no params." }
-        return "Valid params: " + specs.map { "\($0.name): \($0.defaultValue.typeName) = \(literal($0.defaultValue))" }
+        return "Valid params: "
+            + specs.map { "\($0.name): \($0.defaultValue.typeName) = \(literal($0.defaultValue))" }
             .joined(separator: ", ") + "."
     }
 
@@ -66,12 +73,15 @@ public enum ParamResolver {
 
     /// `value` converted to the type of `target`, or nil when it does not fit.
     /// Text (from `-p`) is parsed; an Int fits a Double param.
-    static func convert(_ value: ParamValue, to target: ParamValue, fromText: Bool = false) -> ParamValue? {
+    static func convert(_ value: ParamValue, to target: ParamValue, fromText: Bool = false)
+        -> ParamValue?
+    {
         switch (target, value) {
         case (.int, .int), (.double, .double), (.bool, .bool), (.string, .string): return value
         case (.double, .int(let i)): return .double(Double(i))
         case (.string, _): return .string(value.description)
-        case (.int, .string(let s)) where fromText: return Int(s.trimmingCharacters(in: .whitespaces)).map(ParamValue.int)
+        case (.int, .string(let s)) where fromText:
+            return Int(s.trimmingCharacters(in: .whitespaces)).map(ParamValue.int)
         case (.double, .string(let s)) where fromText:
             return Double(s.trimmingCharacters(in: .whitespaces)).map(ParamValue.double)
         case (.bool, .string(let s)) where fromText:
@@ -84,14 +94,17 @@ public enum ParamResolver {
         }
     }
 
-    private static func typed(_ value: ParamValue, for name: String, _ specs: [ParamSpec],
-                              source: String, fromText: Bool = false) throws -> ParamValue {
+    private static func typed(
+        _ value: ParamValue, for name: String, _ specs: [ParamSpec],
+        source: String, fromText: Bool = false
+    ) throws -> ParamValue {
         guard let spec = specs.first(where: { $0.name == name }) else {
             throw RunnerError("unknown param '\(name)' (from \(source)). " + validList(specs))
         }
         guard let v = convert(value, to: spec.defaultValue, fromText: fromText) else {
-            throw RunnerError("param '\(name)' is \(spec.defaultValue.typeName), but \(source) gives "
-                              + "'\(value.description)'. " + validList(specs))
+            throw RunnerError(
+                "param '\(name)' is \(spec.defaultValue.typeName), but \(source) gives "
+                    + "'\(value.description)'. " + validList(specs))
         }
         return v
     }
@@ -99,7 +112,8 @@ public enum ParamResolver {
     /// A params file: a YAML (or JSON) mapping of names to values.
     static func readParamsFile(_ path: String) throws -> [(String, ParamValue)] {
         guard let data = FileManager.default.contents(atPath: path),
-              let text = String(data: data, encoding: .utf8) else {
+            let text = String(data: data, encoding: .utf8)
+        else {
             throw RunnerError(file: path, "cannot read the params file")
         }
         let root: Node?
@@ -107,15 +121,23 @@ public enum ParamResolver {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             let e = FrontMatterParser.yamlError(error, path: path, offset: 0)
-            throw RunnerError(file: path, line: e.line, column: e.column,
-                              e.message.replacingOccurrences(of: "invalid YAML front matter",
-                                                             with: "the params file does not parse"))
+            throw RunnerError(
+                file: path, line: e.line, column: e.column,
+                e.message.replacingOccurrences(
+                    of: "invalid YAML front matter",
+                    with: "the params file does not parse"))
         }
         guard let mapping = root?.mapping else {
-            throw RunnerError(file: path, line: 1, "the params file must be a mapping of names to values, e.g. 'epochs: 3'")
+            throw RunnerError(
+                file: path, line: 1,
+                "the params file must be a mapping of names to values, e.g. 'epochs: 3'")
         }
         return try mapping.map { k, v in
-            (k.string ?? "", try FrontMatterParser.paramValue(v, path: path, offset: 0, what: "param '\(k.string ?? "")'"))
+            (
+                k.string ?? "",
+                try FrontMatterParser.paramValue(
+                    v, path: path, offset: 0, what: "param '\(k.string ?? "")'")
+            )
         }
     }
 }

@@ -28,10 +28,13 @@ public struct RunRequest: Sendable {
     /// Run on several ranks with `mpirun` (`--ranks N`); nil or 1 rank: one process.
     public var launch: RankLaunch? = nil
 
-    public init(notebookPath: String, overrides: ParamOverrides = ParamOverrides(),
-                cacheDirectory: String? = nil, useFreezeCache: Bool = true, timeLimit: Double? = nil,
-                memoryLimit: Int64? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-                freezeDirectory: String? = nil, frozenOnly: Bool = false) {
+    public init(
+        notebookPath: String, overrides: ParamOverrides = ParamOverrides(),
+        cacheDirectory: String? = nil, useFreezeCache: Bool = true, timeLimit: Double? = nil,
+        memoryLimit: Int64? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        freezeDirectory: String? = nil, frozenOnly: Bool = false
+    ) {
         self.freezeDirectory = freezeDirectory
         self.frozenOnly = frozenOnly
         self.notebookPath = notebookPath
@@ -82,11 +85,13 @@ public struct CacheLayout: Sendable {
     }
 
     public static func repositoryRoot(for path: String) -> String {
-        let start = URL(fileURLWithPath: NotebookParser.absolutePath(path)).deletingLastPathComponent()
+        let start = URL(fileURLWithPath: NotebookParser.absolutePath(path))
+            .deletingLastPathComponent()
         var url = start
         while url.path != "/" {
             if FileManager.default.fileExists(atPath: url.path + "/.git")
-                || FileManager.default.fileExists(atPath: url.path + "/Package.swift") {
+                || FileManager.default.fileExists(atPath: url.path + "/Package.swift")
+            {
                 return url.path
             }
             url = url.deletingLastPathComponent()
@@ -116,11 +121,13 @@ public enum Pipeline {
 
     /// Parse and resolve params (what `check`, `run` and `render` start with).
     public static func prepare(_ request: RunRequest, log: Log) throws
-        -> (parsed: ParsedNotebook, params: [(name: String, value: ParamValue)]) {
+        -> (parsed: ParsedNotebook, params: [(name: String, value: ParamValue)])
+    {
         let parsed = try NotebookParser.parse(fileAt: request.notebookPath)
         for w in parsed.warnings { log(w.description) }
-        let params = try ParamResolver.resolve(parsed.notebook.frontMatter, notebookPath: request.notebookPath,
-                                               overrides: request.overrides)
+        let params = try ParamResolver.resolve(
+            parsed.notebook.frontMatter, notebookPath: request.notebookPath,
+            overrides: request.overrides)
         return (parsed, params)
     }
 
@@ -130,12 +137,16 @@ public enum Pipeline {
         let cache = CacheLayout.forNotebook(request.notebookPath, override: request.cacheDirectory)
         let toolchain = try Toolchain.locate(environment: request.environment)
         let identity = try toolchain.libraryIdentity(memoFile: cache.libraryMemo)
-        return try compile(parsed, params: params, toolchain: toolchain, identity: identity, cache: cache, log: log)
+        return try compile(
+            parsed, params: params, toolchain: toolchain, identity: identity, cache: cache, log: log
+        )
     }
 
     /// Runs the notebook, or thaws its stored outputs when nothing they depend on changed.
-    public static func run(_ request: RunRequest, log: Log,
-                           onEvent: (@Sendable (LiveEvent) -> Void)? = nil) throws -> RunReport {
+    public static func run(
+        _ request: RunRequest, log: Log,
+        onEvent: (@Sendable (LiveEvent) -> Void)? = nil
+    ) throws -> RunReport {
         let (parsed, params) = try prepare(request, log: log)
         let cache = CacheLayout.forNotebook(request.notebookPath, override: request.cacheDirectory)
         cache.removeLeftovers()
@@ -145,11 +156,15 @@ public enum Pipeline {
         // A store of its own travels between machines (it is committed), so its key names
         // the library by its sources, not by the bytes of one build of them.
         let store = request.freezeDirectory
-        let freeze = store.map { FreezeCache(directory: $0, exclusiveName: Self.notebookName(request.notebookPath)) }
+        let freeze =
+            store.map {
+                FreezeCache(directory: $0, exclusiveName: Self.notebookName(request.notebookPath))
+            }
             ?? FreezeCache(directory: cache.freeze)
-        let key = FreezeCache.key(parsed, params: params,
-                                  libraryIdentity: store == nil ? identity : try toolchain.sourceIdentity(),
-                                  ranks: request.launch?.ranks ?? 1)
+        let key = FreezeCache.key(
+            parsed, params: params,
+            libraryIdentity: store == nil ? identity : try toolchain.sourceIdentity(),
+            ranks: request.launch?.ranks ?? 1)
 
         var collected: CollectedRun?
         var frozen = false
@@ -160,7 +175,8 @@ public enum Pipeline {
             frozen = collected != nil
         }
         if collected == nil && request.frozenOnly {
-            throw RunnerError("""
+            throw RunnerError(
+                """
                 \(Self.notebookName(request.notebookPath)) is out of date: \(freeze.directory) holds no outputs \
                 for its current code cells, params and library sources. Re-render with: \
                 emotive render \(request.notebookPath) --freeze-dir \(freeze.directory)\
@@ -170,17 +186,20 @@ public enum Pipeline {
         var compiled: CompiledProgram?
         var runSeconds: Double?
         if collected == nil {
-            let program = try compile(parsed, params: params, toolchain: toolchain, identity: identity,
-                                      cache: cache, log: log)
+            let program = try compile(
+                parsed, params: params, toolchain: toolchain, identity: identity,
+                cache: cache, log: log)
             compiled = program
             // fit keeps its training cache in $EMOTIVE_CACHE_DIR/training (= cache.training).
-            let raw = try Executor.run(program, workDirectory: cache.runs, trainingCache: cache.root,
-                                       timeLimit: request.timeLimit, memoryLimit: request.memoryLimit,
-                                       environment: request.environment, launch: request.launch,
-                                       onEvent: onEvent)
+            let raw = try Executor.run(
+                program, workDirectory: cache.runs, trainingCache: cache.root,
+                timeLimit: request.timeLimit, memoryLimit: request.memoryLimit,
+                environment: request.environment, launch: request.launch,
+                onEvent: onEvent)
             runSeconds = raw.seconds
             var run = try scrubber.scrub(Collector.collect(raw, parsed: parsed))
-            let library = (try? toolchain.sourceIdentity()).map { "library sources \($0.prefix(12))" }
+            let library =
+                (try? toolchain.sourceIdentity()).map { "library sources \($0.prefix(12))" }
                 ?? "library build \(identity.prefix(12))"
             run.execution = currentExecution(of: parsed, library: library)
             collected = run
@@ -195,18 +214,21 @@ public enum Pipeline {
             }
         }
         let run = collected!
-        let executed = try scrubber.scrub(assemble(run, parsed: parsed, params: params,
-                                                   profile: request.overrides.profile, frozen: frozen,
-                                                   identity: identity))
+        let executed = try scrubber.scrub(
+            assemble(
+                run, parsed: parsed, params: params,
+                profile: request.overrides.profile, frozen: frozen,
+                identity: identity))
         var failed: [(Int, Expectation)] = []
         for cell in parsed.notebook.cells {
             for output in run.results[cell.index]?.outputs ?? [] {
                 if case .expectation(let e) = output, !e.passed { failed.append((cell.index, e)) }
             }
         }
-        return RunReport(executed: executed, parsed: parsed, frozen: frozen, compiled: compiled,
-                         runSeconds: runSeconds, failedExpectations: failed, cache: cache,
-                         dataPaths: run.dataPaths)
+        return RunReport(
+            executed: executed, parsed: parsed, frozen: frozen, compiled: compiled,
+            runSeconds: runSeconds, failedExpectations: failed, cache: cache,
+            dataPaths: run.dataPaths)
     }
 
     /// `Notebooks/fer2013.md` → `fer2013`.
@@ -214,54 +236,74 @@ public enum Pipeline {
         URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     }
 
-    static func compile(_ parsed: ParsedNotebook, params: [(name: String, value: ParamValue)],
-                        toolchain: Toolchain, identity: String, cache: CacheLayout, log: Log) throws -> CompiledProgram {
+    static func compile(
+        _ parsed: ParsedNotebook, params: [(name: String, value: ParamValue)],
+        toolchain: Toolchain, identity: String, cache: CacheLayout, log: Log
+    ) throws -> CompiledProgram {
         let source = CodeGenerator.generate(parsed, params: params, modules: toolchain.modules)
         if let warning = toolchain.staleLibraryWarning { log("emotive: " + warning) }
         let cells = parsed.notebook.cells.filter(\.options.eval).count
         log("emotive: compiling \(cells) cell\(cells == 1 ? "" : "s") of \(parsed.notebook.path)…")
-        let program = try NotebookCompiler.compile(source, parsed: parsed, toolchain: toolchain,
-                                                   libraryIdentity: identity, buildDirectory: cache.build)
+        let program = try NotebookCompiler.compile(
+            source, parsed: parsed, toolchain: toolchain,
+            libraryIdentity: identity, buildDirectory: cache.build)
         if !program.warnings.isEmpty { log(program.warnings.trimmingCharacters(in: .newlines)) }
-        log(program.reused ? "emotive: compiled program reused (same code, library and params)"
-                           : String(format: "emotive: compiled in %.1f s", program.seconds))
+        log(
+            program.reused
+                ? "emotive: compiled program reused (same code, library and params)"
+                : String(format: "emotive: compiled in %.1f s", program.seconds))
         return program
     }
 
     /// The document the renderers get: the current notebook (with its current prose) and
     /// the run's outputs, minus the outputs of `output: false` cells (their failed claims stay).
-    static func assemble(_ run: CollectedRun, parsed: ParsedNotebook, params: [(name: String, value: ParamValue)],
-                         profile: String?, frozen: Bool, identity: String) -> ExecutedNotebook {
+    static func assemble(
+        _ run: CollectedRun, parsed: ParsedNotebook, params: [(name: String, value: ParamValue)],
+        profile: String?, frozen: Bool, identity: String
+    ) -> ExecutedNotebook {
         var results = run.results
         for cell in parsed.notebook.cells where !cell.options.output {
             guard var r = results[cell.index] else { continue }
-            r.outputs = r.outputs.filter { if case .expectation(let e) = $0 { !e.passed } else { false } }
+            r.outputs = r.outputs.filter {
+                if case .expectation(let e) = $0 { !e.passed } else { false }
+            }
             results[cell.index] = r
         }
         // The run that computed the outputs, not this render: a frozen re-render of unchanged
         // outputs must write the same report on any machine and at any commit.
-        let execution = run.execution ?? currentExecution(of: parsed, library: "library build \(identity.prefix(12))")
+        let execution =
+            run.execution
+            ?? currentExecution(of: parsed, library: "library build \(identity.prefix(12))")
         let provenance = Provenance(
             gitCommit: execution.gitCommit, emotiveVersion: execution.emotiveVersion,
             params: Dictionary(uniqueKeysWithValues: params.map { ($0.name, $0.value) }),
             profile: profile, dataFingerprints: run.dataFingerprints,
             machine: execution.machine, executedAt: execution.executedAt, frozen: frozen)
-        var executed = ExecutedNotebook(notebook: parsed.notebook, results: results, inlineValues: run.inlineValues,
-                                        provenance: provenance, failure: run.failure)
+        var executed = ExecutedNotebook(
+            notebook: parsed.notebook, results: results, inlineValues: run.inlineValues,
+            provenance: provenance, failure: run.failure)
         executed.markdown = GeneratedMarkdown.parse(executed)
         return executed
     }
 
     /// This machine, this commit and this moment, as the run that computes `parsed`'s outputs.
-    static func currentExecution(of parsed: ParsedNotebook, library: String) -> CollectedRun.Execution {
-        .init(gitCommit: gitCommit(near: parsed.notebook.path), emotiveVersion: "\(EmotiveVersion.string) (\(library))",
-              machine: machineDescription(), executedAt: ISO8601DateFormatter().string(from: Date()))
+    static func currentExecution(of parsed: ParsedNotebook, library: String)
+        -> CollectedRun.Execution
+    {
+        .init(
+            gitCommit: gitCommit(near: parsed.notebook.path),
+            emotiveVersion: "\(EmotiveVersion.string) (\(library))",
+            machine: machineDescription(), executedAt: ISO8601DateFormatter().string(from: Date()))
     }
 
     static func gitCommit(near path: String) -> String? {
-        let dir = URL(fileURLWithPath: NotebookParser.absolutePath(path)).deletingLastPathComponent().path
-        guard let r = try? ChildProcess.run("/usr/bin/env", ["git", "-C", dir, "rev-parse", "--short=12", "HEAD"]),
-              r.status == 0 else { return nil }
+        let dir = URL(fileURLWithPath: NotebookParser.absolutePath(path))
+            .deletingLastPathComponent().path
+        guard
+            let r = try? ChildProcess.run(
+                "/usr/bin/env", ["git", "-C", dir, "rev-parse", "--short=12", "HEAD"]),
+            r.status == 0
+        else { return nil }
         let commit = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return commit.isEmpty ? nil : commit
     }
@@ -269,8 +311,12 @@ public enum Pipeline {
     static func machineDescription() -> String {
         var u = utsname()
         uname(&u)
-        let machine = withUnsafeBytes(of: &u.machine) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-        let system = withUnsafeBytes(of: &u.sysname) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+        let machine = withUnsafeBytes(of: &u.machine) {
+            String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        let system = withUnsafeBytes(of: &u.sysname) {
+            String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let memory = Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30)
         return String(format: "%@ %@, %d cores, %.0f GiB", machine, system, cores, memory)

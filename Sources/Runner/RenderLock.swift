@@ -15,22 +15,28 @@ public final class RenderLock {
             withIntermediateDirectories: true)
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw RunnerError(file: path, "cannot open the render lock (\(String(cString: strerror(errno))))")
+            throw RunnerError(
+                file: path, "cannot open the render lock (\(String(cString: strerror(errno))))")
         }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?
+            let holder =
+                (try? String(contentsOfFile: path, encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            onWait("another render of this notebook is running\(holder.isEmpty ? "" : " (\(holder))"); "
-                   + "waiting for it to finish (lock: \(path))")
+            onWait(
+                "another render of this notebook is running\(holder.isEmpty ? "" : " (\(holder))"); "
+                    + "waiting for it to finish (lock: \(path))")
             while flock(fd, LOCK_EX) != 0 {
                 guard errno == EINTR else {
                     close(fd)
-                    throw RunnerError(file: path, "cannot take the render lock (\(String(cString: strerror(errno))))")
+                    throw RunnerError(
+                        file: path,
+                        "cannot take the render lock (\(String(cString: strerror(errno))))")
                 }
             }
         }
         ftruncate(fd, 0)
-        let note = "pid \(ProcessInfo.processInfo.processIdentifier), since \(ISO8601DateFormatter().string(from: Date()))\n"
+        let note =
+            "pid \(ProcessInfo.processInfo.processIdentifier), since \(ISO8601DateFormatter().string(from: Date()))\n"
         _ = note.withCString { Foundation.write(fd, $0, strlen($0)) }
     }
 

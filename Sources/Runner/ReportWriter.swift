@@ -18,7 +18,8 @@ public enum ReportWriter {
 
     /// Turns the executed notebook into one format (HTML, PDF, ipynb, gfm: from Rendering);
     /// `filesFolder` is the sibling folder's name, for relative links.
-    public typealias Renderer = (_ executed: ExecutedNotebook, _ filesFolder: String) throws -> Rendered
+    public typealias Renderer = (_ executed: ExecutedNotebook, _ filesFolder: String) throws ->
+        Rendered
 
     public static let builtInFormats = ["json"]
 
@@ -29,34 +30,46 @@ public enum ReportWriter {
     /// the folder's files first (their names carry a hash of their bytes, so new ones do not
     /// replace old ones), then the reports, then the folder's files no report links any more.
     @discardableResult
-    public static func write(_ report: RunReport, to directory: String, formats: [String],
-                             renderers: [String: Renderer]) throws -> [String] {
-        let name = URL(fileURLWithPath: report.executed.notebook.path).deletingPathExtension().lastPathComponent
+    public static func write(
+        _ report: RunReport, to directory: String, formats: [String],
+        renderers: [String: Renderer]
+    ) throws -> [String] {
+        let name = URL(fileURLWithPath: report.executed.notebook.path).deletingPathExtension()
+            .lastPathComponent
         let folderName = name + "_files"
         let folder = "\(directory)/\(folderName)"
         var files: [(String, Data)] = []
         var folderFiles: [(name: String, data: Data)]?
-        let results = ResultsJSON(report.executed, inlineExpressions: report.parsed.inlineExpressions)
+        let results = ResultsJSON(
+            report.executed, inlineExpressions: report.parsed.inlineExpressions)
         files.append(("\(directory)/\(name).json", try results.encoded()))
         for format in formats {
             switch format {
             case "json":
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                files.append(("\(directory)/\(name).notebook.json", try encoder.encode(report.executed)))
+                files.append(
+                    ("\(directory)/\(name).notebook.json", try encoder.encode(report.executed)))
             default:
                 guard let render = renderers[format] else {
-                    throw RunnerError("cannot write format '\(format)' (available: \((builtInFormats + renderers.keys.sorted()).joined(separator: ", ")))")
+                    throw RunnerError(
+                        "cannot write format '\(format)' (available: \((builtInFormats + renderers.keys.sorted()).joined(separator: ", ")))"
+                    )
                 }
                 let rendered = try render(report.executed, folderName)
-                files.append(("\(directory)/\(name).\(extensions[format] ?? format)", rendered.report))
+                files.append(
+                    ("\(directory)/\(name).\(extensions[format] ?? format)", rendered.report))
                 if let more = rendered.folderFiles { folderFiles = (folderFiles ?? []) + more }
             }
         }
-        let notebook = URL(fileURLWithPath: NotebookParser.absolutePath(report.executed.notebook.path)).standardized.path
+        let notebook = URL(
+            fileURLWithPath: NotebookParser.absolutePath(report.executed.notebook.path)
+        ).standardized.path
         for (path, _) in files
-        where URL(fileURLWithPath: NotebookParser.absolutePath(path)).standardized.path == notebook {
-            throw RunnerError("the report \(path) would overwrite the notebook; choose another --out folder")
+        where URL(fileURLWithPath: NotebookParser.absolutePath(path)).standardized.path == notebook
+        {
+            throw RunnerError(
+                "the report \(path) would overwrite the notebook; choose another --out folder")
         }
         AtomicFile.removeLeftovers(in: directory)
         if let folderFiles {

@@ -53,10 +53,14 @@ public struct ResultsJSON: Codable, Sendable, Hashable {
                 switch output {
                 case .metric(let name, let value): metrics[name] = value
                 case .table(let t):
-                    tables.append(TableEntry(cell: index, label: t.label, caption: t.caption,
-                                             columns: t.columns, rows: t.rows))
+                    tables.append(
+                        TableEntry(
+                            cell: index, label: t.label, caption: t.caption,
+                            columns: t.columns, rows: t.rows))
                 case .expectation(let e):
-                    expectations.append(ExpectationEntry(cell: index, line: e.line, message: e.message, passed: e.passed))
+                    expectations.append(
+                        ExpectationEntry(
+                            cell: index, line: e.line, message: e.message, passed: e.passed))
                     if !e.passed { passed = false }
                 default: break
                 }
@@ -66,7 +70,9 @@ public struct ResultsJSON: Codable, Sendable, Hashable {
         for e in inlineExpressions {
             if let v = executed.inlineValues[e.index] { inline["\(e.index): \(e.source)"] = v }
         }
-        failure = executed.failure.map { FailureEntry(cell: $0.cellIndex, line: $0.line, message: $0.message) }
+        failure = executed.failure.map {
+            FailureEntry(cell: $0.cellIndex, line: $0.line, message: $0.message)
+        }
         status = passed ? "passed" : "failed"
     }
 

@@ -6,7 +6,8 @@ extension SHA256 {
     /// implementation takes seconds for a large library), else read here in 1 MiB chunks.
     public static func hex(fileAt path: String) throws -> String {
         if let r = try? ChildProcess.run("/usr/bin/env", ["sha256sum", "--", path]), r.status == 0,
-           let digest = r.stdout.split(separator: " ").first, digest.count == 64 {
+            let digest = r.stdout.split(separator: " ").first, digest.count == 64
+        {
             return String(digest)
         }
         return try hexReadingHere(fileAt: path)

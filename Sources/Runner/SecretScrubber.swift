@@ -15,8 +15,10 @@ public struct SecretScrubber: Sendable {
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
     }
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
-                home: String = NSHomeDirectory()) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        home: String = NSHomeDirectory()
+    ) {
         var found: [String] = []
         for (name, value) in environment {
             let upper = name.uppercased()
@@ -26,8 +28,9 @@ public struct SecretScrubber: Sendable {
         }
         let kaggleDir = environment["KAGGLE_CONFIG_DIR"] ?? home + "/.kaggle"
         if let data = FileManager.default.contents(atPath: kaggleDir + "/kaggle.json"),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let key = object["key"] as? String {
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let key = object["key"] as? String
+        {
             found.append(key)
         }
         self.init(secrets: found)

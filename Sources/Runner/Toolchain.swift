@@ -8,11 +8,14 @@ import NotebookModel
 /// `ToolchainTests` reads the manifest and checks that the two agree.
 public enum EmotiveLibrary {
     /// What a cell sees, in import order (the generated program imports these).
-    public static let imported = ["Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit",
-                                   "MessagePassing"]
+    public static let imported = [
+        "Tensors", "NeuralNetworks", "Vision", "Plots", "NotebookModel", "NotebookKit",
+        "MessagePassing",
+    ]
     /// Everything the library holds: the imported modules and those they use, which cells
     /// do not import.
-    public static let linked = imported + ["Checksums", "SeededRandom", "XMLEscaping", "Preconditions"]
+    public static let linked =
+        imported + ["Checksums", "SeededRandom", "XMLEscaping", "Preconditions"]
 }
 
 /// Where the prebuilt `Emotive` library is and how `swiftc` compiles a notebook against it.
@@ -42,7 +45,8 @@ public struct Toolchain: Sendable {
         for m in EmotiveLibrary.linked {
             let path = "\(buildDirectory)/Modules/\(m).swiftmodule"
             if let module = modified(path), module.timeIntervalSince(library) > 1 {
-                return "warning: \(libraryPath) is older than Modules/\(m).swiftmodule; if the notebook "
+                return
+                    "warning: \(libraryPath) is older than Modules/\(m).swiftmodule; if the notebook "
                     + "fails to link, rebuild the library with 'swift build --product Emotive'"
             }
         }
@@ -50,11 +54,15 @@ public struct Toolchain: Sendable {
     }
 
     /// Finds the library next to the running executable, or in `EMOTIVE_LIBRARY_DIR`.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
-                              executable: String? = nil) throws -> Toolchain {
+    public static func locate(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        executable: String? = nil
+    ) throws -> Toolchain {
         var candidates: [String] = []
         if let dir = environment["EMOTIVE_LIBRARY_DIR"], !dir.isEmpty { candidates.append(dir) }
-        let exe = executable ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let exe =
+            executable
+            ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var dir = URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent()
         // An .xctest bundle directory (macOS layout) sits inside the build folder too.
@@ -62,20 +70,27 @@ public struct Toolchain: Sendable {
             candidates.append(dir.path)
             dir = dir.deletingLastPathComponent()
         }
-        guard let build = candidates.first(where: {
-            FileManager.default.fileExists(atPath: $0 + "/libEmotive.so")
-        }) else {
-            throw RunnerError("cannot find libEmotive.so next to \(exe). Build it with "
-                              + "'swift build --product Emotive' (or 'swift build --build-tests'), "
-                              + "or set EMOTIVE_LIBRARY_DIR to the folder that holds it.")
+        guard
+            let build = candidates.first(where: {
+                FileManager.default.fileExists(atPath: $0 + "/libEmotive.so")
+            })
+        else {
+            throw RunnerError(
+                "cannot find libEmotive.so next to \(exe). Build it with "
+                    + "'swift build --product Emotive' (or 'swift build --build-tests'), "
+                    + "or set EMOTIVE_LIBRARY_DIR to the folder that holds it.")
         }
         return try Toolchain(buildDirectory: build, environment: environment)
     }
 
-    public init(buildDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(
+        buildDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         self.buildDirectory = URL(fileURLWithPath: buildDirectory).resolvingSymlinksInPath().path
         guard let root = Self.packageRoot(above: self.buildDirectory) else {
-            throw RunnerError("cannot find the Emotive package (a folder with Package.swift and Sources/) above \(buildDirectory)")
+            throw RunnerError(
+                "cannot find the Emotive package (a folder with Package.swift and Sources/) above \(buildDirectory)"
+            )
         }
         packageRoot = root
         swiftc = Self.findSwiftc(environment: environment)
@@ -84,19 +99,26 @@ public struct Toolchain: Sendable {
             FileManager.default.fileExists(atPath: "\(moduleDir)/\($0).swiftmodule")
         }
 
-        var flags = ["-I", moduleDir, "-L", self.buildDirectory, "-lEmotive",
-                     "-Xlinker", "-rpath", "-Xlinker", self.buildDirectory]
+        var flags = [
+            "-I", moduleDir, "-L", self.buildDirectory, "-lEmotive",
+            "-Xlinker", "-rpath", "-Xlinker", self.buildDirectory,
+        ]
         let sources = root + "/Sources"
         let shims = ((try? FileManager.default.contentsOfDirectory(atPath: sources)) ?? [])
             .filter { $0.hasPrefix("_C") }.sorted()
-        for shim in shims where FileManager.default.fileExists(atPath: "\(sources)/\(shim)/module.modulemap") {
+        for shim in shims
+        where FileManager.default.fileExists(atPath: "\(sources)/\(shim)/module.modulemap") {
             flags += ["-Xcc", "-fmodule-map-file=\(sources)/\(shim)/module.modulemap"]
         }
         // C targets with sources (not system libraries): SwiftPM writes their module maps
         // into the build folder, pointing at Sources/<name>/include.
-        let built = ((try? FileManager.default.contentsOfDirectory(atPath: self.buildDirectory)) ?? [])
+        let built =
+            ((try? FileManager.default.contentsOfDirectory(atPath: self.buildDirectory)) ?? [])
             .filter { $0.hasPrefix("_C") && $0.hasSuffix(".build") }.sorted()
-        for dir in built where FileManager.default.fileExists(atPath: "\(self.buildDirectory)/\(dir)/module.modulemap") {
+        for dir in built
+        where FileManager.default.fileExists(
+            atPath: "\(self.buildDirectory)/\(dir)/module.modulemap")
+        {
             let name = String(dir.dropLast(".build".count))
             flags += ["-Xcc", "-fmodule-map-file=\(self.buildDirectory)/\(dir)/module.modulemap"]
             if FileManager.default.fileExists(atPath: "\(sources)/\(name)/include") {
@@ -111,7 +133,8 @@ public struct Toolchain: Sendable {
         var url = URL(fileURLWithPath: path)
         while url.path != "/" {
             if FileManager.default.fileExists(atPath: url.path + "/Package.swift"),
-               FileManager.default.fileExists(atPath: url.path + "/Sources") {
+                FileManager.default.fileExists(atPath: url.path + "/Sources")
+            {
                 return url.path
             }
             url = url.deletingLastPathComponent()
@@ -131,7 +154,10 @@ public struct Toolchain: Sendable {
     /// `-I` paths of the C libraries the package's system-library targets name in
     /// `pkgConfig: "…"` (read from Package.swift, so a new C target needs no change here).
     static func pkgConfigIncludes(packageRoot: String) -> [String] {
-        guard let manifest = try? String(contentsOfFile: packageRoot + "/Package.swift", encoding: .utf8) else {
+        guard
+            let manifest = try? String(
+                contentsOfFile: packageRoot + "/Package.swift", encoding: .utf8)
+        else {
             return []
         }
         var names: [String] = []
@@ -143,16 +169,20 @@ public struct Toolchain: Sendable {
             rest = after[end...]
         }
         guard !names.isEmpty,
-              let result = try? ChildProcess.run("/usr/bin/env", ["pkg-config", "--cflags-only-I"] + names),
-              result.status == 0 else { return [] }
+            let result = try? ChildProcess.run(
+                "/usr/bin/env", ["pkg-config", "--cflags-only-I"] + names),
+            result.status == 0
+        else { return [] }
         var seen = Set<String>()
         return result.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" })
             .map(String.init).filter { $0.hasPrefix("-I") && seen.insert($0).inserted }
     }
 
     /// The library's modules whose sources decide what a notebook computes.
-    static let librarySourceTargets = ["Checksums", "SeededRandom", "MessagePassing", "Tensors", "NeuralNetworks", "Vision",
-                                       "Plots", "NotebookModel", "NotebookKit"]
+    static let librarySourceTargets = [
+        "Checksums", "SeededRandom", "MessagePassing", "Tensors", "NeuralNetworks", "Vision",
+        "Plots", "NotebookModel", "NotebookKit",
+    ]
 
     /// Identity of the library by its sources, the same on every machine and clone: SHA-256
     /// over the relative path and bytes of every file of the library's targets and C shims,
@@ -163,22 +193,27 @@ public struct Toolchain: Sendable {
         let targets = ((try? FileManager.default.contentsOfDirectory(atPath: sources)) ?? [])
             .filter { $0.hasPrefix("_C") || Self.librarySourceTargets.contains($0) }.sorted()
         var h = SHA256()
-        h.update("emotive-sources 1\nconfiguration \(URL(fileURLWithPath: buildDirectory).lastPathComponent)\n")
+        h.update(
+            "emotive-sources 1\nconfiguration \(URL(fileURLWithPath: buildDirectory).lastPathComponent)\n"
+        )
         var files = ["Package.swift"]
         for t in targets {
             let names = (FileManager.default.subpaths(atPath: "\(sources)/\(t)") ?? []).sorted()
             for n in names {
                 var isDirectory: ObjCBool = false
                 let full = "\(sources)/\(t)/\(n)"
-                if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
-                   !n.hasSuffix(".md") {
+                if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory),
+                    !isDirectory.boolValue,
+                    !n.hasSuffix(".md")
+                {
                     files.append("Sources/\(t)/\(n)")
                 }
             }
         }
         for f in files {
             guard let data = FileManager.default.contents(atPath: packageRoot + "/" + f) else {
-                throw RunnerError("cannot read \(packageRoot)/\(f) to identify the library's sources")
+                throw RunnerError(
+                    "cannot read \(packageRoot)/\(f) to identify the library's sources")
             }
             h.update("file \(f) \(data.count)\n")
             h.update(data)

@@ -35,8 +35,10 @@ public func add(_ a: Tensor, _ b: Tensor, rectifier: Rectifier) -> Tensor {
                 let vector = emk_uses_avx512() != 0
                 parallelChunks(n, grain: elementwiseGrain) { r in
                     if vector {
-                        emk_add_rectified(ua.value + r.lowerBound, ub.value + r.lowerBound, uo.base + r.lowerBound,
-                                          r.count, rectifier == .relu6 ? 1 : 0)
+                        emk_add_rectified(
+                            ua.value + r.lowerBound, ub.value + r.lowerBound,
+                            uo.base + r.lowerBound,
+                            r.count, rectifier == .relu6 ? 1 : 0)
                         return
                     }
                     for i in r { uo.base[i] = rectifier.apply(ua.value[i] + ub.value[i]) }
@@ -61,8 +63,10 @@ private func rectifiedGradient(_ g: [Float], output y: [Float], _ rectifier: Rec
                 let vector = emk_uses_avx512() != 0
                 parallelChunks(n, grain: elementwiseGrain) { r in
                     if vector {
-                        emk_relu_backward(ug.value + r.lowerBound, uy.value + r.lowerBound, uo.base + r.lowerBound,
-                                          r.count, rectifier == .relu6 ? 1 : 0)
+                        emk_relu_backward(
+                            ug.value + r.lowerBound, uy.value + r.lowerBound,
+                            uo.base + r.lowerBound,
+                            r.count, rectifier == .relu6 ? 1 : 0)
                         return
                     }
                     for i in r { uo.base[i] = rectifier.passes(uy.value[i]) ? ug.value[i] : 0 }
@@ -79,7 +83,8 @@ private func clampedRelu(_ x: Tensor, six: Bool) -> Tensor {
         makeScalars(n) { out in
             let ux = UncheckedSendable(px.baseAddress!), uo = SharedBuffer(out)
             parallelChunks(n, grain: elementwiseGrain) { r in
-                emk_relu_forward(ux.value + r.lowerBound, uo.base + r.lowerBound, r.count, six ? 1 : 0)
+                emk_relu_forward(
+                    ux.value + r.lowerBound, uo.base + r.lowerBound, r.count, six ? 1 : 0)
             }
         }
     }
@@ -115,8 +120,10 @@ public func tanh(_ x: Tensor) -> Tensor {
 }
 
 /// Row-wise kernel over the last axis: `body(row, out, k)` for every row.
-func forEachRow(_ x: [Float], rowLength k: Int, _ out: inout [Float],
-                _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+func forEachRow(
+    _ x: [Float], rowLength k: Int, _ out: inout [Float],
+    _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+) {
     let rows = k == 0 ? 0 : x.count / k
     x.withUnsafeBufferPointer { px in
         out.withUnsafeMutableBufferPointer { po in

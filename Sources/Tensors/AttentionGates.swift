@@ -12,31 +12,41 @@ import Preconditions
 ///
 ///     let gated = scaleChannels(features, by: sigmoid(logits))   // logits [N, C]
 public func scaleChannels(_ x: Tensor, by gate: Tensor) -> Tensor {
-    check(x.rank == 4 && x.count > 0 && (gate.shape == [x.shape[0], x.shape[3]] || gate.shape == [x.shape[0], 1, 1, x.shape[3]]),
-          "scaleChannels: expects a non-empty x [N, H, W, C] and a gate [N, C] or [N, 1, 1, C], got x \(x.shape) and gate \(gate.shape)")
+    check(
+        x.rank == 4 && x.count > 0
+            && (gate.shape == [x.shape[0], x.shape[3]]
+                || gate.shape == [x.shape[0], 1, 1, x.shape[3]]),
+        "scaleChannels: expects a non-empty x [N, H, W, C] and a gate [N, C] or [N, 1, 1, C], got x \(x.shape) and gate \(gate.shape)"
+    )
     let (n, c) = (x.shape[0], x.shape[3])
     let pixels = x.shape[1] * x.shape[2]
     // Whole images per piece: the backward sums an image's pixels in one fixed order.
-    return gated(x, gate, pieces: n, grain: Swift.max(1, elementwiseGrain / Swift.max(1, pixels * c)),
-                 forward: { x, g, y, images in
-                     emk_scale_channels(x, g, y, images.lowerBound, images.count, pixels, c)
-                 },
-                 backward: { dy, x, g, dx, dg, images in
-                     emk_scale_channels_backward(dy, x, g, dx, dg, images.lowerBound, images.count, pixels, c)
-                 })
+    return gated(
+        x, gate, pieces: n, grain: Swift.max(1, elementwiseGrain / Swift.max(1, pixels * c)),
+        forward: { x, g, y, images in
+            emk_scale_channels(x, g, y, images.lowerBound, images.count, pixels, c)
+        },
+        backward: { dy, x, g, dx, dg, images in
+            emk_scale_channels_backward(
+                dy, x, g, dx, dg, images.lowerBound, images.count, pixels, c)
+        })
 }
 
 /// `x * gate` for a per-pixel gate broadcast over channels (CBAM's spatial attention):
 /// x [N, H, W, C], gate [N, H, W, 1] → [N, H, W, C].
 public func scalePixels(_ x: Tensor, by gate: Tensor) -> Tensor {
-    check(x.rank == 4 && x.count > 0 && gate.shape == Array(x.shape.dropLast()) + [1],
-          "scalePixels: expects a non-empty x [N, H, W, C] and a gate [N, H, W, 1], got x \(x.shape) and gate \(gate.shape)")
+    check(
+        x.rank == 4 && x.count > 0 && gate.shape == Array(x.shape.dropLast()) + [1],
+        "scalePixels: expects a non-empty x [N, H, W, C] and a gate [N, H, W, 1], got x \(x.shape) and gate \(gate.shape)"
+    )
     let c = x.shape[3]
-    return gated(x, gate, pieces: gate.count, grain: Swift.max(1, elementwiseGrain / Swift.max(1, c)),
-                 forward: { x, g, y, pixels in emk_scale_pixels(x, g, y, pixels.lowerBound, pixels.count, c) },
-                 backward: { dy, x, g, dx, dg, pixels in
-                     emk_scale_pixels_backward(dy, x, g, dx, dg, pixels.lowerBound, pixels.count, c)
-                 })
+    return gated(
+        x, gate, pieces: gate.count, grain: Swift.max(1, elementwiseGrain / Swift.max(1, c)),
+        forward: { x, g, y, pixels in emk_scale_pixels(x, g, y, pixels.lowerBound, pixels.count, c)
+        },
+        backward: { dy, x, g, dx, dg, pixels in
+            emk_scale_pixels_backward(dy, x, g, dx, dg, pixels.lowerBound, pixels.count, c)
+        })
 }
 
 /// The op both gates share: `forward(x, gate, y, units)` writes y for a range of the units
@@ -44,9 +54,13 @@ public func scalePixels(_ x: Tensor, by gate: Tensor) -> Tensor {
 /// writes dx = dy · gate and dgate (Σ dy · x) for them, in one pass.
 private func gated(
     _ x: Tensor, _ gate: Tensor, pieces units: Int, grain: Int,
-    forward: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void,
-    backward: @escaping (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
-                         UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void
+    forward: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>)
+        -> Void,
+    backward:
+        @escaping (
+            UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+            UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>
+        ) -> Void
 ) -> Tensor {
     let y = x.scalars.withUnsafeBufferPointer { px in
         gate.scalars.withUnsafeBufferPointer { pg in
@@ -65,7 +79,8 @@ private func gated(
                 g.scalars.withUnsafeBufferPointer { pg in
                     dgate.withUnsafeMutableBufferPointer { pdg in
                         makeScalars(input.count) { out in
-                            let udy = UncheckedSendable(pdy.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
+                            let udy = UncheckedSendable(pdy.baseAddress!),
+                                ux = UncheckedSendable(px.baseAddress!)
                             let ug = UncheckedSendable(pg.baseAddress!)
                             let udx = SharedBuffer(out), udg = SharedBuffer(pdg)
                             parallelChunks(units, grain: grain) { r in
@@ -76,7 +91,9 @@ private func gated(
                 }
             }
         }
-        return [needs[0] ? Tensor(unchecked: input.shape, dx) : nil,
-                needs[1] ? Tensor(unchecked: g.shape, dgate) : nil]
+        return [
+            needs[0] ? Tensor(unchecked: input.shape, dx) : nil,
+            needs[1] ? Tensor(unchecked: g.shape, dgate) : nil,
+        ]
     }
 }

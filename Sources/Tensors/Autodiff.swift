@@ -61,8 +61,10 @@ public func withGradients<R>(_ body: () throws -> R) rethrows -> R {
 }
 
 /// Builds an op's output: attaches a node when recording is on and an input needs a gradient.
-func makeResult(_ shape: [Int], _ scalars: [Float], inputs: [Tensor],
-                pullback: @escaping Pullback) -> Tensor {
+func makeResult(
+    _ shape: [Int], _ scalars: [Float], inputs: [Tensor],
+    pullback: @escaping Pullback
+) -> Tensor {
     guard GradientRecording.isEnabled, inputs.contains(where: { $0.node != nil }) else {
         return Tensor(unchecked: shape, scalars)
     }
@@ -122,7 +124,9 @@ public final class Parameter: @unchecked Sendable {
     /// back-propagated, a snapshot), in which case that tensor keeps the old values.
     ///
     ///     p.withUnsafeMutableScalars { w in for i in w.indices { w[i] -= lr * g[i] } }
-    public func withUnsafeMutableScalars<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+    public func withUnsafeMutableScalars<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R)
+        rethrows -> R
+    {
         try stored.scalars.withUnsafeMutableBufferPointer { try body($0) }
     }
 
@@ -132,8 +136,10 @@ public final class Parameter: @unchecked Sendable {
     public func updateScalars<R>(_ body: (inout [Float]) throws -> R) rethrows -> R {
         let count = stored.scalars.count
         defer {
-            check(stored.scalars.count == count,
-                  "Parameter '\(name)': an update changed its \(count) values to \(stored.scalars.count)")
+            check(
+                stored.scalars.count == count,
+                "Parameter '\(name)': an update changed its \(count) values to \(stored.scalars.count)"
+            )
         }
         return try body(&stored.scalars)
     }
@@ -155,10 +161,15 @@ extension Tensor {
         guard let root = node else { return }
         let seedGradient: Tensor
         if let seed {
-            check(seed.shape == shape, "backward: seed shape \(seed.shape) differs from tensor shape \(shape)")
+            check(
+                seed.shape == shape,
+                "backward: seed shape \(seed.shape) differs from tensor shape \(shape)")
             seedGradient = seed.detached
         } else {
-            check(count == 1, "backward: without a seed the tensor must have one element (a loss), got shape \(shape)")
+            check(
+                count == 1,
+                "backward: without a seed the tensor must have one element (a loss), got shape \(shape)"
+            )
             seedGradient = Tensor(unchecked: shape, [1])
         }
         withoutGradients { runBackward(from: root, seed: seedGradient) }
@@ -216,7 +227,11 @@ private func runBackward(from root: Node, seed: Tensor) {
         }
         node.gradient = nil
         if let parameter = node.parameter {
-            if parameter.gradient == nil { parameter.gradient = upstream } else { parameter.gradient!.accumulate(upstream) }
+            if parameter.gradient == nil {
+                parameter.gradient = upstream
+            } else {
+                parameter.gradient!.accumulate(upstream)
+            }
             observer?.gradientReady(parameter)
             continue
         }
@@ -226,9 +241,15 @@ private func runBackward(from root: Node, seed: Tensor) {
         let grads = pullback(upstream, needs)
         for (input, grad) in zip(node.inputs, grads) {
             guard let input, let grad else { continue }
-            check(grad.shape == input.shape,
-                  "backward: internal error, gradient shape \(grad.shape) for input of shape \(input.shape)")
-            if input.gradient == nil { input.gradient = grad } else { input.gradient!.accumulate(grad) }
+            check(
+                grad.shape == input.shape,
+                "backward: internal error, gradient shape \(grad.shape) for input of shape \(input.shape)"
+            )
+            if input.gradient == nil {
+                input.gradient = grad
+            } else {
+                input.gradient!.accumulate(grad)
+            }
         }
         observer?.pullbackDone()
     }
@@ -238,7 +259,9 @@ extension Tensor {
     /// self += other, elementwise and in place (a gradient reaching a tensor that is used
     /// twice). Copy-on-write keeps any other holder of these scalars unchanged.
     mutating func accumulate(_ other: Tensor) {
-        check(other.shape == shape, "backward: internal error, adding a gradient of shape \(other.shape) to \(shape)")
+        check(
+            other.shape == shape,
+            "backward: internal error, adding a gradient of shape \(other.shape) to \(shape)")
         let count = scalars.count
         scalars.withUnsafeMutableBufferPointer { p in
             other.scalars.withUnsafeBufferPointer { q in

@@ -19,10 +19,14 @@ public struct BatchNormResult {
 }
 
 private func channelCount(_ op: String, _ x: Tensor, _ params: [(String, Tensor)]) -> Int {
-    check(x.rank >= 2 && x.count > 0, "\(op): expects a non-empty input of rank >= 2 with channels last, got \(x.shape)")
+    check(
+        x.rank >= 2 && x.count > 0,
+        "\(op): expects a non-empty input of rank >= 2 with channels last, got \(x.shape)")
     let c = x.shape.last!
     for (name, p) in params {
-        check(p.shape == [c], "\(op): \(name) must have shape [\(c)] for input \(x.shape), got \(p.shape)")
+        check(
+            p.shape == [c],
+            "\(op): \(name) must have shape [\(c)] for input \(x.shape), got \(p.shape)")
     }
     return c
 }
@@ -61,8 +65,10 @@ public protocol ReplicaReducer: Sendable {
 /// With `rectifier`, the output is `relu(y)` or `relu6(y)` computed in the same pass, and the
 /// backward masks the incoming gradient on the fly: the same numbers as the two ops one
 /// after the other, bit for bit, without the intermediate tensor or its two extra passes.
-public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilon: Float,
-                              rectifier: Rectifier? = nil) -> BatchNormResult {
+public func batchNormTraining(
+    _ x: Tensor, scale: Tensor, offset: Tensor, epsilon: Float,
+    rectifier: Rectifier? = nil
+) -> BatchNormResult {
     let c = channelCount("batchNormTraining", x, [("scale", scale), ("offset", offset)])
     let rows = x.count / c
     let localMoments = x.scalars.withUnsafeBufferPointer { px in
@@ -104,15 +110,17 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
     let gamma = scale.scalars, beta = offset.scalars
     // y = x̂ · γ + β = x · a + b with a = γ · invStd, b = β − μ · a (one pass over x).
     let a = (0..<c).map { gamma[$0] * invStd[$0] }
-    let y = channelAffine(x.scalars, c, scale: a, shift: (0..<c).map { beta[$0] - mean[$0] * a[$0] },
-                          rectifier: rectifier)
+    let y = channelAffine(
+        x.scalars, c, scale: a, shift: (0..<c).map { beta[$0] - mean[$0] * a[$0] },
+        rectifier: rectifier)
     let xs = x.detached
     let output = makeResult(x.shape, y, inputs: [x, scale, offset]) { dy, needs in
         // With x̂ = (x − μ) · invStd, never stored, and g = dy masked by the rectifier:
         // dβ = Σ g, dγ = Σ g · x̂ = invStd · Σ g · (x − μ),
         // dx = γ · invStd / M · (M · g − dβ − x̂ · dγ).
         let mask = rectifier.map { (output: y, rectifier: $0) }
-        let (sumDyCentered, dBeta) = channelSums(dy.scalars, xs.scalars, c, center: mean, mask: mask)
+        let (sumDyCentered, dBeta) = channelSums(
+            dy.scalars, xs.scalars, c, center: mean, mask: mask)
         let dGamma = (0..<c).map { invStd[$0] * sumDyCentered[$0] }
         var dx: Tensor? = nil
         if needs[0] {
@@ -130,24 +138,33 @@ public func batchNormTraining(_ x: Tensor, scale: Tensor, offset: Tensor, epsilo
             let k = (0..<c).map { gamma[$0] * invStd[$0] / m }
             // dx = (k·M) · dy + (−k · dγ · invStd) · x + (−k · dβ + k · dγ · invStd · μ)
             let xCoefficient = (0..<c).map { -k[$0] * dGamma[$0] * invStd[$0] }
-            dx = Tensor(unchecked: x.shape, channelAffine2(
-                dy.scalars, xs.scalars, c,
-                scaleA: k.map { $0 * m }, scaleB: xCoefficient,
-                shift: (0..<c).map { -k[$0] * dBeta[$0] - xCoefficient[$0] * mean[$0] }, mask: mask))
+            dx = Tensor(
+                unchecked: x.shape,
+                channelAffine2(
+                    dy.scalars, xs.scalars, c,
+                    scaleA: k.map { $0 * m }, scaleB: xCoefficient,
+                    shift: (0..<c).map { -k[$0] * dBeta[$0] - xCoefficient[$0] * mean[$0] },
+                    mask: mask))
         }
-        return [dx,
-                needs[1] ? Tensor(unchecked: [c], dGamma) : nil,
-                needs[2] ? Tensor(unchecked: [c], dBeta) : nil]
+        return [
+            dx,
+            needs[1] ? Tensor(unchecked: [c], dGamma) : nil,
+            needs[2] ? Tensor(unchecked: [c], dBeta) : nil,
+        ]
     }
-    return BatchNormResult(output: output, mean: Tensor(unchecked: [c], mean),
-                           variance: Tensor(unchecked: [c], variance))
+    return BatchNormResult(
+        output: output, mean: Tensor(unchecked: [c], mean),
+        variance: Tensor(unchecked: [c], variance))
 }
 
 /// Batch norm with given (moving) statistics; gradients flow to x, scale and offset.
-public func batchNormInference(_ x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor,
-                               offset: Tensor, epsilon: Float) -> Tensor {
-    let c = channelCount("batchNormInference", x,
-                         [("mean", mean), ("variance", variance), ("scale", scale), ("offset", offset)])
+public func batchNormInference(
+    _ x: Tensor, mean: Tensor, variance: Tensor, scale: Tensor,
+    offset: Tensor, epsilon: Float
+) -> Tensor {
+    let c = channelCount(
+        "batchNormInference", x,
+        [("mean", mean), ("variance", variance), ("scale", scale), ("offset", offset)])
     let invStd = variance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
     let mu = mean.scalars, gamma = scale.scalars, beta = offset.scalars
     let a = (0..<c).map { gamma[$0] * invStd[$0] }
@@ -157,7 +174,9 @@ public func batchNormInference(_ x: Tensor, mean: Tensor, variance: Tensor, scal
     return makeResult(x.shape, y, inputs: [x, scale, offset]) { dy, needs in
         var dx: Tensor? = nil
         if needs[0] {
-            dx = Tensor(unchecked: x.shape, channelAffine(dy.scalars, c, scale: a, shift: [Float](repeating: 0, count: c)))
+            dx = Tensor(
+                unchecked: x.shape,
+                channelAffine(dy.scalars, c, scale: a, shift: [Float](repeating: 0, count: c)))
         }
         var dGamma: Tensor? = nil, dBeta: Tensor? = nil
         if needs[1] || needs[2] {
@@ -172,15 +191,20 @@ public func batchNormInference(_ x: Tensor, mean: Tensor, variance: Tensor, scal
 
 /// Keras' moving-statistics update: `momentum · moving + (1 − momentum) · batch`.
 public func movingAverage(_ moving: Tensor, batch: Tensor, momentum: Float) -> Tensor {
-    check(moving.shape == batch.shape,
-          "movingAverage: moving \(moving.shape) and batch \(batch.shape) shapes differ")
-    return Tensor(unchecked: moving.shape, zipScalars(moving.scalars, batch.scalars) {
-        momentum * $0 + (1 - momentum) * $1
-    })
+    check(
+        moving.shape == batch.shape,
+        "movingAverage: moving \(moving.shape) and batch \(batch.shape) shapes differ")
+    return Tensor(
+        unchecked: moving.shape,
+        zipScalars(moving.scalars, batch.scalars) {
+            momentum * $0 + (1 - momentum) * $1
+        })
 }
 
 /// out = x · scale[ch] + shift[ch] for every row of `c` channels, then `rectifier`, in parallel.
-func channelAffine(_ x: [Float], _ c: Int, scale: [Float], shift: [Float], rectifier: Rectifier? = nil) -> [Float] {
+func channelAffine(
+    _ x: [Float], _ c: Int, scale: [Float], shift: [Float], rectifier: Rectifier? = nil
+) -> [Float] {
     let rows = x.count / c
     let vector = emk_uses_avx512() != 0
     return x.withUnsafeBufferPointer { px in
@@ -188,12 +212,14 @@ func channelAffine(_ x: [Float], _ c: Int, scale: [Float], shift: [Float], recti
             shift.withUnsafeBufferPointer { pb in
                 makeScalars(x.count) { out in
                     let uo = SharedBuffer(out), ux = UncheckedSendable(px.baseAddress!)
-                    let us = UncheckedSendable(ps.baseAddress!), ub = UncheckedSendable(pb.baseAddress!)
+                    let us = UncheckedSendable(ps.baseAddress!),
+                        ub = UncheckedSendable(pb.baseAddress!)
                     parallelChunks(rows, grain: Swift.max(1, elementwiseGrain / c)) { range in
                         let s = us.value, b = ub.value
                         if vector {
-                            emk_channel_affine(ux.value, range.lowerBound, range.count, c, s, b,
-                                               rectifier?.code ?? 0, uo.base)
+                            emk_channel_affine(
+                                ux.value, range.lowerBound, range.count, c, s, b,
+                                rectifier?.code ?? 0, uo.base)
                             return
                         }
                         for r in range {
@@ -216,8 +242,10 @@ typealias RectifierMask = (output: [Float], rectifier: Rectifier)
 
 /// out = g · scaleA[ch] + x · scaleB[ch] + shift[ch] per channel (batch norm's dx), with g
 /// = dy masked by `mask`'s rectifier (dy itself without one).
-func channelAffine2(_ dy: [Float], _ x: [Float], _ c: Int,
-                    scaleA: [Float], scaleB: [Float], shift: [Float], mask: RectifierMask? = nil) -> [Float] {
+func channelAffine2(
+    _ dy: [Float], _ x: [Float], _ c: Int,
+    scaleA: [Float], scaleB: [Float], shift: [Float], mask: RectifierMask? = nil
+) -> [Float] {
     let rows = dy.count / c
     let vector = emk_uses_avx512() != 0
     let z = mask?.output ?? []
@@ -229,26 +257,34 @@ func channelAffine2(_ dy: [Float], _ x: [Float], _ c: Int,
                         shift.withUnsafeBufferPointer { psh in
                             makeScalars(dy.count) { out in
                                 let uo = SharedBuffer(out)
-                                let ua = UncheckedSendable(pa.baseAddress!), ub = UncheckedSendable(pb.baseAddress!)
+                                let ua = UncheckedSendable(pa.baseAddress!),
+                                    ub = UncheckedSendable(pb.baseAddress!)
                                 let uz = UncheckedSendable(mask == nil ? nil : pz.baseAddress)
-                                let k = UncheckedSendable((psa.baseAddress!, psb.baseAddress!, psh.baseAddress!))
+                                let k = UncheckedSendable(
+                                    (psa.baseAddress!, psb.baseAddress!, psh.baseAddress!))
                                 let rectifier = mask?.rectifier
-                                parallelChunks(rows, grain: Swift.max(1, elementwiseGrain / c)) { range in
+                                parallelChunks(rows, grain: Swift.max(1, elementwiseGrain / c)) {
+                                    range in
                                     let (sa, sb, sh) = k.value
                                     if vector {
-                                        emk_channel_affine2(ua.value, uz.value, rectifier == .relu6 ? 1 : 0, ub.value,
-                                                            range.lowerBound, range.count, c, sa, sb, sh, uo.base)
+                                        emk_channel_affine2(
+                                            ua.value, uz.value, rectifier == .relu6 ? 1 : 0,
+                                            ub.value,
+                                            range.lowerBound, range.count, c, sa, sb, sh, uo.base)
                                         return
                                     }
                                     for r in range {
-                                        let g = ua.value + r * c, h = ub.value + r * c, o = uo.base + r * c
+                                        let g = ua.value + r * c, h = ub.value + r * c,
+                                            o = uo.base + r * c
                                         if let rectifier, let zr = uz.value.map({ $0 + r * c }) {
                                             for ch in 0..<c {
                                                 let gm: Float = rectifier.passes(zr[ch]) ? g[ch] : 0
                                                 o[ch] = gm * sa[ch] + h[ch] * sb[ch] + sh[ch]
                                             }
                                         } else {
-                                            for ch in 0..<c { o[ch] = g[ch] * sa[ch] + h[ch] * sb[ch] + sh[ch] }
+                                            for ch in 0..<c {
+                                                o[ch] = g[ch] * sa[ch] + h[ch] * sb[ch] + sh[ch]
+                                            }
                                         }
                                     }
                                 }
@@ -262,8 +298,10 @@ func channelAffine2(_ dy: [Float], _ x: [Float], _ c: Int,
 }
 
 /// (Σ dy · (x − center), Σ dy) per channel, in Double over fixed pieces (deterministic).
-private func channelSums(_ dy: [Float], _ x: [Float], _ c: Int, center: [Float],
-                         mask: RectifierMask? = nil) -> ([Float], [Float]) {
+private func channelSums(
+    _ dy: [Float], _ x: [Float], _ c: Int, center: [Float],
+    mask: RectifierMask? = nil
+) -> ([Float], [Float]) {
     let rows = dy.count / c
     let mu = center.map { Double($0) }
     let z = mask?.output ?? [], rectifier = mask?.rectifier
@@ -272,14 +310,16 @@ private func channelSums(_ dy: [Float], _ x: [Float], _ c: Int, center: [Float],
             z.withUnsafeBufferPointer { pz in
                 mu.withUnsafeBufferPointer { pm in
                     let um = UncheckedSendable(pm.baseAddress!)
-                    let ug = UncheckedSendable(pg.baseAddress!), ux = UncheckedSendable(px.baseAddress!)
+                    let ug = UncheckedSendable(pg.baseAddress!),
+                        ux = UncheckedSendable(px.baseAddress!)
                     let uz = UncheckedSendable(mask == nil ? nil : pz.baseAddress)
                     let vector = emk_uses_avx512() != 0
                     return channelSumsInPieces(rows: rows, channels: c, sums: 2) { range, sums in
                         let sdx = sums, sd = sums + c, m = um.value
                         if vector {
-                            emk_channel_gradient_sums(ug.value, uz.value, rectifier == .relu6 ? 1 : 0, ux.value, m,
-                                                      range.lowerBound, range.count, c, sdx, sd)
+                            emk_channel_gradient_sums(
+                                ug.value, uz.value, rectifier == .relu6 ? 1 : 0, ux.value, m,
+                                range.lowerBound, range.count, c, sdx, sd)
                             return
                         }
                         for r in range {
@@ -307,8 +347,10 @@ private func channelSums(_ dy: [Float], _ x: [Float], _ c: Int, center: [Float],
 /// `partial` (zeroed; sum k at `partial + k · channels`); the pieces of rows depend only on
 /// the shape and their partials are added in order, so the result does not depend on the
 /// thread count. Returns the `sums` totals, `channels` each.
-func channelSumsInPieces(rows: Int, channels c: Int, sums k: Int,
-                         _ body: (Range<Int>, UnsafeMutablePointer<Double>) -> Void) -> [[Double]] {
+func channelSumsInPieces(
+    rows: Int, channels c: Int, sums k: Int,
+    _ body: (Range<Int>, UnsafeMutablePointer<Double>) -> Void
+) -> [[Double]] {
     let pieces = chunkCount(rows, grain: Swift.max(1, 16384 / c))
     var partial = [Double](repeating: 0, count: pieces * k * c)
     partial.withUnsafeMutableBufferPointer { pp in

@@ -15,7 +15,9 @@ func broadcastShape(_ a: [Int], _ b: [Int], op: String) -> [Int] {
         } else if pa[i] == 1 {
             out[i] = pb[i]
         } else {
-            fatalError("\(op): shapes \(a) and \(b) cannot be broadcast (axis \(i - rank) has \(pa[i]) vs \(pb[i]))")
+            fatalError(
+                "\(op): shapes \(a) and \(b) cannot be broadcast (axis \(i - rank) has \(pa[i]) vs \(pb[i]))"
+            )
         }
     }
     return out
@@ -61,8 +63,10 @@ func rowOffsets(_ outShape: [Int], strides: [Int]) -> [Int] {
 
 /// Applies `f` elementwise to `a` and `b` broadcast together.
 @inline(__always)
-func broadcastBinary(_ a: Tensor, _ b: Tensor, op: String,
-                     _ f: (Float, Float) -> Float) -> (shape: [Int], scalars: [Float]) {
+func broadcastBinary(
+    _ a: Tensor, _ b: Tensor, op: String,
+    _ f: (Float, Float) -> Float
+) -> (shape: [Int], scalars: [Float]) {
     let outShape = broadcastShape(a.shape, b.shape, op: op)
     let count = outShape.reduce(1, *)
     let result = a.scalars.withUnsafeBufferPointer { pa in
@@ -91,7 +95,8 @@ func broadcastBinary(_ a: Tensor, _ b: Tensor, op: String,
                     let offB = rowOffsets(outShape, strides: sb)
                     let inner = outShape.last ?? 1
                     let ia = sa.last ?? 0, ib = sb.last ?? 0
-                    parallelChunks(offA.count, grain: max(1, elementwiseGrain / max(inner, 1))) { rows in
+                    parallelChunks(offA.count, grain: max(1, elementwiseGrain / max(inner, 1))) {
+                        rows in
                         for r in rows {
                             let qa = ua.value.baseAddress! + offA[r]
                             let qb = ub.value.baseAddress! + offB[r]
@@ -157,6 +162,7 @@ extension Tensor {
         for (i, dim) in target.enumerated() where dim == 1 && shape[extra + i] != 1 {
             axes.append(extra + i)
         }
-        return Tensor(unchecked: target, sumKernel(self, multipliedBy: multiplier, axes: axes).scalars)
+        return Tensor(
+            unchecked: target, sumKernel(self, multipliedBy: multiplier, axes: axes).scalars)
     }
 }

@@ -9,8 +9,9 @@ import Preconditions
 /// last axis: `[..., C]` → `[..., 2]`. The maximum's gradient is shared equally among tied
 /// channels, as `max(alongAxes:)` does.
 public func channelMeanAndMax(_ x: Tensor) -> Tensor {
-    check(x.rank >= 1 && x.count > 0 && x.shape.last! > 0,
-          "channelMeanAndMax: expects a non-empty input with channels last, got \(x.shape)")
+    check(
+        x.rank >= 1 && x.count > 0 && x.shape.last! > 0,
+        "channelMeanAndMax: expects a non-empty input with channels last, got \(x.shape)")
     let c = x.shape.last!
     let rows = x.count / c
     let grain = Swift.max(1, elementwiseGrain / c)
@@ -28,11 +29,13 @@ public func channelMeanAndMax(_ x: Tensor) -> Tensor {
             g.scalars.withUnsafeBufferPointer { pg in
                 out.withUnsafeBufferPointer { py in
                     makeScalars(rows * c) { d in
-                        let ux = UncheckedSendable(px.baseAddress!), ug = UncheckedSendable(pg.baseAddress!)
+                        let ux = UncheckedSendable(px.baseAddress!),
+                            ug = UncheckedSendable(pg.baseAddress!)
                         let uy = UncheckedSendable(py.baseAddress!), ud = SharedBuffer(d)
                         parallelChunks(rows, grain: grain) { range in
-                            emk_channel_mean_max_backward(ux.value, uy.value, ug.value, ud.base,
-                                                          range.lowerBound, range.count, c)
+                            emk_channel_mean_max_backward(
+                                ux.value, uy.value, ug.value, ud.base,
+                                range.lowerBound, range.count, c)
                         }
                     }
                 }

@@ -19,8 +19,10 @@ let im2colBudget = 4 << 20
 
 /// Adds the columns of images `images` back into `dx` (the adjoint of im2col).
 /// Parallel over images: each image's rows only touch that image.
-private func col2im(_ g: WindowGeometry, _ cols: UnsafePointer<Float>, images: Range<Int>,
-                    _ dx: UnsafeMutablePointer<Float>) {
+private func col2im(
+    _ g: WindowGeometry, _ cols: UnsafePointer<Float>, images: Range<Int>,
+    _ dx: UnsafeMutablePointer<Float>
+) {
     let k = g.kh * g.kw * g.c
     let pixels = g.oh * g.ow
     let uc = UncheckedSendable(cols), ud = UncheckedSendable(dx)
@@ -81,26 +83,43 @@ func pointwiseFilterGradientOnDirectKernel(_ g: WindowGeometry, outChannels o: I
 ///   - bias: `[O]`, added to every output pixel inside the kernel (no separate broadcast
 ///     pass); its gradient is the per-channel sum of dY.
 /// - Returns: `[N, OH, OW, O]`.
-public func conv2d(_ input: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
-                   padding: Padding = .valid) -> Tensor {
-    check(filter.rank == 4, "conv2d: filter must be HWIO rank 4, got filter \(filter.shape) for input \(input.shape)")
-    let g = WindowGeometry(op: "conv2d", input: input.shape, window: (filter.shape[0], filter.shape[1]),
-                           strides: strides, padding: padding, detail: "filter \(filter.shape)")
-    check(filter.shape[2] == g.c,
-          "conv2d: input channels \(g.c) do not match filter input channels \(filter.shape[2]) (input \(input.shape), filter \(filter.shape))")
+public func conv2d(
+    _ input: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
+    padding: Padding = .valid
+) -> Tensor {
+    check(
+        filter.rank == 4,
+        "conv2d: filter must be HWIO rank 4, got filter \(filter.shape) for input \(input.shape)")
+    let g = WindowGeometry(
+        op: "conv2d", input: input.shape, window: (filter.shape[0], filter.shape[1]),
+        strides: strides, padding: padding, detail: "filter \(filter.shape)")
+    check(
+        filter.shape[2] == g.c,
+        "conv2d: input channels \(g.c) do not match filter input channels \(filter.shape[2]) (input \(input.shape), filter \(filter.shape))"
+    )
     check(filter.shape[3] > 0, "conv2d: filter has zero output channels (filter \(filter.shape))")
     let o = filter.shape[3]
     if let bias {
-        check(bias.shape == [o], "conv2d: bias must have shape [\(o)] for filter \(filter.shape), got \(bias.shape)")
+        check(
+            bias.shape == [o],
+            "conv2d: bias must have shape [\(o)] for filter \(filter.shape), got \(bias.shape)")
     }
-    let out = conv2dForward(g, input.scalars, filter.scalars, outChannels: o,
-                            epilogue: bias.map { Epilogue(bias: $0.scalars, clamp: nil) })
+    let out = conv2dForward(
+        g, input.scalars, filter.scalars, outChannels: o,
+        epilogue: bias.map { Epilogue(bias: $0.scalars, clamp: nil) })
     let x = input.detached, w = filter.detached
-    return makeResult([g.n, g.oh, g.ow, o], out, inputs: [input, filter] + (bias.map { [$0] } ?? [])) { dy, needs in
-        let (dx, dw) = conv2dBackward(g, x.scalars, w.scalars, dy.scalars, outChannels: o,
-                                      needInput: needs[0], needFilter: needs[1])
-        var grads = [dx.map { Tensor(unchecked: x.shape, $0) }, dw.map { Tensor(unchecked: w.shape, $0) }]
-        if needs.count > 2 { grads.append(needs[2] ? Tensor(unchecked: [o], channelTotals(dy.scalars, o)) : nil) }
+    return makeResult(
+        [g.n, g.oh, g.ow, o], out, inputs: [input, filter] + (bias.map { [$0] } ?? [])
+    ) { dy, needs in
+        let (dx, dw) = conv2dBackward(
+            g, x.scalars, w.scalars, dy.scalars, outChannels: o,
+            needInput: needs[0], needFilter: needs[1])
+        var grads = [
+            dx.map { Tensor(unchecked: x.shape, $0) }, dw.map { Tensor(unchecked: w.shape, $0) },
+        ]
+        if needs.count > 2 {
+            grads.append(needs[2] ? Tensor(unchecked: [o], channelTotals(dy.scalars, o)) : nil)
+        }
         return grads
     }
 }
@@ -125,22 +144,26 @@ func channelTotals(_ x: [Float], _ c: Int) -> [Float] {
     return sums[0].map { Float($0) }
 }
 
-func conv2dForward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], outChannels o: Int,
-                   epilogue: Epilogue? = nil) -> [Float] {
+func conv2dForward(
+    _ g: WindowGeometry, _ x: [Float], _ w: [Float], outChannels o: Int,
+    epilogue: Epilogue? = nil
+) -> [Float] {
     let k = g.kh * g.kw * g.c
     let rowsTotal = g.n * g.oh * g.ow
     return x.withUnsafeBufferPointer { px in
         w.withUnsafeBufferPointer { pw in
             makeScalars(rowsTotal * o) { out in
                 if isPointwise(g) && !pointwiseForwardOnDirectKernel(g, outChannels: o) {
-                    gemm(transposeA: false, transposeB: false, m: rowsTotal, n: o, k: k,
-                         px.baseAddress!, lda: k, pw.baseAddress!, ldb: o, out.baseAddress!, ldc: o)
+                    gemm(
+                        transposeA: false, transposeB: false, m: rowsTotal, n: o, k: k,
+                        px.baseAddress!, lda: k, pw.baseAddress!, ldb: o, out.baseAddress!, ldc: o)
                     epilogue?.apply(out.baseAddress!, rows: rowsTotal, channels: o)
                     return
                 }
                 Epilogue.withC(epilogue) { ep in
-                    directConvForward(g, px.baseAddress!, pw.baseAddress!, outChannels: o, out.baseAddress!,
-                                      epilogue: ep)
+                    directConvForward(
+                        g, px.baseAddress!, pw.baseAddress!, outChannels: o, out.baseAddress!,
+                        epilogue: ep)
                 }
             }
         }
@@ -157,8 +180,9 @@ struct Epilogue {
     static func withC<R>(_ epilogue: Epilogue?, _ body: (UnsafePointer<emk_epilogue>?) -> R) -> R {
         guard let epilogue else { return body(nil) }
         return epilogue.bias.withUnsafeBufferPointer { pb in
-            var c = emk_epilogue(bias: pb.baseAddress, clamp: epilogue.clamp == nil ? 0 : 1,
-                                 lo: epilogue.clamp?.lowerBound ?? 0, hi: epilogue.clamp?.upperBound ?? 0)
+            var c = emk_epilogue(
+                bias: pb.baseAddress, clamp: epilogue.clamp == nil ? 0 : 1,
+                lo: epilogue.clamp?.lowerBound ?? 0, hi: epilogue.clamp?.upperBound ?? 0)
             return withUnsafePointer(to: &c) { body($0) }
         }
     }
@@ -168,15 +192,18 @@ struct Epilogue {
         let uy = UncheckedSendable(y)
         Epilogue.withC(self) { ep in
             let ue = UncheckedSendable(ep)
-            parallelChunks(rows, grain: Swift.max(1, elementwiseGrain / Swift.max(channels, 1))) { range in
+            parallelChunks(rows, grain: Swift.max(1, elementwiseGrain / Swift.max(channels, 1))) {
+                range in
                 emk_apply_epilogue(uy.value, range.lowerBound, range.count, channels, ue.value)
             }
         }
     }
 }
 
-func conv2dBackward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], _ dy: [Float], outChannels o: Int,
-                    needInput: Bool, needFilter: Bool) -> (dx: [Float]?, dw: [Float]?) {
+func conv2dBackward(
+    _ g: WindowGeometry, _ x: [Float], _ w: [Float], _ dy: [Float], outChannels o: Int,
+    needInput: Bool, needFilter: Bool
+) -> (dx: [Float]?, dw: [Float]?) {
     let k = g.kh * g.kw * g.c
     let rowsTotal = g.n * g.oh * g.ow
     var dx: [Float]? = nil
@@ -188,20 +215,25 @@ func conv2dBackward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], _ dy: [Floa
                     if needInput {
                         dx = makeScalars(rowsTotal * k) { pdx in
                             // dX [M, C] = dY [M, O] · Wᵀ
-                            gemm(transposeA: false, transposeB: true, m: rowsTotal, n: k, k: o,
-                                 pdy.baseAddress!, lda: o, pw.baseAddress!, ldb: o, pdx.baseAddress!, ldc: k)
+                            gemm(
+                                transposeA: false, transposeB: true, m: rowsTotal, n: k, k: o,
+                                pdy.baseAddress!, lda: o, pw.baseAddress!, ldb: o, pdx.baseAddress!,
+                                ldc: k)
                         }
                     }
                     if needFilter {
                         dw!.withUnsafeMutableBufferPointer { pdw in
                             if pointwiseFilterGradientOnDirectKernel(g, outChannels: o) {
-                                directConvFilterGradient(g, px.baseAddress!, pdy.baseAddress!, outChannels: o,
-                                                         pdw.baseAddress!)
+                                directConvFilterGradient(
+                                    g, px.baseAddress!, pdy.baseAddress!, outChannels: o,
+                                    pdw.baseAddress!)
                                 return
                             }
                             // dW [C, O] = Xᵀ · dY
-                            gemm(transposeA: true, transposeB: false, m: k, n: o, k: rowsTotal,
-                                 px.baseAddress!, lda: k, pdy.baseAddress!, ldb: o, pdw.baseAddress!, ldc: o)
+                            gemm(
+                                transposeA: true, transposeB: false, m: k, n: o, k: rowsTotal,
+                                px.baseAddress!, lda: k, pdy.baseAddress!, ldb: o, pdw.baseAddress!,
+                                ldc: o)
                         }
                     }
                     return
@@ -209,7 +241,8 @@ func conv2dBackward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], _ dy: [Floa
                 // Stride 1: dX is itself a convolution of dY with the flipped, transposed
                 // filter (one im2col + GEMM with K = KH·KW·O, as fast as the forward),
                 // instead of a thin GEMM and a col2im scatter.
-                let transposedGeometry = needInput ? strideOneInputGradientGeometry(g, outChannels: o) : nil
+                let transposedGeometry =
+                    needInput ? strideOneInputGradientGeometry(g, outChannels: o) : nil
                 if let tg = transposedGeometry {
                     let flipped = flippedTransposedFilter(pw.baseAddress!, g, outChannels: o)
                     dx = conv2dForward(tg, dy, flipped, outChannels: g.c)
@@ -218,8 +251,9 @@ func conv2dBackward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], _ dy: [Floa
                 }
                 if needFilter {
                     dw!.withUnsafeMutableBufferPointer { pdw in
-                        directConvFilterGradient(g, px.baseAddress!, pdy.baseAddress!, outChannels: o,
-                                                 pdw.baseAddress!)
+                        directConvFilterGradient(
+                            g, px.baseAddress!, pdy.baseAddress!, outChannels: o,
+                            pdw.baseAddress!)
                     }
                 }
                 guard needInput && transposedGeometry == nil else { return }
@@ -231,8 +265,10 @@ func conv2dBackward(_ g: WindowGeometry, _ x: [Float], _ w: [Float], _ dy: [Floa
                         let n1 = Swift.min(g.n, n0 + per)
                         let rows = (n0 * rowsPerImage)..<(n1 * rowsPerImage)
                         // dCols [rows, K] = dY · Wᵀ, then scatter back into dX.
-                        gemm(transposeA: false, transposeB: true, m: rows.count, n: k, k: o,
-                             pdy.baseAddress! + rows.lowerBound * o, lda: o, pw.baseAddress!, ldb: o, cols, ldc: k)
+                        gemm(
+                            transposeA: false, transposeB: true, m: rows.count, n: k, k: o,
+                            pdy.baseAddress! + rows.lowerBound * o, lda: o, pw.baseAddress!, ldb: o,
+                            cols, ldc: k)
                         dx!.withUnsafeMutableBufferPointer { pdx in
                             col2im(g, cols, images: n0..<n1, pdx.baseAddress!)
                         }
@@ -253,14 +289,17 @@ func strideOneInputGradientGeometry(_ g: WindowGeometry, outChannels o: Int) -> 
     let top = g.kh - 1 - g.padTop, left = g.kw - 1 - g.padLeft
     let bottom = g.h + g.kh - 1 - g.oh - top, right = g.w + g.kw - 1 - g.ow - left
     guard top >= 0, left >= 0, bottom >= 0, right >= 0 else { return nil }
-    let t = WindowGeometry(op: "conv2d backward", input: [g.n, g.oh, g.ow, o], window: (g.kh, g.kw),
-                           strides: (1, 1), padding: .explicit(top: top, bottom: bottom, left: left, right: right))
+    let t = WindowGeometry(
+        op: "conv2d backward", input: [g.n, g.oh, g.ow, o], window: (g.kh, g.kw),
+        strides: (1, 1), padding: .explicit(top: top, bottom: bottom, left: left, right: right))
     return t.oh == g.h && t.ow == g.w ? t : nil
 }
 
 /// W'[i, j, o, c] = W[KH − 1 − i, KW − 1 − j, c, o]: one [C, O] → [O, C] transpose per
 /// tap (blocked, in C: the Swift loop took 1.5% of a ResNet50 step), taps in parallel.
-private func flippedTransposedFilter(_ w: UnsafePointer<Float>, _ g: WindowGeometry, outChannels o: Int) -> [Float] {
+private func flippedTransposedFilter(
+    _ w: UnsafePointer<Float>, _ g: WindowGeometry, outChannels o: Int
+) -> [Float] {
     let c = g.c, taps = g.kh * g.kw
     let uw = UncheckedSendable(w)
     return makeScalars(taps * o * c) { out in
@@ -276,12 +315,15 @@ private func flippedTransposedFilter(_ w: UnsafePointer<Float>, _ g: WindowGeome
 /// Runs `body` with the input as the direct kernels read it: a view in which every
 /// window lies inside, so each window row is `KW·C` consecutive floats. That is the
 /// input itself when no window reaches into padding, otherwise a zero-padded copy.
-func withWindowView<R>(_ g: WindowGeometry, outChannels o: Int, _ x: UnsafePointer<Float>,
-                               _ body: (UnsafePointer<Float>, emk_conv_shape) -> R) -> R {
+func withWindowView<R>(
+    _ g: WindowGeometry, outChannels o: Int, _ x: UnsafePointer<Float>,
+    _ body: (UnsafePointer<Float>, emk_conv_shape) -> R
+) -> R {
     let needH = (g.oh - 1) * g.sh + g.kh, needW = (g.ow - 1) * g.sw + g.kw
     func shape(_ height: Int, _ width: Int) -> emk_conv_shape {
-        emk_conv_shape(height: height, width: width, channels: g.c, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw,
-                       oh: g.oh, ow: g.ow, outChannels: o)
+        emk_conv_shape(
+            height: height, width: width, channels: g.c, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw,
+            oh: g.oh, ow: g.ow, outChannels: o)
     }
     if g.padTop == 0 && g.padLeft == 0 && needH <= g.h && needW <= g.w {
         return body(x, shape(g.h, g.w))
@@ -289,9 +331,11 @@ func withWindowView<R>(_ g: WindowGeometry, outChannels o: Int, _ x: UnsafePoint
     let imageSize = needH * needW * g.c
     return Scratch.withBuffer(g.n * imageSize) { view in
         let ux = UncheckedSendable(x), uv = UncheckedSendable(view)
-        parallelChunks(g.n, grain: Swift.max(1, elementwiseGrain / 4 / Swift.max(imageSize, 1))) { images in
-            emk_pad_images(ux.value + images.lowerBound * g.h * g.w * g.c, images.count, g.h, g.w, g.c,
-                           g.padTop, g.padLeft, needH, needW, uv.value + images.lowerBound * imageSize)
+        parallelChunks(g.n, grain: Swift.max(1, elementwiseGrain / 4 / Swift.max(imageSize, 1))) {
+            images in
+            emk_pad_images(
+                ux.value + images.lowerBound * g.h * g.w * g.c, images.count, g.h, g.w, g.c,
+                g.padTop, g.padLeft, needH, needW, uv.value + images.lowerBound * imageSize)
         }
         return body(view, shape(needH, needW))
     }
@@ -303,9 +347,11 @@ private let directPixelGrain = 256
 /// Forward convolution on the direct kernel: pieces of output pixels, and of output
 /// channels (multiples of 32) when there are too few pixels to keep the threads busy.
 /// Each output element is the same sum whatever the pieces.
-private func directConvForward(_ g: WindowGeometry, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
-                               outChannels o: Int, _ out: UnsafeMutablePointer<Float>,
-                               epilogue: UnsafePointer<emk_epilogue>? = nil) {
+private func directConvForward(
+    _ g: WindowGeometry, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
+    outChannels o: Int, _ out: UnsafeMutablePointer<Float>,
+    epilogue: UnsafePointer<emk_epilogue>? = nil
+) {
     withWindowView(g, outChannels: o, x) { view, shape in
         let total = g.n * g.oh * g.ow
         let pixelPieces = chunkCount(total, grain: directPixelGrain)
@@ -314,10 +360,12 @@ private func directConvForward(_ g: WindowGeometry, _ x: UnsafePointer<Float>, _
         let ue = UncheckedSendable(epilogue)
         parallelFor(pixelPieces * columnPieces) { piece in
             let pixels = chunkRange(piece / columnPieces, of: pixelPieces, total: total)
-            let columns = chunkRange(piece % columnPieces, of: columnPieces, total: o, alignment: 32)
+            let columns = chunkRange(
+                piece % columnPieces, of: columnPieces, total: o, alignment: 32)
             withUnsafePointer(to: shape) {
-                emk_conv_forward($0, uv.value, uw.value, uo.value, pixels.lowerBound, pixels.count,
-                                 columns.lowerBound, columns.count, ue.value)
+                emk_conv_forward(
+                    $0, uv.value, uw.value, uo.value, pixels.lowerBound, pixels.count,
+                    columns.lowerBound, columns.count, ue.value)
             }
         }
     }
@@ -326,8 +374,10 @@ private func directConvForward(_ g: WindowGeometry, _ x: UnsafePointer<Float>, _
 /// dW [KH·KW·C, O] = Σ over output pixels of window ⊗ dY, on the direct kernel. Small
 /// filters split the pixels into a fixed number of pieces (from the shape alone) whose
 /// partial sums are added in order; large ones split the output channels instead.
-private func directConvFilterGradient(_ g: WindowGeometry, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
-                                      outChannels o: Int, _ dw: UnsafeMutablePointer<Float>) {
+private func directConvFilterGradient(
+    _ g: WindowGeometry, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+    outChannels o: Int, _ dw: UnsafeMutablePointer<Float>
+) {
     let k = g.kh * g.kw * g.c
     withWindowView(g, outChannels: o, x) { view, shape in
         let total = g.n * g.oh * g.ow
@@ -338,8 +388,9 @@ private func directConvFilterGradient(_ g: WindowGeometry, _ x: UnsafePointer<Fl
             parallelFor(columnPieces) { piece in
                 let columns = chunkRange(piece, of: columnPieces, total: o, alignment: 32)
                 withUnsafePointer(to: shape) {
-                    emk_conv_filter_gradient($0, uv.value, ud.value, uw.value, 0, total,
-                                             columns.lowerBound, columns.count)
+                    emk_conv_filter_gradient(
+                        $0, uv.value, ud.value, uw.value, 0, total,
+                        columns.lowerBound, columns.count)
                 }
             }
             return
@@ -351,7 +402,8 @@ private func directConvFilterGradient(_ g: WindowGeometry, _ x: UnsafePointer<Fl
                 let target = piece == 0 ? uw.value : up.value + (piece - 1) * k * o
                 if piece > 0 { target.update(repeating: 0, count: k * o) }
                 withUnsafePointer(to: shape) {
-                    emk_conv_filter_gradient($0, uv.value, ud.value, target, pixels.lowerBound, pixels.count, 0, o)
+                    emk_conv_filter_gradient(
+                        $0, uv.value, ud.value, target, pixels.lowerBound, pixels.count, 0, o)
                 }
             }
             for piece in 1..<pixelPieces {
@@ -361,7 +413,6 @@ private func directConvFilterGradient(_ g: WindowGeometry, _ x: UnsafePointer<Fl
         }
     }
 }
-
 
 /// The direct convolution kernels in use on this machine.
 public enum ConvolutionKernels {

@@ -21,21 +21,27 @@ struct WindowGeometry {
     let padTop: Int, padLeft: Int
 
     /// Checks every argument and traps with a message naming `op` and the shapes.
-    init(op: String, input: [Int], window: (Int, Int), strides: (Int, Int), padding: Padding,
-         detail: @autoclosure () -> String = "") {
+    init(
+        op: String, input: [Int], window: (Int, Int), strides: (Int, Int), padding: Padding,
+        detail: @autoclosure () -> String = ""
+    ) {
         let extra = detail()
         let context = "input \(input)\(extra.isEmpty ? "" : ", \(extra)")"
         check(input.count == 4, "\(op): expects NHWC input of rank 4, got \(context)")
         check(input.allSatisfy { $0 > 0 }, "\(op): input has a zero-size dimension (\(context))")
         check(window.0 > 0 && window.1 > 0, "\(op): window \(window) must be positive (\(context))")
-        check(strides.0 > 0 && strides.1 > 0, "\(op): strides \(strides) must be positive (\(context))")
+        check(
+            strides.0 > 0 && strides.1 > 0,
+            "\(op): strides \(strides) must be positive (\(context))")
         n = input[0]; h = input[1]; w = input[2]; c = input[3]
         kh = window.0; kw = window.1
         sh = strides.0; sw = strides.1
         switch padding {
         case .valid:
-            check(h >= kh && w >= kw,
-                  "\(op): window \(kh)x\(kw) is larger than the \(h)x\(w) input with valid padding (\(context))")
+            check(
+                h >= kh && w >= kw,
+                "\(op): window \(kh)x\(kw) is larger than the \(h)x\(w) input with valid padding (\(context))"
+            )
             oh = (h - kh) / sh + 1
             ow = (w - kw) / sw + 1
             padTop = 0; padLeft = 0
@@ -45,10 +51,13 @@ struct WindowGeometry {
             padTop = Swift.max((oh - 1) * sh + kh - h, 0) / 2
             padLeft = Swift.max((ow - 1) * sw + kw - w, 0) / 2
         case let .explicit(top, bottom, left, right):
-            check(top >= 0 && bottom >= 0 && left >= 0 && right >= 0,
-                  "\(op): explicit padding must be non-negative, got \(padding) (\(context))")
-            check(h + top + bottom >= kh && w + left + right >= kw,
-                  "\(op): window \(kh)x\(kw) is larger than the padded input (\(context), \(padding))")
+            check(
+                top >= 0 && bottom >= 0 && left >= 0 && right >= 0,
+                "\(op): explicit padding must be non-negative, got \(padding) (\(context))")
+            check(
+                h + top + bottom >= kh && w + left + right >= kw,
+                "\(op): window \(kh)x\(kw) is larger than the padded input (\(context), \(padding))"
+            )
             oh = (h + top + bottom - kh) / sh + 1
             ow = (w + left + right - kw) / sw + 1
             padTop = top; padLeft = left

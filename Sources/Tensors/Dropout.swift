@@ -4,7 +4,8 @@ import Preconditions
 /// rest by 1 / (1 − rate), so inference needs no rescaling. The mask is drawn from
 /// `generator` in row-major order (same seed, same mask). Call it only when training.
 public func dropout(_ x: Tensor, rate: Float, generator: inout RandomGenerator) -> Tensor {
-    check(rate >= 0 && rate < 1, "dropout: rate must be in [0, 1), got \(rate) for input \(x.shape)")
+    check(
+        rate >= 0 && rate < 1, "dropout: rate must be in [0, 1), got \(rate) for input \(x.shape)")
     if rate == 0 { return x }
     let keep = 1 - rate
     let scale = 1 / keep

@@ -15,14 +15,21 @@ import Preconditions
 ///   - logits: `[N, K]`.
 ///   - labels: `[N, K]`.
 ///   - sampleWeights: N weights, or nil for all ones.
-public func softmaxCrossEntropy(logits: Tensor, labels: Tensor, sampleWeights: [Float]? = nil) -> Tensor {
-    check(logits.rank == 2 && logits.shape[0] > 0 && logits.shape[1] > 0,
-          "softmaxCrossEntropy: logits must be non-empty [N, K], got \(logits.shape)")
-    check(labels.shape == logits.shape,
-          "softmaxCrossEntropy: labels \(labels.shape) must match logits \(logits.shape)")
+public func softmaxCrossEntropy(logits: Tensor, labels: Tensor, sampleWeights: [Float]? = nil)
+    -> Tensor
+{
+    check(
+        logits.rank == 2 && logits.shape[0] > 0 && logits.shape[1] > 0,
+        "softmaxCrossEntropy: logits must be non-empty [N, K], got \(logits.shape)")
+    check(
+        labels.shape == logits.shape,
+        "softmaxCrossEntropy: labels \(labels.shape) must match logits \(logits.shape)")
     let n = logits.shape[0], k = logits.shape[1]
     if let w = sampleWeights {
-        check(w.count == n, "softmaxCrossEntropy: \(w.count) sample weights for a batch of \(n) (logits \(logits.shape))")
+        check(
+            w.count == n,
+            "softmaxCrossEntropy: \(w.count) sample weights for a batch of \(n) (logits \(logits.shape))"
+        )
     }
     let weights = sampleWeights ?? [Float](repeating: 1, count: n)
     var probabilities = [Float](repeating: 0, count: n * k)
@@ -64,7 +71,9 @@ public func softmaxCrossEntropy(logits: Tensor, labels: Tensor, sampleWeights: [
 /// Per-sample softmax cross-entropy `[N]` (composed from `logSoftmax`, so it is
 /// differentiable too); for focal loss and other variants.
 public func softmaxCrossEntropyPerSample(logits: Tensor, labels: Tensor) -> Tensor {
-    check(logits.rank == 2 && labels.shape == logits.shape,
-          "softmaxCrossEntropyPerSample: labels \(labels.shape) must match logits [N, K], got \(logits.shape)")
+    check(
+        logits.rank == 2 && labels.shape == logits.shape,
+        "softmaxCrossEntropyPerSample: labels \(labels.shape) must match logits [N, K], got \(logits.shape)"
+    )
     return -(labels.detached * logSoftmax(logits)).sum(alongAxes: [1])
 }

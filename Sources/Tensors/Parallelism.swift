@@ -1,6 +1,6 @@
 import Dispatch
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Synchronization
@@ -21,7 +21,9 @@ public enum Parallelism {
 
     /// Sets OpenBLAS to one thread before its first GEMM; cheap after the first call.
     static func configure() { _ = configured }
-    private static let configured: Bool = { _ = threadCount; return true }()
+    private static let configured: Bool = {
+        _ = threadCount; return true
+    }()
 
     /// Active processors, read once.
     static let processorCount = ProcessInfo.processInfo.activeProcessorCount
@@ -104,7 +106,9 @@ func chunkCount(_ total: Int, grain: Int) -> Int {
 /// The `p`-th of `pieces` near-equal consecutive ranges covering `0..<total`, with every
 /// inner boundary rounded down to a multiple of `alignment` (a kernel's tile width).
 func chunkRange(_ p: Int, of pieces: Int, total: Int, alignment: Int = 1) -> Range<Int> {
-    func boundary(_ q: Int) -> Int { q == pieces ? total : (q * total / pieces) / alignment * alignment }
+    func boundary(_ q: Int) -> Int {
+        q == pieces ? total : (q * total / pieces) / alignment * alignment
+    }
     return boundary(p)..<boundary(p + 1)
 }
 
@@ -131,17 +135,17 @@ struct SharedBuffer: @unchecked Sendable {
 enum HeapTuning {
     static let applied: Bool = {
         #if canImport(Glibc)
-        // mallopt from <malloc.h>, which the Glibc module does not export; looked up
-        // by name (RTLD_DEFAULT) so no C shim is needed. Options: M_TRIM_THRESHOLD = -1,
-        // M_MMAP_THRESHOLD = -3.
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(nil, "mallopt") else { return false }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(-3, 32 << 20)
-        _ = mallopt(-1, 512 << 20)
-        return true
+            // mallopt from <malloc.h>, which the Glibc module does not export; looked up
+            // by name (RTLD_DEFAULT) so no C shim is needed. Options: M_TRIM_THRESHOLD = -1,
+            // M_MMAP_THRESHOLD = -3.
+            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+            guard let symbol = dlsym(nil, "mallopt") else { return false }
+            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+            _ = mallopt(-3, 32 << 20)
+            _ = mallopt(-1, 512 << 20)
+            return true
         #else
-        return false
+            return false
         #endif
     }()
 }

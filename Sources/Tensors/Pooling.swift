@@ -6,9 +6,12 @@ import Preconditions
 // Padding cells never win a max and are not counted in an average (TensorFlow semantics).
 
 /// Max pooling. `size` and `strides` are (vertical, horizontal).
-public func maxPool2d(_ input: Tensor, size: (Int, Int), strides: (Int, Int), padding: Padding = .valid) -> Tensor {
-    let g = WindowGeometry(op: "maxPool2d", input: input.shape, window: size, strides: strides,
-                           padding: padding, detail: "pool size \(size), strides \(strides)")
+public func maxPool2d(
+    _ input: Tensor, size: (Int, Int), strides: (Int, Int), padding: Padding = .valid
+) -> Tensor {
+    let g = WindowGeometry(
+        op: "maxPool2d", input: input.shape, window: size, strides: strides,
+        padding: padding, detail: "pool size \(size), strides \(strides)")
     let c = g.c
     let outCount = g.n * g.oh * g.ow * c
     // argmax[i] = flat input index of the winner of output element i.
@@ -20,12 +23,16 @@ public func maxPool2d(_ input: Tensor, size: (Int, Int), strides: (Int, Int), pa
                 let uo = SharedBuffer(out), ua = UncheckedSendable(pa.baseAddress!)
                 let ux = UncheckedSendable(px.baseAddress!)
                 let vector = emk_uses_avx512() != 0
-                let shape = emk_conv_shape(height: g.h, width: g.w, channels: c, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw,
-                                           oh: g.oh, ow: g.ow, outChannels: c)
-                parallelChunks(g.n * g.oh, grain: Swift.max(1, 4096 / Swift.max(1, g.ow * c))) { rows in
+                let shape = emk_conv_shape(
+                    height: g.h, width: g.w, channels: c, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw,
+                    oh: g.oh, ow: g.ow, outChannels: c)
+                parallelChunks(g.n * g.oh, grain: Swift.max(1, 4096 / Swift.max(1, g.ow * c))) {
+                    rows in
                     if vector {
                         withUnsafePointer(to: shape) {
-                            emk_max_pool($0, g.padTop, g.padLeft, ux.value, uo.base, ua.value, rows.lowerBound, rows.count)
+                            emk_max_pool(
+                                $0, g.padTop, g.padLeft, ux.value, uo.base, ua.value,
+                                rows.lowerBound, rows.count)
                         }
                         return
                     }
@@ -65,7 +72,8 @@ public func maxPool2d(_ input: Tensor, size: (Int, Int), strides: (Int, Int), pa
             dy.scalars.withUnsafeBufferPointer { pg in
                 argmax.withUnsafeBufferPointer { pa in
                     let ud = SharedBuffer(pdx)
-                    let ug = UncheckedSendable(pg.baseAddress!), ua = UncheckedSendable(pa.baseAddress!)
+                    let ug = UncheckedSendable(pg.baseAddress!),
+                        ua = UncheckedSendable(pa.baseAddress!)
                     parallelFor(g.n) { n in
                         for e in (n * perImage)..<((n + 1) * perImage) {
                             ud.base[Int(ua.value[e])] += ug.value[e]
@@ -79,9 +87,12 @@ public func maxPool2d(_ input: Tensor, size: (Int, Int), strides: (Int, Int), pa
 }
 
 /// Average pooling; with `.same` padding each window averages only its in-bounds cells.
-public func avgPool2d(_ input: Tensor, size: (Int, Int), strides: (Int, Int), padding: Padding = .valid) -> Tensor {
-    let g = WindowGeometry(op: "avgPool2d", input: input.shape, window: size, strides: strides,
-                           padding: padding, detail: "pool size \(size), strides \(strides)")
+public func avgPool2d(
+    _ input: Tensor, size: (Int, Int), strides: (Int, Int), padding: Padding = .valid
+) -> Tensor {
+    let g = WindowGeometry(
+        op: "avgPool2d", input: input.shape, window: size, strides: strides,
+        padding: padding, detail: "pool size \(size), strides \(strides)")
     let c = g.c
     // Window bounds clipped to the input, shared by forward and backward.
     func bounds(_ o: Int, stride: Int, pad: Int, k: Int, size: Int) -> Range<Int> {
@@ -143,8 +154,9 @@ public func avgPool2d(_ input: Tensor, size: (Int, Int), strides: (Int, Int), pa
 /// Mean over height and width: [N, H, W, C] → [N, C] (Keras GlobalAveragePooling2D).
 /// Sums in Float64 in pixel order, as `mean(alongAxes: [1, 2])` does (same results).
 public func globalAvgPool2d(_ input: Tensor) -> Tensor {
-    check(input.rank == 4 && input.count > 0,
-          "globalAvgPool2d: expects a non-empty NHWC rank-4 input, got \(input.shape)")
+    check(
+        input.rank == 4 && input.count > 0,
+        "globalAvgPool2d: expects a non-empty NHWC rank-4 input, got \(input.shape)")
     let (n, c) = (input.shape[0], input.shape[3])
     let pixels = input.shape[1] * input.shape[2]
     let grain = Swift.max(1, elementwiseGrain / (pixels * c))
@@ -167,7 +179,9 @@ public func globalAvgPool2d(_ input: Tensor) -> Tensor {
                     for b in images {
                         let share = ud.base + b * pixels * c
                         for ch in 0..<c { share[ch] = ug.value[b * c + ch] * scale }
-                        for p in 1..<Swift.max(pixels, 1) { (share + p * c).update(from: share, count: c) }
+                        for p in 1..<Swift.max(pixels, 1) {
+                            (share + p * c).update(from: share, count: c)
+                        }
                     }
                 }
             }
@@ -178,8 +192,9 @@ public func globalAvgPool2d(_ input: Tensor) -> Tensor {
 
 /// Maximum over height and width: [N, H, W, C] → [N, C] (Keras GlobalMaxPooling2D).
 public func globalMaxPool2d(_ input: Tensor) -> Tensor {
-    check(input.rank == 4 && input.count > 0,
-          "globalMaxPool2d: expects a non-empty NHWC rank-4 input, got \(input.shape)")
+    check(
+        input.rank == 4 && input.count > 0,
+        "globalMaxPool2d: expects a non-empty NHWC rank-4 input, got \(input.shape)")
     let (n, c) = (input.shape[0], input.shape[3])
     let pixels = input.shape[1] * input.shape[2]
     let grain = Swift.max(1, elementwiseGrain / (pixels * c))
@@ -199,11 +214,13 @@ public func globalMaxPool2d(_ input: Tensor) -> Tensor {
             g.scalars.withUnsafeBufferPointer { pg in
                 out.withUnsafeBufferPointer { pb in
                     makeScalars(x.count) { d in
-                        let ux = UncheckedSendable(px.baseAddress!), ug = UncheckedSendable(pg.baseAddress!)
+                        let ux = UncheckedSendable(px.baseAddress!),
+                            ug = UncheckedSendable(pg.baseAddress!)
                         let ub = UncheckedSendable(pb.baseAddress!), ud = SharedBuffer(d)
                         parallelChunks(n, grain: grain) { images in
-                            emk_global_max_pool_backward(ux.value, ub.value, ug.value, ud.base,
-                                                         images.lowerBound, images.count, pixels, c)
+                            emk_global_max_pool_backward(
+                                ux.value, ub.value, ug.value, ud.base,
+                                images.lowerBound, images.count, pixels, c)
                         }
                     }
                 }

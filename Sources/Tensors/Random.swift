@@ -4,8 +4,10 @@
 
 extension Tensor {
     /// Uniform values in `[lower, upper)`.
-    public init(randomUniform shape: [Int], lower: Float = 0, upper: Float = 1,
-                generator: inout RandomGenerator) {
+    public init(
+        randomUniform shape: [Int], lower: Float = 0, upper: Float = 1,
+        generator: inout RandomGenerator
+    ) {
         checkShape(shape, op: "Tensor(randomUniform:)")
         let n = shape.reduce(1, *)
         var values = [Float](repeating: 0, count: n)
@@ -14,8 +16,10 @@ extension Tensor {
     }
 
     /// Normal values with the given mean and standard deviation.
-    public init(randomNormal shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
-                generator: inout RandomGenerator) {
+    public init(
+        randomNormal shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
+        generator: inout RandomGenerator
+    ) {
         checkShape(shape, op: "Tensor(randomNormal:)")
         let n = shape.reduce(1, *)
         var values = [Float](repeating: 0, count: n)
@@ -25,8 +29,10 @@ extension Tensor {
 
     /// Normal values redrawn until within two standard deviations of the mean
     /// (Keras `TruncatedNormal`).
-    public init(randomTruncatedNormal shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
-                generator: inout RandomGenerator) {
+    public init(
+        randomTruncatedNormal shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
+        generator: inout RandomGenerator
+    ) {
         checkShape(shape, op: "Tensor(randomTruncatedNormal:)")
         let n = shape.reduce(1, *)
         var values = [Float](repeating: 0, count: n)
@@ -80,7 +86,8 @@ public enum Initializer: Sendable {
             return Tensor(randomUniform: shape, lower: -limit, upper: limit, generator: &generator)
         case .heNormal:
             let sd = Float((2.0 / Double(Swift.max(1, fanIn))).squareRoot() / 0.87962566103423978)
-            return Tensor(randomTruncatedNormal: shape, standardDeviation: sd, generator: &generator)
+            return Tensor(
+                randomTruncatedNormal: shape, standardDeviation: sd, generator: &generator)
         case .heUniform:
             let limit = Float((6.0 / Double(Swift.max(1, fanIn))).squareRoot())
             return Tensor(randomUniform: shape, lower: -limit, upper: limit, generator: &generator)

@@ -5,8 +5,12 @@ import Preconditions
 /// `tf.image.resize(method: "bilinear", antialias: false)` (half-pixel centres:
 /// source = (destination + 0.5) · in / out − 0.5, edges clamped). Differentiable in x.
 public func resizeBilinear(_ x: Tensor, height: Int, width: Int) -> Tensor {
-    check(x.rank == 4 && x.count > 0, "resizeBilinear: expects a non-empty NHWC rank-4 input, got \(x.shape)")
-    check(height > 0 && width > 0, "resizeBilinear: target size \(height)x\(width) must be positive (input \(x.shape))")
+    check(
+        x.rank == 4 && x.count > 0,
+        "resizeBilinear: expects a non-empty NHWC rank-4 input, got \(x.shape)")
+    check(
+        height > 0 && width > 0,
+        "resizeBilinear: target size \(height)x\(width) must be positive (input \(x.shape))")
     let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     // Interpolation taps per output row/column: (lower, upper, weight of upper).
     func taps(_ outSize: Int, _ inSize: Int) -> [(Int, Int, Float)] {
@@ -23,7 +27,8 @@ public func resizeBilinear(_ x: Tensor, height: Int, width: Int) -> Tensor {
     let out = x.scalars.withUnsafeBufferPointer { px in
         makeScalars(n * height * width * c) { out in
             let uo = SharedBuffer(out), ux = UncheckedSendable(px.baseAddress!)
-            parallelChunks(n * height, grain: Swift.max(1, 4096 / Swift.max(1, width * c))) { rows in
+            parallelChunks(n * height, grain: Swift.max(1, 4096 / Swift.max(1, width * c))) {
+                rows in
                 for row in rows {
                     let b = row / height, (y0, y1, fy) = ty[row % height]
                     for ox in 0..<width {

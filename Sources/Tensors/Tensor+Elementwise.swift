@@ -27,10 +27,14 @@ extension Tensor {
             // A gate broadcast against a full-size operand (CBAM's [N,1,1,C] and [N,H,W,1])
             // gets Σ g · other in one pass, without a full-size temporary.
             func gradient(_ other: Tensor, to target: [Int]) -> Tensor {
-                other.shape == g.shape ? g.unbroadcast(to: target, multipliedBy: other)
-                                       : (g * other).unbroadcast(to: target)
+                other.shape == g.shape
+                    ? g.unbroadcast(to: target, multipliedBy: other)
+                    : (g * other).unbroadcast(to: target)
             }
-            return [needs[0] ? gradient(db, to: da.shape) : nil, needs[1] ? gradient(da, to: db.shape) : nil]
+            return [
+                needs[0] ? gradient(db, to: da.shape) : nil,
+                needs[1] ? gradient(da, to: db.shape) : nil,
+            ]
         }
     }
 
@@ -38,8 +42,10 @@ extension Tensor {
         let r = broadcastBinary(a, b, op: "divide", /)
         let da = a.detached, db = b.detached
         return makeResult(r.shape, r.scalars, inputs: [a, b]) { g, needs in
-            [needs[0] ? (g / db).unbroadcast(to: da.shape) : nil,
-             needs[1] ? (-(g * da) / (db * db)).unbroadcast(to: db.shape) : nil]
+            [
+                needs[0] ? (g / db).unbroadcast(to: da.shape) : nil,
+                needs[1] ? (-(g * da) / (db * db)).unbroadcast(to: db.shape) : nil,
+            ]
         }
     }
 
@@ -65,7 +71,11 @@ extension Tensor {
     public static func / (s: Float, a: Tensor) -> Tensor {
         let da = a.detached
         return makeResult(a.shape, mapScalars(a) { s / $0 }, inputs: [a]) { g, _ in
-            [Tensor(unchecked: da.shape, zipScalars(g.scalars, da.scalars) { gi, x in -gi * s / (x * x) })]
+            [
+                Tensor(
+                    unchecked: da.shape,
+                    zipScalars(g.scalars, da.scalars) { gi, x in -gi * s / (x * x) })
+            ]
         }
     }
 
@@ -107,7 +117,11 @@ public func sqrt(_ x: Tensor) -> Tensor {
 public func pow(_ x: Tensor, _ p: Float) -> Tensor {
     let dx = x.detached
     return makeResult(x.shape, mapScalars(x) { Foundation.pow($0, p) }, inputs: [x]) { g, _ in
-        [Tensor(unchecked: g.shape, zipScalars(g.scalars, dx.scalars) { $0 * p * Foundation.pow($1, p - 1) })]
+        [
+            Tensor(
+                unchecked: g.shape,
+                zipScalars(g.scalars, dx.scalars) { $0 * p * Foundation.pow($1, p - 1) })
+        ]
     }
 }
 
@@ -118,7 +132,11 @@ public func square(_ x: Tensor) -> Tensor { x * x }
 public func abs(_ x: Tensor) -> Tensor {
     let dx = x.detached
     return makeResult(x.shape, mapScalars(x) { Swift.abs($0) }, inputs: [x]) { g, _ in
-        [Tensor(unchecked: g.shape, zipScalars(g.scalars, dx.scalars) { $1 > 0 ? $0 : ($1 < 0 ? -$0 : 0) })]
+        [
+            Tensor(
+                unchecked: g.shape,
+                zipScalars(g.scalars, dx.scalars) { $1 > 0 ? $0 : ($1 < 0 ? -$0 : 0) })
+        ]
     }
 }
 
@@ -127,8 +145,13 @@ public func abs(_ x: Tensor) -> Tensor {
 public func clamp(_ x: Tensor, _ range: ClosedRange<Float>) -> Tensor {
     let dx = x.detached
     let lo = range.lowerBound, hi = range.upperBound
-    return makeResult(x.shape, mapScalars(x) { Swift.min(Swift.max($0, lo), hi) }, inputs: [x]) { g, _ in
-        [Tensor(unchecked: g.shape, zipScalars(g.scalars, dx.scalars) { ($1 >= lo && $1 <= hi) ? $0 : 0 })]
+    return makeResult(x.shape, mapScalars(x) { Swift.min(Swift.max($0, lo), hi) }, inputs: [x]) {
+        g, _ in
+        [
+            Tensor(
+                unchecked: g.shape,
+                zipScalars(g.scalars, dx.scalars) { ($1 >= lo && $1 <= hi) ? $0 : 0 })
+        ]
     }
 }
 
@@ -139,8 +162,10 @@ public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
     return makeResult(r.shape, r.scalars, inputs: [a, b]) { g, needs in
         let maskA = broadcastBinary(da, db, op: "maximum") { $0 >= $1 ? 1 : 0 }
         let ma = Tensor(unchecked: maskA.shape, maskA.scalars)
-        return [needs[0] ? (g * ma).unbroadcast(to: da.shape) : nil,
-                needs[1] ? (g * (1 - ma)).unbroadcast(to: db.shape) : nil]
+        return [
+            needs[0] ? (g * ma).unbroadcast(to: da.shape) : nil,
+            needs[1] ? (g * (1 - ma)).unbroadcast(to: db.shape) : nil,
+        ]
     }
 }
 

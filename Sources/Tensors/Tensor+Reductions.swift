@@ -18,8 +18,10 @@ func normalizedAxes(_ axes: [Int], rank: Int, op: String, shape: [Int]) -> [Int]
 /// keeping reduced axes as 1. Accumulates in Float64 (a Float32 running sum of 65,536
 /// values of 0.1 is off by 4); a reduced last axis is summed in four Float64 lanes.
 func sumKernel(_ x: Tensor, multipliedBy multiplier: Tensor? = nil, axes: [Int]) -> Tensor {
-    reduceKernel(x, multipliedBy: multiplier, axes: axes, initial: 0.0 as Double,
-                 combine: { $0 + Double($1) }, merge: +) { row, m, n in
+    reduceKernel(
+        x, multipliedBy: multiplier, axes: axes, initial: 0.0 as Double,
+        combine: { $0 + Double($1) }, merge: +
+    ) { row, m, n in
         var lanes = SIMD4<Double>(repeating: 0)
         var j = 0
         while j + 4 <= n {
@@ -39,12 +41,15 @@ func sumKernel(_ x: Tensor, multipliedBy multiplier: Tensor? = nil, axes: [Int])
 
 /// Maximum of `x` over `axes` (already normalised), keeping reduced axes as 1.
 func maxKernel(_ x: Tensor, axes: [Int]) -> Tensor {
-    reduceKernel(x, axes: axes, initial: -Float.infinity, combine: { Swift.max($0, $1) },
-                 merge: { Swift.max($0, $1) }) { row, _, n in
+    reduceKernel(
+        x, axes: axes, initial: -Float.infinity, combine: { Swift.max($0, $1) },
+        merge: { Swift.max($0, $1) }
+    ) { row, _, n in
         var lanes = SIMD8<Float>(repeating: -.infinity)
         var j = 0
         while j + 8 <= n {
-            lanes = pointwiseMax(lanes, UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
+            lanes = pointwiseMax(
+                lanes, UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
             j += 8
         }
         var best = lanes.max()
@@ -70,11 +75,17 @@ func reduceKernel<A: BinaryFloatingPoint>(
     for a in axes { outShape[a] = 1 }
     let outCount = outShape.reduce(1, *)
     if let multiplier {
-        check(multiplier.shape == x.shape, "reduce: internal error, multiplier \(multiplier.shape) for \(x.shape)")
-        if axes.isEmpty { return Tensor(unchecked: outShape, zipScalars(x.scalars, multiplier.scalars, *)) }
+        check(
+            multiplier.shape == x.shape,
+            "reduce: internal error, multiplier \(multiplier.shape) for \(x.shape)")
+        if axes.isEmpty {
+            return Tensor(unchecked: outShape, zipScalars(x.scalars, multiplier.scalars, *))
+        }
     }
     if axes.isEmpty { return Tensor(unchecked: outShape, x.scalars) }
-    if x.count == 0 { return Tensor(unchecked: outShape, [Float](repeating: Float(initial), count: outCount)) }
+    if x.count == 0 {
+        return Tensor(unchecked: outShape, [Float](repeating: Float(initial), count: outCount))
+    }
     let rank = x.rank
     let strides = broadcastStrides(outShape, in: x.shape)
     let inner = x.shape[rank - 1]
@@ -89,8 +100,10 @@ func reduceKernel<A: BinaryFloatingPoint>(
     let rowsPerBlock = offsets.count
     let blockIn = x.count / blocks, blockOut = outCount / blocks
 
-    func reduceRows(_ px: UnsafePointer<Float>, _ pm: UnsafePointer<Float>?,
-                    _ out: UnsafeMutablePointer<A>, rows: Range<Int>) {
+    func reduceRows(
+        _ px: UnsafePointer<Float>, _ pm: UnsafePointer<Float>?,
+        _ out: UnsafeMutablePointer<A>, rows: Range<Int>
+    ) {
         for r in rows {
             let row = px + r * inner
             let mrow = pm.map { $0 + r * inner }
@@ -108,40 +121,43 @@ func reduceKernel<A: BinaryFloatingPoint>(
     var accumulators = [A](repeating: initial, count: outCount)
     let multiplierScalars = multiplier?.scalars ?? []
     x.scalars.withUnsafeBufferPointer { px in
-      multiplierScalars.withUnsafeBufferPointer { pmBuffer in
-        accumulators.withUnsafeMutableBufferPointer { out in
-            let o = UncheckedSendable(out.baseAddress!)
-            let ux = UncheckedSendable(px.baseAddress!)
-            let um = UncheckedSendable(multiplier == nil ? nil : pmBuffer.baseAddress)
-            if blocks > 1 {
-                parallelChunks(blocks, grain: max(1, elementwiseGrain / max(blockIn, 1))) { range in
-                    for b in range {
-                        reduceRows(ux.value + b * blockIn, um.value.map { $0 + b * blockIn },
-                                   o.value + b * blockOut, rows: 0..<rowsPerBlock)
+        multiplierScalars.withUnsafeBufferPointer { pmBuffer in
+            accumulators.withUnsafeMutableBufferPointer { out in
+                let o = UncheckedSendable(out.baseAddress!)
+                let ux = UncheckedSendable(px.baseAddress!)
+                let um = UncheckedSendable(multiplier == nil ? nil : pmBuffer.baseAddress)
+                if blocks > 1 {
+                    parallelChunks(blocks, grain: max(1, elementwiseGrain / max(blockIn, 1))) {
+                        range in
+                        for b in range {
+                            reduceRows(
+                                ux.value + b * blockIn, um.value.map { $0 + b * blockIn },
+                                o.value + b * blockOut, rows: 0..<rowsPerBlock)
+                        }
+                    }
+                    return
+                }
+                // Axis 0 is reduced: partial results per piece, combined in piece order.
+                var pieces = chunkCount(rowsPerBlock, grain: max(1, (1 << 16) / max(inner, 1)))
+                pieces = max(1, min(pieces, 4 * x.count / max(outCount, 1)))
+                if pieces == 1 {
+                    reduceRows(ux.value, um.value, o.value, rows: 0..<rowsPerBlock)
+                    return
+                }
+                var partial = [A](repeating: initial, count: pieces * outCount)
+                partial.withUnsafeMutableBufferPointer { pp in
+                    let up = UncheckedSendable(pp.baseAddress!)
+                    parallelFor(pieces) { p in
+                        reduceRows(
+                            ux.value, um.value, up.value + p * outCount,
+                            rows: chunkRange(p, of: pieces, total: rowsPerBlock))
                     }
                 }
-                return
-            }
-            // Axis 0 is reduced: partial results per piece, combined in piece order.
-            var pieces = chunkCount(rowsPerBlock, grain: max(1, (1 << 16) / max(inner, 1)))
-            pieces = max(1, min(pieces, 4 * x.count / max(outCount, 1)))
-            if pieces == 1 {
-                reduceRows(ux.value, um.value, o.value, rows: 0..<rowsPerBlock)
-                return
-            }
-            var partial = [A](repeating: initial, count: pieces * outCount)
-            partial.withUnsafeMutableBufferPointer { pp in
-                let up = UncheckedSendable(pp.baseAddress!)
-                parallelFor(pieces) { p in
-                    reduceRows(ux.value, um.value, up.value + p * outCount,
-                               rows: chunkRange(p, of: pieces, total: rowsPerBlock))
+                for p in 0..<pieces {
+                    for i in 0..<outCount { out[i] = merge(out[i], partial[p * outCount + i]) }
                 }
             }
-            for p in 0..<pieces {
-                for i in 0..<outCount { out[i] = merge(out[i], partial[p * outCount + i]) }
-            }
         }
-      }
     }
     return Tensor(unchecked: outShape, accumulators.map { Float($0) })
 }
@@ -153,7 +169,9 @@ extension Tensor {
     public func sum(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
         let ax = normalizedAxes(axes, rank: rank, op: "sum", shape: shape)
         let kept = sumKernel(self, axes: ax)
-        let outShape = keepingDimensions ? kept.shape : kept.shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
+        let outShape =
+            keepingDimensions
+            ? kept.shape : kept.shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
         let inShape = shape
         return makeResult(outShape, kept.scalars, inputs: [self]) { g, _ in
             [g.reshaped(to: kept.shape).broadcast(to: inShape)]
@@ -178,9 +196,13 @@ extension Tensor {
     /// (as TensorFlow's `reduce_max`).
     public func max(alongAxes axes: [Int], keepingDimensions: Bool = false) -> Tensor {
         let ax = normalizedAxes(axes, rank: rank, op: "max", shape: shape)
-        check(ax.allSatisfy { shape[$0] > 0 }, "max: cannot reduce empty axes \(axes) of shape \(shape)")
+        check(
+            ax.allSatisfy { shape[$0] > 0 },
+            "max: cannot reduce empty axes \(axes) of shape \(shape)")
         let kept = maxKernel(self, axes: ax)
-        let outShape = keepingDimensions ? kept.shape : kept.shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
+        let outShape =
+            keepingDimensions
+            ? kept.shape : kept.shape.enumerated().filter { !ax.contains($0.offset) }.map(\.element)
         let input = self.detached
         return makeResult(outShape, kept.scalars, inputs: [self]) { g, _ in
             let mask = broadcastBinary(input, kept, op: "max backward") { $0 == $1 ? 1 : 0 }

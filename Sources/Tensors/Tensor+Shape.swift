@@ -7,16 +7,19 @@ extension Tensor {
     public func reshaped(to newShape: [Int]) -> Tensor {
         var target = newShape
         let unknown = target.indices.filter { target[$0] == -1 }
-        check(unknown.count <= 1 && target.allSatisfy { $0 >= -1 },
-              "reshape: shape \(newShape) may hold at most one -1 and no other negative dimension")
+        check(
+            unknown.count <= 1 && target.allSatisfy { $0 >= -1 },
+            "reshape: shape \(newShape) may hold at most one -1 and no other negative dimension")
         if let u = unknown.first {
             let known = target.enumerated().filter { $0.offset != u }.reduce(1) { $0 * $1.element }
-            check(known > 0 && count % known == 0,
-                  "reshape: cannot infer -1 in \(newShape) for \(count) scalars of shape \(shape)")
+            check(
+                known > 0 && count % known == 0,
+                "reshape: cannot infer -1 in \(newShape) for \(count) scalars of shape \(shape)")
             target[u] = count / known
         }
-        check(target.reduce(1, *) == count,
-              "reshape: cannot reshape \(shape) (\(count) scalars) to \(newShape)")
+        check(
+            target.reduce(1, *) == count,
+            "reshape: cannot reshape \(shape) (\(count) scalars) to \(newShape)")
         let inShape = shape
         return makeResult(target, scalars, inputs: [self]) { g, _ in
             [Tensor(unchecked: inShape, g.scalars)]
@@ -31,11 +34,15 @@ extension Tensor {
 
     /// Permutes the axes: output axis i is input axis `permutation[i]`.
     public func transposed(permutation: [Int]) -> Tensor {
-        check(permutation.sorted() == Array(0..<rank),
-              "transpose: permutation \(permutation) is not a permutation of the axes of shape \(shape)")
+        check(
+            permutation.sorted() == Array(0..<rank),
+            "transpose: permutation \(permutation) is not a permutation of the axes of shape \(shape)"
+        )
         let outShape = permutation.map { shape[$0] }
         var inStrides = [Int](repeating: 1, count: rank)
-        for i in stride(from: rank - 2, through: 0, by: -1) { inStrides[i] = inStrides[i + 1] * shape[i + 1] }
+        for i in stride(from: rank - 2, through: 0, by: -1) {
+            inStrides[i] = inStrides[i + 1] * shape[i + 1]
+        }
         let strides = permutation.map { inStrides[$0] }
         let offsets = rowOffsets(outShape, strides: strides)
         let inner = outShape.last ?? 1
@@ -43,7 +50,8 @@ extension Tensor {
         let out = scalars.withUnsafeBufferPointer { px in
             makeScalars(count) { o in
                 let uo = SharedBuffer(o), ux = UncheckedSendable(px.baseAddress!)
-                parallelChunks(offsets.count, grain: Swift.max(1, 8192 / Swift.max(inner, 1))) { rows in
+                parallelChunks(offsets.count, grain: Swift.max(1, 8192 / Swift.max(inner, 1))) {
+                    rows in
                     for r in rows {
                         let src = ux.value + offsets[r]
                         let dst = uo.base + r * inner
@@ -54,20 +62,24 @@ extension Tensor {
         }
         var inverse = [Int](repeating: 0, count: rank)
         for (i, p) in permutation.enumerated() { inverse[p] = i }
-        return makeResult(outShape, out, inputs: [self]) { g, _ in [g.transposed(permutation: inverse)] }
+        return makeResult(outShape, out, inputs: [self]) { g, _ in
+            [g.transposed(permutation: inverse)]
+        }
     }
 
     /// The matrix transpose of a rank-2 tensor.
     public var transposed: Tensor {
-        check(rank == 2, "transposed: needs rank 2, got shape \(shape); use transposed(permutation:)")
+        check(
+            rank == 2, "transposed: needs rank 2, got shape \(shape); use transposed(permutation:)")
         return transposed(permutation: [1, 0])
     }
 
     /// Elements `range` along `axis`.
     public func slice(_ range: Range<Int>, alongAxis axis: Int = 0) -> Tensor {
         let a = normalizedAxes([axis], rank: rank, op: "slice", shape: shape)[0]
-        check(range.lowerBound >= 0 && range.upperBound <= shape[a],
-              "slice: range \(range) is outside axis \(axis) of shape \(shape)")
+        check(
+            range.lowerBound >= 0 && range.upperBound <= shape[a],
+            "slice: range \(range) is outside axis \(axis) of shape \(shape)")
         let outer = shape[..<a].reduce(1, *)
         let inner = shape[(a + 1)...].reduce(1, *)
         var outShape = shape
@@ -102,7 +114,8 @@ extension Tensor {
         scalars.withUnsafeBufferPointer { px in
             out.withUnsafeMutableBufferPointer { po in
                 for (k, i) in indices.enumerated() {
-                    (po.baseAddress! + k * inner).update(from: px.baseAddress! + i * inner, count: inner)
+                    (po.baseAddress! + k * inner).update(
+                        from: px.baseAddress! + i * inner, count: inner)
                 }
             }
         }
@@ -120,8 +133,10 @@ extension Tensor {
     /// left/right.
     public func zeroPadded(top: Int, bottom: Int, left: Int, right: Int) -> Tensor {
         check(rank == 4, "zeroPadded: expects NHWC rank 4, got shape \(shape)")
-        check(top >= 0 && bottom >= 0 && left >= 0 && right >= 0,
-              "zeroPadded: padding must be non-negative, got top \(top) bottom \(bottom) left \(left) right \(right)")
+        check(
+            top >= 0 && bottom >= 0 && left >= 0 && right >= 0,
+            "zeroPadded: padding must be non-negative, got top \(top) bottom \(bottom) left \(left) right \(right)"
+        )
         let (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
         let oh = h + top + bottom, ow = w + left + right
         // Images in parallel; only the border is zeroed (MobileNetV2 pads before each
@@ -132,8 +147,9 @@ extension Tensor {
             makeScalars(n * oh * ow * c) { po in
                 let ux = UncheckedSendable(px.baseAddress!), uo = SharedBuffer(po)
                 parallelChunks(n, grain: grain) { images in
-                    emk_pad_images(ux.value + images.lowerBound * h * w * c, images.count, h, w, c, top, left,
-                                   oh, ow, uo.base + images.lowerBound * oh * ow * c)
+                    emk_pad_images(
+                        ux.value + images.lowerBound * h * w * c, images.count, h, w, c, top, left,
+                        oh, ow, uo.base + images.lowerBound * oh * ow * c)
                 }
             }
         }
@@ -164,8 +180,12 @@ public func concat(_ tensors: [Tensor], alongAxis axis: Int) -> Tensor {
     let first = tensors[0]
     let a = normalizedAxes([axis], rank: first.rank, op: "concat", shape: first.shape)[0]
     for t in tensors {
-        check(t.rank == first.rank && t.shape.enumerated().allSatisfy { $0.offset == a || $0.element == first.shape[$0.offset] },
-              "concat: shapes \(tensors.map(\.shape)) differ outside axis \(axis)")
+        check(
+            t.rank == first.rank
+                && t.shape.enumerated().allSatisfy {
+                    $0.offset == a || $0.element == first.shape[$0.offset]
+                },
+            "concat: shapes \(tensors.map(\.shape)) differ outside axis \(axis)")
     }
     let outer = first.shape[..<a].reduce(1, *)
     let inner = first.shape[(a + 1)...].reduce(1, *)

@@ -27,8 +27,9 @@ public struct Tensor: @unchecked Sendable {
     public init(shape: [Int], scalars: [Float]) {
         checkShape(shape, op: "Tensor(shape:scalars:)")
         let count = shape.reduce(1, *)
-        check(scalars.count == count,
-              "Tensor(shape:scalars:): shape \(shape) holds \(count) scalars, got \(scalars.count)")
+        check(
+            scalars.count == count,
+            "Tensor(shape:scalars:): shape \(shape) holds \(count) scalars, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
         self.node = nil
@@ -86,11 +87,14 @@ public struct Tensor: @unchecked Sendable {
 
     /// The scalar at a multi-dimensional index (for tests and inspection, not hot loops).
     public subscript(index: Int...) -> Float {
-        check(index.count == shape.count,
-              "Tensor subscript: index \(index) has rank \(index.count), tensor shape \(shape)")
+        check(
+            index.count == shape.count,
+            "Tensor subscript: index \(index) has rank \(index.count), tensor shape \(shape)")
         var offset = 0
         for (i, (idx, dim)) in zip(index, shape).enumerated() {
-            check(idx >= 0 && idx < dim, "Tensor subscript: index \(index) out of range in axis \(i) of shape \(shape)")
+            check(
+                idx >= 0 && idx < dim,
+                "Tensor subscript: index \(index) out of range in axis \(i) of shape \(shape)")
             offset = offset * dim + idx
         }
         return scalars[offset]
@@ -98,7 +102,9 @@ public struct Tensor: @unchecked Sendable {
 
     /// Index of the largest value along the last axis, one per row (e.g. predicted classes).
     public func argmaxLastAxis() -> [Int] {
-        check(rank >= 1 && shape.last! > 0, "argmaxLastAxis: needs rank >= 1 with a non-empty last axis, got \(shape)")
+        check(
+            rank >= 1 && shape.last! > 0,
+            "argmaxLastAxis: needs rank >= 1 with a non-empty last axis, got \(shape)")
         let k = shape.last!
         let rows = count / k
         var result = [Int](repeating: 0, count: rows)

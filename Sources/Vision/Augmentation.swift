@@ -39,9 +39,12 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
         public var area: ClosedRange<Double>
         public var aspect: ClosedRange<Double>
         public var value: Float?
-        public init(probability: Double = 0.5, area: ClosedRange<Double> = 0.02...0.25,
-                    aspect: ClosedRange<Double> = 0.3...3.3, value: Float? = nil) {
-            self.probability = probability; self.area = area; self.aspect = aspect; self.value = value
+        public init(
+            probability: Double = 0.5, area: ClosedRange<Double> = 0.02...0.25,
+            aspect: ClosedRange<Double> = 0.3...3.3, value: Float? = nil
+        ) {
+            self.probability = probability; self.area = area; self.aspect = aspect;
+            self.value = value
         }
     }
 
@@ -64,21 +67,29 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
     public var brightness: ClosedRange<Double>?
     public var erasing: Erasing?
 
-    public init(rotation: Double = 0, widthShift: Double = 0, heightShift: Double = 0, shear: Double = 0,
-                zoom: Double = 0, horizontalFlip: Bool = false, verticalFlip: Bool = false,
-                fillMode: FillMode = .nearest, constant: Float = 0, brightness: ClosedRange<Double>? = nil,
-                erasing: Erasing? = nil) {
-        self.init(rotation: rotation, widthShift: widthShift, heightShift: heightShift, shear: shear,
-                  zoomRange: (1 - zoom)...(1 + zoom), horizontalFlip: horizontalFlip, verticalFlip: verticalFlip,
-                  fillMode: fillMode, constant: constant, brightness: brightness, erasing: erasing)
+    public init(
+        rotation: Double = 0, widthShift: Double = 0, heightShift: Double = 0, shear: Double = 0,
+        zoom: Double = 0, horizontalFlip: Bool = false, verticalFlip: Bool = false,
+        fillMode: FillMode = .nearest, constant: Float = 0, brightness: ClosedRange<Double>? = nil,
+        erasing: Erasing? = nil
+    ) {
+        self.init(
+            rotation: rotation, widthShift: widthShift, heightShift: heightShift, shear: shear,
+            zoomRange: (1 - zoom)...(1 + zoom), horizontalFlip: horizontalFlip,
+            verticalFlip: verticalFlip,
+            fillMode: fillMode, constant: constant, brightness: brightness, erasing: erasing)
     }
 
-    public init(rotation: Double = 0, widthShift: Double = 0, heightShift: Double = 0, shear: Double = 0,
-                zoomRange: ClosedRange<Double>, horizontalFlip: Bool = false, verticalFlip: Bool = false,
-                fillMode: FillMode = .nearest, constant: Float = 0, brightness: ClosedRange<Double>? = nil,
-                erasing: Erasing? = nil) {
-        check(rotation >= 0 && widthShift >= 0 && heightShift >= 0 && shear >= 0,
-              "Augmentation ranges must be non-negative (rotation \(rotation), shifts \(widthShift)/\(heightShift), shear \(shear))")
+    public init(
+        rotation: Double = 0, widthShift: Double = 0, heightShift: Double = 0, shear: Double = 0,
+        zoomRange: ClosedRange<Double>, horizontalFlip: Bool = false, verticalFlip: Bool = false,
+        fillMode: FillMode = .nearest, constant: Float = 0, brightness: ClosedRange<Double>? = nil,
+        erasing: Erasing? = nil
+    ) {
+        check(
+            rotation >= 0 && widthShift >= 0 && heightShift >= 0 && shear >= 0,
+            "Augmentation ranges must be non-negative (rotation \(rotation), shifts \(widthShift)/\(heightShift), shear \(shear))"
+        )
         check(zoomRange.lowerBound > 0, "zoom range must stay above 0, got \(zoomRange)")
         self.rotation = rotation; self.widthShift = widthShift; self.heightShift = heightShift
         self.shear = shear; self.zoom = zoomRange; self.horizontalFlip = horizontalFlip
@@ -94,18 +105,24 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         var parts: [String] = []
         if rotation != 0 { parts.append("rotation \(rotation)°") }
-        if widthShift != 0 || heightShift != 0 { parts.append("shift \(widthShift)w/\(heightShift)h") }
+        if widthShift != 0 || heightShift != 0 {
+            parts.append("shift \(widthShift)w/\(heightShift)h")
+        }
         if shear != 0 { parts.append("shear \(shear)°") }
         if zoom != 1...1 { parts.append("zoom \(zoom.lowerBound)…\(zoom.upperBound)") }
         if horizontalFlip { parts.append("horizontal flip") }
         if verticalFlip { parts.append("vertical flip") }
-        if let brightness { parts.append("brightness \(brightness.lowerBound)…\(brightness.upperBound)") }
-        if let erasing {
-            parts.append("erasing p=\(erasing.probability) area \(erasing.area.lowerBound)…\(erasing.area.upperBound)"
-                         + " aspect \(erasing.aspect.lowerBound)…\(erasing.aspect.upperBound)"
-                         + " value \(erasing.value.map { "\($0)" } ?? "noise")")
+        if let brightness {
+            parts.append("brightness \(brightness.lowerBound)…\(brightness.upperBound)")
         }
-        parts.append(fillMode == .constant ? "fill constant \(constant)" : "fill \(fillMode.rawValue)")
+        if let erasing {
+            parts.append(
+                "erasing p=\(erasing.probability) area \(erasing.area.lowerBound)…\(erasing.area.upperBound)"
+                    + " aspect \(erasing.aspect.lowerBound)…\(erasing.aspect.upperBound)"
+                    + " value \(erasing.value.map { "\($0)" } ?? "noise")")
+        }
+        parts.append(
+            fillMode == .constant ? "fill constant \(constant)" : "fill \(fillMode.rawValue)")
         return parts.count == 1 ? "none" : parts.joined(separator: ", ")
     }
 
@@ -133,15 +150,21 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
         /// The erased rectangle, if any.
         public var erase: ErasedRegion?
 
-        public init(theta: Double = 0, tx: Double = 0, ty: Double = 0, shear: Double = 0, zx: Double = 1, zy: Double = 1,
-                    flipHorizontal: Bool = false, flipVertical: Bool = false, brightness: Double? = nil) {
-            self.theta = theta; self.tx = tx; self.ty = ty; self.shear = shear; self.zx = zx; self.zy = zy
-            self.flipHorizontal = flipHorizontal; self.flipVertical = flipVertical; self.brightness = brightness
+        public init(
+            theta: Double = 0, tx: Double = 0, ty: Double = 0, shear: Double = 0, zx: Double = 1,
+            zy: Double = 1,
+            flipHorizontal: Bool = false, flipVertical: Bool = false, brightness: Double? = nil
+        ) {
+            self.theta = theta; self.tx = tx; self.ty = ty; self.shear = shear; self.zx = zx;
+            self.zy = zy
+            self.flipHorizontal = flipHorizontal; self.flipVertical = flipVertical;
+            self.brightness = brightness
         }
     }
 
     /// Draws one sample's parameters in Keras' order.
-    public func randomParameters(height: Int, width: Int, using rng: inout SplitMix64) -> Parameters {
+    public func randomParameters(height: Int, width: Int, using rng: inout SplitMix64) -> Parameters
+    {
         var p = Parameters()
         if rotation != 0 { p.theta = rng.uniform(-rotation, rotation) }
         if heightShift != 0 {
@@ -159,16 +182,22 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
         }
         p.flipHorizontal = rng.unit() < 0.5 && horizontalFlip
         p.flipVertical = rng.unit() < 0.5 && verticalFlip
-        if let brightness { p.brightness = rng.uniform(brightness.lowerBound, brightness.upperBound) }
+        if let brightness {
+            p.brightness = rng.uniform(brightness.lowerBound, brightness.upperBound)
+        }
         if let erasing, rng.chance(erasing.probability) {
             let area = Double(height * width)
             for _ in 0..<10 {
                 let target = area * rng.uniform(erasing.area.lowerBound, erasing.area.upperBound)
-                let ratio = exp(rng.uniform(log(erasing.aspect.lowerBound), log(erasing.aspect.upperBound)))
-                let h = Int((target * ratio).squareRoot().rounded()), w = Int((target / ratio).squareRoot().rounded())
+                let ratio = exp(
+                    rng.uniform(log(erasing.aspect.lowerBound), log(erasing.aspect.upperBound)))
+                let h = Int((target * ratio).squareRoot().rounded()),
+                    w = Int((target / ratio).squareRoot().rounded())
                 if h >= 1 && w >= 1 && h < height && w < width {
-                    p.erase = ErasedRegion(top: rng.index(below: height - h + 1), left: rng.index(below: width - w + 1),
-                                           height: h, width: w, seed: rng.next())
+                    p.erase = ErasedRegion(
+                        top: rng.index(below: height - h + 1),
+                        left: rng.index(below: width - w + 1),
+                        height: h, width: w, seed: rng.next())
                     break
                 }
             }
@@ -179,30 +208,41 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
     // MARK: Applying
 
     /// A random transform of an HWC Float image in [0, 255].
-    public func apply(_ pixels: [Float], height: Int, width: Int, channels: Int, using rng: inout SplitMix64) -> [Float] {
+    public func apply(
+        _ pixels: [Float], height: Int, width: Int, channels: Int, using rng: inout SplitMix64
+    ) -> [Float] {
         let p = randomParameters(height: height, width: width, using: &rng)
         return apply(p, to: pixels, height: height, width: width, channels: channels)
     }
 
     /// A random transform of an 8-bit image (result rounded back to 8 bits).
     public func apply(_ image: Image, using rng: inout SplitMix64) -> Image {
-        let out = apply(image.pixels.map(Float.init), height: image.height, width: image.width,
-                        channels: image.channels, using: &rng)
-        return Image(height: image.height, width: image.width, channels: image.channels,
-                     pixels: out.map { UInt8(max(0, min(255, $0.rounded()))) })
+        let out = apply(
+            image.pixels.map(Float.init), height: image.height, width: image.width,
+            channels: image.channels, using: &rng)
+        return Image(
+            height: image.height, width: image.width, channels: image.channels,
+            pixels: out.map { UInt8(max(0, min(255, $0.rounded()))) })
     }
 
     /// Keras `ImageDataGenerator.apply_transform` with fixed parameters, on HWC Float pixels.
-    public func apply(_ p: Parameters, to pixels: [Float], height: Int, width: Int, channels: Int) -> [Float] {
-        check(pixels.count == height * width * channels,
-              "apply expects \(height)x\(width)x\(channels) = \(height * width * channels) samples, got \(pixels.count)")
-        var out = Self.affine(pixels, height: height, width: width, channels: channels, parameters: p,
-                              fillMode: fillMode, constant: constant)
+    public func apply(_ p: Parameters, to pixels: [Float], height: Int, width: Int, channels: Int)
+        -> [Float]
+    {
+        check(
+            pixels.count == height * width * channels,
+            "apply expects \(height)x\(width)x\(channels) = \(height * width * channels) samples, got \(pixels.count)"
+        )
+        var out = Self.affine(
+            pixels, height: height, width: width, channels: channels, parameters: p,
+            fillMode: fillMode, constant: constant)
         if p.flipHorizontal {
             for y in 0..<height {
                 for x in 0..<(width / 2) {
                     for c in 0..<channels {
-                        out.swapAt((y * width + x) * channels + c, (y * width + width - 1 - x) * channels + c)
+                        out.swapAt(
+                            (y * width + x) * channels + c,
+                            (y * width + width - 1 - x) * channels + c)
                     }
                 }
             }
@@ -225,7 +265,8 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
             for y in erase.top..<(erase.top + erase.height) {
                 for x in erase.left..<(erase.left + erase.width) {
                     for c in 0..<channels {
-                        out[(y * width + x) * channels + c] = erasing?.value ?? Float(fill.index(below: 256))
+                        out[(y * width + x) * channels + c] =
+                            erasing?.value ?? Float(fill.index(below: 256))
                     }
                 }
             }
@@ -260,17 +301,23 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
         guard var matrix = m else { return nil }
         // transform_matrix_offset_center(matrix, h, w): o_x from h, o_y from w.
         let ox = Double(height) / 2 - 0.5, oy = Double(width) / 2 - 0.5
-        matrix = mul(mul([[1, 0, ox], [0, 1, oy], [0, 0, 1]], matrix), [[1, 0, -ox], [0, 1, -oy], [0, 0, 1]])
+        matrix = mul(
+            mul([[1, 0, ox], [0, 1, oy], [0, 0, 1]], matrix),
+            [[1, 0, -ox], [0, 1, -oy], [0, 0, 1]])
         // Keras swaps x and y (M' = P M P) because its matrix is written for (x, y).
-        matrix = [[matrix[1][1], matrix[1][0], matrix[1][2]],
-                  [matrix[0][1], matrix[0][0], matrix[0][2]],
-                  [0, 0, 1]]
+        matrix = [
+            [matrix[1][1], matrix[1][0], matrix[1][2]],
+            [matrix[0][1], matrix[0][0], matrix[0][2]],
+            [0, 0, 1],
+        ]
         return matrix
     }
 
     /// scipy.ndimage.affine_transform(order=1) per channel, with scipy's boundary handling.
-    static func affine(_ pixels: [Float], height: Int, width: Int, channels: Int, parameters: Parameters,
-                       fillMode: FillMode, constant: Float) -> [Float] {
+    static func affine(
+        _ pixels: [Float], height: Int, width: Int, channels: Int, parameters: Parameters,
+        fillMode: FillMode, constant: Float
+    ) -> [Float] {
         guard let m = kerasMatrix(parameters, height: height, width: width) else { return pixels }
         var out = [Float](repeating: 0, count: pixels.count)
         pixels.withUnsafeBufferPointer { input in
@@ -280,14 +327,19 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
                         let r = m[0][0] * Double(orow) + m[0][1] * Double(ocol) + m[0][2]
                         let c = m[1][0] * Double(orow) + m[1][1] * Double(ocol) + m[1][2]
                         let base = (orow * width + ocol) * channels
-                        guard let (r0, r1, wr) = axis(r, height, fillMode), let (c0, c1, wc) = axis(c, width, fillMode) else {
+                        guard let (r0, r1, wr) = axis(r, height, fillMode),
+                            let (c0, c1, wc) = axis(c, width, fillMode)
+                        else {
                             for k in 0..<channels { output[base + k] = constant }
                             continue
                         }
                         for k in 0..<channels {
-                            let a = Double(input[(r0 * width + c0) * channels + k]), b = Double(input[(r0 * width + c1) * channels + k])
-                            let d = Double(input[(r1 * width + c0) * channels + k]), e = Double(input[(r1 * width + c1) * channels + k])
-                            output[base + k] = Float((1 - wr) * ((1 - wc) * a + wc * b) + wr * ((1 - wc) * d + wc * e))
+                            let a = Double(input[(r0 * width + c0) * channels + k]),
+                                b = Double(input[(r0 * width + c1) * channels + k])
+                            let d = Double(input[(r1 * width + c0) * channels + k]),
+                                e = Double(input[(r1 * width + c1) * channels + k])
+                            output[base + k] = Float(
+                                (1 - wr) * ((1 - wc) * a + wc * b) + wr * ((1 - wc) * d + wc * e))
                         }
                     }
                 }
@@ -311,7 +363,9 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
                 let start = Int(x.rounded(.down))
                 return (reflect(start, n), reflect(start + 1, n), x - Double(start))
             case .wrap:
-                if n <= 1 { x = 0 } else {
+                if n <= 1 {
+                    x = 0
+                } else {
                     let sz = len - 1
                     x += sz * (Double(Int(-x / sz)) + 1)
                 }
@@ -324,7 +378,9 @@ public struct Augmentation: Sendable, Hashable, CustomStringConvertible {
                 let start = Int(x.rounded(.down))
                 return (reflect(start, n), reflect(start + 1, n), x - Double(start))
             case .wrap:
-                if n <= 1 { x = 0 } else {
+                if n <= 1 {
+                    x = 0
+                } else {
                     let sz = len - 1
                     x -= sz * Double(Int(x / sz))
                 }
@@ -372,12 +428,24 @@ public protocol AugmentationStep: Sendable {
 
 @resultBuilder
 public enum AugmentationBuilder {
-    public static func buildExpression(_ step: any AugmentationStep) -> [any AugmentationStep] { [step] }
-    public static func buildBlock(_ parts: [any AugmentationStep]...) -> [any AugmentationStep] { parts.flatMap { $0 } }
-    public static func buildOptional(_ part: [any AugmentationStep]?) -> [any AugmentationStep] { part ?? [] }
-    public static func buildEither(first: [any AugmentationStep]) -> [any AugmentationStep] { first }
-    public static func buildEither(second: [any AugmentationStep]) -> [any AugmentationStep] { second }
-    public static func buildArray(_ parts: [[any AugmentationStep]]) -> [any AugmentationStep] { parts.flatMap { $0 } }
+    public static func buildExpression(_ step: any AugmentationStep) -> [any AugmentationStep] {
+        [step]
+    }
+    public static func buildBlock(_ parts: [any AugmentationStep]...) -> [any AugmentationStep] {
+        parts.flatMap { $0 }
+    }
+    public static func buildOptional(_ part: [any AugmentationStep]?) -> [any AugmentationStep] {
+        part ?? []
+    }
+    public static func buildEither(first: [any AugmentationStep]) -> [any AugmentationStep] {
+        first
+    }
+    public static func buildEither(second: [any AugmentationStep]) -> [any AugmentationStep] {
+        second
+    }
+    public static func buildArray(_ parts: [[any AugmentationStep]]) -> [any AugmentationStep] {
+        parts.flatMap { $0 }
+    }
 }
 
 extension Augmentation {
@@ -425,7 +493,9 @@ public struct VerticalFlip: AugmentationStep {
 
 public struct Fill: AugmentationStep {
     let mode: Augmentation.FillMode, value: Float
-    public init(_ mode: Augmentation.FillMode, value: Float = 0) { self.mode = mode; self.value = value }
+    public init(_ mode: Augmentation.FillMode, value: Float = 0) {
+        self.mode = mode; self.value = value
+    }
     public func configure(_ a: inout Augmentation) { a.fillMode = mode; a.constant = value }
 }
 
@@ -437,8 +507,10 @@ public struct Brightness: AugmentationStep {
 
 public struct RandomErasing: AugmentationStep {
     let erasing: Augmentation.Erasing
-    public init(probability: Double = 0.5, area: ClosedRange<Double> = 0.02...0.25,
-                aspect: ClosedRange<Double> = 0.3...3.3, value: Float? = nil) {
+    public init(
+        probability: Double = 0.5, area: ClosedRange<Double> = 0.02...0.25,
+        aspect: ClosedRange<Double> = 0.3...3.3, value: Float? = nil
+    ) {
         erasing = .init(probability: probability, area: area, aspect: aspect, value: value)
     }
     public func configure(_ a: inout Augmentation) { a.erasing = erasing }
@@ -447,14 +519,24 @@ public struct RandomErasing: AugmentationStep {
 extension Augmentation {
     /// A preview strip: the original image, then `count` augmented versions (seeded), side by
     /// side with `gap` white pixels, each scaled by `zoom` (nearest).
-    public func preview(of image: Image, count: Int = 7, seed: UInt64 = 0, zoom: Int = 2, gap: Int = 2) -> Image {
+    public func preview(
+        of image: Image, count: Int = 7, seed: UInt64 = 0, zoom: Int = 2, gap: Int = 2
+    ) -> Image {
         var rng = SplitMix64(seed: seed, stream: 0x5052_4556)  // "PREV"
         let cells = [image] + (0..<count).map { _ in apply(image, using: &rng) }
         let h = image.height * zoom, w = image.width * zoom
-        var strip = Image(height: h + 2 * gap, width: cells.count * (w + gap) + gap, channels: image.channels, filledWith: 255)
+        var strip = Image(
+            height: h + 2 * gap, width: cells.count * (w + gap) + gap, channels: image.channels,
+            filledWith: 255)
         for (k, cell) in cells.enumerated() {
             let big = cell.resized(height: h, width: w, method: .nearest)
-            for y in 0..<h { for x in 0..<w { for c in 0..<image.channels { strip[gap + y, gap + k * (w + gap) + x, c] = big[y, x, c] } } }
+            for y in 0..<h {
+                for x in 0..<w {
+                    for c in 0..<image.channels {
+                        strip[gap + y, gap + k * (w + gap) + x, c] = big[y, x, c]
+                    }
+                }
+            }
         }
         return strip
     }

@@ -53,12 +53,16 @@ public struct BatchPipeline: Sendable {
     /// Batches prepared ahead of the consumer.
     public var prefetch: Int
 
-    public init(_ dataset: ImageDataset, batchSize: Int = 32, shuffle: Bool = true, seed: UInt64 = 0,
-                targetSize: (height: Int, width: Int)? = nil, resizeMethod: ResizeMethod = .nearest,
-                channels: Int? = nil, augmentation: Augmentation = .none, rescale: Float = 1.0 / 255,
-                offset: Float = 0, dropRemainder: Bool = false, prefetch: Int = 4) {
+    public init(
+        _ dataset: ImageDataset, batchSize: Int = 32, shuffle: Bool = true, seed: UInt64 = 0,
+        targetSize: (height: Int, width: Int)? = nil, resizeMethod: ResizeMethod = .nearest,
+        channels: Int? = nil, augmentation: Augmentation = .none, rescale: Float = 1.0 / 255,
+        offset: Float = 0, dropRemainder: Bool = false, prefetch: Int = 4
+    ) {
         check(batchSize > 0, "batchSize must be positive, got \(batchSize)")
-        check(channels == nil || channels == 1 || channels == 3, "channels must be 1 or 3, got \(channels!)")
+        check(
+            channels == nil || channels == 1 || channels == 3,
+            "channels must be 1 or 3, got \(channels!)")
         check(prefetch >= 1, "prefetch must be at least 1, got \(prefetch)")
         self.dataset = dataset; self.batchSize = batchSize; self.shuffle = shuffle; self.seed = seed
         self.targetSize = targetSize; self.resizeMethod = resizeMethod; self.channels = channels
@@ -77,7 +81,9 @@ public struct BatchPipeline: Sendable {
 
     /// The dataset order of one epoch.
     public func order(epoch: Int) -> [Int] {
-        shuffle ? ImageDataset.permutation(count: dataset.count, seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
+        shuffle
+            ? ImageDataset.permutation(
+                count: dataset.count, seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
             : Array(0..<dataset.count)
     }
 
@@ -99,17 +105,28 @@ public struct BatchPipeline: Sendable {
         // Gray → RGB replicates one channel, and resizing and augmentation act on channels
         // alike, so a gray image is prepared once and replicated at the end (3x less work).
         let replicate = channels == 3 && image.channels == 1
-        if let channels, channels != image.channels, !replicate { image = image.converted(toChannels: channels) }
-        if let size = targetSize { image = image.resized(height: size.height, width: size.width, method: resizeMethod) }
+        if let channels, channels != image.channels, !replicate {
+            image = image.converted(toChannels: channels)
+        }
+        if let size = targetSize {
+            image = image.resized(height: size.height, width: size.width, method: resizeMethod)
+        }
         var values = image.pixels.map(Float.init)
         if !augmentation.isIdentity {
-            var rng = SplitMix64(seed: seed, stream: 0x4155_4700 &+ UInt64(epoch), index: UInt64(index))
-            values = augmentation.apply(values, height: image.height, width: image.width, channels: image.channels, using: &rng)
+            var rng = SplitMix64(
+                seed: seed, stream: 0x4155_4700 &+ UInt64(epoch), index: UInt64(index))
+            values = augmentation.apply(
+                values, height: image.height, width: image.width, channels: image.channels,
+                using: &rng)
         }
-        if rescale != 1 || offset != 0 { for i in values.indices { values[i] = values[i] * rescale + offset } }
+        if rescale != 1 || offset != 0 {
+            for i in values.indices { values[i] = values[i] * rescale + offset }
+        }
         if replicate {
             var rgb = [Float](repeating: 0, count: values.count * 3)
-            for (i, v) in values.enumerated() { rgb[3 * i] = v; rgb[3 * i + 1] = v; rgb[3 * i + 2] = v }
+            for (i, v) in values.enumerated() {
+                rgb[3 * i] = v; rgb[3 * i + 1] = v; rgb[3 * i + 2] = v
+            }
             return rgb
         }
         return values
@@ -130,8 +147,9 @@ public struct BatchPipeline: Sendable {
                 }
             }
         }
-        return ImageBatch(images: images, shape: [indices.count, outputHeight, outputWidth, outputChannels],
-                          labels: indices.map { dataset.labels[$0] }, indices: indices)
+        return ImageBatch(
+            images: images, shape: [indices.count, outputHeight, outputWidth, outputChannels],
+            labels: indices.map { dataset.labels[$0] }, indices: indices)
     }
 }
 
@@ -158,7 +176,8 @@ public struct PrefetchedBatches: Sequence, Sendable {
             let batchSize = pipeline.batchSize, batches = total
             let thread = Thread {
                 for b in 0..<batches {
-                    let indices = Array(order[(b * batchSize)..<Swift.min(order.count, (b + 1) * batchSize)])
+                    let indices = Array(
+                        order[(b * batchSize)..<Swift.min(order.count, (b + 1) * batchSize)])
                     if !queue.push(pipeline.makeBatch(indices: indices, epoch: epoch)) { return }
                 }
             }
@@ -211,10 +230,13 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
 
 extension ImageDataset {
     /// A batch pipeline over this set (see `BatchPipeline`).
-    public func pipeline(batchSize: Int = 32, shuffle: Bool = true, seed: UInt64 = 0,
-                         targetSize: (height: Int, width: Int)? = nil, channels: Int? = nil,
-                         augmentation: Augmentation = .none, rescale: Float = 1.0 / 255) -> BatchPipeline {
-        BatchPipeline(self, batchSize: batchSize, shuffle: shuffle, seed: seed, targetSize: targetSize,
-                      channels: channels, augmentation: augmentation, rescale: rescale)
+    public func pipeline(
+        batchSize: Int = 32, shuffle: Bool = true, seed: UInt64 = 0,
+        targetSize: (height: Int, width: Int)? = nil, channels: Int? = nil,
+        augmentation: Augmentation = .none, rescale: Float = 1.0 / 255
+    ) -> BatchPipeline {
+        BatchPipeline(
+            self, batchSize: batchSize, shuffle: shuffle, seed: seed, targetSize: targetSize,
+            channels: channels, augmentation: augmentation, rescale: rescale)
     }
 }

@@ -28,12 +28,15 @@ public struct InspectionReport: Sendable, CustomStringConvertible {
     public var description: String {
         var lines = ["dataset \(path)", "format  \(format)"]
         for split in splits {
-            lines.append("\(split.name): \(split.count) images of \(split.imageShape.map(String.init).joined(separator: "x")), fingerprint \(split.fingerprint.prefix(16))")
+            lines.append(
+                "\(split.name): \(split.count) images of \(split.imageShape.map(String.init).joined(separator: "x")), fingerprint \(split.fingerprint.prefix(16))"
+            )
             let width = max(8, classNames.map(\.count).max() ?? 8)
             for (name, count) in zip(classNames, split.classCounts) {
                 let share = split.count > 0 ? 100 * Double(count) / Double(split.count) : 0
-                lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
-                             + String(format: " %6d  %5.1f%%", count, share))
+                lines.append(
+                    "  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
+                        + String(format: " %6d  %5.1f%%", count, share))
             }
         }
         lines.append("fingerprint \(fingerprint)")
@@ -58,7 +61,10 @@ public enum DatasetInspector {
     public static func inspect(_ path: String, seed: UInt64 = 2013) throws -> InspectionReport {
         let format = try DatasetFormat.detect(path)
         let report = LoadReport()
-        let data = try FER2013.load(path, options: LoadOptions(onBadInput: .skip, onWrongSize: .reject, seed: seed, report: report))
+        let data = try FER2013.load(
+            path,
+            options: LoadOptions(
+                onBadInput: .skip, onWrongSize: .reject, seed: seed, report: report))
         let name: String
         switch format {
         case .folders: name = "folders (Kaggle layout: train/ and test/ with one folder per class)"
@@ -66,10 +72,12 @@ public enum DatasetInspector {
         case let .synthetic(scale): name = "synthetic (scale \(scale), seed \(seed))"
         }
         let splits = [data.train, data.test].map { set in
-            InspectionReport.SplitSummary(name: set.name, count: set.count, classCounts: set.classCounts,
-                                          imageShape: [set.height, set.width, set.channels], fingerprint: set.fingerprint())
+            InspectionReport.SplitSummary(
+                name: set.name, count: set.count, classCounts: set.classCounts,
+                imageShape: [set.height, set.width, set.channels], fingerprint: set.fingerprint())
         }
-        return InspectionReport(path: path, format: name, classNames: data.classNames, splits: splits,
-                                problems: report.skipped, warnings: report.warnings, fingerprint: data.fingerprint())
+        return InspectionReport(
+            path: path, format: name, classNames: data.classNames, splits: splits,
+            problems: report.skipped, warnings: report.warnings, fingerprint: data.fingerprint())
     }
 }

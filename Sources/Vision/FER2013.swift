@@ -5,9 +5,13 @@ import Preconditions
 /// FER-2013 (Goodfellow et al., 2013): 48x48 grayscale faces in seven classes.
 public enum FER2013 {
     /// Folder order, as Keras `flow_from_directory` sorts the Kaggle class folders.
-    public static let classNames = ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"]
+    public static let classNames = [
+        "angry", "disgust", "fear", "happy", "neutral", "sad", "surprise",
+    ]
     /// Class names in fer2013.csv's label order (0 Angry … 6 Neutral).
-    public static let csvClassNames = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
+    public static let csvClassNames = [
+        "angry", "disgust", "fear", "happy", "sad", "surprise", "neutral",
+    ]
     /// CSV label → folder index: 0–3 same, 4 sad → 5, 5 surprise → 6, 6 neutral → 4.
     public static let csvToFolder = csvClassNames.map { classNames.firstIndex(of: $0)! }
     /// Folder index → CSV label.
@@ -32,7 +36,9 @@ public enum FER2013 {
         case let .csv(file):
             data = try FER2013CSV.load(file, options: options)
         }
-        if let size = options.imageSize, size.height != data.train.height || size.width != data.train.width {
+        if let size = options.imageSize,
+            size.height != data.train.height || size.width != data.train.width
+        {
             data.train = data.train.resized(height: size.height, width: size.width)
             data.test = data.test.resized(height: size.height, width: size.width)
         }
@@ -44,8 +50,12 @@ public enum FER2013 {
     }
 
     /// `load` with only the model's input size (the notebook's usual call).
-    public static func load(_ path: String, imageSize: Int, channels: Int = 1, seed: UInt64 = 2013) throws -> FERDataset {
-        try load(path, options: LoadOptions(imageSize: (imageSize, imageSize), channels: channels, seed: seed))
+    public static func load(_ path: String, imageSize: Int, channels: Int = 1, seed: UInt64 = 2013)
+        throws -> FERDataset
+    {
+        try load(
+            path,
+            options: LoadOptions(imageSize: (imageSize, imageSize), channels: channels, seed: seed))
     }
 }
 
@@ -71,10 +81,14 @@ public struct LoadOptions: Sendable {
     /// Collects skipped files and warnings when set.
     public var report: LoadReport?
 
-    public init(classNames: [String]? = nil, onBadInput: OnBadInput = .stop, onWrongSize: OnWrongSize = .reject,
-                imageSize: (height: Int, width: Int)? = nil, channels: Int = 1, seed: UInt64 = 2013,
-                report: LoadReport? = nil) {
-        check(channels == 1 || channels == 3, "LoadOptions.channels must be 1 or 3, got \(channels)")
+    public init(
+        classNames: [String]? = nil, onBadInput: OnBadInput = .stop,
+        onWrongSize: OnWrongSize = .reject,
+        imageSize: (height: Int, width: Int)? = nil, channels: Int = 1, seed: UInt64 = 2013,
+        report: LoadReport? = nil
+    ) {
+        check(
+            channels == 1 || channels == 3, "LoadOptions.channels must be 1 or 3, got \(channels)")
         self.classNames = classNames
         self.onBadInput = onBadInput
         self.onWrongSize = onWrongSize
@@ -123,13 +137,16 @@ public enum DatasetError: Error, CustomStringConvertible {
         switch self {
         case let .notFound(path): return "\(path): no such file or directory"
         case let .unrecognisedLayout(path, reason):
-            return "\(path): not a FER-2013 dataset: \(reason). Expected train/ and test/ folders of class folders, or a fer2013.csv (emotion,pixels,Usage)"
+            return
+                "\(path): not a FER-2013 dataset: \(reason). Expected train/ and test/ folders of class folders, or a fer2013.csv (emotion,pixels,Usage)"
         case let .missingSplit(path, split): return "\(path): the \(split) split is missing"
         case let .unknownClass(path, name, known):
-            return "\(path): unknown class folder '\(name)'; expected one of \(known.joined(separator: ", ")) (set LoadOptions.classNames to change)"
+            return
+                "\(path): unknown class folder '\(name)'; expected one of \(known.joined(separator: ", ")) (set LoadOptions.classNames to change)"
         case let .badImage(path, reason): return "\(path): \(reason)"
         case let .wrongSize(path, expected, got):
-            return "\(path): image is \(got.0)x\(got.1), expected \(expected.0)x\(expected.1) like the others (use LoadOptions(onWrongSize: .resize) to resize with a warning)"
+            return
+                "\(path): image is \(got.0)x\(got.1), expected \(expected.0)x\(expected.1) like the others (use LoadOptions(onWrongSize: .resize) to resize with a warning)"
         case let .badRow(path, line, reason): return "\(path):\(line): \(reason)"
         case let .emptyClass(path): return "\(path): class folder has no images"
         }
@@ -146,7 +163,8 @@ public enum DatasetFormat: Equatable, Sendable {
         if path == "synthetic" { return .synthetic(scale: 1.0) }
         if path.hasPrefix("synthetic:") {
             guard let scale = Double(path.dropFirst("synthetic:".count)), scale > 0 else {
-                throw DatasetError.unrecognisedLayout(path: path, reason: "synthetic:SCALE needs a positive number")
+                throw DatasetError.unrecognisedLayout(
+                    path: path, reason: "synthetic:SCALE needs a positive number")
             }
             return .synthetic(scale: scale)
         }
@@ -157,36 +175,52 @@ public enum DatasetFormat: Equatable, Sendable {
         }
         if !isDirectory.boolValue {
             guard url.pathExtension.lowercased() == "csv" else {
-                throw DatasetError.unrecognisedLayout(path: url.path, reason: "a file that is not a .csv")
+                throw DatasetError.unrecognisedLayout(
+                    path: url.path, reason: "a file that is not a .csv")
             }
             return .csv(url)
         }
         let fm = FileManager.default
-        if fm.fileExists(atPath: url.appendingPathComponent("train").path) || fm.fileExists(atPath: url.appendingPathComponent("test").path) {
+        if fm.fileExists(atPath: url.appendingPathComponent("train").path)
+            || fm.fileExists(atPath: url.appendingPathComponent("test").path)
+        {
             return .folders(url)
         }
-        for name in ["fer2013.csv", "fer2013/fer2013.csv"] where fm.fileExists(atPath: url.appendingPathComponent(name).path) {
+        for name in ["fer2013.csv", "fer2013/fer2013.csv"]
+        where fm.fileExists(atPath: url.appendingPathComponent(name).path) {
             return .csv(url.appendingPathComponent(name))
         }
-        throw DatasetError.unrecognisedLayout(path: url.path, reason: "no train/ or test/ folder and no fer2013.csv inside")
+        throw DatasetError.unrecognisedLayout(
+            path: url.path, reason: "no train/ or test/ folder and no fer2013.csv inside")
     }
 }
 
 extension ImageDataset {
     /// Every image resized (area when shrinking, bilinear when growing).
-    public func resized(height newHeight: Int, width newWidth: Int, method: ResizeMethod? = nil) -> ImageDataset {
+    public func resized(height newHeight: Int, width newWidth: Int, method: ResizeMethod? = nil)
+        -> ImageDataset
+    {
         if newHeight == height && newWidth == width { return self }
         let chosen = method ?? ((newHeight < height || newWidth < width) ? .area : .bilinear)
-        var out = ImageDataset(name: name, height: newHeight, width: newWidth, channels: channels, classNames: classNames)
-        for i in 0..<count { out.append(image(at: i).resized(height: newHeight, width: newWidth, method: chosen), label: labels[i]) }
+        var out = ImageDataset(
+            name: name, height: newHeight, width: newWidth, channels: channels,
+            classNames: classNames)
+        for i in 0..<count {
+            out.append(
+                image(at: i).resized(height: newHeight, width: newWidth, method: chosen),
+                label: labels[i])
+        }
         return out
     }
 
     /// Every image converted to 1 (gray) or 3 (RGB) channels.
     public func converted(toChannels target: Int) -> ImageDataset {
         if target == channels { return self }
-        var out = ImageDataset(name: name, height: height, width: width, channels: target, classNames: classNames)
-        for i in 0..<count { out.append(image(at: i).converted(toChannels: target), label: labels[i]) }
+        var out = ImageDataset(
+            name: name, height: height, width: width, channels: target, classNames: classNames)
+        for i in 0..<count {
+            out.append(image(at: i).converted(toChannels: target), label: labels[i])
+        }
         return out
     }
 }

@@ -14,7 +14,9 @@ public enum FER2013CSV {
     /// Every row grouped by `Usage` ("Training", "PublicTest", "PrivateTest"), plus "test"
     /// (both test usages in file order); labels in folder order. The file is memory-mapped
     /// and scanned once; no per-row strings.
-    public static func readSplits(_ url: URL, options: LoadOptions = .init()) throws -> [String: ImageDataset] {
+    public static func readSplits(_ url: URL, options: LoadOptions = .init()) throws -> [String:
+        ImageDataset]
+    {
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
             throw DatasetError.notFound(path: url.path)
@@ -23,7 +25,8 @@ public enum FER2013CSV {
         let side = FER2013.imageSide, imageSize = side * side
         var splits: [String: ImageDataset] = [:]
         for usage in usages + [testKey] {
-            splits[usage] = ImageDataset(name: usage, height: side, width: side, channels: 1, classNames: FER2013.classNames)
+            splits[usage] = ImageDataset(
+                name: usage, height: side, width: side, channels: 1, classNames: FER2013.classNames)
         }
         var pixelBuffers: [String: [UInt8]] = [:]
         var labelBuffers: [String: [Int]] = [:]
@@ -34,14 +37,24 @@ public enum FER2013CSV {
             var position = 0
             var line = 0
             // Header.
-            func lineEnd(from p: Int) -> Int { var e = p; while e < n && bytes[e] != 0x0A { e += 1 }; return e }
+            func lineEnd(from p: Int) -> Int {
+                var e = p; while e < n && bytes[e] != 0x0A { e += 1 }; return e
+            }
             let headerEnd = lineEnd(from: 0)
             line = 1
-            var header = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<headerEnd]), as: UTF8.self)
-            header = header.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\u{FEFF}", with: "")
-            let columns = header.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")).lowercased() }
-            guard let emotionColumn = columns.firstIndex(of: "emotion"), let pixelsColumn = columns.firstIndex(of: "pixels") else {
-                throw DatasetError.badRow(path: path, line: 1, reason: "header must name the columns emotion,pixels,Usage; got '\(header)'")
+            var header = String(
+                decoding: UnsafeBufferPointer(rebasing: bytes[0..<headerEnd]), as: UTF8.self)
+            header = header.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(
+                of: "\u{FEFF}", with: "")
+            let columns = header.split(separator: ",").map {
+                $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")).lowercased()
+            }
+            guard let emotionColumn = columns.firstIndex(of: "emotion"),
+                let pixelsColumn = columns.firstIndex(of: "pixels")
+            else {
+                throw DatasetError.badRow(
+                    path: path, line: 1,
+                    reason: "header must name the columns emotion,pixels,Usage; got '\(header)'")
             }
             let usageColumn = columns.firstIndex(of: "usage")
             position = headerEnd + 1
@@ -65,15 +78,21 @@ public enum FER2013CSV {
                     }
                     p += 1
                 }
-                func text(_ f: (Int, Int)) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[f.0..<f.1]), as: UTF8.self) }
+                func text(_ f: (Int, Int)) -> String {
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[f.0..<f.1]), as: UTF8.self)
+                }
                 func fail(_ reason: String) throws {
                     let message = "\(path):\(line): \(reason)"
-                    if options.onBadInput == .skip, let report = options.report { report.skip(message); return }
+                    if options.onBadInput == .skip, let report = options.report {
+                        report.skip(message); return
+                    }
                     if options.onBadInput == .skip { return }
                     throw DatasetError.badRow(path: path, line: line, reason: reason)
                 }
                 guard fields.count >= max(emotionColumn, pixelsColumn, usageColumn ?? 0) + 1 else {
-                    try fail("expected \(columns.count) columns (\(columns.joined(separator: ","))), got \(fields.count)")
+                    try fail(
+                        "expected \(columns.count) columns (\(columns.joined(separator: ","))), got \(fields.count)"
+                    )
                     continue
                 }
                 guard let csvLabel = Int(text(fields[emotionColumn])) else {
@@ -84,7 +103,9 @@ public enum FER2013CSV {
                 }
                 let usage = usageColumn.map { text(fields[$0]) } ?? "Training"
                 guard usages.contains(usage) else {
-                    try fail("unknown Usage '\(usage)'; expected Training, PublicTest or PrivateTest"); continue
+                    try fail(
+                        "unknown Usage '\(usage)'; expected Training, PublicTest or PrivateTest");
+                    continue
                 }
                 // Pixels: space-separated integers 0...255.
                 let (ps, pe) = fields[pixelsColumn]
@@ -94,13 +115,17 @@ public enum FER2013CSV {
                     let b: UInt8 = q < pe ? bytes[q] : 0x20
                     if b >= 0x30 && b <= 0x39 {
                         value = value * 10 + Int(b - 0x30); inNumber = true
-                        if value > 255 { bad = "pixel value above 255 at position \(count + 1)"; break }
+                        if value > 255 {
+                            bad = "pixel value above 255 at position \(count + 1)"; break
+                        }
                     } else if b == 0x20 || b == 0x09 {
                         if inNumber {
                             if count < imageSize { row[count] = UInt8(value) }
                             count += 1; value = 0; inNumber = false
                         }
-                    } else { bad = "pixels contain '\(Character(UnicodeScalar(b)))'"; break }
+                    } else {
+                        bad = "pixels contain '\(Character(UnicodeScalar(b)))'"; break
+                    }
                     q += 1
                 }
                 if let bad { try fail(bad); continue }
@@ -116,8 +141,9 @@ public enum FER2013CSV {
             }
         }
         for (usage, labels) in labelBuffers {
-            splits[usage] = ImageDataset(name: usage, height: side, width: side, channels: 1, classNames: FER2013.classNames,
-                                         pixels: pixelBuffers[usage]!, labels: labels)
+            splits[usage] = ImageDataset(
+                name: usage, height: side, width: side, channels: 1, classNames: FER2013.classNames,
+                pixels: pixelBuffers[usage]!, labels: labels)
         }
         return splits
     }
@@ -128,10 +154,13 @@ public enum FER2013CSV {
     public static func load(_ url: URL, options: LoadOptions = .init()) throws -> FERDataset {
         let splits = try readSplits(url, options: options)
         let train = splits["Training"]!
-        guard train.count > 0 else { throw DatasetError.missingSplit(path: url.path, split: "Training") }
+        guard train.count > 0 else {
+            throw DatasetError.missingSplit(path: url.path, split: "Training")
+        }
         var test = splits[testKey]!
         guard test.count > 0 else {
-            throw DatasetError.missingSplit(path: url.path, split: "test (PublicTest or PrivateTest)")
+            throw DatasetError.missingSplit(
+                path: url.path, split: "test (PublicTest or PrivateTest)")
         }
         test.name = "test"
         var renamed = train
@@ -144,7 +173,9 @@ public enum FER2013CSV {
     public static func write(_ data: FERDataset, to url: URL) throws {
         var out = "emotion,pixels,Usage\n".data(using: .utf8)!
         for (set, isTrain) in [(data.train, true), (data.test, false)] {
-            check(set.height == 48 && set.width == 48 && set.channels == 1, "fer2013.csv holds 48x48 gray images")
+            check(
+                set.height == 48 && set.width == 48 && set.channels == 1,
+                "fer2013.csv holds 48x48 gray images")
             var line = [UInt8]()
             line.reserveCapacity(48 * 48 * 4 + 32)
             for i in 0..<set.count {
@@ -160,7 +191,9 @@ public enum FER2013CSV {
                     line.append(0x30 + v % 10)
                 }
                 line.append(0x2C)
-                line.append(contentsOf: (isTrain ? "Training" : SyntheticFER.testUsage(of: i, in: set)).utf8)
+                line.append(
+                    contentsOf: (isTrain ? "Training" : SyntheticFER.testUsage(of: i, in: set)).utf8
+                )
                 line.append(0x0A)
                 out.append(contentsOf: line)
             }

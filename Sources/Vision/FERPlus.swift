@@ -5,7 +5,9 @@ import Preconditions
 
 public enum FERPlus {
     /// FER+ class order (indices 0…7), as microsoft/FERPlus and onnx emotion_ferplus use.
-    public static let classNames = ["neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt"]
+    public static let classNames = [
+        "neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt",
+    ]
     /// The vote columns: the eight emotions, then unknown and NF (not a face).
     public static let voteColumns = classNames + ["unknown", "NF"]
 
@@ -28,30 +30,45 @@ public enum FERPlus {
     /// Parses fer2013new.csv. Errors name the file and line.
     public static func readVotes(_ url: URL) throws -> [VoteRow] {
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw DatasetError.notFound(path: url.path) }
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw DatasetError.notFound(path: url.path)
+        }
         var rows: [VoteRow] = []
         var lineNumber = 0
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
-            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             if lineNumber == 1 {
                 guard fields.count >= 12, fields[0].lowercased() == "usage" else {
-                    throw DatasetError.badRow(path: url.path, line: 1, reason: "expected the FER+ header Usage,Image name,neutral,…,unknown,NF; got '\(trimmed)'")
+                    throw DatasetError.badRow(
+                        path: url.path, line: 1,
+                        reason:
+                            "expected the FER+ header Usage,Image name,neutral,…,unknown,NF; got '\(trimmed)'"
+                    )
                 }
                 continue
             }
             guard fields.count >= 12 else {
-                throw DatasetError.badRow(path: url.path, line: lineNumber, reason: "expected 12 columns, got \(fields.count)")
+                throw DatasetError.badRow(
+                    path: url.path, line: lineNumber,
+                    reason: "expected 12 columns, got \(fields.count)")
             }
             guard FER2013CSV.usages.contains(fields[0]) else {
-                throw DatasetError.badRow(path: url.path, line: lineNumber, reason: "unknown Usage '\(fields[0])'")
+                throw DatasetError.badRow(
+                    path: url.path, line: lineNumber, reason: "unknown Usage '\(fields[0])'")
             }
             var votes: [Int] = []
             for (k, field) in fields[2..<12].enumerated() {
                 guard let v = Int(field), v >= 0 else {
-                    throw DatasetError.badRow(path: url.path, line: lineNumber, reason: "vote count '\(field)' for \(voteColumns[k]) is not a non-negative integer")
+                    throw DatasetError.badRow(
+                        path: url.path, line: lineNumber,
+                        reason:
+                            "vote count '\(field)' for \(voteColumns[k]) is not a non-negative integer"
+                    )
                 }
                 votes.append(v)
             }
@@ -118,7 +135,9 @@ public enum FERPlus {
 
     /// fer2013.csv's pixels with fer2013new.csv's labels. Rows are matched by position within
     /// each Usage; images FER+ drops (unknown, not a face, no majority) are left out.
-    public static func load(fer2013 csv: URL, ferPlus votesURL: URL, mode: LabelMode = .majority) throws -> Dataset {
+    public static func load(fer2013 csv: URL, ferPlus votesURL: URL, mode: LabelMode = .majority)
+        throws -> Dataset
+    {
         let splits = try FER2013CSV.readSplits(csv)
         let rows = try readVotes(votesURL)
         var result: [String: Split] = [:]
@@ -126,10 +145,15 @@ public enum FERPlus {
             let source = splits[usage]!
             let votes = rows.filter { $0.usage == usage }
             guard votes.count == source.count else {
-                throw DatasetError.badRow(path: votesURL.path, line: 0,
-                                          reason: "\(votes.count) \(usage) rows, but \(csv.lastPathComponent) has \(source.count); both files must come from the same FER-2013 release")
+                throw DatasetError.badRow(
+                    path: votesURL.path, line: 0,
+                    reason:
+                        "\(votes.count) \(usage) rows, but \(csv.lastPathComponent) has \(source.count); both files must come from the same FER-2013 release"
+                )
             }
-            var images = ImageDataset(name: usage, height: source.height, width: source.width, channels: source.channels, classNames: classNames)
+            var images = ImageDataset(
+                name: usage, height: source.height, width: source.width, channels: source.channels,
+                classNames: classNames)
             var distributions: [[Double]] = []
             for (i, row) in votes.enumerated() {
                 guard let d = distribution(votes: row.votes, mode: mode) else { continue }
@@ -138,6 +162,8 @@ public enum FERPlus {
             }
             result[usage] = Split(images: images, distributions: distributions)
         }
-        return Dataset(train: result["Training"]!, validation: result["PublicTest"]!, test: result["PrivateTest"]!)
+        return Dataset(
+            train: result["Training"]!, validation: result["PublicTest"]!,
+            test: result["PrivateTest"]!)
     }
 }

@@ -20,8 +20,10 @@ public struct Image: Sendable, Equatable, Hashable {
     public init(height: Int, width: Int, channels: Int, pixels: [UInt8]) {
         check(height >= 0 && width >= 0, "Image size must be non-negative, got \(height)x\(width)")
         check((1...4).contains(channels), "Image channels must be 1...4, got \(channels)")
-        check(pixels.count == height * width * channels,
-              "Image \(height)x\(width)x\(channels) needs \(height * width * channels) samples, got \(pixels.count)")
+        check(
+            pixels.count == height * width * channels,
+            "Image \(height)x\(width)x\(channels) needs \(height * width * channels) samples, got \(pixels.count)"
+        )
         self.height = height
         self.width = width
         self.channels = channels
@@ -30,8 +32,9 @@ public struct Image: Sendable, Equatable, Hashable {
 
     /// A uniform image.
     public init(height: Int, width: Int, channels: Int = 1, filledWith value: UInt8 = 0) {
-        self.init(height: height, width: width, channels: channels,
-                  pixels: [UInt8](repeating: value, count: height * width * channels))
+        self.init(
+            height: height, width: width, channels: channels,
+            pixels: [UInt8](repeating: value, count: height * width * channels))
     }
 
     /// The sample at row `y`, column `x`, channel `c`.
@@ -48,13 +51,16 @@ public struct Image: Sendable, Equatable, Hashable {
     public func grayscale() -> Image {
         switch channels {
         case 1: return self
-        case 2: return Image(height: height, width: width, channels: 1,
-                             pixels: stride(from: 0, to: pixels.count, by: 2).map { pixels[$0] })
+        case 2:
+            return Image(
+                height: height, width: width, channels: 1,
+                pixels: stride(from: 0, to: pixels.count, by: 2).map { pixels[$0] })
         default:
             var out = [UInt8](repeating: 0, count: height * width)
             pixels.withUnsafeBufferPointer { p in
                 for i in 0..<(height * width) {
-                    let r = Int(p[i * channels]), g = Int(p[i * channels + 1]), b = Int(p[i * channels + 2])
+                    let r = Int(p[i * channels]), g = Int(p[i * channels + 1]),
+                        b = Int(p[i * channels + 2])
                     // Pillow: L24(rgb) = r*19595 + g*38470 + b*7471 + 0x8000, >> 16.
                     out[i] = UInt8((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16)
                 }
@@ -77,7 +83,8 @@ public struct Image: Sendable, Equatable, Hashable {
         default:
             var out = [UInt8](repeating: 0, count: height * width * 3)
             for i in 0..<(height * width) {
-                out[i * 3] = pixels[i * 4]; out[i * 3 + 1] = pixels[i * 4 + 1]; out[i * 3 + 2] = pixels[i * 4 + 2]
+                out[i * 3] = pixels[i * 4]; out[i * 3 + 1] = pixels[i * 4 + 1];
+                out[i * 3 + 2] = pixels[i * 4 + 2]
             }
             return Image(height: height, width: width, channels: 3, pixels: out)
         }

@@ -16,10 +16,12 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .unreadable(path, reason): return "\(path): cannot read file (\(reason))"
         case let .unknownFormat(path):
-            return "\(path): not a PNG or JPEG image (unrecognised signature); remove it or convert it"
+            return
+                "\(path): not a PNG or JPEG image (unrecognised signature); remove it or convert it"
         case let .corrupt(path, reason): return "\(path): corrupt or truncated image: \(reason)"
         case let .tooLarge(path, width, height, limit):
-            return "\(path): image header claims \(width)x\(height) pixels, more than the limit of \(limit); refusing to decode (raise ImageDecoding.maxPixels if the file is genuine)"
+            return
+                "\(path): image header claims \(width)x\(height) pixels, more than the limit of \(limit); refusing to decode (raise ImageDecoding.maxPixels if the file is genuine)"
         case let .encodeFailed(path, reason): return "\(path): cannot write PNG: \(reason)"
         }
     }
@@ -45,7 +47,9 @@ public enum ImageDecoding {
             // same chunk lengths to the first IHDR.
             var i = 8
             while i + 16 <= b.count {
-                if b[i + 4..<i + 8].elementsEqual(Array("IHDR".utf8)) { return (be32(i + 8), be32(i + 12)) }
+                if b[i + 4..<i + 8].elementsEqual(Array("IHDR".utf8)) {
+                    return (be32(i + 8), be32(i + 12))
+                }
                 let length = be32(i)
                 guard length <= 0x7FFF_FFFF else { return nil }  // libpng refuses such a chunk
                 i += 12 + length
@@ -57,7 +61,9 @@ public enum ImageDecoding {
                 guard b[i] == 0xFF else { return nil }
                 let marker = b[i + 1]
                 if marker == 0xFF { i += 1; continue }
-                if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 { i += 2; continue }
+                if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 {
+                    i += 2; continue
+                }
                 let length = be16(i + 2)
                 if (0xC0...0xCF).contains(marker) && ![0xC4, 0xC8, 0xCC].contains(marker) {
                     return (be16(i + 7), be16(i + 5))
@@ -71,7 +77,11 @@ public enum ImageDecoding {
 
     /// The format named by the first bytes, or nil.
     public static func sniff(_ data: [UInt8]) -> Format? {
-        if data.count >= 8 && data[0..<8].elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        if data.count >= 8
+            && data[0..<8].elementsEqual([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        {
+            return .png
+        }
         if data.count >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF { return .jpeg }
         return nil
     }
@@ -94,7 +104,9 @@ extension Image {
     /// Pillow does for RGB). JPEG: baseline and progressive; gray stays 1 channel, YCbCr
     /// becomes RGB, CMYK becomes RGB with Pillow's formula R = (255-C)(255-K)/255.
     public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> Image {
-        guard let format = ImageDecoding.sniff(bytes) else { throw ImageError.unknownFormat(path: path) }
+        guard let format = ImageDecoding.sniff(bytes) else {
+            throw ImageError.unknownFormat(path: path)
+        }
         try refuseBombs(bytes, format: format, path: path)
         let header = UnsafeMutablePointer<emotive_image_info>.allocate(capacity: 1)
         defer { header.deallocate() }
@@ -104,10 +116,15 @@ extension Image {
         guard status == 0 else { throw ImageError.corrupt(path: path, reason: message(header)) }
         let info = header.pointee
         let width = Int(info.width), height = Int(info.height), channels = Int(info.channels)
-        guard width > 0, height > 0 else { throw ImageError.corrupt(path: path, reason: "zero-sized image") }
+        guard width > 0, height > 0 else {
+            throw ImageError.corrupt(path: path, reason: "zero-sized image")
+        }
         guard width.multipliedReportingOverflow(by: height).partialValue <= ImageDecoding.maxPixels,
-              width <= ImageDecoding.maxPixels, height <= ImageDecoding.maxPixels
-        else { throw ImageError.tooLarge(path: path, width: width, height: height, limit: ImageDecoding.maxPixels) }
+            width <= ImageDecoding.maxPixels, height <= ImageDecoding.maxPixels
+        else {
+            throw ImageError.tooLarge(
+                path: path, width: width, height: height, limit: ImageDecoding.maxPixels)
+        }
         var pixels = [UInt8](repeating: 0, count: width * height * channels)
         let decoded = bytes.withUnsafeBufferPointer { source in
             pixels.withUnsafeMutableBufferPointer { out in
@@ -116,19 +133,23 @@ extension Image {
         }
         guard decoded == 0 else { throw ImageError.corrupt(path: path, reason: message(header)) }
         if format == .jpeg && channels == 4 {
-            return cmykToRGB(pixels, height: height, width: width, inverted: info.inverted_cmyk != 0)
+            return cmykToRGB(
+                pixels, height: height, width: width, inverted: info.inverted_cmyk != 0)
         }
         return Image(height: height, width: width, channels: channels, pixels: pixels)
     }
 
     /// Refuses a header claiming more than `ImageDecoding.maxPixels` before libpng (whose
     /// header read allocates row buffers) or libjpeg runs.
-    private static func refuseBombs(_ bytes: [UInt8], format: ImageDecoding.Format, path: String) throws {
+    private static func refuseBombs(_ bytes: [UInt8], format: ImageDecoding.Format, path: String)
+        throws
+    {
         // PNG sizes are 32-bit, so the product can overflow Int: an overflow is too large too.
         if let (width, height) = ImageDecoding.claimedSize(bytes, format: format) {
             let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
             guard !overflow, pixels <= ImageDecoding.maxPixels else {
-                throw ImageError.tooLarge(path: path, width: width, height: height, limit: ImageDecoding.maxPixels)
+                throw ImageError.tooLarge(
+                    path: path, width: width, height: height, limit: ImageDecoding.maxPixels)
             }
         }
         if format == .png { try refuseOverlongChunks(bytes, path: path) }
@@ -144,8 +165,11 @@ extension Image {
             let type = String(decoding: b[(i + 4)..<(i + 8)], as: UTF8.self)
             let remaining = b.count - (i + 8)
             guard length + 4 <= remaining || length <= remaining && type == "IEND" else {
-                throw ImageError.corrupt(path: path, reason:
-                    "PNG chunk '\(type)' at byte \(i) claims \(length) bytes, but only \(remaining) remain")
+                throw ImageError.corrupt(
+                    path: path,
+                    reason:
+                        "PNG chunk '\(type)' at byte \(i) claims \(length) bytes, but only \(remaining) remain"
+                )
             }
             if type == "IEND" { return }
             i += 12 + length
@@ -154,12 +178,17 @@ extension Image {
 
     /// Width and height from the header only (no pixel allocation). Headers claiming more
     /// than `ImageDecoding.maxPixels` throw `tooLarge`.
-    public static func size(of bytes: [UInt8], path: String = "<memory>") throws -> (height: Int, width: Int) {
-        guard let format = ImageDecoding.sniff(bytes) else { throw ImageError.unknownFormat(path: path) }
+    public static func size(of bytes: [UInt8], path: String = "<memory>") throws -> (
+        height: Int, width: Int
+    ) {
+        guard let format = ImageDecoding.sniff(bytes) else {
+            throw ImageError.unknownFormat(path: path)
+        }
         try refuseBombs(bytes, format: format, path: path)
         var info = emotive_image_info()
         let status = bytes.withUnsafeBufferPointer {
-            format == .png ? emotive_png_read_header($0.baseAddress, $0.count, &info)
+            format == .png
+                ? emotive_png_read_header($0.baseAddress, $0.count, &info)
                 : emotive_jpeg_read_header($0.baseAddress, $0.count, &info)
         }
         guard status == 0 else { throw ImageError.corrupt(path: path, reason: message(&info)) }
@@ -175,14 +204,16 @@ extension Image {
     /// Pillow's CMYK→RGB: R = 255 - min(255, C + K)... is the naive form; Pillow uses
     /// R = (255 - C)·(255 - K)/255 with its MULDIV255 rounding. Adobe files store CMYK
     /// inverted, so stored samples are 255 - C.
-    private static func cmykToRGB(_ cmyk: [UInt8], height: Int, width: Int, inverted: Bool) -> Image {
+    private static func cmykToRGB(_ cmyk: [UInt8], height: Int, width: Int, inverted: Bool) -> Image
+    {
         var out = [UInt8](repeating: 0, count: height * width * 3)
         @inline(__always) func muldiv255(_ a: Int, _ b: Int) -> Int {
             let t = a * b + 128
             return (t + (t >> 8)) >> 8
         }
         for i in 0..<(height * width) {
-            var c = Int(cmyk[4 * i]), m = Int(cmyk[4 * i + 1]), y = Int(cmyk[4 * i + 2]), k = Int(cmyk[4 * i + 3])
+            var c = Int(cmyk[4 * i]), m = Int(cmyk[4 * i + 1]), y = Int(cmyk[4 * i + 2]),
+                k = Int(cmyk[4 * i + 3])
             if inverted { c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k }
             let nk = 255 - k
             out[3 * i] = UInt8(clamping: nk - muldiv255(c, nk))
@@ -204,15 +235,20 @@ extension Image {
         let ok = pixels.withUnsafeBytes { raw in
             png_image_write_to_memory(&image, nil, &size, 0, raw.baseAddress, rowStride, nil)
         }
-        guard ok != 0 else { throw ImageError.encodeFailed(path: "<memory>", reason: Self.pngMessage(&image)) }
+        guard ok != 0 else {
+            throw ImageError.encodeFailed(path: "<memory>", reason: Self.pngMessage(&image))
+        }
         var out = [UInt8](repeating: 0, count: Int(size))
         let written = out.withUnsafeMutableBytes { buffer in
             pixels.withUnsafeBytes { raw in
-                png_image_write_to_memory(&image, buffer.baseAddress, &size, 0, raw.baseAddress, rowStride, nil)
+                png_image_write_to_memory(
+                    &image, buffer.baseAddress, &size, 0, raw.baseAddress, rowStride, nil)
             }
         }
         png_image_free(&image)
-        guard written != 0 else { throw ImageError.encodeFailed(path: "<memory>", reason: Self.pngMessage(&image)) }
+        guard written != 0 else {
+            throw ImageError.encodeFailed(path: "<memory>", reason: Self.pngMessage(&image))
+        }
         return Array(out.prefix(Int(size)))
     }
 
@@ -223,8 +259,9 @@ extension Image {
         var out: UnsafeMutablePointer<UInt8>?
         var size: UInt = 0
         let status = source.pixels.withUnsafeBufferPointer {
-            emotive_jpeg_encode($0.baseAddress, Int32(width), Int32(height), Int32(source.channels),
-                                Int32(max(1, min(100, quality))), progressive ? 1 : 0, &out, &size, &info)
+            emotive_jpeg_encode(
+                $0.baseAddress, Int32(width), Int32(height), Int32(source.channels),
+                Int32(max(1, min(100, quality))), progressive ? 1 : 0, &out, &size, &info)
         }
         guard status == 0, let out else {
             throw ImageError.encodeFailed(path: "<memory>", reason: Self.message(&info))
@@ -245,6 +282,8 @@ extension Image {
     }
 
     private static func pngMessage(_ image: inout png_image) -> String {
-        withUnsafeBytes(of: &image.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+        withUnsafeBytes(of: &image.message) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
     }
 }

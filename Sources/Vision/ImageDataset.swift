@@ -29,12 +29,17 @@ public struct ImageDataset: Sendable, Equatable {
             && a.classNames == b.classNames && a.labels == b.labels && a.pixels == b.pixels
     }
 
-    public init(name: String, height: Int, width: Int, channels: Int, classNames: [String],
-                pixels: [UInt8], labels: [Int]) {
-        check(pixels.count == labels.count * height * width * channels,
-              "ImageDataset \(name): \(labels.count) images of \(height)x\(width)x\(channels) need \(labels.count * height * width * channels) samples, got \(pixels.count)")
-        check(labels.allSatisfy { $0 >= 0 && $0 < classNames.count },
-              "ImageDataset \(name): labels must be in 0..<\(classNames.count)")
+    public init(
+        name: String, height: Int, width: Int, channels: Int, classNames: [String],
+        pixels: [UInt8], labels: [Int]
+    ) {
+        check(
+            pixels.count == labels.count * height * width * channels,
+            "ImageDataset \(name): \(labels.count) images of \(height)x\(width)x\(channels) need \(labels.count * height * width * channels) samples, got \(pixels.count)"
+        )
+        check(
+            labels.allSatisfy { $0 >= 0 && $0 < classNames.count },
+            "ImageDataset \(name): labels must be in 0..<\(classNames.count)")
         self.name = name
         self.height = height
         self.width = width
@@ -46,8 +51,9 @@ public struct ImageDataset: Sendable, Equatable {
 
     /// An empty set of the given geometry.
     public init(name: String, height: Int, width: Int, channels: Int, classNames: [String]) {
-        self.init(name: name, height: height, width: width, channels: channels,
-                  classNames: classNames, pixels: [], labels: [])
+        self.init(
+            name: name, height: height, width: width, channels: channels,
+            classNames: classNames, pixels: [], labels: [])
     }
 
     public var count: Int { labels.count }
@@ -65,15 +71,19 @@ public struct ImageDataset: Sendable, Equatable {
     public func image(at i: Int) -> Image {
         check(i >= 0 && i < count, "ImageDataset \(name): index \(i) out of 0..<\(count)")
         let start = i * imageSize
-        return Image(height: height, width: width, channels: channels,
-                     pixels: Array(pixels[start..<(start + imageSize)]))
+        return Image(
+            height: height, width: width, channels: channels,
+            pixels: Array(pixels[start..<(start + imageSize)]))
     }
 
     /// Appends one image; it must have this set's geometry.
     public mutating func append(_ image: Image, label: Int) {
-        check(image.height == height && image.width == width && image.channels == channels,
-              "ImageDataset \(name) holds \(height)x\(width)x\(channels) images, got \(image.height)x\(image.width)x\(image.channels)")
-        check(label >= 0 && label < classNames.count, "label \(label) out of 0..<\(classNames.count)")
+        check(
+            image.height == height && image.width == width && image.channels == channels,
+            "ImageDataset \(name) holds \(height)x\(width)x\(channels) images, got \(image.height)x\(image.width)x\(image.channels)"
+        )
+        check(
+            label >= 0 && label < classNames.count, "label \(label) out of 0..<\(classNames.count)")
         pixels.append(contentsOf: image.pixels)
         labels.append(label)
         cache = FingerprintCache()
@@ -84,15 +94,19 @@ public struct ImageDataset: Sendable, Equatable {
         var out = [UInt8]()
         out.reserveCapacity(indices.count * imageSize)
         for i in indices { out.append(contentsOf: pixels[(i * imageSize)..<((i + 1) * imageSize)]) }
-        return ImageDataset(name: name ?? self.name, height: height, width: width, channels: channels,
-                            classNames: classNames, pixels: out, labels: indices.map { labels[$0] })
+        return ImageDataset(
+            name: name ?? self.name, height: height, width: width, channels: channels,
+            classNames: classNames, pixels: out, labels: indices.map { labels[$0] })
     }
 
     /// Keras' `validation_split` for `flow_from_directory`: validation gets the first
     /// ⌊fraction·n⌋ images of each class (in the current order, which for folders is the
     /// sorted file list), training the rest; both keep the current order.
-    public func validationSplit(_ fraction: Double) -> (training: ImageDataset, validation: ImageDataset) {
-        check(fraction >= 0 && fraction < 1, "validation fraction must be in [0, 1), got \(fraction)")
+    public func validationSplit(_ fraction: Double) -> (
+        training: ImageDataset, validation: ImageDataset
+    ) {
+        check(
+            fraction >= 0 && fraction < 1, "validation fraction must be in [0, 1), got \(fraction)")
         var seen = [Int](repeating: 0, count: classCount)
         let cut = classCounts.map { Int(fraction * Double($0)) }
         var training: [Int] = [], validation: [Int] = []
@@ -100,7 +114,10 @@ public struct ImageDataset: Sendable, Equatable {
             if seen[label] < cut[label] { validation.append(i) } else { training.append(i) }
             seen[label] += 1
         }
-        return (subset(training, name: name + "-training"), subset(validation, name: name + "-validation"))
+        return (
+            subset(training, name: name + "-training"),
+            subset(validation, name: name + "-validation")
+        )
     }
 
     /// The same images in a seeded random order (Fisher–Yates on SplitMix64).
@@ -113,7 +130,9 @@ public struct ImageDataset: Sendable, Equatable {
         var rng = SplitMix64(seed: seed, stream: 0x5348_5546)  // "SHUF"
         var order = Array(0..<count)
         if count > 1 {
-            for i in stride(from: count - 1, to: 0, by: -1) { order.swapAt(i, rng.index(below: i + 1)) }
+            for i in stride(from: count - 1, to: 0, by: -1) {
+                order.swapAt(i, rng.index(below: i + 1))
+            }
         }
         return order
     }
@@ -129,11 +148,14 @@ public struct ImageDataset: Sendable, Equatable {
 
     private func computeFingerprint() -> String {
         var hash = SHA256()
-        hash.update("\(height)x\(width)x\(channels);\(classNames.joined(separator: ","));\(count)\n")
+        hash.update(
+            "\(height)x\(width)x\(channels);\(classNames.joined(separator: ","));\(count)\n")
         hash.update(pixels)
         var labelBytes = [UInt8]()
         labelBytes.reserveCapacity(count * 2)
-        for label in labels { labelBytes.append(UInt8(label & 0xff)); labelBytes.append(UInt8(label >> 8)) }
+        for label in labels {
+            labelBytes.append(UInt8(label & 0xff)); labelBytes.append(UInt8(label >> 8))
+        }
         hash.update(labelBytes)
         return hash.finalizeHex()
     }

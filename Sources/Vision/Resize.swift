@@ -6,8 +6,12 @@ import Preconditions
 public enum ResizeMethod: String, Sendable, CaseIterable { case nearest, bilinear, area }
 
 extension Image {
-    public func resized(height newHeight: Int, width newWidth: Int, method: ResizeMethod = .bilinear) -> Image {
-        check(newHeight > 0 && newWidth > 0, "resize target must be positive, got \(newHeight)x\(newWidth)")
+    public func resized(
+        height newHeight: Int, width newWidth: Int, method: ResizeMethod = .bilinear
+    ) -> Image {
+        check(
+            newHeight > 0 && newWidth > 0,
+            "resize target must be positive, got \(newHeight)x\(newWidth)")
         if newHeight == height && newWidth == width { return self }
         var out = [UInt8](repeating: 0, count: newHeight * newWidth * channels)
         let sy = Double(height) / Double(newHeight), sx = Double(width) / Double(newWidth)
@@ -17,7 +21,9 @@ extension Image {
             for y in 0..<newHeight {
                 let yy = min(height - 1, Int((Double(y) + 0.5) * sy))
                 for x in 0..<newWidth {
-                    for c in 0..<channels { out[(y * newWidth + x) * channels + c] = self[yy, xs[x], c] }
+                    for c in 0..<channels {
+                        out[(y * newWidth + x) * channels + c] = self[yy, xs[x], c]
+                    }
                 }
             }
         case .bilinear:
@@ -33,8 +39,10 @@ extension Image {
                     let (x0, x1, fx) = xs[x]
                     for c in 0..<channels {
                         let top = Double(self[y0, x0, c]) * (1 - fx) + Double(self[y0, x1, c]) * fx
-                        let bottom = Double(self[y1, x0, c]) * (1 - fx) + Double(self[y1, x1, c]) * fx
-                        out[(y * newWidth + x) * channels + c] = UInt8(max(0, min(255, (top * (1 - fy) + bottom * fy).rounded())))
+                        let bottom =
+                            Double(self[y1, x0, c]) * (1 - fx) + Double(self[y1, x1, c]) * fx
+                        out[(y * newWidth + x) * channels + c] = UInt8(
+                            max(0, min(255, (top * (1 - fy) + bottom * fy).rounded())))
                     }
                 }
             }
@@ -57,8 +65,13 @@ extension Image {
                 for x in 0..<newWidth {
                     for c in 0..<channels {
                         var acc = 0.0, total = 0.0
-                        for (yy, a) in wy { for (xx, b) in wx[x] { acc += a * b * Double(self[yy, xx, c]); total += a * b } }
-                        out[(y * newWidth + x) * channels + c] = UInt8(max(0, min(255, (acc / total).rounded())))
+                        for (yy, a) in wy {
+                            for (xx, b) in wx[x] {
+                                acc += a * b * Double(self[yy, xx, c]); total += a * b
+                            }
+                        }
+                        out[(y * newWidth + x) * channels + c] = UInt8(
+                            max(0, min(255, (acc / total).rounded())))
                     }
                 }
             }

@@ -30,8 +30,10 @@ public enum SyntheticFER {
         public var imageSize: Int
         public var minimumPerClass: Int
 
-        public init(scale: Double = 1.0, seed: UInt64 = 2013, labelNoise: Double = 0.1,
-                    difficulty: Double = 1.0, imageSize: Int = 48, minimumPerClass: Int = 4) {
+        public init(
+            scale: Double = 1.0, seed: UInt64 = 2013, labelNoise: Double = 0.1,
+            difficulty: Double = 1.0, imageSize: Int = 48, minimumPerClass: Int = 4
+        ) {
             check(scale > 0, "SyntheticFER scale must be > 0, got \(scale)")
             check((0...1).contains(labelNoise), "labelNoise must be in 0...1, got \(labelNoise)")
             check(imageSize >= 16, "imageSize must be >= 16, got \(imageSize)")
@@ -60,20 +62,23 @@ public enum SyntheticFER {
     public static let fer2013TestCounts = [958, 111, 1024, 1774, 1233, 1247, 831]
 
     /// Images per class of a split at a scale.
-    public static func classCounts(_ split: Split, scale: Double, minimumPerClass: Int = 4) -> [Int] {
+    public static func classCounts(_ split: Split, scale: Double, minimumPerClass: Int = 4) -> [Int]
+    {
         let base = split == .train ? fer2013TrainCounts : fer2013TestCounts
         return base.map { max(minimumPerClass, Int((Double($0) * scale).rounded())) }
     }
 
     /// Both splits in memory.
     public static func generate(_ configuration: Configuration = .init()) -> FERDataset {
-        FERDataset(train: generate(.train, configuration), test: generate(.test, configuration),
-                   source: configuration.description)
+        FERDataset(
+            train: generate(.train, configuration), test: generate(.test, configuration),
+            source: configuration.description)
     }
 
     /// One split in memory, images sorted by class (as a folder listing is). Runs on all cores.
     public static func generate(_ split: Split, _ configuration: Configuration) -> ImageDataset {
-        let counts = classCounts(split, scale: configuration.scale, minimumPerClass: configuration.minimumPerClass)
+        let counts = classCounts(
+            split, scale: configuration.scale, minimumPerClass: configuration.minimumPerClass)
         let labels = counts.enumerated().flatMap { [Int](repeating: $0.offset, count: $0.element) }
         let side = configuration.imageSize, imageSize = side * side
         var pixels = [UInt8](repeating: 0, count: labels.count * imageSize)
@@ -84,30 +89,42 @@ public enum SyntheticFER {
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 let renderer = SyntheticFaceRenderer(size: side)
                 for i in (c * chunk)..<min(labels.count, (c + 1) * chunk) {
-                    let out = UnsafeMutableBufferPointer(rebasing: shared.buffer[(i * imageSize)..<((i + 1) * imageSize)])
-                    render(label: labels[i], split: split, index: i, configuration: configuration,
-                           renderer: renderer, into: out)
+                    let out = UnsafeMutableBufferPointer(
+                        rebasing: shared.buffer[(i * imageSize)..<((i + 1) * imageSize)])
+                    render(
+                        label: labels[i], split: split, index: i, configuration: configuration,
+                        renderer: renderer, into: out)
                 }
             }
         }
-        return ImageDataset(name: split.folderName, height: side, width: side, channels: 1,
-                            classNames: classNames, pixels: pixels, labels: labels)
+        return ImageDataset(
+            name: split.folderName, height: side, width: side, channels: 1,
+            classNames: classNames, pixels: pixels, labels: labels)
     }
 
     /// One face of class `emotion` (folder order) from its own seed, ignoring label noise:
     /// for previews and the dataset README.
-    public static func face(emotion: Int, seed: UInt64, difficulty: Double = 1.0, size: Int = 48) -> Image {
-        check(emotion >= 0 && emotion < 7, "emotion must be a folder-order index 0..<7, got \(emotion)")
+    public static func face(emotion: Int, seed: UInt64, difficulty: Double = 1.0, size: Int = 48)
+        -> Image
+    {
+        check(
+            emotion >= 0 && emotion < 7,
+            "emotion must be a folder-order index 0..<7, got \(emotion)")
         var rng = SplitMix64(seed: seed, stream: 0xFACE)
         var pixels = [UInt8](repeating: 0, count: size * size)
         let renderer = SyntheticFaceRenderer(size: size)
-        pixels.withUnsafeMutableBufferPointer { renderer.render(emotion: emotion, rng: &rng, difficulty: difficulty, into: $0) }
+        pixels.withUnsafeMutableBufferPointer {
+            renderer.render(emotion: emotion, rng: &rng, difficulty: difficulty, into: $0)
+        }
         return Image(height: size, width: size, channels: 1, pixels: pixels)
     }
 
-    private static func render(label: Int, split: Split, index: Int, configuration: Configuration,
-                               renderer: SyntheticFaceRenderer, into out: UnsafeMutableBufferPointer<UInt8>) {
-        var rng = SplitMix64(seed: configuration.seed, stream: UInt64(split.rawValue) + 1, index: UInt64(index))
+    private static func render(
+        label: Int, split: Split, index: Int, configuration: Configuration,
+        renderer: SyntheticFaceRenderer, into out: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        var rng = SplitMix64(
+            seed: configuration.seed, stream: UInt64(split.rawValue) + 1, index: UInt64(index))
         var shown = label
         if rng.chance(configuration.labelNoise) {
             shown = (label + 1 + rng.index(below: 6)) % 7  // any other class, uniformly
@@ -130,16 +147,22 @@ public enum SyntheticFER {
     /// Generates the dataset and writes it under `directory` (created if missing).
     /// Returns the generated data.
     @discardableResult
-    public static func write(to directory: URL, scale: Double, format: OutputFormat, seed: UInt64,
-                             labelNoise: Double = 0.1) throws -> FERDataset {
-        try write(to: directory, configuration: Configuration(scale: scale, seed: seed, labelNoise: labelNoise),
-                  format: format)
+    public static func write(
+        to directory: URL, scale: Double, format: OutputFormat, seed: UInt64,
+        labelNoise: Double = 0.1
+    ) throws -> FERDataset {
+        try write(
+            to: directory,
+            configuration: Configuration(scale: scale, seed: seed, labelNoise: labelNoise),
+            format: format)
     }
 
     /// Generates the data set of `configuration` and writes it: the same images (and
     /// fingerprints) as `generate(configuration)` in a notebook, for training elsewhere.
     @discardableResult
-    public static func write(to directory: URL, configuration: Configuration, format: OutputFormat) throws -> FERDataset {
+    public static func write(to directory: URL, configuration: Configuration, format: OutputFormat)
+        throws -> FERDataset
+    {
         let data = generate(configuration)
         try write(data, to: directory, format: format)
         return data
@@ -164,8 +187,10 @@ public enum SyntheticFER {
             let jpeg = format == .jpegFolders
             for (split, set) in [(Split.train, data.train), (Split.test, data.test)] {
                 for name in set.classNames {
-                    try fm.createDirectory(at: directory.appendingPathComponent(split.folderName).appendingPathComponent(name),
-                                           withIntermediateDirectories: true)
+                    try fm.createDirectory(
+                        at: directory.appendingPathComponent(split.folderName)
+                            .appendingPathComponent(name),
+                        withIntermediateDirectories: true)
                 }
                 let errors = ErrorBox()
                 let images = set.count
@@ -174,9 +199,14 @@ public enum SyntheticFER {
                         let prefix = split == .train ? "Training" : testUsage(of: i, in: set)
                         let url = directory.appendingPathComponent(split.folderName)
                             .appendingPathComponent(set.classNames[set.labels[i]])
-                            .appendingPathComponent(String(format: "%@_%05d.%@", prefix, i, jpeg ? "jpg" : "png"))
+                            .appendingPathComponent(
+                                String(format: "%@_%05d.%@", prefix, i, jpeg ? "jpg" : "png"))
                         do {
-                            if jpeg { try Data(set.image(at: i).jpegData(quality: 90)).write(to: url) } else { try set.image(at: i).writePNG(to: url) }
+                            if jpeg {
+                                try Data(set.image(at: i).jpegData(quality: 90)).write(to: url)
+                            } else {
+                                try set.image(at: i).writePNG(to: url)
+                            }
                         } catch { errors.record(error) }
                     }
                 }
@@ -206,17 +236,24 @@ final class ErrorBox: @unchecked Sendable {
 extension ImageDataset {
     /// A preview grid: one column per class (in class order), `rows` images each (the first
     /// of that class), 2-pixel gaps, scaled by `zoom` with nearest neighbour.
-    public func sampleGrid(rows: Int = 6, zoom: Int = 2, gap: Int = 2, background: UInt8 = 255) -> Image {
+    public func sampleGrid(rows: Int = 6, zoom: Int = 2, gap: Int = 2, background: UInt8 = 255)
+        -> Image
+    {
         let cellH = height * zoom, cellW = width * zoom
         let columns = classNames.count
-        var grid = Image(height: rows * cellH + (rows + 1) * gap, width: columns * cellW + (columns + 1) * gap,
-                         channels: channels, filledWith: background)
+        var grid = Image(
+            height: rows * cellH + (rows + 1) * gap, width: columns * cellW + (columns + 1) * gap,
+            channels: channels, filledWith: background)
         for c in 0..<columns {
             let members = labels.indices.filter { labels[$0] == c }.prefix(rows)
             for (r, index) in members.enumerated() {
                 let face = image(at: index).resized(height: cellH, width: cellW, method: .nearest)
                 let top = gap + r * (cellH + gap), left = gap + c * (cellW + gap)
-                for y in 0..<cellH { for x in 0..<cellW { for k in 0..<channels { grid[top + y, left + x, k] = face[y, x, k] } } }
+                for y in 0..<cellH {
+                    for x in 0..<cellW {
+                        for k in 0..<channels { grid[top + y, left + x, k] = face[y, x, k] }
+                    }
+                }
             }
         }
         return grid

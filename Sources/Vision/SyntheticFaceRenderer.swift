@@ -25,10 +25,11 @@ struct Expression {
 
     static func mix(_ a: Expression, _ b: Expression, _ t: Double) -> Expression {
         func m(_ x: Double, _ y: Double) -> Double { x + (y - x) * t }
-        return Expression(browRaise: m(a.browRaise, b.browRaise), browTilt: m(a.browTilt, b.browTilt),
-                          eyeOpen: m(a.eyeOpen, b.eyeOpen), mouthCurve: m(a.mouthCurve, b.mouthCurve),
-                          mouthOpen: m(a.mouthOpen, b.mouthOpen), mouthWidth: m(a.mouthWidth, b.mouthWidth),
-                          wrinkle: m(a.wrinkle, b.wrinkle), asymmetry: m(a.asymmetry, b.asymmetry))
+        return Expression(
+            browRaise: m(a.browRaise, b.browRaise), browTilt: m(a.browTilt, b.browTilt),
+            eyeOpen: m(a.eyeOpen, b.eyeOpen), mouthCurve: m(a.mouthCurve, b.mouthCurve),
+            mouthOpen: m(a.mouthOpen, b.mouthOpen), mouthWidth: m(a.mouthWidth, b.mouthWidth),
+            wrinkle: m(a.wrinkle, b.wrinkle), asymmetry: m(a.asymmetry, b.asymmetry))
     }
 }
 
@@ -48,35 +49,50 @@ struct ExpressionRanges {
     var asymmetry: ClosedRange<Double>
 
     func draw(_ rng: inout SplitMix64) -> Expression {
-        Expression(browRaise: rng.uniform(browRaise), browTilt: rng.uniform(browTilt),
-                   eyeOpen: rng.uniform(eyeOpen), mouthCurve: rng.uniform(mouthCurve),
-                   mouthOpen: rng.uniform(mouthOpen), mouthWidth: rng.uniform(mouthWidth),
-                   wrinkle: rng.uniform(wrinkle), asymmetry: rng.uniform(asymmetry))
+        Expression(
+            browRaise: rng.uniform(browRaise), browTilt: rng.uniform(browTilt),
+            eyeOpen: rng.uniform(eyeOpen), mouthCurve: rng.uniform(mouthCurve),
+            mouthOpen: rng.uniform(mouthOpen), mouthWidth: rng.uniform(mouthWidth),
+            wrinkle: rng.uniform(wrinkle), asymmetry: rng.uniform(asymmetry))
     }
 
     /// angry, disgust, fear, happy, neutral, sad, surprise.
     static let byEmotion: [ExpressionRanges] = [
         // angry
-        .init(browRaise: -1.0 ... -0.2, browTilt: 0.4...1.0, eyeOpen: 0.55...0.95, mouthCurve: -0.5...0.05,
-              mouthOpen: 0...0.35, mouthWidth: 0.8...1.05, wrinkle: 0...0.45, asymmetry: -0.2...0.2),
+        .init(
+            browRaise: -1.0 ... -0.2, browTilt: 0.4...1.0, eyeOpen: 0.55...0.95,
+            mouthCurve: -0.5...0.05,
+            mouthOpen: 0...0.35, mouthWidth: 0.8...1.05, wrinkle: 0...0.45, asymmetry: -0.2...0.2),
         // disgust
-        .init(browRaise: -0.7...0.0, browTilt: 0.2...0.8, eyeOpen: 0.5...0.85, mouthCurve: -0.7...0.0,
-              mouthOpen: 0...0.3, mouthWidth: 0.85...1.15, wrinkle: 0.35...1.0, asymmetry: 0.2...0.9),
+        .init(
+            browRaise: -0.7...0.0, browTilt: 0.2...0.8, eyeOpen: 0.5...0.85, mouthCurve: -0.7...0.0,
+            mouthOpen: 0...0.3, mouthWidth: 0.85...1.15, wrinkle: 0.35...1.0, asymmetry: 0.2...0.9),
         // fear
-        .init(browRaise: 0.35...1.0, browTilt: -0.9 ... -0.2, eyeOpen: 1.05...1.5, mouthCurve: -0.45...0.05,
-              mouthOpen: 0.25...0.75, mouthWidth: 1.0...1.3, wrinkle: 0...0.2, asymmetry: -0.2...0.2),
+        .init(
+            browRaise: 0.35...1.0, browTilt: -0.9 ... -0.2, eyeOpen: 1.05...1.5,
+            mouthCurve: -0.45...0.05,
+            mouthOpen: 0.25...0.75, mouthWidth: 1.0...1.3, wrinkle: 0...0.2, asymmetry: -0.2...0.2),
         // happy
-        .init(browRaise: -0.1...0.35, browTilt: -0.2...0.15, eyeOpen: 0.55...0.95, mouthCurve: 0.4...1.0,
-              mouthOpen: 0...0.55, mouthWidth: 1.05...1.35, wrinkle: 0...0.15, asymmetry: -0.2...0.2),
+        .init(
+            browRaise: -0.1...0.35, browTilt: -0.2...0.15, eyeOpen: 0.55...0.95,
+            mouthCurve: 0.4...1.0,
+            mouthOpen: 0...0.55, mouthWidth: 1.05...1.35, wrinkle: 0...0.15, asymmetry: -0.2...0.2),
         // neutral
-        .init(browRaise: -0.15...0.2, browTilt: -0.25...0.25, eyeOpen: 0.8...1.05, mouthCurve: -0.2...0.15,
-              mouthOpen: 0...0.1, mouthWidth: 0.9...1.05, wrinkle: 0...0.1, asymmetry: -0.15...0.15),
+        .init(
+            browRaise: -0.15...0.2, browTilt: -0.25...0.25, eyeOpen: 0.8...1.05,
+            mouthCurve: -0.2...0.15,
+            mouthOpen: 0...0.1, mouthWidth: 0.9...1.05, wrinkle: 0...0.1, asymmetry: -0.15...0.15),
         // sad
-        .init(browRaise: -0.05...0.4, browTilt: -0.9 ... -0.15, eyeOpen: 0.6...0.95, mouthCurve: -0.75 ... -0.05,
-              mouthOpen: 0...0.12, mouthWidth: 0.85...1.02, wrinkle: 0...0.2, asymmetry: -0.2...0.2),
+        .init(
+            browRaise: -0.05...0.4, browTilt: -0.9 ... -0.15, eyeOpen: 0.6...0.95,
+            mouthCurve: -0.75 ... -0.05,
+            mouthOpen: 0...0.12, mouthWidth: 0.85...1.02, wrinkle: 0...0.2, asymmetry: -0.2...0.2),
         // surprise
-        .init(browRaise: 0.55...1.0, browTilt: -0.35...0.15, eyeOpen: 1.15...1.6, mouthCurve: -0.15...0.2,
-              mouthOpen: 0.45...1.0, mouthWidth: 0.72...0.98, wrinkle: 0...0.1, asymmetry: -0.15...0.15),
+        .init(
+            browRaise: 0.55...1.0, browTilt: -0.35...0.15, eyeOpen: 1.15...1.6,
+            mouthCurve: -0.15...0.2,
+            mouthOpen: 0.45...1.0, mouthWidth: 0.72...0.98, wrinkle: 0...0.1,
+            asymmetry: -0.15...0.15),
     ]
 }
 
@@ -102,7 +118,10 @@ final class SyntheticFaceRenderer {
     }
 
     /// Draws a face showing `emotion` (folder order) into `out` (size*size gray samples).
-    func render(emotion: Int, rng: inout SplitMix64, difficulty: Double, into out: UnsafeMutableBufferPointer<UInt8>) {
+    func render(
+        emotion: Int, rng: inout SplitMix64, difficulty: Double,
+        into out: UnsafeMutableBufferPointer<UInt8>
+    ) {
         let s = Double(size) / 48  // all geometry below is in 48-pixel units
         let cr = self.cr
         cairo_identity_matrix(cr)
@@ -146,7 +165,9 @@ final class SyntheticFaceRenderer {
         cairo_rotate(cr, angle)
         cairo_scale(cr, 1.3 * zoom, 1.3 * zoom)  // FER crops are tight around the face
 
-        func gray(_ v: Double) { let g = max(0, min(255, v)) / 255; cairo_set_source_rgb(cr, g, g, g) }
+        func gray(_ v: Double) {
+            let g = max(0, min(255, v)) / 255; cairo_set_source_rgb(cr, g, g, g)
+        }
         func ellipse(_ x: Double, _ y: Double, _ rx: Double, _ ry: Double) {
             cairo_save(cr)
             cairo_translate(cr, x, y)
@@ -203,8 +224,9 @@ final class SyntheticFaceRenderer {
             gray(skin * 0.55)
             cairo_set_line_width(cr, 0.8)
             cairo_move_to(cr, side * eyeX - eyeW, eyeY)
-            cairo_curve_to(cr, side * eyeX - eyeW * 0.5, eyeY - eyeH * 1.35, side * eyeX + eyeW * 0.5,
-                           eyeY - eyeH * 1.35, side * eyeX + eyeW, eyeY)
+            cairo_curve_to(
+                cr, side * eyeX - eyeW * 0.5, eyeY - eyeH * 1.35, side * eyeX + eyeW * 0.5,
+                eyeY - eyeH * 1.35, side * eyeX + eyeW, eyeY)
             cairo_stroke(cr)
         }
 
@@ -220,8 +242,10 @@ final class SyntheticFaceRenderer {
             let innerY = base + 2.4 * expression.browTilt
             let outerY = base - 0.6 * expression.browTilt + 0.4
             cairo_move_to(cr, innerX, innerY)
-            cairo_curve_to(cr, innerX + side * eyeW * 0.7, min(innerY, outerY) - 1.2 + 0.9 * max(0, expression.browTilt),
-                           outerX - side * eyeW * 0.5, outerY - 0.8, outerX, outerY)
+            cairo_curve_to(
+                cr, innerX + side * eyeW * 0.7,
+                min(innerY, outerY) - 1.2 + 0.9 * max(0, expression.browTilt),
+                outerX - side * eyeW * 0.5, outerY - 0.8, outerX, outerY)
             cairo_stroke(cr)
         }
 
@@ -254,10 +278,12 @@ final class SyntheticFaceRenderer {
         if open > 1.0 {
             gray(rng.uniform(15, 45))
             cairo_move_to(cr, -halfWidth, leftY)
-            cairo_curve_to(cr, -halfWidth * 0.5, mouthY + curve - open * 0.35, halfWidth * 0.5,
-                           mouthY + curve - open * 0.35, halfWidth, rightY)
-            cairo_curve_to(cr, halfWidth * 0.5, mouthY + curve + open, -halfWidth * 0.5,
-                           mouthY + curve + open, -halfWidth, leftY)
+            cairo_curve_to(
+                cr, -halfWidth * 0.5, mouthY + curve - open * 0.35, halfWidth * 0.5,
+                mouthY + curve - open * 0.35, halfWidth, rightY)
+            cairo_curve_to(
+                cr, halfWidth * 0.5, mouthY + curve + open, -halfWidth * 0.5,
+                mouthY + curve + open, -halfWidth, leftY)
             cairo_close_path(cr)
             cairo_fill_preserve(cr)
             gray(lipTone)
@@ -265,14 +291,18 @@ final class SyntheticFaceRenderer {
             cairo_stroke(cr)
             if expression.mouthCurve > 0.4 {  // teeth of a broad smile
                 gray(min(245, skin + 40))
-                cairo_rectangle(cr, -halfWidth * 0.55, mouthY + curve - open * 0.3, halfWidth * 1.1, min(open * 0.35, 2.2))
+                cairo_rectangle(
+                    cr, -halfWidth * 0.55, mouthY + curve - open * 0.3, halfWidth * 1.1,
+                    min(open * 0.35, 2.2))
                 cairo_fill(cr)
             }
         } else {
             gray(lipTone)
             cairo_set_line_width(cr, lipWeight + open * 0.5)
             cairo_move_to(cr, -halfWidth, leftY)
-            cairo_curve_to(cr, -halfWidth * 0.4, mouthY + curve, halfWidth * 0.4, mouthY + curve, halfWidth, rightY)
+            cairo_curve_to(
+                cr, -halfWidth * 0.4, mouthY + curve, halfWidth * 0.4, mouthY + curve, halfWidth,
+                rightY)
             cairo_stroke(cr)
         }
         cairo_restore(cr)
@@ -284,7 +314,11 @@ final class SyntheticFaceRenderer {
             let x = rng.uniform(0, 48 - w), y = rng.uniform(4, 48 - h)
             cairo_save(cr)
             cairo_scale(cr, s, s)
-            if rng.chance(0.5) { ellipse(x + w / 2, y + h / 2, w / 2, h / 2) } else { cairo_rectangle(cr, x, y, w, h) }
+            if rng.chance(0.5) {
+                ellipse(x + w / 2, y + h / 2, w / 2, h / 2)
+            } else {
+                cairo_rectangle(cr, x, y, w, h)
+            }
             cairo_fill(cr)
             cairo_restore(cr)
         }
@@ -293,11 +327,13 @@ final class SyntheticFaceRenderer {
         let stride = Int(cairo_image_surface_get_stride(surface))
         let data = cairo_image_surface_get_data(surface)!
         for y in 0..<size {
-            for x in 0..<size { work[y * size + x] = Double(data[y * stride + 4 * x]) }  // blue byte = gray
+            // blue byte = gray
+            for x in 0..<size { work[y * size + x] = Double(data[y * stride + 4 * x]) }
         }
 
         // Lighting: a directional gain across the image.
-        let lightAngle = rng.uniform(0, 2 * Double.pi), lightStrength = rng.uniform(0, 0.45) * difficulty
+        let lightAngle = rng.uniform(0, 2 * Double.pi),
+            lightStrength = rng.uniform(0, 0.45) * difficulty
         let lx = cos(lightAngle), ly = sin(lightAngle), centre = Double(size - 1) / 2
         let contrast = rng.uniform(1 - 0.25 * difficulty, 1 + 0.2 * difficulty)
         let mean = work.reduce(0, +) / Double(work.count)

@@ -10,11 +10,14 @@ struct Check: ParsableCommand {
 
     func run() throws {
         do {
-            let request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
-                                     cacheDirectory: options.cacheDir)
+            let request = RunRequest(
+                notebookPath: options.notebook, overrides: options.overrides,
+                cacheDirectory: options.cacheDir)
             let program = try Pipeline.check(request, log: Terminal.log)
-            Terminal.status("emotive: \(options.notebook) compiles"
-                            + (program.reused ? " (program reused)" : String(format: " (%.1f s)", program.seconds)))
+            Terminal.status(
+                "emotive: \(options.notebook) compiles"
+                    + (program.reused
+                        ? " (program reused)" : String(format: " (%.1f s)", program.seconds)))
         } catch {
             throw fail(error)
         }

@@ -6,7 +6,10 @@ struct Clean: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Delete the caches (freeze cache, compiled programs, training cache).")
 
-    @Argument(help: "A notebook or folder in the repository whose cache to clear (default: the current folder).")
+    @Argument(
+        help:
+            "A notebook or folder in the repository whose cache to clear (default: the current folder)."
+    )
     var path: String?
 
     @Option(help: "The cache folder to delete.")
@@ -22,7 +25,8 @@ struct Clean: ParsableCommand {
         } else {
             let base = path ?? FileManager.default.currentDirectoryPath + "/."
             var isDir: ObjCBool = false
-            let probe = FileManager.default.fileExists(atPath: base, isDirectory: &isDir) && isDir.boolValue
+            let probe =
+                FileManager.default.fileExists(atPath: base, isDirectory: &isDir) && isDir.boolValue
                 ? base + "/." : base
             layout = CacheLayout.forNotebook(probe, override: nil)
         }
@@ -36,9 +40,15 @@ struct Clean: ParsableCommand {
             try FileManager.default.removeItem(atPath: layout.root + "/" + entry)
             removed.append(entry)
         }
-        if !keepTraining, (try? FileManager.default.contentsOfDirectory(atPath: layout.root))?.allSatisfy({ $0 == "locks" }) ?? false {
+        if !keepTraining,
+            (try? FileManager.default.contentsOfDirectory(atPath: layout.root))?.allSatisfy({
+                $0 == "locks"
+            }) ?? false
+        {
             try? FileManager.default.removeItem(atPath: layout.root)
         }
-        print("emotive: removed \(removed.isEmpty ? "nothing" : removed.sorted().joined(separator: ", ")) from \(layout.root)")
+        print(
+            "emotive: removed \(removed.isEmpty ? "nothing" : removed.sorted().joined(separator: ", ")) from \(layout.root)"
+        )
     }
 }

@@ -7,7 +7,8 @@ import Runner
 struct Emotive: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emotive",
-        abstract: "Markdown notebooks with Swift cells, compiled against Emotive and rendered to reports.",
+        abstract:
+            "Markdown notebooks with Swift cells, compiled against Emotive and rendered to reports.",
         discussion: """
             A notebook is CommonMark with a YAML front matter and ```swift cells. Cells are
             compiled together (every cell is type-checked before any runs), executed in one
@@ -18,7 +19,10 @@ struct Emotive: ParsableCommand {
               emotive params Notebooks/fer2013.md
             """,
         version: EmotiveVersion.string,
-        subcommands: [Render.self, PreviewCommand.self, Check.self, RunNotebook.self, Params.self, Clean.self, DataCommand.self])
+        subcommands: [
+            Render.self, PreviewCommand.self, Check.self, RunNotebook.self, Params.self, Clean.self,
+            DataCommand.self,
+        ])
 }
 
 /// Options shared by the commands that run a notebook.
@@ -26,7 +30,9 @@ struct NotebookOptions: ParsableArguments {
     @Argument(help: "The notebook (.md).")
     var notebook: String
 
-    @Option(name: .customShort("p"), help: ArgumentHelp("Set a param: -p key=value (repeatable).", valueName: "key=value"))
+    @Option(
+        name: .customShort("p"),
+        help: ArgumentHelp("Set a param: -p key=value (repeatable).", valueName: "key=value"))
     var params: [String] = []
 
     @Option(help: "Apply a named set of params from the front matter's profiles.")
@@ -46,17 +52,24 @@ struct NotebookOptions: ParsableArguments {
 /// Options of a data-parallel run: the notebook program started on several ranks by
 /// Open MPI's `mpirun`.
 struct RankOptions: ParsableArguments {
-    @Option(help: "Run the notebook on N ranks with Open MPI's mpirun (training is split across them; rank 0 writes the report).")
+    @Option(
+        help:
+            "Run the notebook on N ranks with Open MPI's mpirun (training is split across them; rank 0 writes the report)."
+    )
     var ranks: Int?
 
-    @Option(help: "Open MPI hostfile naming the machines of the ranks (default: all on this machine).")
+    @Option(
+        help: "Open MPI hostfile naming the machines of the ranks (default: all on this machine).")
     var hostfile: String?
 
-    @Option(help: "Compute threads of each rank (default: this machine's cores divided by the ranks).")
+    @Option(
+        help: "Compute threads of each rank (default: this machine's cores divided by the ranks).")
     var threadsPerRank: Int?
 
     func validate() throws {
-        if let ranks, ranks < 1 { throw ValidationError("--ranks must be at least 1, got \(ranks)") }
+        if let ranks, ranks < 1 {
+            throw ValidationError("--ranks must be at least 1, got \(ranks)")
+        }
         if let threadsPerRank, threadsPerRank < 1 {
             throw ValidationError("--threads-per-rank must be at least 1, got \(threadsPerRank)")
         }
@@ -75,7 +88,9 @@ func fail(_ error: any Error) -> ExitCode {
     switch error {
     case let e as CompileFailure:
         Terminal.error(e.diagnostics.trimmingCharacters(in: .newlines))
-        Terminal.error("emotive: \(e.errorCount) compile error\(e.errorCount == 1 ? "" : "s"); nothing was run")
+        Terminal.error(
+            "emotive: \(e.errorCount) compile error\(e.errorCount == 1 ? "" : "s"); nothing was run"
+        )
     case let e as RunnerError:
         Terminal.error(e.description)
     case let e as AtomicFile.WriteError:

@@ -24,17 +24,24 @@ struct Params: ParsableCommand {
                 return spec.defaultValue.description
             }
             let defaultWidth = max(7, defaults.map(\.count).max() ?? 0)
-            print("name".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  type    "
-                  + "default".padding(toLength: defaultWidth, withPad: " ", startingAt: 0) + "  help")
+            print(
+                "name".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  type    "
+                    + "default".padding(toLength: defaultWidth, withPad: " ", startingAt: 0)
+                    + "  help")
             for (spec, d) in zip(fm.params, defaults) {
-                print(spec.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
-                      + spec.defaultValue.typeName.padding(toLength: 6, withPad: " ", startingAt: 0) + "  "
-                      + d.padding(toLength: defaultWidth, withPad: " ", startingAt: 0) + "  " + (spec.help ?? ""))
+                print(
+                    spec.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
+                        + spec.defaultValue.typeName.padding(
+                            toLength: 6, withPad: " ", startingAt: 0) + "  "
+                        + d.padding(toLength: defaultWidth, withPad: " ", startingAt: 0) + "  "
+                        + (spec.help ?? ""))
             }
             if !fm.profiles.isEmpty {
                 print("\nprofiles (--profile NAME):")
                 for name in fm.profiles.keys.sorted() {
-                    let set = fm.profiles[name]!.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    let set = fm.profiles[name]!.sorted { $0.key < $1.key }.map {
+                        "\($0.key)=\($0.value)"
+                    }
                     print("  \(name): \(set.joined(separator: ", "))")
                 }
             }

@@ -10,7 +10,8 @@ import Runner
 struct PreviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
-        abstract: "Serve the HTML report on 127.0.0.1 and re-render it on every save (Ctrl-C to stop).",
+        abstract:
+            "Serve the HTML report on 127.0.0.1 and re-render it on every save (Ctrl-C to stop).",
         discussion: """
             Watches the notebook, --params-file and the data the notebook registered; the page
             reloads itself after each render, keeping its scroll position, shows which cell runs
@@ -31,7 +32,9 @@ struct PreviewCommand: ParsableCommand {
     var timeLimit: Double?
 
     func validate() throws {
-        if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        if !(0...65535).contains(port) {
+            throw ValidationError("--port must be between 0 and 65535, got \(port)")
+        }
     }
 
     func run() throws {
@@ -52,10 +55,13 @@ struct PreviewCommand: ParsableCommand {
             Foundation.exit(0)
         }
         // stdout, one line, so scripts and tests can read the address.
-        FileHandle.standardOutput.write(Data(
-            "emotive: previewing \(options.notebook) at http://127.0.0.1:\(server.port)/ (Ctrl-C to stop)\n".utf8))
+        FileHandle.standardOutput.write(
+            Data(
+                "emotive: previewing \(options.notebook) at http://127.0.0.1:\(server.port)/ (Ctrl-C to stop)\n"
+                    .utf8))
 
-        var watched = WatchedFiles(paths: [options.notebook] + [options.paramsFile].compactMap { $0 })
+        var watched = WatchedFiles(
+            paths: [options.notebook] + [options.paramsFile].compactMap { $0 })
         while true {
             watched.snapshot()
             let reads = render(into: session)
@@ -71,29 +77,41 @@ struct PreviewCommand: ParsableCommand {
         session.rendering("parsing \(options.notebook)")
         let parsed = try? NotebookParser.parse(fileAt: options.notebook)
         let progress = Progress(session: session, cells: parsed?.notebook.cells ?? [])
-        let request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
-                                 cacheDirectory: options.cacheDir, useFreezeCache: !noCache, timeLimit: timeLimit)
+        let request = RunRequest(
+            notebookPath: options.notebook, overrides: options.overrides,
+            cacheDirectory: options.cacheDir, useFreezeCache: !noCache, timeLimit: timeLimit)
         let path = options.notebook
         do {
             let cache = CacheLayout.forNotebook(path, override: options.cacheDir)
-            let lock = try RenderLock(path: cache.lockPath(for: path)) { Terminal.status("emotive: \($0)") }
+            let lock = try RenderLock(path: cache.lockPath(for: path)) {
+                Terminal.status("emotive: \($0)")
+            }
             defer { withExtendedLifetime(lock) {} }
-            let report = try Pipeline.run(request, log: { line in
-                Terminal.status(line)
-                if line.hasPrefix("emotive: compiling") { session.rendering(String(line.dropFirst(9))) }
-            }, onEvent: progress.handle)
+            let report = try Pipeline.run(
+                request,
+                log: { line in
+                    Terminal.status(line)
+                    if line.hasPrefix("emotive: compiling") {
+                        session.rendering(String(line.dropFirst(9)))
+                    }
+                }, onEvent: progress.handle)
             Terminal.problems(report)
             if let f = report.executed.failure {
-                session.failed(file: path, line: f.line, message: "cell \(f.cellIndex + 1) failed: \(f.message)")
+                session.failed(
+                    file: path, line: f.line,
+                    message: "cell \(f.cellIndex + 1) failed: \(f.message)")
             } else {
                 session.published(try HTMLRenderer().render(report.executed))
-                Terminal.status("emotive: preview updated in \(Terminal.formatTime(Date().timeIntervalSince(start)))"
-                                + (report.frozen ? " (frozen)" : ""))
+                Terminal.status(
+                    "emotive: preview updated in \(Terminal.formatTime(Date().timeIntervalSince(start)))"
+                        + (report.frozen ? " (frozen)" : ""))
             }
             return Array(report.dataPaths.values)
         } catch let e as CompileFailure {
             _ = fail(e)
-            session.failed(file: path, line: e.firstLine, message: e.diagnostics.trimmingCharacters(in: .newlines))
+            session.failed(
+                file: path, line: e.firstLine,
+                message: e.diagnostics.trimmingCharacters(in: .newlines))
         } catch let e as RunnerError {
             _ = fail(e)
             session.failed(file: e.file ?? path, line: e.line, message: e.message)
@@ -127,14 +145,17 @@ struct PreviewCommand: ParsableCommand {
                     switch event {
                     case .cellStarted(let i):
                         let cell = cells.first { $0.index == i }
-                        cellText = "cell \(i + 1)/\(cells.count) · line \(cell?.line ?? 0)"
+                        cellText =
+                            "cell \(i + 1)/\(cells.count) · line \(cell?.line ?? 0)"
                             + (cell?.options.label.map { " · \($0)" } ?? "")
                         session.rendering(cellText)
                     case .standardError(let text):
                         FileHandle.standardError.write(Data(text.utf8))
                         let last = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
                             .last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-                        if let last { session.rendering(cellText + " — " + ReportLine.plain(String(last))) }
+                        if let last {
+                            session.rendering(cellText + " — " + ReportLine.plain(String(last)))
+                        }
                     case .standardOutput:
                         break
                     }
@@ -147,8 +168,10 @@ struct PreviewCommand: ParsableCommand {
 /// Text from a terminal stream without ANSI escapes.
 enum ReportLine {
     static func plain(_ s: String) -> String {
-        s.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
-            .trimmingCharacters(in: .whitespaces)
+        s.replacingOccurrences(
+            of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression
+        )
+        .trimmingCharacters(in: .whitespaces)
     }
 }
 
@@ -175,7 +198,9 @@ struct WatchedFiles {
         for path in paths {
             out[path] = Self.stamp(path)
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            {
                 for child in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
                     out[path + "/" + child] = Self.stamp(path + "/" + child)
                 }

@@ -37,21 +37,30 @@ struct Render: ParsableCommand {
     @Option(help: "Stop the notebook program when it uses more than this many GiB of memory.")
     var memoryLimit: Double?
 
-    @Option(help: ArgumentHelp("""
-        A freeze store of its own, e.g. Reports/.freeze committed beside the reports: one entry         per notebook, keyed by its code, params and the library's sources.
-        """, valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            """
+            A freeze store of its own, e.g. Reports/.freeze committed beside the reports: one entry         per notebook, keyed by its code, params and the library's sources.
+            """, valueName: "dir"))
     var freezeDir: String?
 
-    @Flag(help: "Only re-render from the freeze store; fail if its outputs are out of date (for CI).")
+    @Flag(
+        help: "Only re-render from the freeze store; fail if its outputs are out of date (for CI).")
     var frozenOnly = false
 
     @Option(help: "PDF page size: a4 or letter.")
     var pageSize: String = "a4"
 
     func validate() throws {
-        if frozenOnly && noCache { throw ValidationError("--frozen-only and --no-cache exclude each other") }
-        if let t = timeLimit, t <= 0 { throw ValidationError("--time-limit must be a positive number of seconds") }
-        if let m = memoryLimit, m <= 0 { throw ValidationError("--memory-limit must be a positive number of GiB") }
+        if frozenOnly && noCache {
+            throw ValidationError("--frozen-only and --no-cache exclude each other")
+        }
+        if let t = timeLimit, t <= 0 {
+            throw ValidationError("--time-limit must be a positive number of seconds")
+        }
+        if let m = memoryLimit, m <= 0 {
+            throw ValidationError("--memory-limit must be a positive number of GiB")
+        }
         if !["a4", "letter"].contains(pageSize.lowercased()) {
             throw ValidationError("--page-size must be a4 or letter, got '\(pageSize)'")
         }
@@ -76,7 +85,9 @@ struct Render: ParsableCommand {
     }
 
     private func stamp() -> String? {
-        guard let a = try? FileManager.default.attributesOfItem(atPath: options.notebook) else { return nil }
+        guard let a = try? FileManager.default.attributesOfItem(atPath: options.notebook) else {
+            return nil
+        }
         return "\(a[.modificationDate] ?? "")|\(a[.size] ?? "")"
     }
 
@@ -86,25 +97,33 @@ struct Render: ParsableCommand {
         let cache = CacheLayout.forNotebook(options.notebook, override: options.cacheDir)
         let formats = try chosenFormats()
         do {
-            let lock = try RenderLock(path: cache.lockPath(for: options.notebook)) { Terminal.status("emotive: \($0)") }
+            let lock = try RenderLock(path: cache.lockPath(for: options.notebook)) {
+                Terminal.status("emotive: \($0)")
+            }
             defer { withExtendedLifetime(lock) {} }
-            let live = Terminal.Live(parsed: try? NotebookParser.parse(fileAt: options.notebook), echoStdout: false)
-            var request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
-                                     cacheDirectory: options.cacheDir, useFreezeCache: !noCache, timeLimit: timeLimit,
-                                     memoryLimit: memoryLimit.map { Int64($0 * Double(1 << 30)) },
-                                     freezeDirectory: freezeDir, frozenOnly: frozenOnly)
+            let live = Terminal.Live(
+                parsed: try? NotebookParser.parse(fileAt: options.notebook), echoStdout: false)
+            var request = RunRequest(
+                notebookPath: options.notebook, overrides: options.overrides,
+                cacheDirectory: options.cacheDir, useFreezeCache: !noCache, timeLimit: timeLimit,
+                memoryLimit: memoryLimit.map { Int64($0 * Double(1 << 30)) },
+                freezeDirectory: freezeDir, frozenOnly: frozenOnly)
             request.launch = rankOptions.launch
             let report = try Pipeline.run(request, log: Terminal.log, onEvent: live.handler)
             if report.frozen {
-                Terminal.status("emotive: frozen — outputs reused from the freeze cache; nothing compiled or run")
+                Terminal.status(
+                    "emotive: frozen — outputs reused from the freeze cache; nothing compiled or run"
+                )
             }
             Terminal.problems(report)
             let outDir = out ?? CacheLayout.repositoryRoot(for: options.notebook) + "/Reports"
-            let written = try ReportWriter.write(report, to: outDir, formats: formats, renderers: renderers)
+            let written = try ReportWriter.write(
+                report, to: outDir, formats: formats, renderers: renderers)
             Terminal.summary(report, trainingCacheHits: live.trainingCacheHits)
             let shown = written.map { relative($0) }.joined(separator: ", ")
-            Terminal.status("emotive: wrote \(shown) in \(Terminal.formatTime(Date().timeIntervalSince(start)))"
-                            + (report.succeeded ? "" : " (a partial report: the run failed)"))
+            Terminal.status(
+                "emotive: wrote \(shown) in \(Terminal.formatTime(Date().timeIntervalSince(start)))"
+                    + (report.succeeded ? "" : " (a partial report: the run failed)"))
             return report.succeeded
         } catch {
             _ = fail(error)
@@ -119,9 +138,13 @@ struct Render: ParsableCommand {
             let defaults = ["html", "pdf"].filter { available[$0] != nil }
             return defaults.isEmpty ? ["json"] : defaults
         }
-        let formats = to.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let formats = to.split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
         for f in formats where f != "json" && available[f] == nil {
-            throw ValidationError("format '\(f)' is not available (available: \((["json"] + available.keys.sorted()).joined(separator: ", ")))")
+            throw ValidationError(
+                "format '\(f)' is not available (available: \((["json"] + available.keys.sorted()).joined(separator: ", ")))"
+            )
         }
         return formats
     }

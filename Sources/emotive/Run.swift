@@ -20,22 +20,29 @@ struct RunNotebook: ParsableCommand {
 
     func run() throws {
         do {
-            let live = Terminal.Live(parsed: try? NotebookParser.parse(fileAt: options.notebook), echoStdout: false)
-            var request = RunRequest(notebookPath: options.notebook, overrides: options.overrides,
-                                     cacheDirectory: options.cacheDir, useFreezeCache: false, timeLimit: timeLimit,
-                                     memoryLimit: memoryLimit.map { Int64($0 * Double(1 << 30)) })
+            let live = Terminal.Live(
+                parsed: try? NotebookParser.parse(fileAt: options.notebook), echoStdout: false)
+            var request = RunRequest(
+                notebookPath: options.notebook, overrides: options.overrides,
+                cacheDirectory: options.cacheDir, useFreezeCache: false, timeLimit: timeLimit,
+                memoryLimit: memoryLimit.map { Int64($0 * Double(1 << 30)) })
             request.launch = rankOptions.launch
             let report = try Pipeline.run(request, log: Terminal.log, onEvent: live.handler)
             var text = ""
             for cell in report.parsed.notebook.cells {
-                guard let r = report.executed.results[cell.index], !r.outputs.isEmpty else { continue }
-                text += "── cell \(cell.index + 1) · line \(cell.line)\(cell.options.label.map { " · \($0)" } ?? "") ──\n"
+                guard let r = report.executed.results[cell.index], !r.outputs.isEmpty else {
+                    continue
+                }
+                text +=
+                    "── cell \(cell.index + 1) · line \(cell.line)\(cell.options.label.map { " · \($0)" } ?? "") ──\n"
                 text += r.outputs.map(Terminal.describe).joined(separator: "\n") + "\n"
             }
             let inline = report.parsed.inlineExpressions.compactMap { e in
                 report.executed.inlineValues[e.index].map { "  `\(e.source)` = \($0)" }
             }
-            if !inline.isEmpty { text += "── inline values ──\n" + inline.joined(separator: "\n") + "\n" }
+            if !inline.isEmpty {
+                text += "── inline values ──\n" + inline.joined(separator: "\n") + "\n"
+            }
             FileHandle.standardOutput.write(Data(text.utf8))
             Terminal.problems(report)
             Terminal.summary(report, trainingCacheHits: live.trainingCacheHits)

@@ -25,7 +25,9 @@ enum Terminal {
             self.cells = parsed?.notebook.cells ?? []
         }
 
-        func setNotebook(_ parsed: ParsedNotebook) { lock.withLock { cells = parsed.notebook.cells } }
+        func setNotebook(_ parsed: ParsedNotebook) {
+            lock.withLock { cells = parsed.notebook.cells }
+        }
 
         var handler: @Sendable (LiveEvent) -> Void {
             { [self] event in self.handle(event) }
@@ -67,7 +69,9 @@ enum Terminal {
             return l.contains("from cache") || l.contains("from the cache") || l.contains("resum")
         }
 
-        var trainingCacheHits: Int { lock.withLock { cacheLines.filter { $0.lowercased().contains("cache") }.count } }
+        var trainingCacheHits: Int {
+            lock.withLock { cacheLines.filter { $0.lowercased().contains("cache") }.count }
+        }
     }
 
     /// Per-cell times, cache use and the outcome.
@@ -79,24 +83,37 @@ enum Terminal {
         lines.append(" cell   line  time       label")
         for cell in cells {
             let time: String
-            if !cell.options.eval { time = "not run" } else if let r = results[cell.index] {
+            if !cell.options.eval {
+                time = "not run"
+            } else if let r = results[cell.index] {
                 time = report.frozen ? "frozen" : formatTime(r.seconds)
-            } else { time = "—" }
+            } else {
+                time = "—"
+            }
             var mark = ""
             if report.executed.failure?.cellIndex == cell.index { mark = "  ✗ failed" }
-            if report.failedExpectations.contains(where: { $0.cell == cell.index }) { mark += "  ✗ expect" }
-            lines.append(String(format: " %4d  %5d  ", cell.index + 1, cell.line)
-                         + time.padding(toLength: 9, withPad: " ", startingAt: 0) + "  "
-                         + (cell.options.label ?? "") + mark)
+            if report.failedExpectations.contains(where: { $0.cell == cell.index }) {
+                mark += "  ✗ expect"
+            }
+            lines.append(
+                String(format: " %4d  %5d  ", cell.index + 1, cell.line)
+                    + time.padding(toLength: 9, withPad: " ", startingAt: 0) + "  "
+                    + (cell.options.label ?? "") + mark)
         }
         var tail: [String] = []
         if report.frozen {
-            tail.append("frozen: outputs reused from the freeze cache (no code, param, library or data change)")
+            tail.append(
+                "frozen: outputs reused from the freeze cache (no code, param, library or data change)"
+            )
         } else {
-            if let c = report.compiled { tail.append(c.reused ? "compile: reused" : String(format: "compile %.1f s", c.seconds)) }
+            if let c = report.compiled {
+                tail.append(
+                    c.reused ? "compile: reused" : String(format: "compile %.1f s", c.seconds))
+            }
             if let s = report.runSeconds { tail.append("run " + formatTime(s)) }
             tail.append("freeze cache: miss")
-            tail.append("training cache: \(trainingCacheHits) hit\(trainingCacheHits == 1 ? "" : "s")")
+            tail.append(
+                "training cache: \(trainingCacheHits) hit\(trainingCacheHits == 1 ? "" : "s")")
         }
         lines.append(tail.joined(separator: " · "))
         status(lines.joined(separator: "\n"))
@@ -113,12 +130,16 @@ enum Terminal {
             error(text)
         }
         for (cell, e) in report.failedExpectations {
-            error("\(path):\(e.line ?? 0): error: expectation failed in cell \(cell + 1): \(e.message)")
+            error(
+                "\(path):\(e.line ?? 0): error: expectation failed in cell \(cell + 1): \(e.message)"
+            )
         }
     }
 
     static func formatTime(_ s: Double) -> String {
-        s < 1 ? String(format: "%.0f ms", s * 1000) : s < 120 ? String(format: "%.1f s", s) : String(format: "%.1f min", s / 60)
+        s < 1
+            ? String(format: "%.0f ms", s * 1000)
+            : s < 120 ? String(format: "%.1f s", s) : String(format: "%.1f min", s / 60)
     }
 
     /// A rich output as terminal text (`emotive run`).
@@ -131,17 +152,22 @@ enum Terminal {
                 ([t.columns[c]] + t.rows.map { c < $0.count ? $0[c] : "" }).map(\.count).max() ?? 0
             }
             func row(_ cells: [String]) -> String {
-                cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ")
+                cells.enumerated().map {
+                    $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0)
+                }
+                .joined(separator: "  ")
             }
-            var lines = [t.caption.map { "Table\(t.label.map { " \($0)" } ?? ""): \($0)" } ?? "Table"]
+            var lines = [
+                t.caption.map { "Table\(t.label.map { " \($0)" } ?? ""): \($0)" } ?? "Table"
+            ]
             lines.append(row(t.columns))
             lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
             lines += t.rows.map(row)
             return lines.joined(separator: "\n")
         case .figure(let f):
             return "[figure\(f.label.map { " \($0)" } ?? "")\(f.caption.map { ": \($0)" } ?? "")]"
-        case .expectation(let e): return e.passed ? "✓ \(e.message)" : "✗ expectation failed: \(e.message)"
+        case .expectation(let e):
+            return e.passed ? "✓ \(e.message)" : "✗ expectation failed: \(e.message)"
         case .metric(let name, let value): return "\(name) = \(value)"
         }
     }

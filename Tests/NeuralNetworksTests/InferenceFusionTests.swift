@@ -15,7 +15,7 @@ import Tensors
             ReLU()
             Conv2D(6, kernel: 1)
             BatchNorm()
-            CorrectPad(kernel: 3)                    // odd 7x7: one row and column each side
+            CorrectPad(kernel: 3)  // odd 7x7: one row and column each side
             DepthwiseConv2D(kernel: 3, strides: 2, useBias: false)
             BatchNorm()
             ReLU6()
@@ -23,7 +23,8 @@ import Tensors
         m.build(inputShape: [7, 7, 3], seed: 3)
         // Batch norms with statistics that are not the identity.
         var g = RandomGenerator(seed: 4)
-        for (key, w) in m.namedWeights where key.contains("moving") || key.contains("gamma") || key.contains("beta") {
+        for (key, w) in m.namedWeights
+        where key.contains("moving") || key.contains("gamma") || key.contains("beta") {
             let shift: Float = key.contains("variance") || key.contains("gamma") ? 1.5 : 0
             w.parameter.value = Tensor(randomUniform: w.parameter.shape, generator: &g) + shift
         }
@@ -45,7 +46,9 @@ import Tensors
         let worst = zip(fused.scalars, reference.scalars).map { abs($0 - $1) }.max()!
         #expect(worst < 1e-4)
         // Every batch norm was folded (the fused path ran), and only for inference.
-        #expect(m.fusion.folds.values.filter { $0.cached != nil }.count == m.layers.filter { $0 is BatchNorm }.count)
+        #expect(
+            m.fusion.folds.values.filter { $0.cached != nil }.count
+                == m.layers.filter { $0 is BatchNorm }.count)
     }
 
     @Test func aPaddingLayerFoldsIntoTheDepthwiseConvolutionAfterIt() {
@@ -53,11 +56,13 @@ import Tensors
         let h = Tensor(ones: [1, 7, 7, 6])
         #expect(m.layers[8] is CorrectPad)
         // Inference: padding, depthwise, batch norm and ReLU6 as one op.
-        #expect(withoutGradients { m.paddedConvolution(at: 8, h, end: m.layers.count)?.length } == 4)
+        #expect(
+            withoutGradients { m.paddedConvolution(at: 8, h, end: m.layers.count)?.length } == 4)
         // Training: the padding goes into the depthwise convolution only.
-        #expect(TrainingPass.run(seed: 0, step: 0, commit: false) { _ in
-            m.paddedConvolution(at: 8, h, end: m.layers.count)?.length
-        } == 2)
+        #expect(
+            TrainingPass.run(seed: 0, step: 0, commit: false) { _ in
+                m.paddedConvolution(at: 8, h, end: m.layers.count)?.length
+            } == 2)
         #expect(m.paddedConvolution(at: 8, h, end: 9) == nil)
     }
 
@@ -101,7 +106,7 @@ import Tensors
             Conv2D(6, kernel: 1, useBias: false)
             BatchNorm()
             ReLU()
-            CorrectPad(kernel: 3)                    // even 8x8: a row and a column after
+            CorrectPad(kernel: 3)  // even 8x8: a row and a column after
             DepthwiseConv2D(kernel: 3, strides: 2, useBias: false)
             GlobalAveragePooling()
             Dense(4, activation: .softmax)
@@ -117,12 +122,17 @@ import Tensors
         var g = RandomGenerator(seed: 9)
         let x = Tensor(randomUniform: [4, 8, 8, 3], generator: &g) * 4
         let loss = TrainingPass.run(seed: 0, step: 0) { _ in
-            let z = fused ? m.logits(x)! : (m.layers.last as! Dense).preSoftmax(m.layers.dropLast().reduce(x) { $1($0) })
-            return Loss.categoricalCrossEntropy.value(logits: z, probabilities: nil, labels: [0, 1, 2, 3])
+            let z =
+                fused
+                ? m.logits(x)!
+                : (m.layers.last as! Dense).preSoftmax(m.layers.dropLast().reduce(x) { $1($0) })
+            return Loss.categoricalCrossEntropy.value(
+                logits: z, probabilities: nil, labels: [0, 1, 2, 3])
         }
         let params = m.trainableParameters
         let grads = gradients(of: loss, wrt: params)
-        let state = m.namedWeights.filter { $0.key.contains("moving") }.map(\.weight.parameter.value.scalars)
+        let state = m.namedWeights.filter { $0.key.contains("moving") }.map(
+            \.weight.parameter.value.scalars)
         return [[loss.scalar]] + grads.map(\.scalars) + state
     }
 
@@ -143,7 +153,7 @@ extension TrainingFusionInModels {
         #expect(m.fusedTraining(at: 1, h, end: m.layers.count) == nil)
         TrainingPass.run(seed: 0, step: 0, commit: false) { _ in
             #expect(m.fusedTraining(at: 1, h, end: m.layers.count)?.length == 2)
-            #expect(m.fusedTraining(at: 1, h, end: 2) == nil)   // the rectifier lies past the end
+            #expect(m.fusedTraining(at: 1, h, end: 2) == nil)  // the rectifier lies past the end
             m.layers[1].isTrainable = false
             #expect(m.fusedTraining(at: 1, h, end: m.layers.count) == nil)
         }

@@ -14,7 +14,9 @@ struct KerasWrittenFileTests {
         let layerNamesChunks: [String]?
     }
 
-    static let expected = Result { try fixtureJSON("keras-written/expected.json", as: [String: Expected].self) }
+    static let expected = Result {
+        try fixtureJSON("keras-written/expected.json", as: [String: Expected].self)
+    }
 
     func check(_ file: String, _ model: Layer, matching: KerasWeightMatching = .automatic) throws {
         let e = try #require(try Self.expected.get()[file])
@@ -37,10 +39,14 @@ struct KerasWrittenFileTests {
 
     @Test("Keras 3's legacy writer (the official files' layout, empty float64 weight_names)")
     func legacyWriter() throws {
-        try check("mnv2_a035_legacy.h5", MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3]))
+        try check(
+            "mnv2_a035_legacy.h5",
+            MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3]))
     }
 
-    @Test("Keras 2's save_weights (tf_keras): ':0' weight names, the official file's 2018 layer names, by position")
+    @Test(
+        "Keras 2's save_weights (tf_keras): ':0' weight names, the official file's 2018 layer names, by position"
+    )
     func keras2Writer() throws {
         let file = "mnv2_a035_keras2.h5", url = fixtureURL("keras-written/" + file)
         let model = try MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3])
@@ -48,7 +54,9 @@ struct KerasWrittenFileTests {
         // are named otherwise than the model's, as in the official MobileNetV2 download.
         let h5 = try HDF5File(path: url.path)
         let layerNames = try #require(try h5.stringsAttribute("layer_names", of: ""))
-        let weightNames = try layerNames.flatMap { try h5.stringsAttribute("weight_names", of: $0) ?? [] }
+        let weightNames = try layerNames.flatMap {
+            try h5.stringsAttribute("weight_names", of: $0) ?? []
+        }
         #expect(weightNames.count == 260 && weightNames.allSatisfy { $0.hasSuffix(":0") })
         #expect(weightNames.contains("mobl1_conv_1_expand/kernel:0"))
         guard case .legacy(let fileLayers) = try KerasWeightFile.read(url) else {
@@ -56,9 +64,17 @@ struct KerasWrittenFileTests {
         }
         let modelNames = model.weightedLayers.map(\.name), fileNames = fileLayers.map(\.name)
         #expect(fileNames.count == modelNames.count)
-        #expect(zip(fileNames, modelNames).filter { $0 == $1 }.map(\.0) == ["Conv1", "bn_Conv1", "Conv_1", "Conv_1_bn"])
-        #expect(fileNames.dropFirst(6).first == "mobl1_conv_1_expand" && modelNames[6] == "block_1_expand")
-        #expect(Set(fileNames).isDisjoint(with: modelNames.filter { $0.hasPrefix("block_") || $0.hasPrefix("expanded_conv") }))
+        #expect(
+            zip(fileNames, modelNames).filter { $0 == $1 }.map(\.0) == [
+                "Conv1", "bn_Conv1", "Conv_1", "Conv_1_bn",
+            ])
+        #expect(
+            fileNames.dropFirst(6).first == "mobl1_conv_1_expand"
+                && modelNames[6] == "block_1_expand")
+        #expect(
+            Set(fileNames).isDisjoint(
+                with: modelNames.filter { $0.hasPrefix("block_") || $0.hasPrefix("expanded_conv") })
+        )
         // By position, as Keras loads it (every pair shape-checked); .automatic pairs through
         // the 2018-name map instead, and must load the same.
         try check(file, model, matching: .byOrder)
@@ -67,7 +83,9 @@ struct KerasWrittenFileTests {
 
     @Test("the same file with every dataset chunked and gzip'd")
     func compressedDatasets() throws {
-        try check("mnv2_a035_gzip.h5", MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3]))
+        try check(
+            "mnv2_a035_gzip.h5",
+            MobileNetV2(alpha: 0.35, includeTop: false, inputShape: [32, 32, 3]))
     }
 
     @Test("a whole model saved as .h5 (model_weights; the nested base's weights in one group)")
@@ -83,7 +101,9 @@ struct KerasWrittenFileTests {
     func splitLayerNames() throws {
         let e = try #require(try Self.expected.get()["long_names.h5"])
         #expect(e.layerNamesChunks == ["layer_names0", "layer_names1"])
-        let m = Sequential(name: "long") { Dense(4, name: "d1"); Dense(3, name: "d2") }
+        let m = Sequential(name: "long") {
+            Dense(4, name: "d1"); Dense(3, name: "d2")
+        }
         m.build(inputShape: [8])
         try check("long_names.h5", m)
     }
@@ -96,9 +116,13 @@ struct KerasWrittenFileTests {
     @Test("a Keras-written file of another width is refused with the file that would fit")
     func otherWidth() throws {
         let m = try MobileNetV2(alpha: 0.5, includeTop: false, inputShape: [32, 32, 3])
-        #expect { try m.loadKerasWeights(from: fixtureURL("keras-written/mnv2_a035_legacy.h5")) } throws: {
-            "\($0)".contains("holds the weights of MobileNetV2 (alpha 0.35) without top, but the model is MobileNetV2 "
-                + "(alpha 0.5) without top; its Keras weight file is mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.5_224_no_top.h5")
+        #expect {
+            try m.loadKerasWeights(from: fixtureURL("keras-written/mnv2_a035_legacy.h5"))
+        } throws: {
+            "\($0)".contains(
+                "holds the weights of MobileNetV2 (alpha 0.35) without top, but the model is MobileNetV2 "
+                    + "(alpha 0.5) without top; its Keras weight file is mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.5_224_no_top.h5"
+            )
         }
     }
 }

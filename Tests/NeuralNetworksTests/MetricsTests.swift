@@ -23,28 +23,37 @@ struct MetricsTests {
     @Test("the classification report text is identical to classification_report(digits=4)")
     func reportText() throws {
         for c in fixture.cases {
-            let report = try ClassificationReport(truth: c.truth, predicted: c.predicted, classNames: c.classNames)
+            let report = try ClassificationReport(
+                truth: c.truth, predicted: c.predicted, classNames: c.classNames)
             #expect(report.text(digits: 4) == c.report)
         }
     }
 
-    @Test("per-class precision, recall, F1, support and accuracy match, a never-predicted class scoring 0")
+    @Test(
+        "per-class precision, recall, F1, support and accuracy match, a never-predicted class scoring 0"
+    )
     func perClassValues() throws {
         for c in fixture.cases {
-            let report = try ClassificationReport(truth: c.truth, predicted: c.predicted, classNames: c.classNames)
+            let report = try ClassificationReport(
+                truth: c.truth, predicted: c.predicted, classNames: c.classNames)
             #expect(report.classes.map(\.support) == c.support)
             for (row, (p, (r, f))) in zip(report.classes, zip(c.precision, zip(c.recall, c.f1))) {
-                #expect(abs(row.precision - p) < 1e-12 && abs(row.recall - r) < 1e-12 && abs(row.f1 - f) < 1e-12)
+                #expect(
+                    abs(row.precision - p) < 1e-12 && abs(row.recall - r) < 1e-12
+                        && abs(row.f1 - f) < 1e-12)
             }
             #expect(abs(report.accuracy - c.accuracy) < 1e-12)
             #expect(try abs(accuracy(truth: c.truth, predicted: c.predicted) - c.accuracy) < 1e-12)
         }
     }
 
-    @Test("balanced accuracy equals balanced_accuracy_score (absent classes left out) and macro F1 f1_score(average='macro')")
+    @Test(
+        "balanced accuracy equals balanced_accuracy_score (absent classes left out) and macro F1 f1_score(average='macro')"
+    )
     func balancedAccuracyAndMacroF1() throws {
         for c in fixture.cases {
-            let report = try ClassificationReport(truth: c.truth, predicted: c.predicted, classNames: c.classNames)
+            let report = try ClassificationReport(
+                truth: c.truth, predicted: c.predicted, classNames: c.classNames)
             #expect(abs(report.balancedAccuracy - c.balancedAccuracy) < 1e-12)
             #expect(abs(report.macroAverage.f1 - c.macroF1) < 1e-12)
         }
@@ -53,7 +62,8 @@ struct MetricsTests {
     @Test("the undefined-metric warnings are scikit-learn's texts")
     func warnings() throws {
         for c in fixture.cases {
-            let report = try ClassificationReport(truth: c.truth, predicted: c.predicted, classNames: c.classNames)
+            let report = try ClassificationReport(
+                truth: c.truth, predicted: c.predicted, classNames: c.classNames)
             #expect(report.warnings == c.warnings)
         }
     }
@@ -61,7 +71,8 @@ struct MetricsTests {
     @Test("the confusion matrix has true classes as rows")
     func confusion() throws {
         for c in fixture.cases {
-            let m = try ConfusionMatrix(truth: c.truth, predicted: c.predicted, classCount: c.classNames.count)
+            let m = try ConfusionMatrix(
+                truth: c.truth, predicted: c.predicted, classCount: c.classNames.count)
             #expect(m.counts == c.confusion)
         }
     }
@@ -70,7 +81,9 @@ struct MetricsTests {
     func balanced() throws {
         for c in fixture.cases {
             guard let expected = c.balancedWeights else {
-                #expect(throws: MetricsError.self) { try ClassWeights.balanced.resolve(labels: c.truth, classCount: 7) }
+                #expect(throws: MetricsError.self) {
+                    try ClassWeights.balanced.resolve(labels: c.truth, classCount: 7)
+                }
                 continue
             }
             let w = try ClassWeights.balanced.resolve(labels: c.truth, classCount: 7)
@@ -99,7 +112,11 @@ struct MetricsTests {
         #expect(throws: MetricsError("true label 7 at index 1 is outside 0..<7")) {
             try ConfusionMatrix(truth: [0, 7], predicted: [0, 1], classCount: 7)
         }
-        #expect(throws: MetricsError.self) { try ConfusionMatrix(truth: [], predicted: [], classCount: 7) }
-        #expect(throws: MetricsError.self) { try ClassWeights.explicit([1, 2]).resolve(labels: [0], classCount: 3) }
+        #expect(throws: MetricsError.self) {
+            try ConfusionMatrix(truth: [], predicted: [], classCount: 7)
+        }
+        #expect(throws: MetricsError.self) {
+            try ClassWeights.explicit([1, 2]).resolve(labels: [0], classCount: 3)
+        }
     }
 }

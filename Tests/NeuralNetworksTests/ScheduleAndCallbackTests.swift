@@ -11,7 +11,9 @@ final class FakeTraining: TrainingControl {
     var restored: Int?
     var checkpoints: [String] = []
     init(learningRate: Double = 1e-3) { self.learningRate = learningRate }
-    func weightsSnapshot() -> [NamedArray] { [NamedArray(name: "w", shape: [1], values: [Float(currentEpoch)])] }
+    func weightsSnapshot() -> [NamedArray] {
+        [NamedArray(name: "w", shape: [1], values: [Float(currentEpoch)])]
+    }
     func restoreWeights(_ s: [NamedArray]) throws { currentEpoch = Int(s[0].values[0]) }
     func saveCheckpoint(to url: URL) throws { checkpoints.append(url.lastPathComponent) }
     func noteRestored(epoch: Int) { restored = epoch }
@@ -20,8 +22,10 @@ final class FakeTraining: TrainingControl {
 /// Runs callbacks over a scripted sequence of epoch logs the way fit does;
 /// returns the epochs that ran.
 @discardableResult
-func simulate(_ callbacks: [TrainingCallback], _ training: FakeTraining, epochs: Int,
-              logs: (Int) -> [String: Double]) throws -> [Int] {
+func simulate(
+    _ callbacks: [TrainingCallback], _ training: FakeTraining, epochs: Int,
+    logs: (Int) -> [String: Double]
+) throws -> [Int] {
     var ran: [Int] = []
     for c in callbacks { try c.onTrainBegin(training: training) }
     for e in 0..<epochs {
@@ -55,9 +59,13 @@ struct ScheduleAndCallbackTests {
     @Test("step, exponential and cosine schedules give their closed forms")
     func namedSchedules() {
         #expect(LearningRateSchedule.step(initial: 0.1, factor: 0.5, every: 2).apply(5, 0) == 0.025)
-        #expect(abs(LearningRateSchedule.exponential(initial: 1, rate: 0.5).apply(3, 0) - 0.125) < 1e-15)
+        #expect(
+            abs(LearningRateSchedule.exponential(initial: 1, rate: 0.5).apply(3, 0) - 0.125) < 1e-15
+        )
         let cosine = LearningRateSchedule.cosine(initial: 1, epochs: 10, alpha: 0.1)
-        #expect(cosine.apply(0, 0) == 1 && abs(cosine.apply(10, 0) - 0.1) < 1e-15 && abs(cosine.apply(5, 0) - 0.55) < 1e-15)
+        #expect(
+            cosine.apply(0, 0) == 1 && abs(cosine.apply(10, 0) - 0.1) < 1e-15
+                && abs(cosine.apply(5, 0) - 0.55) < 1e-15)
         #expect(LearningRateSchedule.constant.apply(7, 0.3) == 0.3)
     }
 
@@ -68,14 +76,20 @@ struct ScheduleAndCallbackTests {
         final class Probe: TrainingCallback {
             let record: (Double) -> Void
             init(_ record: @escaping (Double) -> Void) { self.record = record }
-            func onEpochBegin(_ epoch: Int, training: TrainingControl) throws { record(training.learningRate) }
+            func onEpochBegin(_ epoch: Int, training: TrainingControl) throws {
+                record(training.learningRate)
+            }
         }
         let schedule = LearningRateSchedule.keep(10, thenMultiplyBy: exp(-0.1))
-        try simulate([LearningRateScheduler(schedule), Probe { lrs.append($0) }], t, epochs: 30) { _ in [:] }
+        try simulate([LearningRateScheduler(schedule), Probe { lrs.append($0) }], t, epochs: 30) {
+            _ in [:]
+        }
         #expect(lrs[0] == 1e-5 && lrs[9] == 1e-5)
         #expect(abs(lrs[29] - 1e-5 * exp(-0.1 * 20)) < 1e-15)
-        #expect(schedule.identity != LearningRateSchedule.keep(10, thenMultiplyBy: exp(-0.2)).identity)
-        #expect(schedule.identity != LearningRateSchedule.keep(5, thenMultiplyBy: exp(-0.1)).identity)
+        #expect(
+            schedule.identity != LearningRateSchedule.keep(10, thenMultiplyBy: exp(-0.2)).identity)
+        #expect(
+            schedule.identity != LearningRateSchedule.keep(5, thenMultiplyBy: exp(-0.1)).identity)
     }
 
     @Test("EarlyStopping(patience 2) stops two epochs after the best and restores the best epoch")
@@ -97,7 +111,8 @@ struct ScheduleAndCallbackTests {
         try simulate([es], t, epochs: 4) { ["val_loss": losses[$0]] }
         #expect(es.stoppedEpoch == nil && t.currentEpoch == 1)
         let t2 = FakeTraining()
-        let legacy = EarlyStopping(monitor: .valLoss, patience: 5, restoreBestWeights: true, restoreOnlyWhenStopped: true)
+        let legacy = EarlyStopping(
+            monitor: .valLoss, patience: 5, restoreBestWeights: true, restoreOnlyWhenStopped: true)
         try simulate([legacy], t2, epochs: 4) { ["val_loss": losses[$0]] }
         #expect(t2.currentEpoch == 3 && t2.restored == nil)
     }
@@ -108,7 +123,7 @@ struct ScheduleAndCallbackTests {
         let es = EarlyStopping(monitor: .valAccuracy, minDelta: 0.05, patience: 1)
         let acc = [0.5, 0.53, 0.6]
         let ran = try simulate([es], t, epochs: 3) { ["val_accuracy": acc[$0]] }
-        #expect(ran == [0, 1])   // 0.53 is not > 0.5 + 0.05: wait hits 1 at epoch 1
+        #expect(ran == [0, 1])  // 0.53 is not > 0.5 + 0.05: wait hits 1 at epoch 1
     }
 
     @Test("patience 0 never stops at epoch 0")
@@ -121,20 +136,25 @@ struct ScheduleAndCallbackTests {
     @Test("EarlyStopping on a metric that is not logged names the logged ones")
     func missingMonitor() {
         #expect(throws: TrainingError.self) {
-            try simulate([EarlyStopping(monitor: .valAccuracy)], FakeTraining(), epochs: 1) { _ in ["loss": 1] }
+            try simulate([EarlyStopping(monitor: .valAccuracy)], FakeTraining(), epochs: 1) { _ in
+                ["loss": 1]
+            }
         }
     }
 
     @Test("ModelCheckpoint formats its path like Keras: {epoch:02d}, {val_loss:.2f}")
     func checkpointPath() {
         let mc = ModelCheckpoint(path: "w.{epoch:02d}-{val_loss:.2f}-{epoch}-{missing}.safetensors")
-        #expect(mc.filePath(epoch: 2, logs: EpochLogs(epoch: 2, values: ["val_loss": 0.4567])) == "w.03-0.46-3-{missing}.safetensors")
+        #expect(
+            mc.filePath(epoch: 2, logs: EpochLogs(epoch: 2, values: ["val_loss": 0.4567]))
+                == "w.03-0.46-3-{missing}.safetensors")
     }
 
     @Test("ModelCheckpoint(save_best_only) writes only on improvement of val_accuracy")
     func checkpointBestOnly() throws {
         let t = FakeTraining()
-        let mc = ModelCheckpoint(path: "/tmp/ck-{epoch}.safetensors", monitor: .valAccuracy, saveBestOnly: true)
+        let mc = ModelCheckpoint(
+            path: "/tmp/ck-{epoch}.safetensors", monitor: .valAccuracy, saveBestOnly: true)
         let acc = [0.3, 0.5, 0.4, 0.5, 0.6]
         try simulate([mc], t, epochs: 5) { ["val_accuracy": acc[$0]] }
         #expect(t.checkpoints == ["ck-1.safetensors", "ck-2.safetensors", "ck-5.safetensors"])
@@ -148,7 +168,8 @@ struct ScheduleAndCallbackTests {
     func checkpointPlacedByRunner() throws {
         let saved = ModelCheckpoint.defaultDirectory
         defer { ModelCheckpoint.defaultDirectory = saved }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("emotive-ck-\(getpid())")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "emotive-ck-\(getpid())")
         defer { try? FileManager.default.removeItem(at: folder) }
         ModelCheckpoint.defaultDirectory = folder.appendingPathComponent("checkpoints")
         let mc = ModelCheckpoint(monitor: .valAccuracy, saveBestOnly: true)
@@ -157,7 +178,9 @@ struct ScheduleAndCallbackTests {
         #expect(t.checkpoints == ["model-best.safetensors", "model-best.safetensors"])
         #expect(mc.path == folder.appendingPathComponent("checkpoints/model-best.safetensors").path)
         var isDirectory: ObjCBool = false
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("checkpoints").path,
-                                               isDirectory: &isDirectory) && isDirectory.boolValue)
+        #expect(
+            FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent("checkpoints").path,
+                isDirectory: &isDirectory) && isDirectory.boolValue)
     }
 }

@@ -21,6 +21,8 @@ struct MetricAxisRangeTests {
             return nil
         }
         #expect(yRange(Figure.compareCurves([], metric: .valLoss)) == .fromZero)
-        #expect(yRange(Figure.compareCurves([], metric: .accuracy, yRange: AxisRange(0.2, 0.6))) == AxisRange(0.2, 0.6))
+        #expect(
+            yRange(Figure.compareCurves([], metric: .accuracy, yRange: AxisRange(0.2, 0.6)))
+                == AxisRange(0.2, 0.6))
     }
 }

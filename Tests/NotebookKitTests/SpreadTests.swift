@@ -17,7 +17,8 @@ struct SpreadTests {
     @Test("one seed has no deviation and prints as a plain value; none gives NaN")
     func degenerate() {
         let one = Spread([0.5054])
-        #expect(one.standardDeviation == 0 && one.percent() == "50.54%" && one.formatted() == "0.5054")
+        #expect(
+            one.standardDeviation == 0 && one.percent() == "50.54%" && one.formatted() == "0.5054")
         #expect(Spread([]).mean.isNaN)
     }
 }

@@ -5,7 +5,9 @@ import Testing
 struct CodableTests {
     func roundTrip(_ figure: Figure) throws -> (Figure, String) {
         let json = try JSONEncoder().encode(figure)
-        return (try JSONDecoder().decode(Figure.self, from: json), String(decoding: json, as: UTF8.self))
+        return (
+            try JSONDecoder().decode(Figure.self, from: json), String(decoding: json, as: UTF8.self)
+        )
     }
 
     @Test(arguments: Samples.all.map(\.name))
@@ -47,8 +49,11 @@ struct CodableTests {
     }
 
     @Test func colorsTravelAsHex() throws {
-        let json = String(decoding: try JSONEncoder().encode([Color(hex: 0x0072B2), Color(hex: 0xD55E00, alpha: 0.5)]),
-                          as: UTF8.self)
+        let json = String(
+            decoding: try JSONEncoder().encode([
+                Color(hex: 0x0072B2), Color(hex: 0xD55E00, alpha: 0.5),
+            ]),
+            as: UTF8.self)
         #expect(json == "[\"#0072b2\",\"#d55e0080\"]")
     }
 

@@ -16,7 +16,8 @@ struct GoldenImageTests {
 
     @Test(arguments: Samples.goldenNames)
     func figureMatchesItsGolden(name: String) throws {
-        let figure = try #require((Samples.all + Samples.edgeCases).first { $0.name == name }?.figure)
+        let figure = try #require(
+            (Samples.all + Samples.edgeCases).first { $0.name == name }?.figure)
         let png = try figure.pngData(dpi: 72)
         let url = Self.goldens.appendingPathComponent("\(name).png")
         if Self.regenerate {
@@ -30,13 +31,16 @@ struct GoldenImageTests {
         let golden = try RasterImage(png: Array(goldenBytes))
         let actual = try RasterImage(png: png)
         let actualPath = NSTemporaryDirectory() + "plots-\(name)-actual.png"
-        #expect(actual.width == golden.width && actual.height == golden.height,
-                "\(name): \(actual.width)x\(actual.height), golden \(golden.width)x\(golden.height)")
+        #expect(
+            actual.width == golden.width && actual.height == golden.height,
+            "\(name): \(actual.width)x\(actual.height), golden \(golden.width)x\(golden.height)")
         guard actual.width == golden.width && actual.height == golden.height else { return }
         let share = differingPixelShare(actual, golden)
         if share > Self.differingShare { try Data(png).write(to: URL(fileURLWithPath: actualPath)) }
-        #expect(share <= Self.differingShare,
-                "\(name): \(share * 100)% of pixels differ from the golden; actual written to \(actualPath)")
+        #expect(
+            share <= Self.differingShare,
+            "\(name): \(share * 100)% of pixels differ from the golden; actual written to \(actualPath)"
+        )
     }
 
     @Test func aChangedFigureFailsTheComparison() throws {
@@ -53,7 +57,8 @@ struct GoldenImageTests {
     func differingPixelShare(_ a: RasterImage, _ b: RasterImage) -> Double {
         var differing = 0
         for i in stride(from: 0, to: a.rgba.count, by: 4) {
-            for k in 0..<3 where abs(Int(a.rgba[i + k]) - Int(b.rgba[i + k])) > Self.channelTolerance {
+            for k in 0..<3
+            where abs(Int(a.rgba[i + k]) - Int(b.rgba[i + k])) > Self.channelTolerance {
                 differing += 1
                 break
             }

@@ -40,7 +40,9 @@ struct OutputTests {
         #expect(m.xx == 1 && m.x0 == 0)
         cairo_destroy(cr)
         let pixels = CairoImage.pixels(of: surface)
-        func pixel(_ x: Int, _ y: Int) -> [UInt8] { Array(pixels.rgba[(y * 400 + x) * 4..<(y * 400 + x) * 4 + 3]) }
+        func pixel(_ x: Int, _ y: Int) -> [UInt8] {
+            Array(pixels.rgba[(y * 400 + x) * 4..<(y * 400 + x) * 4 + 3])
+        }
         #expect(pixel(5, 5) == [255, 0, 0], "outside the rect stays untouched")
         #expect(pixel(30, 20) == [255, 255, 255], "the figure's white background inside")
     }
@@ -48,7 +50,9 @@ struct OutputTests {
     @Test func figuresDrawFromManyThreadsAtOnce() async throws {
         let figures = Samples.all.map(\.figure)
         let sizes = try await withThrowingTaskGroup(of: Int.self) { group in
-            for figure in figures { group.addTask { try figure.pngData(dpi: 72).count + figure.svg().count } }
+            for figure in figures {
+                group.addTask { try figure.pngData(dpi: 72).count + figure.svg().count }
+            }
             return try await group.reduce(0, +)
         }
         #expect(sizes > 0)

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import Testing
 @testable import Plots
@@ -18,13 +18,16 @@ final class SVGSummary: NSObject, XMLParserDelegate {
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = summary
         guard parser.parse() else {
-            throw PlotError.invalidImage("SVG does not parse: \(parser.parserError.map { "\($0)" } ?? "?")")
+            throw PlotError.invalidImage(
+                "SVG does not parse: \(parser.parserError.map { "\($0)" } ?? "?")")
         }
         return summary
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+        qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         elements[name, default: 0] += 1
         if let c = attributes["class"] { classes[c, default: 0] += 1 }
         inText = name == "text"
@@ -36,7 +39,10 @@ final class SVGSummary: NSObject, XMLParserDelegate {
         if inText || inTitle { current += string }
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func parser(
+        _ parser: XMLParser, didEndElement name: String, namespaceURI: String?,
+        qualifiedName: String?
+    ) {
         if name == "text" { texts.append(current) }
         if name == "title" { title = current }
         inText = false
@@ -99,12 +105,15 @@ struct SVGStructureTests {
         #expect(figure.height == without.height + ImageGrid.colorBarHeight)
         let svg = try SVGSummary.parse(figure.svg())
         #expect(svg.classes["colorbar"] == 1)
-        #expect(svg.texts.contains("least") && svg.texts.contains("most") && svg.texts.contains("Grad-CAM evidence"))
+        #expect(
+            svg.texts.contains("least") && svg.texts.contains("most")
+                && svg.texts.contains("Grad-CAM evidence"))
         #expect(try SVGSummary.parse(without.svg()).classes["colorbar"] == nil)
         let decoded = try JSONDecoder().decode(Figure.self, from: JSONEncoder().encode(figure))
         #expect(decoded == figure)
         // A grid encoded before colour bars existed still decodes, without one.
-        let old = try JSONDecoder().decode(ImageGrid.self, from: Data(#"{"images":[],"columns":3}"#.utf8))
+        let old = try JSONDecoder().decode(
+            ImageGrid.self, from: Data(#"{"images":[],"columns":3}"#.utf8))
         #expect(old.colorBar == nil && old.columns == 3)
     }
 
@@ -112,12 +121,16 @@ struct SVGStructureTests {
         let cms = Figure.grid([Samples.confusionMatrix, Samples.confusionMatrix], columns: 2)
         for figure in [Samples.confusionMatrix, cms] {
             let cells = figure.svg().components(separatedBy: "<g class=\"cell\">").dropFirst()
-            let sizes = Set(cells.flatMap { chunk in
-                let cell = chunk.components(separatedBy: "</g>")[0]
-                return cell.components(separatedBy: "font-size=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
-            })
-            #expect(sizes.count == (figure == cms ? 1 : 2),
-                    "counts at one size, percentages (when they fit) at another: \(sizes)")
+            let sizes = Set(
+                cells.flatMap { chunk in
+                    let cell = chunk.components(separatedBy: "</g>")[0]
+                    return cell.components(separatedBy: "font-size=\"").dropFirst().map {
+                        $0.prefix { $0 != "\"" }
+                    }
+                })
+            #expect(
+                sizes.count == (figure == cms ? 1 : 2),
+                "counts at one size, percentages (when they fit) at another: \(sizes)")
         }
     }
 
@@ -147,14 +160,17 @@ struct SVGStructureTests {
         let svg = try SVGSummary.parse(Samples.sideBySide.svg())
         #expect(svg.classes["panel"] == 3)
         #expect(svg.title == "Training and validation accuracy")
-        for name in ["Simple CNN", "MobileNetV2", "EfficientNetB0"] { #expect(svg.texts.contains(name)) }
+        for name in ["Simple CNN", "MobileNetV2", "EfficientNetB0"] {
+            #expect(svg.texts.contains(name))
+        }
     }
 
     @Test func panelsWithTheSameSeriesShareOneLegendUnderTheTitle() throws {
         let svg = try SVGSummary.parse(Samples.sideBySide.svg())
         #expect(svg.classes["legend"] == 1)
         #expect(svg.texts.filter { $0 == "validation" }.count == 1)
-        let mixed = try SVGSummary.parse(Figure.grid([Samples.accuracy, Samples.curvesHelper], columns: 2).svg())
+        let mixed = try SVGSummary.parse(
+            Figure.grid([Samples.accuracy, Samples.curvesHelper], columns: 2).svg())
         #expect(mixed.classes["legend"] == 2, "different series names keep their own legends")
     }
 
@@ -169,7 +185,8 @@ struct SVGStructureTests {
     }
 
     @Test func textIsEscaped() throws {
-        let figure = Figure.bars(title: "A <b> & \"c\"", categories: ["x<y", "a&b"], values: [1, 2])
+        let figure = Figure.bars(
+            title: "A <b> & \"c\"", categories: ["x<y", "a&b"], values: [1, 2])
         let svg = try SVGSummary.parse(figure.svg())
         #expect(svg.title == "A <b> & \"c\"")
         #expect(svg.texts.contains("x<y"))

@@ -10,7 +10,9 @@ import Testing
         try AtomicFile.write(Data("old".utf8), to: url)
         try AtomicFile.write(Data("new".utf8), to: url)
         #expect(try String(contentsOf: url, encoding: .utf8) == "new")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) == ["report.html"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(
+                atPath: url.deletingLastPathComponent().path) == ["report.html"])
     }
 
     @Test func aFailedRenderLeavesTheOldReportInPlace() throws {

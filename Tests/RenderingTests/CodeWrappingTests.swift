@@ -12,11 +12,14 @@ import Testing
     }
 
     @Test func aBreakNeverLeavesALoneClosingToken() {
-        let line = "checkpoints.appendingPathComponent(\"cbam_best.safetensors\").path, monitor: .valAccuracy"
+        let line =
+            "checkpoints.appendingPathComponent(\"cbam_best.safetensors\").path, monitor: .valAccuracy"
         for columns in 30...80 {
             for piece in CodeWrapping.wrap(line, columns: columns).split(separator: "\n") {
-                let text = piece.replacingOccurrences(of: "↪", with: "").trimmingCharacters(in: .whitespaces)
-                #expect(![",", ")", ".", ")]))"].contains(text), "columns \(columns): lone \(text)")
+                let text = piece.replacingOccurrences(of: "↪", with: "").trimmingCharacters(
+                    in: .whitespaces)
+                #expect(
+                    ![",", ")", ".", ")]))"].contains(text), "columns \(columns): lone \(text)")
                 #expect(piece.count <= columns, "columns \(columns): \(piece)")
             }
         }
@@ -28,7 +31,8 @@ import Testing
     }
 
     @Test func aPathBreaksAfterASlashNotMidWord() {
-        let wrapped = CodeWrapping.wrap("open Notebooks/data/standin/keras-applications/x.h5", columns: 34)
+        let wrapped = CodeWrapping.wrap(
+            "open Notebooks/data/standin/keras-applications/x.h5", columns: 34)
         let first = wrapped.split(separator: "\n")[0]
         #expect(first.count <= 34 && ["/", "-"].contains(first.last), "\(wrapped)")
     }
@@ -43,9 +47,13 @@ import Testing
 
 @Suite struct RunningHeadTests {
     @Test func theRunningHeadUsesTheTitleBeforeItsColon() {
-        #expect(ReportText.shortTitle("Facial emotion recognition on FER-2013: ResNet50, a CBAM attention CNN and MobileNetV2, reproduced")
+        #expect(
+            ReportText.shortTitle(
+                "Facial emotion recognition on FER-2013: ResNet50, a CBAM attention CNN and MobileNetV2, reproduced"
+            )
                 == "Facial emotion recognition on FER-2013")
-        #expect(ReportText.shortTitle("FER: a study") == "FER: a study")   // too short to stand alone
+        // too short to stand alone
+        #expect(ReportText.shortTitle("FER: a study") == "FER: a study")
         #expect(ReportText.shortTitle("No colon here") == "No colon here")
     }
 }

@@ -23,7 +23,9 @@ import Testing
         report.notebook.blocks = [.prose(.paragraph([.text(Self.noisy)]))]
         let html = try HTMLRenderer().render(report)
         #expect(html.contains("it&#39;s &lt;a&amp;b&gt; &quot;q&quot;\tend"))
-        let forbidden = html.unicodeScalars.filter { $0.value < 0x20 && !["\t", "\n", "\r"].contains($0) }
+        let forbidden = html.unicodeScalars.filter {
+            $0.value < 0x20 && !["\t", "\n", "\r"].contains($0)
+        }
         #expect(forbidden.isEmpty)
     }
 

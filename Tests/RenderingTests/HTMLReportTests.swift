@@ -23,7 +23,9 @@ import Testing
     }
 
     @Test func theTableOfContentsLinksEverySection() {
-        for id in ["sec-introduction", "sec-data", "sec-results", "sec-long-outputs", "sec-discussion"] {
+        for id in [
+            "sec-introduction", "sec-data", "sec-results", "sec-long-outputs", "sec-discussion",
+        ] {
             #expect(html.contains("<a href=\"#\(id)\">"))
             #expect(html.contains("id=\"\(id)\""))
         }
@@ -48,15 +50,26 @@ import Testing
 
     @Test func figuresAndTablesAreNumberedWithCaptions() {
         #expect(html.contains("<figure class=\"figure\" id=\"fig-curves\">"))
-        #expect(html.contains("<span class=\"caption-label\">Figure 1.</span> Training and validation accuracy per epoch."))
-        #expect(html.contains("<span class=\"caption-label\">Table 2.</span> Per-image predictions (long)."))
+        #expect(
+            html.contains(
+                "<span class=\"caption-label\">Figure 1.</span> Training and validation accuracy per epoch."
+            ))
+        #expect(
+            html.contains(
+                "<span class=\"caption-label\">Table 2.</span> Per-image predictions (long)."))
     }
 
     @Test func captionsMayUseInlineMarkdown() throws {
         var nb = Sample.minimal()
         nb.notebook.blocks = [.cell(Cell(index: 0, line: 1, source: "x"))]
-        nb.results[0] = CellResult(outputs: [.table(Table(caption: "Counts; *disgust* is `rare`.", columns: ["a"], rows: [["1"]]))], seconds: 0)
-        #expect(try HTMLRenderer().render(nb.parsingMarkdown()).contains("Table 1.</span> Counts; <em>disgust</em> is <code>rare</code>.</figcaption>"))
+        nb.results[0] = CellResult(
+            outputs: [
+                .table(
+                    Table(caption: "Counts; *disgust* is `rare`.", columns: ["a"], rows: [["1"]]))
+            ], seconds: 0)
+        #expect(
+            try HTMLRenderer().render(nb.parsingMarkdown()).contains(
+                "Table 1.</span> Counts; <em>disgust</em> is <code>rare</code>.</figcaption>"))
     }
 
     @Test func numericColumnsAreRightAligned() {
@@ -66,27 +79,38 @@ import Testing
 
     @Test func proseTablesAlignNumbersRightToo() throws {
         var nb = Sample.minimal()
-        nb.notebook.blocks = [.prose(.table(header: [[.text("k")], [.text("v")]], alignments: [.none, .none],
-                                            rows: [[[.text("a")], [.text("1.5")]]]))]
-        #expect(try HTMLRenderer().render(nb).contains("<td class=\"l\">a</td><td class=\"r\">1.5</td>"))
+        nb.notebook.blocks = [
+            .prose(
+                .table(
+                    header: [[.text("k")], [.text("v")]], alignments: [.none, .none],
+                    rows: [[[.text("a")], [.text("1.5")]]]))
+        ]
+        #expect(
+            try HTMLRenderer().render(nb).contains("<td class=\"l\">a</td><td class=\"r\">1.5</td>")
+        )
     }
 
     @Test func placeholderCellsDoNotMakeANumericColumnText() {
-        let t = Table(columns: ["model", "accuracy"], rows: [["a", "24.81%"], ["b", "–"], ["c", ""]])
+        let t = Table(
+            columns: ["model", "accuracy"], rows: [["a", "24.81%"], ["b", "–"], ["c", ""]])
         #expect(ReportText.alignments(t) == [.left, .right])
     }
 
     @Test func aTableWithoutColumnsKeepsItsCaption() throws {
         var nb = Sample.minimal()
         nb.notebook.blocks = [.cell(Cell(index: 0, line: 1, source: "x"))]
-        nb.results[0] = CellResult(outputs: [.table(Table(caption: "Nothing.", columns: [], rows: []))], seconds: 0)
+        nb.results[0] = CellResult(
+            outputs: [.table(Table(caption: "Nothing.", columns: [], rows: []))], seconds: 0)
         let html = try HTMLRenderer().render(nb)
         #expect(html.contains("Table 1.</span> Nothing."))
         #expect(!html.contains("<thead><tr></tr>"))
     }
 
     @Test func codeIsFoldedPerCellAndHighlighted() {
-        #expect(html.contains("<details class=\"cell-code\"><summary>Code <span class=\"cell-meta\">cell 1 · line 20 · 0.42 s</span>"))
+        #expect(
+            html.contains(
+                "<details class=\"cell-code\"><summary>Code <span class=\"cell-meta\">cell 1 · line 20 · 0.42 s</span>"
+            ))
         #expect(html.contains("<span class=\"tok-keyword\">let</span>"))
         #expect(html.contains("id=\"toggle-code\""))
         #expect(html.contains("<script>"))
@@ -110,14 +134,20 @@ import Testing
         #expect(html.contains("<p class=\"expectation pass\">"))
         #expect(html.contains("Passed: beats chance (line 220)"))
         #expect(html.contains("<p class=\"expectation fail\">"))
-        #expect(html.contains("<span class=\"metric-name\">best</span> = <span class=\"metric-value\">0.641</span>"))
+        #expect(
+            html.contains(
+                "<span class=\"metric-name\">best</span> = <span class=\"metric-value\">0.641</span>"
+            ))
     }
 
     @Test func aFailureIsShownInPlaceAtItsCell() throws {
         let partial = try HTMLRenderer().render(Sample.report(failure: true))
         let failing = partial.components(separatedBy: "<div class=\"cell\" id=\"cell-7\">")[1]
         #expect(failing.hasPrefix("\n<details"))
-        #expect(failing.contains("<div class=\"error\" role=\"alert\"><p class=\"error-title\">Cell 7 failed at line 230</p>\n<pre>Fatal error: index out of range &lt;x&gt;</pre>"))
+        #expect(
+            failing.contains(
+                "<div class=\"error\" role=\"alert\"><p class=\"error-title\">Cell 7 failed at line 230</p>\n<pre>Fatal error: index out of range &lt;x&gt;</pre>"
+            ))
         let after = partial.components(separatedBy: "<div class=\"cell\" id=\"cell-8\">")[1]
         #expect(after.contains("Not run: the run stopped at cell 7."))
         #expect(partial.contains("<p class=\"run-stopped\" role=\"alert\">"))
@@ -125,8 +155,11 @@ import Testing
 
     @Test func theFooterRecordsProvenance() {
         let footer = html.components(separatedBy: "<footer class=\"provenance\"")[1]
-        for text in ["abc1234", "0.1.0", "dataset = synthetic, epochs = 3", "<dd>ci</dd>",
-                     "sha256:feed", "x86_64 Linux, 2 cores", "<dt>Executed</dt><dd>2026-11-25T15:00:00Z</dd>", "1.50 s"] {
+        for text in [
+            "abc1234", "0.1.0", "dataset = synthetic, epochs = 3", "<dd>ci</dd>",
+            "sha256:feed", "x86_64 Linux, 2 cores",
+            "<dt>Executed</dt><dd>2026-11-25T15:00:00Z</dd>", "1.50 s",
+        ] {
             #expect(footer.contains(text), "footer lacks \(text)")
         }
     }
@@ -138,7 +171,8 @@ import Testing
         #expect(ReportText.seconds(452) == "452 s")
     }
 
-    @Test("outputs thawed from the freeze cache render the same report as the run that computed them")
+    @Test(
+        "outputs thawed from the freeze cache render the same report as the run that computed them")
     func frozenOutputsRenderTheSameReport() throws {
         var nb = Sample.minimal()
         let executed = try HTMLRenderer().render(nb)
@@ -153,8 +187,13 @@ import Testing
         try Data(png).write(to: dir.appendingPathComponent("pic.png"))
         var nb = Sample.minimal()
         nb.notebook.path = dir.appendingPathComponent("nb.md").path
-        nb.notebook.blocks = [.prose(.paragraph([.image(url: "pic.png", alt: "a face"),
-                                                 .image(url: "https://x.org/y.png", alt: "remote")]))]
+        nb.notebook.blocks = [
+            .prose(
+                .paragraph([
+                    .image(url: "pic.png", alt: "a face"),
+                    .image(url: "https://x.org/y.png", alt: "remote"),
+                ]))
+        ]
         let out = try HTMLRenderer().render(nb)
         #expect(out.contains("<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"a face\">"))
         #expect(!out.contains("src=\"https://x.org/y.png"))
@@ -176,6 +215,8 @@ import Testing
     @Test func writeReplacesTheFileAtomically() throws {
         let url = try temporaryDirectory().appendingPathComponent("r.html")
         try HTMLRenderer().write(Sample.minimal(), to: url)
-        #expect(try String(contentsOf: url, encoding: .utf8).contains("<h1 class=\"title\">Minimal</h1>"))
+        #expect(
+            try String(contentsOf: url, encoding: .utf8).contains(
+                "<h1 class=\"title\">Minimal</h1>"))
     }
 }

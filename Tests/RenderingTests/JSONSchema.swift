@@ -36,7 +36,8 @@ struct JSONSchema {
         return node as! [String: Any]
     }
 
-    private func check(_ value: Any, _ schema: [String: Any], path: String, errors: inout [String]) {
+    private func check(_ value: Any, _ schema: [String: Any], path: String, errors: inout [String])
+    {
         for key in schema.keys where Self.unsupported.contains(key) {
             errors.append("\(path): schema keyword '\(key)' is not supported by this validator")
         }
@@ -46,11 +47,15 @@ struct JSONSchema {
         if let type = schema["type"] {
             let types = (type as? [String]) ?? [type as! String]
             if !types.contains(where: { Self.isType(value, $0) }) {
-                errors.append("\(path): expected \(types.joined(separator: " or ")), got \(Self.describe(value))")
+                errors.append(
+                    "\(path): expected \(types.joined(separator: " or ")), got \(Self.describe(value))"
+                )
                 return
             }
         }
-        if let options = schema["enum"] as? [Any], !options.contains(where: { Self.equal($0, value) }) {
+        if let options = schema["enum"] as? [Any],
+            !options.contains(where: { Self.equal($0, value) })
+        {
             errors.append("\(path): \(Self.describe(value)) is not one of \(options)")
         }
         if let oneOf = schema["oneOf"] as? [[String: Any]] {
@@ -63,7 +68,9 @@ struct JSONSchema {
             if passing != 1 {
                 errors.append("\(path): matches \(passing) of the oneOf schemas, not exactly one")
                 // The nearest miss says what is wrong (a code cell's bad output, not "not a markdown cell").
-                if passing == 0, let nearest = results.min(by: { $0.count < $1.count }) { errors += nearest }
+                if passing == 0, let nearest = results.min(by: { $0.count < $1.count }) {
+                    errors += nearest
+                }
             }
         }
         if let not = schema["not"] as? [String: Any] {
@@ -72,19 +79,31 @@ struct JSONSchema {
             if e.isEmpty { errors.append("\(path): matches a 'not' schema") }
         }
         if let s = value as? String {
-            if let pattern = schema["pattern"] as? String, s.range(of: pattern, options: .regularExpression) == nil {
+            if let pattern = schema["pattern"] as? String,
+                s.range(of: pattern, options: .regularExpression) == nil
+            {
                 errors.append("\(path): '\(s)' does not match \(pattern)")
             }
-            if let min = schema["minLength"] as? Int, s.count < min { errors.append("\(path): shorter than \(min)") }
-            if let max = schema["maxLength"] as? Int, s.count > max { errors.append("\(path): longer than \(max)") }
+            if let min = schema["minLength"] as? Int, s.count < min {
+                errors.append("\(path): shorter than \(min)")
+            }
+            if let max = schema["maxLength"] as? Int, s.count > max {
+                errors.append("\(path): longer than \(max)")
+            }
         }
         if Self.isType(value, "number"), let n = (value as? NSNumber)?.doubleValue {
-            if let min = (schema["minimum"] as? NSNumber)?.doubleValue, n < min { errors.append("\(path): below \(min)") }
-            if let max = (schema["maximum"] as? NSNumber)?.doubleValue, n > max { errors.append("\(path): above \(max)") }
+            if let min = (schema["minimum"] as? NSNumber)?.doubleValue, n < min {
+                errors.append("\(path): below \(min)")
+            }
+            if let max = (schema["maximum"] as? NSNumber)?.doubleValue, n > max {
+                errors.append("\(path): above \(max)")
+            }
         }
         if let array = value as? [Any] {
             if let items = schema["items"] as? [String: Any] {
-                for (i, item) in array.enumerated() { check(item, items, path: "\(path)[\(i)]", errors: &errors) }
+                for (i, item) in array.enumerated() {
+                    check(item, items, path: "\(path)[\(i)]", errors: &errors)
+                }
             }
             if schema["uniqueItems"] as? Bool == true {
                 for i in array.indices {
@@ -106,7 +125,8 @@ struct JSONSchema {
                     matched = true
                     check(member, sub, path: "\(path).\(key)", errors: &errors)
                 }
-                for (pattern, sub) in patterns where key.range(of: pattern, options: .regularExpression) != nil {
+                for (pattern, sub) in patterns
+                where key.range(of: pattern, options: .regularExpression) != nil {
                     matched = true
                     check(member, sub, path: "\(path).\(key)", errors: &errors)
                 }
@@ -148,7 +168,8 @@ struct JSONSchema {
     }
 
     static func describe(_ v: Any) -> String {
-        for t in ["null", "boolean", "integer", "number", "string", "array", "object"] where isType(v, t) { return t }
+        for t in ["null", "boolean", "integer", "number", "string", "array", "object"]
+        where isType(v, t) { return t }
         return "\(type(of: v))"
     }
 }

@@ -15,7 +15,8 @@ struct RenderedPDF: Sendable {
         url = try temporaryDirectory().appendingPathComponent("report.pdf")
         try PDFRenderer(pageSize: pageSize).render(Sample.report(failure: failure), to: url)
         info = try run("pdfinfo", [url.path])
-        pages = try run("pdftotext", ["-layout", url.path, "-"]).components(separatedBy: "\u{0C}").dropLast()
+        pages = try run("pdftotext", ["-layout", url.path, "-"]).components(separatedBy: "\u{0C}")
+            .dropLast()
     }
 
     /// All text with whitespace runs collapsed to single spaces.
@@ -37,14 +38,19 @@ func normalized(_ s: String) -> String {
     func onlyThePinnedFonts() throws {
         let listing = try run("pdffonts", [pdf.url.path]).split(separator: "\n").dropFirst(2)
         let names = listing.compactMap { $0.split(separator: " ").first }.map { name in
-            String(name.drop { $0 != "+" }.dropFirst())   // "ABCDEF+LiberationSerif-Bold" → "LiberationSerif-Bold"
+            // "ABCDEF+LiberationSerif-Bold" → "LiberationSerif-Bold"
+            String(name.drop { $0 != "+" }.dropFirst())
         }
         #expect(!names.isEmpty)
         for name in names {
             let stem = String(name.prefix { $0 != "-" })
-            #expect(ReportFonts.postScriptStems.contains(stem), "\(name) is not one of the pinned report fonts")
+            #expect(
+                ReportFonts.postScriptStems.contains(stem),
+                "\(name) is not one of the pinned report fonts")
         }
-        #expect(names.contains { $0.hasPrefix("LiberationSerif") } && names.contains { $0.hasPrefix("LiberationSans") })
+        #expect(
+            names.contains { $0.hasPrefix("LiberationSerif") }
+                && names.contains { $0.hasPrefix("LiberationSans") })
         for family in [PDFStyle.serifFamily, PDFStyle.sansFamily, PDFStyle.monoFamily] {
             #expect(ReportFonts.families.contains(family))
         }
@@ -52,11 +58,13 @@ func normalized(_ s: String) -> String {
 
     @Test("a missing report font is an error naming the Debian package, not a silent substitute")
     func missingFontNamesThePackage() {
-        let absent = ReportFonts.File(family: "Liberation Serif", package: "fonts-liberation2",
-                                      path: "/nonexistent/LiberationSerif-Regular.ttf")
+        let absent = ReportFonts.File(
+            family: "Liberation Serif", package: "fonts-liberation2",
+            path: "/nonexistent/LiberationSerif-Regular.ttf")
         #expect { try ReportFonts.verify([absent] + ReportFonts.files) } throws: { e in
             let text = "\(e)"
-            return text.contains("Liberation Serif") && text.contains("apt-get install fonts-liberation2")
+            return text.contains("Liberation Serif")
+                && text.contains("apt-get install fonts-liberation2")
                 && text.contains("/nonexistent/LiberationSerif-Regular.ttf")
         }
         #expect(throws: Never.self) { try ReportFonts.verify(ReportFonts.files) }
@@ -83,14 +91,20 @@ func normalized(_ s: String) -> String {
     }
 
     @Test func everyHeadingAndCaptionIsInTheText() {
-        let expected = ["1 Introduction", "1.1 Data", "2 Results", "2.1 Long outputs", "3 Discussion",
-                        "Figure 1. Training and validation accuracy per epoch.", "Table 1. Test accuracy by model.",
-                        "Table 2. Per-image predictions (long).", "Figure 2. Training loss.", "PROVENANCE"]
+        let expected = [
+            "1 Introduction", "1.1 Data", "2 Results", "2.1 Long outputs", "3 Discussion",
+            "Figure 1. Training and validation accuracy per epoch.",
+            "Table 1. Test accuracy by model.",
+            "Table 2. Per-image predictions (long).", "Figure 2. Training loss.", "PROVENANCE",
+        ]
         for e in expected { #expect(pdf.text.contains(e), "missing \(e)") }
     }
 
     @Test func proseKeepsItsMarkupAndResolvedValues() {
-        #expect(pdf.text.contains("We train three networks on FER-2013 & report balanced accuracy with Adam(learningRate: 1e-5). See Figure 1 and Table 1; the data is described in Section 1.1."))
+        #expect(
+            pdf.text.contains(
+                "We train three networks on FER-2013 & report balanced accuracy with Adam(learningRate: 1e-5). See Figure 1 and Table 1; the data is described in Section 1.1."
+            ))
         #expect(pdf.text.contains("The best test accuracy was 64.1%."))
         #expect(pdf.text.contains("Passed: beats chance (line 220)"))
         #expect(pdf.text.contains("best = 0.641"))
@@ -98,8 +112,11 @@ func normalized(_ s: String) -> String {
 
     @Test func everyPageRenders() throws {
         let dir = try temporaryDirectory()
-        _ = try run("pdftoppm", ["-r", "20", "-png", pdf.url.path, dir.appendingPathComponent("p").path])
-        let pngs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".png") }
+        _ = try run(
+            "pdftoppm", ["-r", "20", "-png", pdf.url.path, dir.appendingPathComponent("p").path])
+        let pngs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+            $0.hasSuffix(".png")
+        }
         #expect(pngs.count == pdf.pages.count)
         #expect(pdf.info.contains("Pages:           \(pdf.pages.count)"))
         #expect(pdf.pages.count >= 4)
@@ -129,13 +146,17 @@ func normalized(_ s: String) -> String {
     @Test func nothingIsDrawnOutsideTheTextArea() throws {
         // Every word's box lies within the page less a margin; header and page numbers included.
         let bbox = try run("pdftotext", ["-bbox", pdf.url.path, "-"])
-        let number = #/x(Min|Max)="([0-9.]+)" y(Min|Max)="([0-9.]+)" x(Min|Max)="([0-9.]+)" y(Min|Max)="([0-9.]+)"/#
+        let number =
+            #/x(Min|Max)="([0-9.]+)" y(Min|Max)="([0-9.]+)" x(Min|Max)="([0-9.]+)" y(Min|Max)="([0-9.]+)"/#
         var words = 0
         for match in bbox.matches(of: number) {
             words += 1
-            let (x0, y0, x1, y1) = (Double(match.2)!, Double(match.4)!, Double(match.6)!, Double(match.8)!)
-            #expect(x0 >= 60 && x1 <= 595.28 - 60 && y0 >= 30 && y1 <= 841.89 - 25,
-                    "word outside the page area at \(x0),\(y0)-\(x1),\(y1)")
+            let (x0, y0, x1, y1) = (
+                Double(match.2)!, Double(match.4)!, Double(match.6)!, Double(match.8)!
+            )
+            #expect(
+                x0 >= 60 && x1 <= 595.28 - 60 && y0 >= 30 && y1 <= 841.89 - 25,
+                "word outside the page area at \(x0),\(y0)-\(x1),\(y1)")
         }
         #expect(words > 500)
     }
@@ -143,7 +164,10 @@ func normalized(_ s: String) -> String {
     @Test func theOutlineListsTheHeadings() throws {
         let raw = String(decoding: try Data(contentsOf: pdf.url), as: UTF8.self)
         #expect(raw.contains("/Outlines"))
-        for title in ["1 Introduction", "1.1 Data", "2 Results", "2.1 Long outputs", "3 Discussion", "Provenance"] {
+        for title in [
+            "1 Introduction", "1.1 Data", "2 Results", "2.1 Long outputs", "3 Discussion",
+            "Provenance",
+        ] {
             #expect(raw.contains("/Title (\(title))"), "no bookmark \(title)")
         }
     }
@@ -157,14 +181,17 @@ func normalized(_ s: String) -> String {
         #expect(raw.contains("/URI (https://example.org/fer?a=1&b=<2>)"))
         // Three cross-references and a URL in the text; the rest are the contents' entries.
         let links = try PDFLinks(pdf.url)
-        #expect(links.destinations.filter { ["fig-curves", "tbl-accuracy"].contains($0) }.count == 2)
+        #expect(
+            links.destinations.filter { ["fig-curves", "tbl-accuracy"].contains($0) }.count == 2)
         #expect(links.uris.count == 1)
     }
 
     @Test func aFailureIsVisibleInPlace() throws {
         let partial = try RenderedPDF(failure: true)
         #expect(partial.text.contains("This report is partial. Cell 7 failed at line 230"))
-        #expect(partial.text.contains("try riskyStep() Cell 7 failed at line 230 Fatal error: index out of range <x>"))
+        #expect(
+            partial.text.contains(
+                "try riskyStep() Cell 7 failed at line 230 Fatal error: index out of range <x>"))
         let code = partial.text.range(of: "print(\"after\")")
         let note = partial.text.range(of: "Not run: the run stopped at cell 7.")
         #expect(code != nil && note != nil && code!.upperBound <= note!.lowerBound)
@@ -183,8 +210,9 @@ func normalized(_ s: String) -> String {
         #expect(abs(wide.reduce(0, +) - 340) < 1e-9)
         #expect(wide[1] > wide[2])
         // A short-worded column keeps its longest word whole even beside long ones.
-        let squeezed = PDFWriter.fitColumns([80] + Array(repeating: 120, count: 6),
-                                            minimum: Array(repeating: 50, count: 7), to: 425)
+        let squeezed = PDFWriter.fitColumns(
+            [80] + Array(repeating: 120, count: 6),
+            minimum: Array(repeating: 50, count: 7), to: 425)
         #expect(squeezed.allSatisfy { $0 >= 50 })
         #expect(abs(squeezed.reduce(0, +) - 425) < 1e-9)
     }
@@ -200,7 +228,9 @@ func normalized(_ s: String) -> String {
     @Test func theCreationDateIsTheRenderTime() throws {
         let url = try temporaryDirectory().appendingPathComponent("d.pdf")
         try PDFRenderer().render(Sample.report(), to: url)
-        #expect(try run("pdfinfo", [url.path]).contains("CreationDate:    Wed Nov 25 15:00:00 2026 UTC"))
+        #expect(
+            try run("pdfinfo", [url.path]).contains("CreationDate:    Wed Nov 25 15:00:00 2026 UTC")
+        )
     }
 }
 
@@ -209,12 +239,20 @@ func normalized(_ s: String) -> String {
     static func notebook(secondFigure: Bool) -> ExecutedNotebook {
         var nb = Sample.minimal()
         let filler = String(repeating: "Words fill the page before the figure arrives. ", count: 45)
-        let figure = FigureOutput(caption: "A floating figure.", figure: .lines(series: [Series(name: "a", y: [1, 2, 3])]))
+        let figure = FigureOutput(
+            caption: "A floating figure.",
+            figure: .lines(series: [Series(name: "a", y: [1, 2, 3])]))
         var outputs: [CellOutput] = [.figure(figure)]
-        if secondFigure { outputs.append(.figure(FigureOutput(caption: "The second figure.", figure: figure.figure))) }
-        nb.notebook.blocks = [.prose(.paragraph([.text(filler)])),
-                              .cell(Cell(index: 0, line: 1, source: "show(chart)", options: CellOptions(echo: false))),
-                              .prose(.paragraph([.text("AFTER-TEXT follows the figure in the notebook.")]))]
+        if secondFigure {
+            outputs.append(
+                .figure(FigureOutput(caption: "The second figure.", figure: figure.figure)))
+        }
+        nb.notebook.blocks = [
+            .prose(.paragraph([.text(filler)])),
+            .cell(
+                Cell(index: 0, line: 1, source: "show(chart)", options: CellOptions(echo: false))),
+            .prose(.paragraph([.text("AFTER-TEXT follows the figure in the notebook.")])),
+        ]
         nb.results[0] = CellResult(outputs: outputs, seconds: 0)
         return nb
     }
@@ -222,7 +260,8 @@ func normalized(_ s: String) -> String {
     static func pages(_ nb: ExecutedNotebook) throws -> [String] {
         let url = try temporaryDirectory().appendingPathComponent("f.pdf")
         try PDFRenderer().render(nb, to: url)
-        return try run("pdftotext", [url.path, "-"]).components(separatedBy: "\u{0C}").map(normalized)
+        return try run("pdftotext", [url.path, "-"]).components(separatedBy: "\u{0C}").map(
+            normalized)
     }
 
     @Test func aFigureThatDoesNotFitFloatsToTheNextPageAndTextFillsTheGap() throws {
@@ -244,8 +283,11 @@ func normalized(_ s: String) -> String {
     @Test func aShortTableIsNeverSplitAndFloatsLikeAFigure() throws {
         var nb = Self.notebook(secondFigure: false)
         let rows = (1...14).map { ["row \($0)", "\($0).5"] }
-        nb.results[0] = CellResult(outputs: [.table(Table(caption: "Kept whole.", columns: ["name", "value"], rows: rows))],
-                                   seconds: 0)
+        nb.results[0] = CellResult(
+            outputs: [
+                .table(Table(caption: "Kept whole.", columns: ["name", "value"], rows: rows))
+            ],
+            seconds: 0)
         let pages = try Self.pages(nb)
         #expect(pages[0].contains("AFTER-TEXT"))
         #expect(!pages[0].contains("row 1 "))
@@ -270,8 +312,10 @@ func normalized(_ s: String) -> String {
             .pngData(dpi: 72).withUnsafeBufferPointer { try Data(buffer: $0).write(to: png) }
         var nb = Sample.minimal()
         nb.notebook.path = dir.appendingPathComponent("nb.md").path
-        nb.notebook.blocks = [.prose(.paragraph([.image(url: "dot.png", alt: "a dot")])),
-                              .prose(.paragraph([.image(url: "gone.png", alt: "a missing picture")]))]
+        nb.notebook.blocks = [
+            .prose(.paragraph([.image(url: "dot.png", alt: "a dot")])),
+            .prose(.paragraph([.image(url: "gone.png", alt: "a missing picture")])),
+        ]
         let url = dir.appendingPathComponent("img.pdf")
         try PDFRenderer().render(nb, to: url)
         let text = normalized(try run("pdftotext", [url.path, "-"]))

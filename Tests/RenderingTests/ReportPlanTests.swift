@@ -8,13 +8,18 @@ import Testing
 
     @Test func sectionsAreNumberedFromTheTopHeadingLevel() {
         #expect(plan.headings.map(\.number) == ["1", "1.1", "2", "2.1", "3"])
-        #expect(plan.headings.map(\.plainTitle) == ["Introduction", "Data", "Results", "Long outputs", "Discussion"])
+        #expect(
+            plan.headings.map(\.plainTitle) == [
+                "Introduction", "Data", "Results", "Long outputs", "Discussion",
+            ])
     }
 
     @Test func notebooksThatStartAtLevelTwoStillNumberFromOne() {
         var nb = Sample.minimal()
-        nb.notebook.blocks = [.prose(.heading(level: 2, [.text("A")])), .prose(.heading(level: 3, [.text("B")])),
-                              .prose(.heading(level: 2, [.text("C")]))]
+        nb.notebook.blocks = [
+            .prose(.heading(level: 2, [.text("A")])), .prose(.heading(level: 3, [.text("B")])),
+            .prose(.heading(level: 2, [.text("C")])),
+        ]
         #expect(ReportPlan(nb).headings.map(\.number) == ["1", "1.1", "2"])
     }
 
@@ -42,8 +47,11 @@ import Testing
         var nb = Sample.minimal()
         let figure = Figure.lines(series: [Series(name: "a", y: [1, 2])])
         nb.notebook.blocks = [.cell(Cell(index: 0, line: 1, source: "x"))]
-        nb.results[0] = CellResult(outputs: [.figure(FigureOutput(figure: figure)),
-                                             .figure(FigureOutput(figure: figure))], seconds: 0)
+        nb.results[0] = CellResult(
+            outputs: [
+                .figure(FigureOutput(figure: figure)),
+                .figure(FigureOutput(figure: figure)),
+            ], seconds: 0)
         #expect(ReportPlan(nb).figures.map(\.id) == ["fig-1", "fig-2"])
     }
 
@@ -57,7 +65,9 @@ import Testing
 
     @Test func outputFalseHidesACellsOutputs() {
         var nb = Sample.minimal()
-        nb.notebook.blocks = [.cell(Cell(index: 0, line: 1, source: "x", options: CellOptions(output: false)))]
+        nb.notebook.blocks = [
+            .cell(Cell(index: 0, line: 1, source: "x", options: CellOptions(output: false)))
+        ]
         nb.results[0] = CellResult(outputs: [.text("hidden")], seconds: 0)
         guard case .cell(let c) = ReportPlan(nb).items[0] else { Issue.record("no cell"); return }
         #expect(c.outputs.isEmpty)

@@ -9,7 +9,8 @@ import Testing
     let html = try! HTMLRenderer().render(Sample.report())
 
     @Test func aFigureKeepsTheWidthAtWhichItsSmallestTextIsNinePixels() {
-        let svg = #"<svg width="474pt" viewBox="0 0 474 322.58"><text font-size="7">a</text><text font-size="9.5">b</text></svg>"#
+        let svg =
+            #"<svg width="474pt" viewBox="0 0 474 322.58"><text font-size="7">a</text><text font-size="9.5">b</text></svg>"#
         // 9 px × 474 / 7 = 609.4 → 610 px; height over width 322.58 / 474.
         #expect(SVGInline.sizeStyle(svg) == " style=\"--fig-min: 610px; --fig-ratio: 0.6805\"")
         #expect(SVGInline.sizeStyle("<svg><text>no view box</text></svg>") == "")
@@ -26,8 +27,15 @@ import Testing
     @Test func aColumnOfLongTextKeepsAMinimumWidth() throws {
         var nb = Sample.minimal()
         nb.notebook.blocks = [.cell(Cell(index: 0, line: 1, source: "x"))]
-        nb.results[0] = CellResult(outputs: [.table(Table(columns: ["source", "n"], rows: [
-            ["synthetic FER (scale 0.1, seed 2024, label noise 0.1)", "2873"]]))], seconds: 0)
+        nb.results[0] = CellResult(
+            outputs: [
+                .table(
+                    Table(
+                        columns: ["source", "n"],
+                        rows: [
+                            ["synthetic FER (scale 0.1, seed 2024, label noise 0.1)", "2873"]
+                        ]))
+            ], seconds: 0)
         let out = try HTMLRenderer().render(nb)
         #expect(out.contains("<td class=\"l wide\">synthetic FER"))
         #expect(out.contains("<td class=\"r\">2873</td>"))
@@ -35,13 +43,17 @@ import Testing
 
     @Test func aCommandWrapsAndSwiftCodeScrolls() throws {
         var nb = Sample.minimal()
-        nb.notebook.blocks = [.prose(.code(language: "sh", text: "emotive render x.md -p a=b")),
-                              .prose(.code(language: "swift", text: "let x = 1"))]
+        nb.notebook.blocks = [
+            .prose(.code(language: "sh", text: "emotive render x.md -p a=b")),
+            .prose(.code(language: "swift", text: "let x = 1")),
+        ]
         let out = try HTMLRenderer().render(nb)
         #expect(out.contains("<pre class=\"code wrap\"><code>emotive render"))
         #expect(out.contains("<pre class=\"code\"><code><span class=\"tok-keyword\">let</span>"))
         #expect(HTMLStyle.css.contains("pre.wrap { white-space: pre-wrap;"))
-        #expect(HTMLStyle.css.contains(".text-output {") && HTMLStyle.css.contains("white-space: pre-wrap; overflow-wrap: anywhere; }"))
+        #expect(
+            HTMLStyle.css.contains(".text-output {")
+                && HTMLStyle.css.contains("white-space: pre-wrap; overflow-wrap: anywhere; }"))
     }
 
     @Test func wideScreensGetTheContentsAsASidebar() throws {

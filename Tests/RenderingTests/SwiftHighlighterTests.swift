@@ -6,22 +6,25 @@ import Testing
 
     @Test func tokensConcatenateBackToTheSource() {
         let source = """
-        @MainActor let x: [Int] = [1, 0x1F, 2.5e-3] /* a /* nested */ comment */
-        let s = "quote \\" inside" + \"\"\"
-        multi "line"
-        \"\"\" // done
-        #if DEBUG
-        """
+            @MainActor let x: [Int] = [1, 0x1F, 2.5e-3] /* a /* nested */ comment */
+            let s = "quote \\" inside" + \"\"\"
+            multi "line"
+            \"\"\" // done
+            #if DEBUG
+            """
         #expect(SwiftHighlighter.tokens(source).map(\.text).joined() == source)
     }
 
     @Test func keywordsTypesNumbersStringsAndCommentsAreTold() {
         let tokens = SwiftHighlighter.tokens("let m = Dense(128, \"relu\") // head")
-        #expect(tokens == [T(kind: .keyword, text: "let"), T(kind: .plain, text: " m = "),
-                           T(kind: .type, text: "Dense"), T(kind: .plain, text: "("),
-                           T(kind: .number, text: "128"), T(kind: .plain, text: ", "),
-                           T(kind: .string, text: "\"relu\""), T(kind: .plain, text: ") "),
-                           T(kind: .comment, text: "// head")])
+        #expect(
+            tokens == [
+                T(kind: .keyword, text: "let"), T(kind: .plain, text: " m = "),
+                T(kind: .type, text: "Dense"), T(kind: .plain, text: "("),
+                T(kind: .number, text: "128"), T(kind: .plain, text: ", "),
+                T(kind: .string, text: "\"relu\""), T(kind: .plain, text: ") "),
+                T(kind: .comment, text: "// head"),
+            ])
     }
 
     @Test func aKeywordAfterADotIsAMember() {

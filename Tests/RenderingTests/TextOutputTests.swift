@@ -9,7 +9,9 @@ import Testing
     }
 
     @Test func aCarriageReturnOverwritesItsLine() {
-        #expect(ReportText.terminalText("epoch 1 [==   ]\repoch 1 [=====]\nnext\r\n") == "epoch 1 [=====]\nnext")
+        #expect(
+            ReportText.terminalText("epoch 1 [==   ]\repoch 1 [=====]\nnext\r\n")
+                == "epoch 1 [=====]\nnext")
     }
 
     @Test func otherControlCharactersAreDropped() {
@@ -20,8 +22,11 @@ import Testing
     static func noisy() -> ExecutedNotebook {
         var nb = Sample.minimal()
         nb.notebook.blocks = [.cell(Cell(index: 0, line: 3, source: "train()"))]
-        nb.results[0] = CellResult(outputs: [.text("\u{1B}[33mloss\u{1B}[0m 0.5 <&>\u{08}\r\u{1B}[33mloss\u{1B}[0m 0.25 <&>\n")],
-                                   seconds: 1)
+        nb.results[0] = CellResult(
+            outputs: [
+                .text("\u{1B}[33mloss\u{1B}[0m 0.5 <&>\u{08}\r\u{1B}[33mloss\u{1B}[0m 0.25 <&>\n")
+            ],
+            seconds: 1)
         return nb
     }
 

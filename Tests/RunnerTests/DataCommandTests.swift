@@ -6,8 +6,9 @@ import Testing
 @Suite struct DataCommandTests {
     func emotive(_ arguments: [String]) throws -> ChildProcess.Result {
         let build = try Toolchain.locate().buildDirectory
-        return try ChildProcess.run(build + "/emotive", arguments, environment: ProcessInfo.processInfo.environment,
-                                    currentDirectory: FileManager.default.temporaryDirectory.path)
+        return try ChildProcess.run(
+            build + "/emotive", arguments, environment: ProcessInfo.processInfo.environment,
+            currentDirectory: FileManager.default.temporaryDirectory.path)
     }
 
     @Test func synthWritesTheKaggleLayoutAndInspectCountsIt() throws {
@@ -28,7 +29,9 @@ import Testing
     @Test func synthWritesTheSameBytesForTheSameSeed() throws {
         let dir = try makeTemporaryDirectory()
         for name in ["a", "b"] {
-            let r = try emotive(["data", "synth", "--out", "\(dir)/\(name)", "--scale", "0.002", "--format", "csv"])
+            let r = try emotive([
+                "data", "synth", "--out", "\(dir)/\(name)", "--scale", "0.002", "--format", "csv",
+            ])
             #expect(r.status == 0, "\(r.stderr)")
         }
         let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/a/fer2013.csv"))
@@ -36,11 +39,15 @@ import Testing
         #expect(!a.isEmpty && a == b)
     }
 
-    @Test("synth writes the data of a notebook's generator settings: difficulty and image size, fingerprints printed")
+    @Test(
+        "synth writes the data of a notebook's generator settings: difficulty and image size, fingerprints printed"
+    )
     func synthTakesTheGeneratorsConfiguration() throws {
         let dir = try makeTemporaryDirectory()
         func synth(_ name: String, _ extra: [String]) throws -> (stdout: String, inspect: String) {
-            let r = try emotive(["data", "synth", "--out", "\(dir)/\(name)", "--scale", "0.002", "--seed", "2024"] + extra)
+            let r = try emotive(
+                ["data", "synth", "--out", "\(dir)/\(name)", "--scale", "0.002", "--seed", "2024"]
+                    + extra)
             #expect(r.status == 0, "\(r.stderr)")
             let inspect = try emotive(["data", "inspect", "\(dir)/\(name)"])
             #expect(inspect.status == 0, "\(inspect.stderr)")
@@ -51,20 +58,30 @@ import Testing
         #expect(easy.stdout.contains("difficulty 0.4, 32x32"), "\(easy.stdout)")
         #expect(easy.inspect.contains("images of 32x32x1"), "\(easy.inspect)")
         #expect(hard.inspect.contains("images of 48x48x1"), "\(hard.inspect)")
-        func line(_ text: String, _ prefix: String) -> Substring? { text.split(separator: "\n").first { $0.hasPrefix(prefix) } }
+        func line(_ text: String, _ prefix: String) -> Substring? {
+            text.split(separator: "\n").first { $0.hasPrefix(prefix) }
+        }
         // What was written reads back as what was generated, and the settings change the data.
-        #expect(line(easy.stdout, "fingerprint ") != nil && line(easy.stdout, "fingerprint ") == line(easy.inspect, "fingerprint "))
+        #expect(
+            line(easy.stdout, "fingerprint ") != nil
+                && line(easy.stdout, "fingerprint ") == line(easy.inspect, "fingerprint "))
         #expect(line(easy.stdout, "train fingerprint ") != line(hard.stdout, "train fingerprint "))
         let bad = try emotive(["data", "synth", "--out", "\(dir)/bad", "--difficulty", "1.5"])
-        #expect(bad.status != 0 && bad.stderr.contains("--difficulty must be between 0 and 1, got 1.5"), "\(bad.stderr)")
+        #expect(
+            bad.status != 0 && bad.stderr.contains("--difficulty must be between 0 and 1, got 1.5"),
+            "\(bad.stderr)")
         let small = try emotive(["data", "synth", "--out", "\(dir)/bad", "--image-size", "8"])
-        #expect(small.status != 0 && small.stderr.contains("--image-size must be at least 16, got 8"), "\(small.stderr)")
+        #expect(
+            small.status != 0 && small.stderr.contains("--image-size must be at least 16, got 8"),
+            "\(small.stderr)")
     }
 
     @Test func badArgumentsAreNamed() throws {
         let format = try emotive(["data", "synth", "--out", "/tmp/x", "--format", "tiff"])
         #expect(format.status != 0)
-        #expect(format.stderr.contains("--format must be one of folders, folders-jpeg, csv, got 'tiff'"))
+        #expect(
+            format.stderr.contains("--format must be one of folders, folders-jpeg, csv, got 'tiff'")
+        )
         let missing = try emotive(["data", "inspect", "/nonexistent/fer2013"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("/nonexistent/fer2013 does not exist"))

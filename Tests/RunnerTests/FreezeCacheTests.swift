@@ -5,41 +5,55 @@ import Testing
 
 @Suite("The freeze cache")
 struct FreezeCacheTests {
-    let text = "---\nparams:\n  n: 1\n---\nProse.\n\n```swift\nlet x = params.n\nexpect(x > 0, \"positive\")\n```\n\nValue `{swift} x`.\n"
+    let text =
+        "---\nparams:\n  n: 1\n---\nProse.\n\n```swift\nlet x = params.n\nexpect(x > 0, \"positive\")\n```\n\nValue `{swift} x`.\n"
 
     func key(_ text: String, n: Int = 1, library: String = "lib1") throws -> String {
         FreezeCache.key(try parse(text), params: [("n", .int(n))], libraryIdentity: library)
     }
 
     @Test func aProseOnlyEditKeepsTheKey() throws {
-        let edited = text.replacingOccurrences(of: "Prose.", with: "Longer prose.\n\nAnd a new paragraph.")
+        let edited = text.replacingOccurrences(
+            of: "Prose.", with: "Longer prose.\n\nAnd a new paragraph.")
         #expect(try key(text) == key(edited))
     }
 
     @Test func codeParamsLibraryAndInlineExpressionsChangeTheKey() throws {
         let base = try key(text)
-        #expect(try key(text.replacingOccurrences(of: "let x = params.n", with: "let x = params.n + 1")) != base)
+        #expect(
+            try key(text.replacingOccurrences(of: "let x = params.n", with: "let x = params.n + 1"))
+                != base)
         #expect(try key(text, n: 2) != base)
         #expect(try key(text, library: "lib2") != base)
         #expect(try key(text.replacingOccurrences(of: "{swift} x", with: "{swift} x * 2")) != base)
     }
 
     func storedRun(dataPath: String? = nil) -> CollectedRun {
-        CollectedRun(results: [0: CellResult(outputs: [.expectation(Expectation(passed: true, message: "positive", line: 9))],
-                                             seconds: 0.1)],
-                     inlineValues: [0: "1"], failure: nil, dataFingerprints: ["d": "abc"],
-                     dataPaths: dataPath.map { ["d": $0] } ?? [:])
+        CollectedRun(
+            results: [
+                0: CellResult(
+                    outputs: [
+                        .expectation(Expectation(passed: true, message: "positive", line: 9))
+                    ],
+                    seconds: 0.1)
+            ],
+            inlineValues: [0: "1"], failure: nil, dataFingerprints: ["d": "abc"],
+            dataPaths: dataPath.map { ["d": $0] } ?? [:])
     }
 
     @Test func aStoredRunIsFoundAndItsLinesFollowAProseEdit() throws {
         let dir = try makeTemporaryDirectory()
         let cache = FreezeCache(directory: dir)
         try cache.store(storedRun(), key: "k", parsed: try parse(text))
-        let edited = try parse(text.replacingOccurrences(of: "Prose.", with: "Prose.\n\nTwo more lines."))
+        let edited = try parse(
+            text.replacingOccurrences(of: "Prose.", with: "Prose.\n\nTwo more lines."))
         var reason: String?
         let run = cache.load(key: "k", parsed: edited, reason: &reason)
         #expect(reason == nil)
-        #expect(run?.results[0]?.outputs == [.expectation(Expectation(passed: true, message: "positive", line: 11))])
+        #expect(
+            run?.results[0]?.outputs == [
+                .expectation(Expectation(passed: true, message: "positive", line: 11))
+            ])
         #expect(run?.inlineValues == [0: "1"])
     }
 
@@ -55,7 +69,9 @@ struct FreezeCacheTests {
         var reason: String?
         #expect(cache.load(key: "k", parsed: parsed, reason: &reason) == nil)
         #expect(reason?.contains("failed its checksum") == true)
-        #expect(!FileManager.default.fileExists(atPath: cache.path(for: "k")), "a damaged entry is removed")
+        #expect(
+            !FileManager.default.fileExists(atPath: cache.path(for: "k")),
+            "a damaged entry is removed")
     }
 
     @Test func changedDataAtARegisteredPathInvalidates() throws {

@@ -11,7 +11,10 @@ struct NotebookParsingTests {
         #expect(fm.title == "Basics")
         #expect(fm.author == "Runner tests")
         #expect(fm.params.map(\.name) == ["count", "scale", "tag", "verbose"])
-        #expect(fm.params.map(\.defaultValue) == [.int(2), .double(1.5), .string("plain"), .bool(false)])
+        #expect(
+            fm.params.map(\.defaultValue) == [
+                .int(2), .double(1.5), .string("plain"), .bool(false),
+            ])
         #expect(fm.params[1].help == "multiplies every value")
         #expect(fm.profiles["ci"] == ["count": .int(1)])
     }
@@ -38,7 +41,8 @@ struct NotebookParsingTests {
         #expect(e.map(\.afterCell) == [nil, 0, 5])
         #expect(e.map(\.line) == [15, 25, 61])
         guard case .prose(.paragraph(let inlines)) = parsed.notebook.blocks[3] else {
-            Issue.record("expected the paragraph after the first cell, got \(parsed.notebook.blocks[3])")
+            Issue.record(
+                "expected the paragraph after the first cell, got \(parsed.notebook.blocks[3])")
             return
         }
         #expect(inlines.contains(.inlineExpression(index: 1, source: "values.count")))
@@ -46,7 +50,8 @@ struct NotebookParsingTests {
     }
 
     @Test func proseKeepsHeadingsTablesListsAndOtherCodeBlocks() throws {
-        let parsed = try parse("""
+        let parsed = try parse(
+            """
             # Title *here*
 
             | a | b |
@@ -65,9 +70,14 @@ struct NotebookParsingTests {
             ```
             """)
         let blocks = parsed.notebook.blocks
-        #expect(blocks[0] == .prose(.heading(level: 1, [.text("Title "), .emphasis([.text("here")])])))
-        #expect(blocks[1] == .prose(.table(header: [[.text("a")], [.text("b")]], alignments: [.left, .right],
-                                          rows: [[[.text("1")], [.strikethrough([.text("2")])]]])))
+        #expect(
+            blocks[0] == .prose(.heading(level: 1, [.text("Title "), .emphasis([.text("here")])])))
+        #expect(
+            blocks[1]
+                == .prose(
+                    .table(
+                        header: [[.text("a")], [.text("b")]], alignments: [.left, .right],
+                        rows: [[[.text("1")], [.strikethrough([.text("2")])]]])))
         guard case .prose(.list(let ordered, let start, let items)) = blocks[2] else {
             Issue.record("expected a list, got \(blocks[2])")
             return
@@ -78,14 +88,18 @@ struct NotebookParsingTests {
     }
 
     @Test func crossReferencesStopAtPunctuation() {
-        #expect(BlockBuilder.crossReferences(in: "see @fig-cm-1. and mail a@fig-x") ==
-                [.text("see "), .crossReference(label: "fig-cm-1"), .text(". and mail a@fig-x")])
+        #expect(
+            BlockBuilder.crossReferences(in: "see @fig-cm-1. and mail a@fig-x") == [
+                .text("see "), .crossReference(label: "fig-cm-1"), .text(". and mail a@fig-x"),
+            ])
     }
 
     @Test func anUnknownCellOptionIsAWarningWithItsLine() throws {
         let parsed = try parse("```swift\n//| colour: red\nlet x = 1\n```\n")
-        #expect(parsed.warnings.map(\.description) == [
-            "Notebooks/test.md:2: warning: unknown cell option 'colour' is ignored (known: label, caption, echo, eval, output, error)"])
+        #expect(
+            parsed.warnings.map(\.description) == [
+                "Notebooks/test.md:2: warning: unknown cell option 'colour' is ignored (known: label, caption, echo, eval, output, error)"
+            ])
         #expect(parsed.notebook.cells[0].line == 3)
     }
 
@@ -99,26 +113,34 @@ struct NotebookParsingTests {
     }
 
     @Test func aNotebookWithoutCellsIsAnError() {
-        expectError("# Only prose\n\nNothing to run.\n", contains: "test.md: error: the notebook has no Swift cells")
+        expectError(
+            "# Only prose\n\nNothing to run.\n",
+            contains: "test.md: error: the notebook has no Swift cells")
     }
 
     @Test func anUnterminatedFenceNamesTheLineItOpens() {
-        expectError("Intro\n\n```swift\nlet x = 1\n", contains: "test.md:3: error: unterminated code fence")
+        expectError(
+            "Intro\n\n```swift\nlet x = 1\n", contains: "test.md:3: error: unterminated code fence")
     }
 
     @Test func invalidYAMLNamesItsNotebookLine() {
-        expectError("---\ntitle: x\nparams: [a, b\n---\n```swift\n1\n```\n", contains: "test.md:4:1: error: invalid YAML front matter")
+        expectError(
+            "---\ntitle: x\nparams: [a, b\n---\n```swift\n1\n```\n",
+            contains: "test.md:4:1: error: invalid YAML front matter")
     }
 
     @Test func twoCellsWithTheSameLabelAreAnError() {
-        expectError("```swift\n//| label: a\n1\n```\n\n```swift\n//| label: a\n2\n```\n",
-                    contains: "test.md:8: error: duplicate cell label 'a' (first used by the cell at line 3)")
+        expectError(
+            "```swift\n//| label: a\n1\n```\n\n```swift\n//| label: a\n2\n```\n",
+            contains:
+                "test.md:8: error: duplicate cell label 'a' (first used by the cell at line 3)")
     }
 
     @Test func wordsInsideStringLiteralsAreNotReadsOfLaterCells() throws {
         // `synthetic` is declared by the cell below, but the expression only compares with a
         // string that happens to spell it; an escaped quote does not end the literal.
-        _ = try parse("""
+        _ = try parse(
+            """
             Mode: `{swift} params.mode == "synthetic" ? "a \\"synthetic\\" run" : "real"`.
 
             ```swift
@@ -130,20 +152,28 @@ struct NotebookParsingTests {
     }
 
     @Test func anInlineExpressionReadingALaterCellIsAnError() {
-        expectError("Result: `{swift} accuracy`.\n\n```swift\nlet accuracy = 0.5\n```\n",
-                    contains: "test.md:1: error: inline expression `{swift} accuracy` reads 'accuracy', which cell 1 (line 4) declares further down")
+        expectError(
+            "Result: `{swift} accuracy`.\n\n```swift\nlet accuracy = 0.5\n```\n",
+            contains:
+                "test.md:1: error: inline expression `{swift} accuracy` reads 'accuracy', which cell 1 (line 4) declares further down"
+        )
     }
 
     @Test func aParamNameMustBeASwiftIdentifier() {
-        expectError("---\nparams:\n  image-size: 48\n---\n```swift\n1\n```\n",
-                    contains: "test.md:3: error: param name 'image-size' is not a Swift identifier")
+        expectError(
+            "---\nparams:\n  image-size: 48\n---\n```swift\n1\n```\n",
+            contains: "test.md:3: error: param name 'image-size' is not a Swift identifier")
     }
 
-    private func expectError(_ text: String, contains fragment: String,
-                             sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectError(
+        _ text: String, contains fragment: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         do {
             let parsed = try parse(text)
-            Issue.record("expected an error containing \(fragment), parsed \(parsed.notebook)", sourceLocation: sourceLocation)
+            Issue.record(
+                "expected an error containing \(fragment), parsed \(parsed.notebook)",
+                sourceLocation: sourceLocation)
         } catch {
             #expect("\(error)".contains(fragment), "\(error)", sourceLocation: sourceLocation)
         }

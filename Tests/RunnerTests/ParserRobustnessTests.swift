@@ -19,9 +19,11 @@ struct ParserRobustnessTests {
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
     }
 
-    static let fragments = ["```", "```swift\n", "---\n", "//| ", "//| label: a\n", "//| echo: maybe\n",
-                            "`{swift} ", "`", "{swift}", ":", "- ", "| a |\n|---|\n", "\t", "\u{0}", "😀",
-                            "params:\n  x: [", "@fig-", "\r\n", "\n\n", "\\", "\"", "#sourceLocation()"]
+    static let fragments = [
+        "```", "```swift\n", "---\n", "//| ", "//| label: a\n", "//| echo: maybe\n",
+        "`{swift} ", "`", "{swift}", ":", "- ", "| a |\n|---|\n", "\t", "\u{0}", "😀",
+        "params:\n  x: [", "@fig-", "\r\n", "\n\n", "\\", "\"", "#sourceLocation()",
+    ]
 
     @Test func randomEditsOfTheTestNotebooksParseOrFailWithAnError() throws {
         var rng = Generator(state: 2024)
@@ -37,7 +39,8 @@ struct ParserRobustnessTests {
                         let end = min(text.count, at + rng.below(40))
                         text.removeSubrange(at..<end)
                     case 1:  // insert a fragment
-                        text.insert(contentsOf: Self.fragments[rng.below(Self.fragments.count)], at: at)
+                        text.insert(
+                            contentsOf: Self.fragments[rng.below(Self.fragments.count)], at: at)
                     default:  // duplicate a span elsewhere
                         let end = min(text.count, at + rng.below(80))
                         text.insert(contentsOf: text[at..<end], at: rng.below(text.count + 1))
@@ -52,6 +55,8 @@ struct ParserRobustnessTests {
             }
         }
         #expect(parsed + rejected == 450)
-        #expect(parsed > 0 && rejected > 0, "the edits exercise both outcomes (\(parsed) parsed, \(rejected) rejected)")
+        #expect(
+            parsed > 0 && rejected > 0,
+            "the edits exercise both outcomes (\(parsed) parsed, \(rejected) rejected)")
     }
 }

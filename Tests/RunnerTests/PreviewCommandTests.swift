@@ -31,7 +31,8 @@ extension CompiledNotebookTests {
         private let errors = Pipe()
 
         init(notebook: String, cache: String) throws {
-            process.executableURL = URL(fileURLWithPath: try Toolchain.locate().buildDirectory + "/emotive")
+            process.executableURL = URL(
+                fileURLWithPath: try Toolchain.locate().buildDirectory + "/emotive")
             process.arguments = ["preview", notebook, "--cache-dir", cache]
             let out = Pipe()
             process.standardOutput = out
@@ -45,7 +46,9 @@ extension CompiledNotebookTests {
                 line += chunk
             }
             let text = String(decoding: line, as: UTF8.self)
-            guard let match = text.firstMatch(of: #/http://127\.0\.0\.1:(\d+)//#), let port = Int(match.1) else {
+            guard let match = text.firstMatch(of: #/http://127\.0\.0\.1:(\d+)//#),
+                let port = Int(match.1)
+            else {
                 process.terminate()
                 throw RunnerError("emotive preview printed no address: \(text)")
             }
@@ -56,7 +59,8 @@ extension CompiledNotebookTests {
         func stop() -> (status: Int32, stderr: String) {
             kill(process.processIdentifier, SIGINT)
             process.waitUntilExit()
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let text = String(
+                decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             return (process.terminationStatus, text)
         }
     }
@@ -75,14 +79,23 @@ extension CompiledNotebookTests {
         #expect(first != nil, "the first render is published")
         let page = try HTTPClient.get(port: preview.port, path: "/")
         #expect(page.status == 200)
-        #expect(page.body.contains("FIRST-VERSION") && page.body.contains("The answer is <span class=\"inline-value\" title=\"answer\">42</span>"))
+        #expect(
+            page.body.contains("FIRST-VERSION")
+                && page.body.contains(
+                    "The answer is <span class=\"inline-value\" title=\"answer\">42</span>")
+        )
         #expect(page.body.contains("new EventSource(\"/events\")"), "the page listens for reloads")
-        #expect(try HTTPClient.get(port: preview.port, path: "/", host: "rebind.example").status == 403)
-        #expect(try HTTPClient.get(port: preview.port, path: "/live.md").status == 404, "the notebook itself is not served")
+        #expect(
+            try HTTPClient.get(port: preview.port, path: "/", host: "rebind.example").status == 403)
+        #expect(
+            try HTTPClient.get(port: preview.port, path: "/live.md").status == 404,
+            "the notebook itself is not served")
 
         // A prose-only edit: a reload event, and the page has the new text.
         let edited = Date()
-        try AtomicFile.write(Self.liveNotebook.replacingOccurrences(of: "FIRST-VERSION", with: "SECOND-VERSION"), to: notebook)
+        try AtomicFile.write(
+            Self.liveNotebook.replacingOccurrences(of: "FIRST-VERSION", with: "SECOND-VERSION"),
+            to: notebook)
         let reload = events.waitFor { $0.event == "reload" && $0.data.contains("\"version\":2") }
         #expect(reload != nil)
         let seconds = Date().timeIntervalSince(edited)
@@ -90,10 +103,13 @@ extension CompiledNotebookTests {
         #expect(try HTTPClient.get(port: preview.port, path: "/").body.contains("SECOND-VERSION"))
 
         // A compile error on notebook line 10 (the cell's first line): an error state naming it.
-        let broken = Self.liveNotebook.replacingOccurrences(of: "let answer = 6 * 7", with: "let answer = 6 * sevn")
+        let broken = Self.liveNotebook.replacingOccurrences(
+            of: "let answer = 6 * 7", with: "let answer = 6 * sevn")
         try AtomicFile.write(broken, to: notebook)
         let error = events.waitFor { $0.data.contains("\"error\":{") }
-        #expect(error?.data.contains("\"file\":\"\(notebook)\",\"line\":10,") == true, "\(error?.data ?? "no error event")")
+        #expect(
+            error?.data.contains("\"file\":\"\(notebook)\",\"line\":10,") == true,
+            "\(error?.data ?? "no error event")")
         #expect(error?.data.contains("cannot find 'sevn' in scope") == true)
         let underneath = try HTTPClient.get(port: preview.port, path: "/").body
         #expect(underneath.contains("SECOND-VERSION"), "the last good report stays underneath")

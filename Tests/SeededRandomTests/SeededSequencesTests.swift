@@ -10,9 +10,15 @@ import SeededRandom
 @Suite struct SeededSequencesTests {
     @Test func xoshiroSequencesArePinned() {
         var rng = RandomGenerator(seed: 42)
-        #expect((0..<3).map { _ in rng.next() } == [1546998764402558742, 6990951692964543102, 12544586762248559009])
+        #expect(
+            (0..<3).map { _ in rng.next() } == [
+                1546998764402558742, 6990951692964543102, 12544586762248559009,
+            ])
         var stream = RandomGenerator(seed: 42, stream: 7)
-        #expect((0..<3).map { _ in stream.next() } == [12700743219743447699, 14026042579888089959, 3752935975489103303])
+        #expect(
+            (0..<3).map { _ in stream.next() } == [
+                12700743219743447699, 14026042579888089959, 3752935975489103303,
+            ])
         var parent = RandomGenerator(seed: 42)
         var child = parent.split()
         #expect((0..<2).map { _ in child.next() } == [4961234292917099462, 15068948966273200295])
@@ -26,7 +32,10 @@ import SeededRandom
 
     @Test func splitMixSequencesArePinned() {
         var rng = SplitMix64(seed: 42)
-        #expect((0..<3).map { _ in rng.next() } == [13679457532755275413, 2949826092126892291, 5139283748462763858])
+        #expect(
+            (0..<3).map { _ in rng.next() } == [
+                13679457532755275413, 2949826092126892291, 5139283748462763858,
+            ])
         var item = SplitMix64(seed: 42, stream: 3, index: 5)
         #expect((0..<2).map { _ in item.next() } == [1255224974682429822, 7375427302462051384])
         var draws = SplitMix64(seed: 7)

@@ -27,42 +27,59 @@ import Tensors
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = conv2d(Tensor(zeros: [1, 8, 8, 3]), filter: Tensor(zeros: [3, 3, 4, 16]))
         }
-        #expect(stderr(r).contains("conv2d: input channels 3 do not match filter input channels 4 (input [1, 8, 8, 3], filter [3, 3, 4, 16])"))
+        #expect(
+            stderr(r).contains(
+                "conv2d: input channels 3 do not match filter input channels 4 (input [1, 8, 8, 3], filter [3, 3, 4, 16])"
+            ))
     }
 
     @Test func conv2dOnARank3InputAsksForNHWC() async {
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = conv2d(Tensor(zeros: [8, 8, 3]), filter: Tensor(zeros: [3, 3, 3, 4]))
         }
-        #expect(stderr(r).contains("conv2d: expects NHWC input of rank 4, got input [8, 8, 3], filter [3, 3, 3, 4]"))
+        #expect(
+            stderr(r).contains(
+                "conv2d: expects NHWC input of rank 4, got input [8, 8, 3], filter [3, 3, 3, 4]"))
     }
 
     @Test func aStrideOfZeroIsRejected() async {
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = conv2d(Tensor(zeros: [1, 4, 4, 1]), filter: Tensor(zeros: [3, 3, 1, 1]), strides: (0, 1))
+            _ = conv2d(
+                Tensor(zeros: [1, 4, 4, 1]), filter: Tensor(zeros: [3, 3, 1, 1]), strides: (0, 1))
         }
-        #expect(stderr(r).contains("conv2d: strides (0, 1) must be positive (input [1, 4, 4, 1], filter [3, 3, 1, 1])"))
+        #expect(
+            stderr(r).contains(
+                "conv2d: strides (0, 1) must be positive (input [1, 4, 4, 1], filter [3, 3, 1, 1])")
+        )
     }
 
     @Test func aZeroSizeDimensionIsRejected() async {
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = maxPool2d(Tensor(zeros: [2, 0, 4, 1]), size: (2, 2), strides: (2, 2))
         }
-        #expect(stderr(r).contains("maxPool2d: input has a zero-size dimension (input [2, 0, 4, 1], pool size (2, 2), strides (2, 2))"))
+        #expect(
+            stderr(r).contains(
+                "maxPool2d: input has a zero-size dimension (input [2, 0, 4, 1], pool size (2, 2), strides (2, 2))"
+            ))
     }
 
     @Test func aWindowLargerThanAValidInputIsRejected() async {
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = depthwiseConv2d(Tensor(zeros: [1, 2, 2, 3]), filter: Tensor(zeros: [3, 3, 3, 1]))
         }
-        #expect(stderr(r).contains("depthwiseConv2d: window 3x3 is larger than the 2x2 input with valid padding"))
+        #expect(
+            stderr(r).contains(
+                "depthwiseConv2d: window 3x3 is larger than the 2x2 input with valid padding"))
     }
 
     @Test func depthwiseFilterShapeIsChecked() async {
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = depthwiseConv2d(Tensor(zeros: [1, 5, 5, 3]), filter: Tensor(zeros: [3, 3, 3, 2]))
         }
-        #expect(stderr(r).contains("depthwiseConv2d: filter must be [KH, KW, 3, 1] for input [1, 5, 5, 3], got filter [3, 3, 3, 2]"))
+        #expect(
+            stderr(r).contains(
+                "depthwiseConv2d: filter must be [KH, KW, 3, 1] for input [1, 5, 5, 3], got filter [3, 3, 3, 2]"
+            ))
     }
 
     @Test func matmulNamesTheInnerDimensions() async {
@@ -81,16 +98,23 @@ import Tensors
 
     @Test func batchNormChecksTheScaleShape() async {
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = batchNormTraining(Tensor(zeros: [2, 4]), scale: Tensor(zeros: [3]), offset: Tensor(zeros: [4]), epsilon: 1e-3)
+            _ = batchNormTraining(
+                Tensor(zeros: [2, 4]), scale: Tensor(zeros: [3]), offset: Tensor(zeros: [4]),
+                epsilon: 1e-3)
         }
-        #expect(stderr(r).contains("batchNormTraining: scale must have shape [4] for input [2, 4], got [3]"))
+        #expect(
+            stderr(r).contains(
+                "batchNormTraining: scale must have shape [4] for input [2, 4], got [3]"))
     }
 
     @Test func crossEntropyChecksLabelsAndWeights() async {
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = softmaxCrossEntropy(logits: Tensor(zeros: [2, 3]), labels: Tensor(zeros: [2, 3]), sampleWeights: [1])
+            _ = softmaxCrossEntropy(
+                logits: Tensor(zeros: [2, 3]), labels: Tensor(zeros: [2, 3]), sampleWeights: [1])
         }
-        #expect(stderr(r).contains("softmaxCrossEntropy: 1 sample weights for a batch of 2 (logits [2, 3])"))
+        #expect(
+            stderr(r).contains(
+                "softmaxCrossEntropy: 1 sample weights for a batch of 2 (logits [2, 3])"))
     }
 
     @Test func anOutOfRangeAxisIsNamed() async {

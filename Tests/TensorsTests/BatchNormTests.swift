@@ -19,8 +19,9 @@ import TestSupport
 
     @Test func inferenceModeUsesTheGivenStatistics() {
         let x = Tensor(shape: [1, 1, 2, 2], scalars: [1, 2, 3, 4])
-        let y = batchNormInference(x, mean: Tensor([1, 2]), variance: Tensor([4, 1]),
-                                   scale: Tensor([2, 1]), offset: Tensor([0, 10]), epsilon: 0)
+        let y = batchNormInference(
+            x, mean: Tensor([1, 2]), variance: Tensor([4, 1]),
+            scale: Tensor([2, 1]), offset: Tensor([0, 10]), epsilon: 0)
         // channel 0: (x − 1) / 2 · 2; channel 1: (x − 2) / 1 + 10
         #expect(y.scalars == [0, 10, 2, 12])
     }
@@ -35,7 +36,8 @@ import TestSupport
     @Test func weightedLossDividesByTheBatchSizeNotTheWeightSum() {
         let logits = Tensor(shape: [2, 3], scalars: [1, 2, 3, 0, 0, 0])
         let labels = oneHot([2, 0], depth: 3)
-        let ce0 = -Foundation.log(Foundation.exp(3.0) / (Foundation.exp(1.0) + Foundation.exp(2.0) + Foundation.exp(3.0)))
+        let ce0 = -Foundation.log(
+            Foundation.exp(3.0) / (Foundation.exp(1.0) + Foundation.exp(2.0) + Foundation.exp(3.0)))
         let ce1 = Foundation.log(3.0)
         let loss = softmaxCrossEntropy(logits: logits, labels: labels, sampleWeights: [2, 0.5])
         #expect(Swift.abs(Double(loss.scalar) - (2 * ce0 + 0.5 * ce1) / 2) < 1e-6)
@@ -44,8 +46,9 @@ import TestSupport
     }
 
     @Test func largeLogitsStayFinite() {
-        let loss = softmaxCrossEntropy(logits: Tensor(shape: [1, 2], scalars: [1000, -1000]),
-                                       labels: oneHot([1], depth: 2))
+        let loss = softmaxCrossEntropy(
+            logits: Tensor(shape: [1, 2], scalars: [1000, -1000]),
+            labels: oneHot([1], depth: 2))
         #expect(loss.scalar == 2000)
     }
 }

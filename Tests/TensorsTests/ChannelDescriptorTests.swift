@@ -5,14 +5,19 @@ import TestSupport
 @Suite struct ChannelDescriptors {
     /// Values on a 0.5 grid, so some pixels have tied maxima.
     func input() -> Tensor {
-        Tensor(shape: [2, 5, 3, 7], scalars: randomTensor([2, 5, 3, 7], seed: 71).scalars.map { ($0 * 4).rounded() / 2 })
+        Tensor(
+            shape: [2, 5, 3, 7],
+            scalars: randomTensor([2, 5, 3, 7], seed: 71).scalars.map { ($0 * 4).rounded() / 2 })
     }
 
     @Test func meanAndMaxEqualTheComposedOps() {
         let x = input()
         let fused = channelMeanAndMax(x)
-        let composed = concat([x.mean(alongAxes: [3], keepingDimensions: true),
-                               x.max(alongAxes: [3], keepingDimensions: true)], alongAxis: 3)
+        let composed = concat(
+            [
+                x.mean(alongAxes: [3], keepingDimensions: true),
+                x.max(alongAxes: [3], keepingDimensions: true),
+            ], alongAxis: 3)
         #expect(fused.shape == [2, 5, 3, 2])
         #expect(maxAbsDifference(fused.scalars, composed.scalars)! < Tolerance.float32)
     }
@@ -21,9 +26,13 @@ import TestSupport
         let p = Parameter(input())
         let dy = randomTensor([2, 5, 3, 2], seed: 72)
         let fused = gradients(of: (channelMeanAndMax(p.value) * dy).sum(), wrt: [p])[0]
-        let composed = gradients(of: (concat([p.value.mean(alongAxes: [3], keepingDimensions: true),
-                                              p.value.max(alongAxes: [3], keepingDimensions: true)],
-                                             alongAxis: 3) * dy).sum(), wrt: [p])[0]
+        let composed = gradients(
+            of: (concat(
+                [
+                    p.value.mean(alongAxes: [3], keepingDimensions: true),
+                    p.value.max(alongAxes: [3], keepingDimensions: true),
+                ],
+                alongAxis: 3) * dy).sum(), wrt: [p])[0]
         #expect(maxAbsDifference(fused.scalars, composed.scalars)! < Tolerance.float32)
     }
 }

@@ -16,11 +16,12 @@ struct WindowCase: CustomTestStringConvertible, Sendable {
 
 let windowCases: [WindowCase] = [
     WindowCase(input: [1, 5, 5, 3], kernel: (3, 3), stride: (1, 1), same: true),
-    WindowCase(input: [2, 6, 6, 2], kernel: (3, 3), stride: (2, 2), same: true),   // TF asymmetric pad
-    WindowCase(input: [2, 7, 5, 3], kernel: (3, 3), stride: (2, 2), same: true),   // odd sizes
+    // TF asymmetric pad
+    WindowCase(input: [2, 6, 6, 2], kernel: (3, 3), stride: (2, 2), same: true),
+    WindowCase(input: [2, 7, 5, 3], kernel: (3, 3), stride: (2, 2), same: true),  // odd sizes
     WindowCase(input: [1, 7, 6, 2], kernel: (3, 2), stride: (2, 1), same: false),
     WindowCase(input: [3, 4, 4, 5], kernel: (1, 1), stride: (1, 1), same: false),  // 1x1 GEMM path
-    WindowCase(input: [2, 5, 5, 4], kernel: (1, 1), stride: (2, 2), same: true),   // strided 1x1
+    WindowCase(input: [2, 5, 5, 4], kernel: (1, 1), stride: (2, 2), same: true),  // strided 1x1
     WindowCase(input: [1, 8, 8, 1], kernel: (7, 7), stride: (2, 2), same: true),
 ]
 
@@ -79,8 +80,10 @@ let windowCases: [WindowCase] = [
         #expect(report.error < Tolerance.gradient, "\(report)")
     }
 
-    @Test(arguments: [WindowCase(input: [2, 7, 6, 19], kernel: (3, 3), stride: (2, 2), same: true),
-                      WindowCase(input: [1, 5, 5, 16], kernel: (3, 3), stride: (1, 1), same: false)])
+    @Test(arguments: [
+        WindowCase(input: [2, 7, 6, 19], kernel: (3, 3), stride: (2, 2), same: true),
+        WindowCase(input: [1, 5, 5, 16], kernel: (3, 3), stride: (1, 1), same: false),
+    ])
     func depthwiseWithManyChannelsEqualsTheNaiveLoop(_ t: WindowCase) {
         // Channel counts past the 8-wide register blocks, with and without a remainder.
         let x = randomTensor(t.input, seed: 15)
@@ -108,8 +111,10 @@ let windowCases: [WindowCase] = [
     @Test func explicitPaddingEqualsZeroPaddedValidConvolution() {
         let x = randomTensor([2, 5, 4, 3], seed: 9)
         let w = randomTensor([3, 3, 3, 2], seed: 10)
-        let a = conv2d(x, filter: w, strides: (2, 2), padding: .explicit(top: 1, bottom: 2, left: 0, right: 1))
-        let b = conv2d(x.zeroPadded(top: 1, bottom: 2, left: 0, right: 1), filter: w, strides: (2, 2))
+        let a = conv2d(
+            x, filter: w, strides: (2, 2), padding: .explicit(top: 1, bottom: 2, left: 0, right: 1))
+        let b = conv2d(
+            x.zeroPadded(top: 1, bottom: 2, left: 0, right: 1), filter: w, strides: (2, 2))
         #expect(a == b)
     }
 }

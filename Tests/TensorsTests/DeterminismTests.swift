@@ -15,10 +15,13 @@ import TestSupport
                 let d = Parameter(randomTensor([3, 3, 8, 1], seed: 3))
                 let gamma = Parameter(Tensor(ones: [8])), beta = Parameter(Tensor(zeros: [8]))
                 var h = conv2d(x, filter: w.value, strides: (2, 2), padding: .same)
-                h = batchNormTraining(h, scale: gamma.value, offset: beta.value, epsilon: 1e-3).output
+                h =
+                    batchNormTraining(h, scale: gamma.value, offset: beta.value, epsilon: 1e-3)
+                    .output
                 h = relu6(depthwiseConv2d(h, filter: d.value, padding: .same))
                 let pooled = globalAvgPool2d(h) + h.sum(alongAxes: [0, 1, 2])
-                let loss = softmaxCrossEntropy(logits: pooled, labels: oneHot([1, 2, 3, 4], depth: 8))
+                let loss = softmaxCrossEntropy(
+                    logits: pooled, labels: oneHot([1, 2, 3, 4], depth: 8))
                 loss.backward()
                 return [loss, w.gradient!, d.gradient!, gamma.gradient!, beta.gradient!]
             }

@@ -7,13 +7,15 @@ import TestSupport
 /// several 32-channel tiles, more pixels than one 256-pixel chunk, the filter gradient
 /// split into pixel pieces (small filters) and into channel pieces (large ones), and the
 /// forward split along channels when there are few pixels.
-let directCases: [(input: [Int], kernel: (Int, Int), outChannels: Int, stride: (Int, Int), same: Bool)] = [
-    ([2, 9, 11, 5], (3, 3), 37, (1, 1), true),     // two tiles, the second 5 wide
-    ([1, 7, 6, 3], (2, 3), 70, (2, 1), false),     // three tiles, strided rows
-    ([2, 48, 48, 3], (3, 3), 8, (1, 1), true),     // 4,608 pixels: pixel pieces for dW
-    ([1, 2, 2, 32], (3, 3), 1024, (1, 1), true),   // 4 pixels, K·O = 294,912: channel pieces
-    ([2, 13, 13, 2], (7, 7), 1, (2, 2), true),     // CBAM's one-channel spatial convolution, strided
-]
+let directCases:
+    [(input: [Int], kernel: (Int, Int), outChannels: Int, stride: (Int, Int), same: Bool)] = [
+        ([2, 9, 11, 5], (3, 3), 37, (1, 1), true),  // two tiles, the second 5 wide
+        ([1, 7, 6, 3], (2, 3), 70, (2, 1), false),  // three tiles, strided rows
+        ([2, 48, 48, 3], (3, 3), 8, (1, 1), true),  // 4,608 pixels: pixel pieces for dW
+        ([1, 2, 2, 32], (3, 3), 1024, (1, 1), true),  // 4 pixels, K·O = 294,912: channel pieces
+        // CBAM's one-channel spatial convolution, strided
+        ([2, 13, 13, 2], (7, 7), 1, (2, 2), true),
+    ]
 
 /// Largest difference relative to the largest magnitude of `expected`.
 func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
@@ -26,16 +28,20 @@ func directConvolutionMismatches() -> Int {
     var failures = 0
     for (index, t) in directCases.enumerated() {
         let x = randomTensor(t.input, seed: UInt64(10 + index))
-        let w = randomTensor([t.kernel.0, t.kernel.1, t.input[3], t.outChannels], seed: UInt64(20 + index))
+        let w = randomTensor(
+            [t.kernel.0, t.kernel.1, t.input[3], t.outChannels], seed: UInt64(20 + index))
         let xv = Parameter(x), wv = Parameter(w)
-        let y = conv2d(xv.value, filter: wv.value, strides: t.stride, padding: t.same ? .same : .valid)
+        let y = conv2d(
+            xv.value, filter: wv.value, strides: t.stride, padding: t.same ? .same : .valid)
         let dy = randomTensor(y.shape, seed: UInt64(30 + index))
         let grads = gradients(of: (y * dy).sum(), wrt: [xv, wv])
         let expected = naiveConv2dGradients(x, w, dy, stride: t.stride, same: t.same)
         let forward = relativeError(y, expected.y)
         let dx = relativeError(grads[0], expected.dx), dw = relativeError(grads[1], expected.dw)
         if forward > 1e-5 || dx > 1e-5 || dw > 1e-5 {
-            print("direct case \(index) \(t.input) → \(t.outChannels): forward \(forward), dX \(dx), dW \(dw)")
+            print(
+                "direct case \(index) \(t.input) → \(t.outChannels): forward \(forward), dX \(dx), dW \(dw)"
+            )
             failures += 1
         }
     }
@@ -51,7 +57,9 @@ func directConvolutionMismatches() -> Int {
         // A child process: forcing the portable kernels is process-wide.
         await #expect(processExitsWith: .success) {
             ConvolutionKernels.forcePortable(true)
-            exit(directConvolutionMismatches() == 0 && !ConvolutionKernels.instructionSet.contains("AVX-512") ? 0 : 1)
+            exit(
+                directConvolutionMismatches() == 0
+                    && !ConvolutionKernels.instructionSet.contains("AVX-512") ? 0 : 1)
         }
     }
 }
@@ -67,7 +75,8 @@ func depthwiseResults() -> [[Float]] {
     var results: [[Float]] = []
     for (index, (shape, kernel, stride, padding)) in cases.enumerated() {
         let x = Parameter(randomTensor(shape, seed: UInt64(40 + index)))
-        let w = Parameter(randomTensor([kernel.0, kernel.1, shape[3], 1], seed: UInt64(50 + index)))
+        let w = Parameter(
+            randomTensor([kernel.0, kernel.1, shape[3], 1], seed: UInt64(50 + index)))
         let y = depthwiseConv2d(x.value, filter: w.value, strides: stride, padding: padding)
         let dy = randomTensor(y.shape, seed: UInt64(60 + index))
         let grads = gradients(of: (y * dy).sum(), wrt: [x, w])
@@ -81,7 +90,9 @@ func maxPoolResults() -> [[Float]] {
     let values = randomTensor([2, 9, 8, 37], seed: 65).scalars.map { ($0 * 4).rounded() / 2 }
     let x = Parameter(Tensor(shape: [2, 9, 8, 37], scalars: values))
     var results: [[Float]] = []
-    for (size, strides, padding) in [((2, 2), (2, 2), Padding.valid), ((3, 3), (2, 2), Padding.same)] {
+    for (size, strides, padding) in [
+        ((2, 2), (2, 2), Padding.valid), ((3, 3), (2, 2), Padding.same),
+    ] {
         let y = maxPool2d(x.value, size: size, strides: strides, padding: padding)
         let dy = randomTensor(y.shape, seed: 66)
         results += [y.scalars, gradients(of: (y * dy).sum(), wrt: [x])[0].scalars]
@@ -117,7 +128,8 @@ func maxPoolResults() -> [[Float]] {
 /// Batch norm (training) forward and backward on 37 channels (a tail past 8-lane blocks).
 func batchNormResults() -> [[Float]] {
     let x = Parameter(randomTensor([3, 5, 7, 37], seed: 61) * 2 + 0.5)
-    let gamma = Parameter(randomTensor([37], seed: 62)), beta = Parameter(randomTensor([37], seed: 63))
+    let gamma = Parameter(randomTensor([37], seed: 62)),
+        beta = Parameter(randomTensor([37], seed: 63))
     let r = batchNormTraining(x.value, scale: gamma.value, offset: beta.value, epsilon: 1e-3)
     let dy = randomTensor(r.output.shape, seed: 64)
     let grads = gradients(of: (r.output * dy).sum(), wrt: [x, gamma, beta])

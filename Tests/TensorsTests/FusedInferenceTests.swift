@@ -7,9 +7,9 @@ import TestSupport
 func fusedInferenceMismatch() -> Float {
     var worst: Float = 0
     let cases: [([Int], [Int], (Int, Int), Padding, ClosedRange<Float>?)] = [
-        ([2, 9, 7, 5], [3, 3, 5, 37], (1, 1), .same, 0...6),            // direct kernel, channel tail
+        ([2, 9, 7, 5], [3, 3, 5, 37], (1, 1), .same, 0...6),  // direct kernel, channel tail
         ([2, 9, 7, 5], [3, 3, 5, 20], (2, 2), .valid, 0...Float.infinity),
-        ([3, 4, 4, 24], [1, 1, 24, 40], (1, 1), .valid, nil),            // pointwise: sgemm + epilogue pass
+        ([3, 4, 4, 24], [1, 1, 24, 40], (1, 1), .valid, nil),  // pointwise: sgemm + epilogue pass
     ]
     for (index, (shape, filterShape, strides, padding, clamp)) in cases.enumerated() {
         let x = randomTensor(shape, seed: UInt64(70 + index)) * 3
@@ -17,15 +17,18 @@ func fusedInferenceMismatch() -> Float {
         let bias = randomTensor([filterShape[3]], seed: UInt64(90 + index))
         var expected = conv2d(x, filter: w, strides: strides, padding: padding) + bias
         if let clamp { expected = clamp.upperBound == 6 ? relu6(expected) : relu(expected) }
-        let fused = conv2dInference(x, filter: w, bias: bias.scalars, strides: strides, padding: padding, clamp: clamp)
+        let fused = conv2dInference(
+            x, filter: w, bias: bias.scalars, strides: strides, padding: padding, clamp: clamp)
         worst = max(worst, maxAbsDifference(fused.scalars, expected.scalars)!)
     }
     let x = randomTensor([2, 8, 8, 21], seed: 99) * 3
     let w = randomTensor([3, 3, 21, 1], seed: 98), bias = randomTensor([21], seed: 97)
     for (strides, padding) in [((1, 1), Padding.same), ((2, 2), Padding.valid)] {
-        let expected = relu6(depthwiseConv2d(x, filter: w, strides: strides, padding: padding) + bias)
-        let fused = depthwiseConv2dInference(x, filter: w, bias: bias.scalars, strides: strides, padding: padding,
-                                             clamp: 0...6)
+        let expected = relu6(
+            depthwiseConv2d(x, filter: w, strides: strides, padding: padding) + bias)
+        let fused = depthwiseConv2dInference(
+            x, filter: w, bias: bias.scalars, strides: strides, padding: padding,
+            clamp: 0...6)
         worst = max(worst, maxAbsDifference(fused.scalars, expected.scalars)!)
     }
     return worst

@@ -30,7 +30,8 @@ import Testing
         #expect(covered == Array(0..<1000))
         #expect(GemmSplit(m: 64, n: 4096, k: 64).alongRows == false)
         #expect(GemmSplit(m: 32, n: 32, k: 32).pieces == 1)  // too little work to share
-        #expect(GemmSplit(m: 256, n: 64, k: 4608).pieces == 2)  // a filter gradient's long reduction
+        // a filter gradient's long reduction
+        #expect(GemmSplit(m: 256, n: 64, k: 4608).pieces == 2)
     }
 }
 

@@ -25,10 +25,13 @@ private func naiveBroadcast(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Flo
 }
 
 @Suite struct Broadcasting {
-    @Test(arguments: [([2, 3], [Int]()), ([], [2, 3]), ([1], [2, 3]), ([2, 1, 3], [4, 1]),
-                      ([3, 1, 1, 2], [1, 5, 2]), ([2, 3, 4, 5], [2, 1, 1, 5]), ([2, 3, 4, 1], [2, 3, 4, 5])])
+    @Test(arguments: [
+        ([2, 3], [Int]()), ([], [2, 3]), ([1], [2, 3]), ([2, 1, 3], [4, 1]),
+        ([3, 1, 1, 2], [1, 5, 2]), ([2, 3, 4, 5], [2, 1, 1, 5]), ([2, 3, 4, 1], [2, 3, 4, 5]),
+    ])
     func everyOperatorMatchesTheNaiveBroadcast(_ shapes: ([Int], [Int])) {
-        let a = randomTensor(shapes.0, seed: 1), b = randomTensor(shapes.1, seed: 2, lower: 0.5, upper: 2)
+        let a = randomTensor(shapes.0, seed: 1),
+            b = randomTensor(shapes.1, seed: 2, lower: 0.5, upper: 2)
         #expect((a + b).scalars == naiveBroadcast(a, b, +))
         #expect((a - b).scalars == naiveBroadcast(a, b, -))
         #expect((a * b).scalars == naiveBroadcast(a, b, *))
@@ -60,7 +63,8 @@ private func naiveBroadcast(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Flo
     }
 
     @Test func concatSliceAndGatherAgree() {
-        let a = Tensor(shape: [2, 1], scalars: [1, 2]), b = Tensor(shape: [2, 2], scalars: [3, 4, 5, 6])
+        let a = Tensor(shape: [2, 1], scalars: [1, 2]),
+            b = Tensor(shape: [2, 2], scalars: [3, 4, 5, 6])
         let c = concat([a, b], alongAxis: 1)
         #expect(c.scalars == [1, 3, 4, 2, 5, 6])
         #expect(c.slice(1..<3, alongAxis: -1) == b)

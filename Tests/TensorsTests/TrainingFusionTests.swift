@@ -10,12 +10,19 @@ import TestSupport
 func trainingFusionResults(_ rectifier: Rectifier) -> (fused: [[Float]], composed: [[Float]]) {
     func run(_ fuse: Bool) -> [[Float]] {
         let x = Parameter(randomTensor([3, 5, 7, 37], seed: 71) * 3 + 0.25)
-        let gamma = Parameter(randomTensor([37], seed: 72) * 4), beta = Parameter(randomTensor([37], seed: 73) * 2)
+        let gamma = Parameter(randomTensor([37], seed: 72) * 4),
+            beta = Parameter(randomTensor([37], seed: 73) * 2)
         var y: Tensor
         if fuse {
-            y = batchNormTraining(x.value, scale: gamma.value, offset: beta.value, epsilon: 1e-3, rectifier: rectifier).output
+            y =
+                batchNormTraining(
+                    x.value, scale: gamma.value, offset: beta.value, epsilon: 1e-3,
+                    rectifier: rectifier
+                ).output
         } else {
-            y = batchNormTraining(x.value, scale: gamma.value, offset: beta.value, epsilon: 1e-3).output
+            y =
+                batchNormTraining(x.value, scale: gamma.value, offset: beta.value, epsilon: 1e-3)
+                .output
             y = rectifier == .relu ? relu(y) : relu6(y)
         }
         let dy = randomTensor(y.shape, seed: 74)
@@ -28,7 +35,9 @@ func trainingFusionResults(_ rectifier: Rectifier) -> (fused: [[Float]], compose
 /// the three gradients, relative to the largest reference value; direct kernel and sgemm.
 func biasedConvolutionMismatch() -> (output: Float, gradients: Float) {
     var output: Float = 0, grads: Float = 0
-    for (index, (filterShape, padding)) in [([3, 3, 5, 37], Padding.same), ([1, 1, 5, 20], Padding.valid)].enumerated() {
+    for (index, (filterShape, padding)) in [
+        ([3, 3, 5, 37], Padding.same), ([1, 1, 5, 20], Padding.valid),
+    ].enumerated() {
         let x = Parameter(randomTensor([2, 9, 7, 5], seed: UInt64(40 + index)))
         let w = Parameter(randomTensor(filterShape, seed: UInt64(50 + index)))
         let b = Parameter(randomTensor([filterShape[3]], seed: UInt64(60 + index)))
@@ -39,7 +48,8 @@ func biasedConvolutionMismatch() -> (output: Float, gradients: Float) {
         let g1 = gradients(of: (fused * dy).sum(), wrt: [x, w, b])
         let g2 = gradients(of: (composed * dy).sum(), wrt: [x, w, b])
         for (a, r) in zip(g1, g2) {
-            grads = max(grads, maxAbsDifference(a.scalars, r.scalars)! / max(r.scalars.map(abs).max()!, 1))
+            grads = max(
+                grads, maxAbsDifference(a.scalars, r.scalars)! / max(r.scalars.map(abs).max()!, 1))
         }
     }
     return (output, grads)
@@ -48,8 +58,11 @@ func biasedConvolutionMismatch() -> (output: Float, gradients: Float) {
 /// `add(a, b, rectifier:)` and `relu(a + b)` / `relu6(a + b)`: output and both gradients.
 func rectifiedSumResults(_ rectifier: Rectifier) -> (fused: [[Float]], composed: [[Float]]) {
     func run(_ fuse: Bool) -> [[Float]] {
-        let a = Parameter(randomTensor([3, 5, 7, 37], seed: 81) * 5), b = Parameter(randomTensor([3, 5, 7, 37], seed: 82) * 3)
-        let y = fuse ? add(a.value, b.value, rectifier: rectifier)
+        let a = Parameter(randomTensor([3, 5, 7, 37], seed: 81) * 5),
+            b = Parameter(randomTensor([3, 5, 7, 37], seed: 82) * 3)
+        let y =
+            fuse
+            ? add(a.value, b.value, rectifier: rectifier)
             : (rectifier == .relu ? relu(a.value + b.value) : relu6(a.value + b.value))
         let dy = randomTensor(y.shape, seed: 83)
         return [y.scalars] + gradients(of: (y * dy).sum(), wrt: [a, b]).map(\.scalars)
@@ -116,7 +129,9 @@ func rectifiedSumResults(_ rectifier: Rectifier) -> (fused: [[Float]], composed:
 
     @Test func aBiasOfTheWrongShapeIsRefusedWithAMessage() async {
         let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
-            _ = conv2d(Tensor(ones: [1, 3, 3, 2]), filter: Tensor(ones: [1, 1, 2, 4]), bias: Tensor(ones: [3]))
+            _ = conv2d(
+                Tensor(ones: [1, 3, 3, 2]), filter: Tensor(ones: [1, 1, 2, 4]),
+                bias: Tensor(ones: [3]))
         }
         let message = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
         #expect(message.contains("conv2d: bias must have shape [4]"))

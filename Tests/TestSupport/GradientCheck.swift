@@ -21,9 +21,13 @@ public enum GradientCheck {
     }
 
     /// The worst element over all inputs (by scaled error).
-    public static func worst(at inputs: [Tensor], epsilon: Float = 1e-2, seed: UInt64 = 7,
-                             _ f: ([Tensor]) -> Tensor) -> Report {
-        let parameters = inputs.enumerated().map { Parameter($0.element, name: "input\($0.offset)") }
+    public static func worst(
+        at inputs: [Tensor], epsilon: Float = 1e-2, seed: UInt64 = 7,
+        _ f: ([Tensor]) -> Tensor
+    ) -> Report {
+        let parameters = inputs.enumerated().map {
+            Parameter($0.element, name: "input\($0.offset)")
+        }
         let y = f(parameters.map(\.value))
         var rng = RandomGenerator(seed: seed)
         let r = Tensor(randomUniform: y.shape, lower: -1, upper: 1, generator: &rng)
@@ -50,7 +54,8 @@ public enum GradientCheck {
                 let a = Double(analytic[i].scalars[j])
                 let error = Swift.abs(a - numeric) / Swift.max(1, Swift.abs(numeric))
                 if error > worst.error || worst.input < 0 {
-                    worst = Report(input: i, element: j, analytic: a, numeric: numeric, error: error)
+                    worst = Report(
+                        input: i, element: j, analytic: a, numeric: numeric, error: error)
                 }
             }
         }
@@ -59,7 +64,9 @@ public enum GradientCheck {
 }
 
 /// Random test tensors (a fixed seed per call site keeps tests reproducible).
-public func randomTensor(_ shape: [Int], seed: UInt64, lower: Float = -1, upper: Float = 1) -> Tensor {
+public func randomTensor(_ shape: [Int], seed: UInt64, lower: Float = -1, upper: Float = 1)
+    -> Tensor
+{
     var rng = RandomGenerator(seed: seed)
     return Tensor(randomUniform: shape, lower: lower, upper: upper, generator: &rng)
 }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A blocking HTTP/1.1 client on 127.0.0.1 for tests of `emotive preview`: whole responses
@@ -25,17 +25,23 @@ public enum HTTPClient {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
         let r = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard r == 0 else { close(fd); throw ConnectionFailed() }
         return fd
     }
 
     public static func get(port: Int, path: String, host: String? = nil) throws -> Response {
-        let text = try raw(port: port, "GET \(path) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n\r\n")
+        let text = try raw(
+            port: port,
+            "GET \(path) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n\r\n"
+        )
         let parts = text.components(separatedBy: "\r\n\r\n")
         let status = Int(parts[0].split(separator: " ").dropFirst().first ?? "") ?? 0
-        return Response(status: status, head: parts[0], body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+        return Response(
+            status: status, head: parts[0], body: parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
     /// Sends `request` as is and reads until the server closes the connection.
@@ -71,7 +77,8 @@ public final class EventReader: @unchecked Sendable {
 
     public init(port: Int, path: String = "/events") throws {
         fd = try HTTPClient.connect(port: port)
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: text/event-stream\r\n\r\n"
+        let request =
+            "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: text/event-stream\r\n\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
         Thread.detachNewThread { [self] in read() }
     }
@@ -101,7 +108,11 @@ public final class EventReader: @unchecked Sendable {
                     if line.hasPrefix("event: ") { name = String(line.dropFirst(7)) }
                     if line.hasPrefix("data: ") { data.append(String(line.dropFirst(6))) }
                 }
-                if !data.isEmpty { lock.withLock { events.append(Event(event: name, data: data.joined(separator: "\n"))) } }
+                if !data.isEmpty {
+                    lock.withLock {
+                        events.append(Event(event: name, data: data.joined(separator: "\n")))
+                    }
+                }
             }
         }
         lock.withLock { closed = true }
@@ -112,7 +123,8 @@ public final class EventReader: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let found: Event? = lock.withLock {
-                guard let i = events.indices.dropFirst(seen).first(where: { matches(events[$0]) }) else { return nil }
+                guard let i = events.indices.dropFirst(seen).first(where: { matches(events[$0]) })
+                else { return nil }
                 seen = i + 1
                 return events[i]
             }

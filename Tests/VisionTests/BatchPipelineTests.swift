@@ -3,7 +3,8 @@ import Testing
 @testable import Vision
 
 @Suite struct BatchPipelineTests {
-    static let data = SyntheticFER.generate(.train, .init(scale: 0.004, seed: 3))  // 7 classes, 115 images
+    // 7 classes, 115 images
+    static let data = SyntheticFER.generate(.train, .init(scale: 0.004, seed: 3))
 
     @Test func anEpochVisitsEveryImageOnceInBatchesOfTheRequestedSize() {
         let pipeline = BatchPipeline(Self.data, batchSize: 32, seed: 1)
@@ -16,7 +17,8 @@ import Testing
     }
 
     @Test func theSameSeedAndEpochGiveTheSameBatchesAndEpochsDiffer() {
-        let pipeline = BatchPipeline(Self.data, batchSize: 16, seed: 5, augmentation: .everyTransform)
+        let pipeline = BatchPipeline(
+            Self.data, batchSize: 16, seed: 5, augmentation: .everyTransform)
         let a = Array(pipeline.batches(epoch: 2)), b = Array(pipeline.batches(epoch: 2))
         #expect(a.map(\.images) == b.map(\.images))
         #expect(a.map(\.labels) == b.map(\.labels))
@@ -24,7 +26,8 @@ import Testing
     }
 
     @Test func grayBecomesThreeChannelsResizedAndRescaledToZeroOne() {
-        let pipeline = BatchPipeline(Self.data, batchSize: 8, shuffle: false, targetSize: (64, 64), channels: 3)
+        let pipeline = BatchPipeline(
+            Self.data, batchSize: 8, shuffle: false, targetSize: (64, 64), channels: 3)
         let batch = pipeline.batch(0, epoch: 0)
         #expect(batch.shape == [8, 64, 64, 3])
         #expect(batch.images.allSatisfy { $0 >= 0 && $0 <= 1 })
@@ -63,9 +66,13 @@ import Testing
 @Suite struct GrayToRGBTests {
     @Test func preparingGrayOnceThenReplicatingEqualsAugmentingRGB() {
         let data = SyntheticFER.generate(.test, .init(scale: 0.001, seed: 5))
-        let augment = Augmentation(rotation: 20, widthShift: 0.1, zoom: 0.1, horizontalFlip: true, brightness: 0.8...1.2)
-        let gray = BatchPipeline(data, seed: 2, targetSize: (60, 60), channels: 3, augmentation: augment)
-        let rgb = BatchPipeline(data.converted(toChannels: 3), seed: 2, targetSize: (60, 60), channels: 3, augmentation: augment)
+        let augment = Augmentation(
+            rotation: 20, widthShift: 0.1, zoom: 0.1, horizontalFlip: true, brightness: 0.8...1.2)
+        let gray = BatchPipeline(
+            data, seed: 2, targetSize: (60, 60), channels: 3, augmentation: augment)
+        let rgb = BatchPipeline(
+            data.converted(toChannels: 3), seed: 2, targetSize: (60, 60), channels: 3,
+            augmentation: augment)
         for index in [0, 7, 20] {
             #expect(gray.prepare(index: index, epoch: 1) == rgb.prepare(index: index, epoch: 1))
         }

@@ -41,23 +41,34 @@ import Testing
             "\(error)".contains("fer2013.csv:4:") && "\(error)".contains("2303 pixels")
         }
         let report = LoadReport()
-        let loaded = try FER2013CSV.load(url, options: LoadOptions(onBadInput: .skip, report: report))
+        let loaded = try FER2013CSV.load(
+            url, options: LoadOptions(onBadInput: .skip, report: report))
         #expect(report.skipped.count == 1 && loaded.train.count == Self.data.train.count - 1)
     }
 
     @Test func anUnknownUsageAndAnOutOfRangeLabelAreErrors() throws {
-        let usage = try csv("usage") { lines in lines[2] = lines[2].replacingOccurrences(of: ",Training", with: ",Validation") }
+        let usage = try csv("usage") { lines in
+            lines[2] = lines[2].replacingOccurrences(of: ",Training", with: ",Validation")
+        }
         defer { try? FileManager.default.removeItem(at: usage.deletingLastPathComponent()) }
-        #expect { try FER2013CSV.load(usage) } throws: { "\($0)".contains(":3:") && "\($0)".contains("Validation") }
+        #expect { try FER2013CSV.load(usage) } throws: {
+            "\($0)".contains(":3:") && "\($0)".contains("Validation")
+        }
         let label = try csv("label") { lines in lines[5] = "7" + lines[5].dropFirst() }
         defer { try? FileManager.default.removeItem(at: label.deletingLastPathComponent()) }
-        #expect { try FER2013CSV.load(label) } throws: { "\($0)".contains(":6:") && "\($0)".contains("label 7 is out of range") }
+        #expect { try FER2013CSV.load(label) } throws: {
+            "\($0)".contains(":6:") && "\($0)".contains("label 7 is out of range")
+        }
     }
 
     @Test func aCSVWithoutTestRowsNamesTheMissingSplit() throws {
-        let url = try csv("split") { lines in lines.removeAll { $0.hasSuffix("PublicTest") || $0.hasSuffix("PrivateTest") } }
+        let url = try csv("split") { lines in
+            lines.removeAll { $0.hasSuffix("PublicTest") || $0.hasSuffix("PrivateTest") }
+        }
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
-        #expect { try FER2013CSV.load(url) } throws: { "\($0)".contains("test (PublicTest or PrivateTest) split is missing") }
+        #expect { try FER2013CSV.load(url) } throws: {
+            "\($0)".contains("test (PublicTest or PrivateTest) split is missing")
+        }
     }
 
     @Test func quotedPixelsAndWindowsLineEndsAreAccepted() throws {

@@ -14,8 +14,12 @@ import Testing
         return try #require(all[name] as? [String: Any], "images.json has no entry \(name)")
     }
 
-    @Test(arguments: ["gray8.png", "gray-alpha.png", "rgb.png", "rgba.png", "gray16.png", "rgb16.png", "palette.png",
-                      "palette-transparent.png", "bilevel.png", "gray.jpg", "rgb.jpg", "progressive.jpg", "cmyk.jpg"])
+    @Test(arguments: [
+        "gray8.png", "gray-alpha.png", "rgb.png", "rgba.png", "gray16.png", "rgb16.png",
+        "palette.png",
+        "palette-transparent.png", "bilevel.png", "gray.jpg", "rgb.jpg", "progressive.jpg",
+        "cmyk.jpg",
+    ])
     func decodesLikePillow(_ name: String) throws {
         let truth = try Self.expected(name)
         let image = try Image.decode(contentsOf: FixtureFiles.url("images/" + name))
@@ -25,7 +29,9 @@ import Testing
         let pixels = truth["pixels"] as! [Int]
         #expect(image.pixels.count == pixels.count)
         let worst = zip(image.pixels, pixels).map { abs(Int($0) - $1) }.max() ?? 0
-        #expect(worst <= (name.hasSuffix(".jpg") ? Self.jpegTolerance : 0), "\(name): max difference \(worst)")
+        #expect(
+            worst <= (name.hasSuffix(".jpg") ? Self.jpegTolerance : 0),
+            "\(name): max difference \(worst)")
     }
 
     @Test func aTruncatedJPEGIsAnErrorNamingTheFile() {
@@ -38,12 +44,16 @@ import Testing
     }
 
     @Test func aTruncatedPNGIsAnError() {
-        #expect(throws: ImageError.self) { try Image.decode(contentsOf: FixtureFiles.url("images/truncated.png")) }
+        #expect(throws: ImageError.self) {
+            try Image.decode(contentsOf: FixtureFiles.url("images/truncated.png"))
+        }
     }
 
     @Test func aTextFileIsNotAnImage() {
         let url = FixtureFiles.url("images/notes.txt")
-        #expect(throws: ImageError.unknownFormat(path: url.path)) { try Image.decode(contentsOf: url) }
+        #expect(throws: ImageError.unknownFormat(path: url.path)) {
+            try Image.decode(contentsOf: url)
+        }
     }
 
     @Test func aHeaderClaiming100000SquarePixelsIsRefusedBeforeDecoding() {
@@ -69,13 +79,16 @@ import Testing
         for progressive in [false, true] {
             let decoded = try Image.decode(face.jpegData(quality: 95, progressive: progressive))
             #expect(decoded.channels == 1)
-            let error = zip(decoded.pixels, face.pixels).map { abs(Int($0) - Int($1)) }.reduce(0, +) / face.pixels.count
+            let error =
+                zip(decoded.pixels, face.pixels).map { abs(Int($0) - Int($1)) }.reduce(0, +)
+                / face.pixels.count
             #expect(error < 4)
         }
     }
 
     @Test func grayscaleUsesPillowsLumaWeights() {
-        let rgb = Image(height: 1, width: 3, channels: 3, pixels: [255, 0, 0, 0, 255, 0, 10, 20, 30])
+        let rgb = Image(
+            height: 1, width: 3, channels: 3, pixels: [255, 0, 0, 0, 255, 0, 10, 20, 30])
         // Pillow: L = R*299/1000 + G*587/1000 + B*114/1000 (rounded).
         #expect(rgb.grayscale().pixels == [76, 150, 18])
     }
@@ -85,9 +98,10 @@ import Testing
     @Test func aJPEGWhoseFrameHeaderClaims65000SquarePixelsIsRefused() throws {
         var bytes = [UInt8](try Data(contentsOf: FixtureFiles.url("images/rgb.jpg")))
         // Find the baseline frame header (FF C0) and rewrite its height and width.
-        let sof = try #require((0..<(bytes.count - 1)).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
-        bytes[sof + 5] = 0xFD; bytes[sof + 6] = 0xE8   // height 65000
-        bytes[sof + 7] = 0xFD; bytes[sof + 8] = 0xE8   // width 65000
+        let sof = try #require(
+            (0..<(bytes.count - 1)).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+        bytes[sof + 5] = 0xFD; bytes[sof + 6] = 0xE8  // height 65000
+        bytes[sof + 7] = 0xFD; bytes[sof + 8] = 0xE8  // width 65000
         #expect {
             try Image.decode(bytes, path: "bomb.jpg")
         } throws: { error in

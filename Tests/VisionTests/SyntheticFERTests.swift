@@ -22,7 +22,8 @@ import Testing
     @Test func imagesAre48x48GrayWithLabelsInFolderOrder() {
         let data = SyntheticFER.generate(.init(scale: 0.002, seed: 1))
         #expect(data.train.height == 48 && data.train.width == 48 && data.train.channels == 1)
-        #expect(data.classNames == ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"])
+        #expect(
+            data.classNames == ["angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"])
         #expect(data.train.classCounts == SyntheticFER.classCounts(.train, scale: 0.002))
         // Faces are not blank: every image has contrast.
         for i in 0..<data.train.count {
@@ -41,12 +42,17 @@ import Testing
     /// Regenerates Notebooks/data/*.png when EMOTIVE_WRITE_SAMPLES names that folder:
     /// `EMOTIVE_WRITE_SAMPLES=$PWD/Notebooks/data swift test --filter readmeSampleGrids`.
     @Test func readmeSampleGrids() throws {
-        guard let folder = ProcessInfo.processInfo.environment["EMOTIVE_WRITE_SAMPLES"] else { return }
+        guard let folder = ProcessInfo.processInfo.environment["EMOTIVE_WRITE_SAMPLES"] else {
+            return
+        }
         let directory = URL(fileURLWithPath: folder)
         let standard = SyntheticFER.generate(.test, .init(scale: 0.06, seed: 2013))
-        try standard.sampleGrid(rows: 6).writePNG(to: directory.appendingPathComponent("synthetic-fer-samples.png"))
-        let clean = SyntheticFER.generate(.test, .init(scale: 0.06, seed: 2013, labelNoise: 0, difficulty: 0))
-        try clean.sampleGrid(rows: 4).writePNG(to: directory.appendingPathComponent("synthetic-fer-clean.png"))
+        try standard.sampleGrid(rows: 6).writePNG(
+            to: directory.appendingPathComponent("synthetic-fer-samples.png"))
+        let clean = SyntheticFER.generate(
+            .test, .init(scale: 0.06, seed: 2013, labelNoise: 0, difficulty: 0))
+        try clean.sampleGrid(rows: 4).writePNG(
+            to: directory.appendingPathComponent("synthetic-fer-clean.png"))
         try Augmentation.everyTransform.preview(of: standard.image(at: 3), count: 7, seed: 1)
             .writePNG(to: directory.appendingPathComponent("augmentation-preview.png"))
     }
@@ -54,18 +60,29 @@ import Testing
 
 @Suite struct SyntheticFERFileTests {
     @Test func theSameSeedWritesByteIdenticalFoldersAndCSV() throws {
-        let a = try FixtureFiles.temporaryDirectory("synth-a"), b = try FixtureFiles.temporaryDirectory("synth-b")
-        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let a = try FixtureFiles.temporaryDirectory("synth-a"),
+            b = try FixtureFiles.temporaryDirectory("synth-b")
+        defer {
+            try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b)
+        }
         for directory in [a, b] {
             try SyntheticFER.write(to: directory, scale: 0.001, format: .folders, seed: 9)
             try SyntheticFER.write(to: directory, scale: 0.001, format: .csv, seed: 9)
         }
-        let files = FileManager.default.enumerator(atPath: a.path)!.compactMap { $0 as? String }.filter { $0.contains(".") }.sorted()
-        let images = SyntheticFER.classCounts(.train, scale: 0.001).reduce(0, +) + SyntheticFER.classCounts(.test, scale: 0.001).reduce(0, +)
+        let files = FileManager.default.enumerator(atPath: a.path)!.compactMap { $0 as? String }
+            .filter { $0.contains(".") }.sorted()
+        let images =
+            SyntheticFER.classCounts(.train, scale: 0.001).reduce(0, +)
+            + SyntheticFER.classCounts(.test, scale: 0.001).reduce(0, +)
         #expect(files.count == images + 1)
-        #expect(files == FileManager.default.enumerator(atPath: b.path)!.compactMap { $0 as? String }.filter { $0.contains(".") }.sorted())
+        #expect(
+            files
+                == FileManager.default.enumerator(atPath: b.path)!.compactMap { $0 as? String }
+                .filter { $0.contains(".") }.sorted())
         for file in files {
-            #expect(try Data(contentsOf: a.appendingPathComponent(file)) == Data(contentsOf: b.appendingPathComponent(file)), "\(file) differs")
+            #expect(
+                try Data(contentsOf: a.appendingPathComponent(file))
+                    == Data(contentsOf: b.appendingPathComponent(file)), "\(file) differs")
         }
     }
 }

@@ -21,8 +21,10 @@ public struct Checkpoint: Sendable, Equatable {
     /// Optimizer configuration and step count, JSON.
     public var optimizerInfo: String
 
-    public init(weights: [NamedArray], optimizerState: [NamedArray] = [], epoch: Int, history: History,
-                modelIdentity: String, optimizerInfo: String = "{}") {
+    public init(
+        weights: [NamedArray], optimizerState: [NamedArray] = [], epoch: Int, history: History,
+        modelIdentity: String, optimizerInfo: String = "{}"
+    ) {
         self.weights = weights
         self.optimizerState = optimizerState
         self.epoch = epoch
@@ -33,26 +35,39 @@ public struct Checkpoint: Sendable, Equatable {
 
     public func write(to url: URL) throws {
         let historyJSON = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
-        let metadata = ["format": Self.format, "epoch": String(epoch), "model": modelIdentity,
-                        "optimizer": optimizerInfo, "history": historyJSON]
-        let optimizer = optimizerState.map { NamedArray(name: "optimizer/" + $0.name, shape: $0.shape, values: $0.values) }
+        let metadata = [
+            "format": Self.format, "epoch": String(epoch), "model": modelIdentity,
+            "optimizer": optimizerInfo, "history": historyJSON,
+        ]
+        let optimizer = optimizerState.map {
+            NamedArray(name: "optimizer/" + $0.name, shape: $0.shape, values: $0.values)
+        }
         try SafeTensors.write(weights + optimizer, metadata: metadata, to: url)
     }
 
     public static func read(_ url: URL) throws -> Checkpoint {
         let (arrays, metadata) = try SafeTensors.read(url)
         guard metadata["format"] == format else {
-            throw WeightFileError("\(url.path): not an Emotive checkpoint (metadata format is \(metadata["format"].map { "'\($0)'" } ?? "missing"), expected '\(format)')")
+            throw WeightFileError(
+                "\(url.path): not an Emotive checkpoint (metadata format is \(metadata["format"].map { "'\($0)'" } ?? "missing"), expected '\(format)')"
+            )
         }
-        guard let epoch = metadata["epoch"].flatMap(Int.init), let historyText = metadata["history"],
-              let history = try? JSONDecoder().decode(History.self, from: Data(historyText.utf8)) else {
+        guard let epoch = metadata["epoch"].flatMap(Int.init),
+            let historyText = metadata["history"],
+            let history = try? JSONDecoder().decode(History.self, from: Data(historyText.utf8))
+        else {
             throw WeightFileError("\(url.path): checkpoint metadata is missing epoch or history")
         }
         let weights = arrays.filter { !$0.name.hasPrefix("optimizer/") }
         let optimizer = arrays.filter { $0.name.hasPrefix("optimizer/") }
-            .map { NamedArray(name: String($0.name.dropFirst("optimizer/".count)), shape: $0.shape, values: $0.values) }
-        return Checkpoint(weights: weights, optimizerState: optimizer, epoch: epoch, history: history,
-                          modelIdentity: metadata["model"] ?? "", optimizerInfo: metadata["optimizer"] ?? "{}")
+            .map {
+                NamedArray(
+                    name: String($0.name.dropFirst("optimizer/".count)), shape: $0.shape,
+                    values: $0.values)
+            }
+        return Checkpoint(
+            weights: weights, optimizerState: optimizer, epoch: epoch, history: history,
+            modelIdentity: metadata["model"] ?? "", optimizerInfo: metadata["optimizer"] ?? "{}")
     }
 }
 
@@ -66,13 +81,16 @@ extension JSONEncoder {
 
 /// Compares weights found in a file with those a model expects, and reports every
 /// difference at once: missing keys, unexpected keys, and shape mismatches.
-public func checkWeightsMatch(expected: [(name: String, shape: [Int])], found: [NamedArray], source: String) throws {
+public func checkWeightsMatch(
+    expected: [(name: String, shape: [Int])], found: [NamedArray], source: String
+) throws {
     let foundByName = Dictionary(found.map { ($0.name, $0.shape) }, uniquingKeysWith: { a, _ in a })
     let expectedNames = Set(expected.map(\.name))
     var problems: [String] = []
     // The first dozen of each kind: a whole model's worth of names would bury the point.
     func list(_ items: [String], _ separator: String) -> String {
-        items.prefix(12).joined(separator: separator) + (items.count > 12 ? "\(separator)… and \(items.count - 12) more" : "")
+        items.prefix(12).joined(separator: separator)
+            + (items.count > 12 ? "\(separator)… and \(items.count - 12) more" : "")
     }
     let missing = expected.filter { foundByName[$0.name] == nil }.map(\.name)
     if !missing.isEmpty { problems.append("missing \(missing.count): " + list(missing, ", ")) }
@@ -82,9 +100,12 @@ public func checkWeightsMatch(expected: [(name: String, shape: [Int])], found: [
         guard let s = foundByName[e.name], s != e.shape else { return nil }
         return "\(e.name) is \(s) in the file, the model needs \(e.shape)"
     }
-    if !misshaped.isEmpty { problems.append("mis-shaped \(misshaped.count): " + list(misshaped, "; ")) }
+    if !misshaped.isEmpty {
+        problems.append("mis-shaped \(misshaped.count): " + list(misshaped, "; "))
+    }
     if !problems.isEmpty {
-        throw WeightFileError("\(source) does not fit this model (is it another model's file?):\n  "
-            + problems.joined(separator: "\n  "))
+        throw WeightFileError(
+            "\(source) does not fit this model (is it another model's file?):\n  "
+                + problems.joined(separator: "\n  "))
     }
 }

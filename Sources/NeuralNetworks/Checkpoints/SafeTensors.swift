@@ -8,8 +8,10 @@ public struct NamedArray: Sendable, Equatable {
     public var values: [Float]
 
     public init(name: String, shape: [Int], values: [Float]) {
-        check(shape.reduce(1, *) == values.count,
-              "NamedArray '\(name)': shape \(shape) holds \(shape.reduce(1, *)) values, got \(values.count)")
+        check(
+            shape.reduce(1, *) == values.count,
+            "NamedArray '\(name)': shape \(shape) holds \(shape.reduce(1, *)) values, got \(values.count)"
+        )
         self.name = name
         self.shape = shape
         self.values = values
@@ -26,19 +28,28 @@ public struct NamedArray: Sendable, Equatable {
 /// Tensors are written in the given order, contiguous, little-endian Float32. Only F32 is
 /// read (Emotive writes nothing else); other dtypes give an error naming the tensor.
 public enum SafeTensors {
-    public static func encode(_ arrays: [NamedArray], metadata: [String: String] = [:]) throws -> Data {
+    public static func encode(_ arrays: [NamedArray], metadata: [String: String] = [:]) throws
+        -> Data
+    {
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
         var seen = Set<String>()
         for a in arrays {
-            guard seen.insert(a.name).inserted else { throw WeightFileError("safetensors: tensor name '\(a.name)' appears twice") }
-            guard a.name != "__metadata__" else { throw WeightFileError("safetensors: '__metadata__' is reserved") }
+            guard seen.insert(a.name).inserted else {
+                throw WeightFileError("safetensors: tensor name '\(a.name)' appears twice")
+            }
+            guard a.name != "__metadata__" else {
+                throw WeightFileError("safetensors: '__metadata__' is reserved")
+            }
             let bytes = a.values.count * 4
-            header[a.name] = ["dtype": "F32", "shape": a.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
+            header[a.name] =
+                ["dtype": "F32", "shape": a.shape, "data_offsets": [offset, offset + bytes]]
+                as [String: Any]
             offset += bytes
         }
-        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])
+        var json = try JSONSerialization.data(
+            withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])
         while json.count % 8 != 0 { json.append(0x20) }
         var out = Data(capacity: 8 + json.count + offset)
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
@@ -46,25 +57,39 @@ public enum SafeTensors {
         for a in arrays {
             a.values.withUnsafeBufferPointer { buf in
                 // Float32 is little-endian on every platform Swift runs Emotive on (x86-64, arm64).
-                out.append(UnsafeBufferPointer(start: UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: UInt8.self),
-                                               count: buf.count * 4))
+                out.append(
+                    UnsafeBufferPointer(
+                        start: UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(
+                            to: UInt8.self),
+                        count: buf.count * 4))
             }
         }
         return out
     }
 
     /// Decodes a safetensors file's bytes; `source` names the file in errors.
-    public static func decode(_ data: Data, source: String) throws -> (arrays: [NamedArray], metadata: [String: String]) {
+    public static func decode(_ data: Data, source: String) throws -> (
+        arrays: [NamedArray], metadata: [String: String]
+    ) {
         guard data.count >= 8 else {
-            throw WeightFileError("\(source): truncated safetensors file (\(data.count) bytes, the header length alone needs 8)")
+            throw WeightFileError(
+                "\(source): truncated safetensors file (\(data.count) bytes, the header length alone needs 8)"
+            )
         }
-        let n = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        let n = data.prefix(8).enumerated().reduce(UInt64(0)) {
+            $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+        }
         guard n <= UInt64(data.count - 8) else {
-            throw WeightFileError("\(source): truncated safetensors file: header says \(n) bytes, file has \(data.count - 8) after the length")
+            throw WeightFileError(
+                "\(source): truncated safetensors file: header says \(n) bytes, file has \(data.count - 8) after the length"
+            )
         }
         let headerData = data.subdata(in: 8..<(8 + Int(n)))
-        guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
-            throw WeightFileError("\(source): safetensors header is not a JSON object (corrupt or not a safetensors file)")
+        guard let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any]
+        else {
+            throw WeightFileError(
+                "\(source): safetensors header is not a JSON object (corrupt or not a safetensors file)"
+            )
         }
         let base = 8 + Int(n)
         var metadata: [String: String] = [:]
@@ -78,32 +103,45 @@ public enum SafeTensors {
                 continue
             }
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
-                  let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2
-            else { throw WeightFileError("\(source): tensor '\(name)' has a malformed header entry") }
+                let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int],
+                offsets.count == 2
+            else {
+                throw WeightFileError("\(source): tensor '\(name)' has a malformed header entry")
+            }
             guard dtype == "F32" else {
-                throw WeightFileError("\(source): tensor '\(name)' has dtype \(dtype); Emotive reads F32 only")
+                throw WeightFileError(
+                    "\(source): tensor '\(name)' has dtype \(dtype); Emotive reads F32 only")
             }
             let count = shape.reduce(1, *)
             guard offsets[1] - offsets[0] == count * 4, offsets[0] >= 0 else {
-                throw WeightFileError("\(source): tensor '\(name)' shape \(shape) needs \(count * 4) bytes, offsets give \(offsets[1] - offsets[0])")
+                throw WeightFileError(
+                    "\(source): tensor '\(name)' shape \(shape) needs \(count * 4) bytes, offsets give \(offsets[1] - offsets[0])"
+                )
             }
             guard base + offsets[1] <= data.count else {
-                throw WeightFileError("\(source): truncated safetensors file: tensor '\(name)' ends at byte \(base + offsets[1]), file has \(data.count)")
+                throw WeightFileError(
+                    "\(source): truncated safetensors file: tensor '\(name)' ends at byte \(base + offsets[1]), file has \(data.count)"
+                )
             }
             var values = [Float](repeating: 0, count: count)
             values.withUnsafeMutableBytes { dst in
-                data.copyBytes(to: dst.bindMemory(to: UInt8.self), from: (base + offsets[0])..<(base + offsets[1]))
+                data.copyBytes(
+                    to: dst.bindMemory(to: UInt8.self),
+                    from: (base + offsets[0])..<(base + offsets[1]))
             }
             entries.append((offsets[0], NamedArray(name: name, shape: shape, values: values)))
         }
         return (entries.sorted { $0.begin < $1.begin }.map(\.array), metadata)
     }
 
-    public static func write(_ arrays: [NamedArray], metadata: [String: String] = [:], to url: URL) throws {
+    public static func write(_ arrays: [NamedArray], metadata: [String: String] = [:], to url: URL)
+        throws
+    {
         try writeAtomically(try encode(arrays, metadata: metadata), to: url)
     }
 
-    public static func read(_ url: URL) throws -> (arrays: [NamedArray], metadata: [String: String]) {
+    public static func read(_ url: URL) throws -> (arrays: [NamedArray], metadata: [String: String])
+    {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw WeightFileError("\(url.path): cannot read (\(error.localizedDescription))")
@@ -117,7 +155,9 @@ public enum SafeTensors {
 func writeAtomically(_ data: Data, to url: URL) throws {
     let dir = url.deletingLastPathComponent()
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+    let tmp = dir.appendingPathComponent(
+        ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    )
     do {
         try data.write(to: tmp)
     } catch {

@@ -17,8 +17,9 @@ public struct LayerProbe {
     public init(_ model: Layer, at name: String) throws {
         let path = LayerProbe.straightPath(model)
         guard let cut = path.firstIndex(where: { $0.name == name }) else {
-            throw TrainingError("LayerProbe: no layer named '\(name)' on the model's straight path; "
-                + "names there: \(path.map(\.name).suffix(40).joined(separator: ", "))")
+            throw TrainingError(
+                "LayerProbe: no layer named '\(name)' on the model's straight path; "
+                    + "names there: \(path.map(\.name).suffix(40).joined(separator: ", "))")
         }
         self.path = path
         self.cut = cut
@@ -26,7 +27,9 @@ public struct LayerProbe {
 
     public init(_ model: Layer, cutAfter index: Int) {
         path = LayerProbe.straightPath(model)
-        check(path.indices.contains(index), "LayerProbe: index \(index) is outside the path of \(path.count) layers")
+        check(
+            path.indices.contains(index),
+            "LayerProbe: index \(index) is outside the path of \(path.count) layers")
         cut = index
     }
 
@@ -43,13 +46,17 @@ public struct LayerProbe {
 
     /// The deepest cut whose output is a feature map [N, H, W, C] with H, W ≥ `minimumSide`,
     /// found by running one input; nil if there is none.
-    public static func deepestFeatureMap(_ model: Layer, input: Tensor, minimumSide: Int) -> LayerProbe? {
+    public static func deepestFeatureMap(_ model: Layer, input: Tensor, minimumSide: Int)
+        -> LayerProbe?
+    {
         let path = straightPath(model)
         var h = input, found: Int?
         withoutGradients {
             for (i, l) in path.enumerated() {
                 h = l(h)
-                if h.rank == 4 && h.shape[1] >= minimumSide && h.shape[2] >= minimumSide { found = i }
+                if h.rank == 4 && h.shape[1] >= minimumSide && h.shape[2] >= minimumSide {
+                    found = i
+                }
             }
         }
         return found.map { LayerProbe(model, cutAfter: $0) }
@@ -64,18 +71,23 @@ public struct LayerProbe {
 /// logit; the log-probability subtracts the evidence shared by all classes, which makes the
 /// maps a little more class-specific). Returns one map per image, [H′ × W′] values scaled
 /// to 0...1 (all zeros when the model has no positive evidence), with H′, W′ the cut's size.
-public func gradCAM(_ probe: LayerProbe, images: Tensor, classes: [Int]) -> (maps: [[Float]], height: Int, width: Int) {
-    check(images.shape.first == classes.count,
-          "gradCAM: \(classes.count) classes for \(images.shape.first ?? 0) images \(images.shape)")
+public func gradCAM(_ probe: LayerProbe, images: Tensor, classes: [Int]) -> (
+    maps: [[Float]], height: Int, width: Int
+) {
+    check(
+        images.shape.first == classes.count,
+        "gradCAM: \(classes.count) classes for \(images.shape.first ?? 0) images \(images.shape)")
     let features = withoutGradients { probe.front(images) }
-    check(features.rank == 4, "gradCAM: the cut after '\(probe.layer.name)' gives \(features.shape), not a feature map")
+    check(
+        features.rank == 4,
+        "gradCAM: the cut after '\(probe.layer.name)' gives \(features.shape), not a feature map")
     let a = Parameter(features, name: "gradcam/features")
     let probabilities = probe.back(a.value)
     let k = probabilities.shape.last!
     let score = (log(probabilities + 1e-7) * oneHot(classes, depth: k)).sum()
     let gradient = gradients(of: score, wrt: [a])[0]
     let (n, h, w, c) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3])
-    let weights = gradient.mean(alongAxes: [1, 2]).scalars    // [N, C]
+    let weights = gradient.mean(alongAxes: [1, 2]).scalars  // [N, C]
     let values = features.scalars
     var maps: [[Float]] = []
     for i in 0..<n {

@@ -10,7 +10,10 @@ enum Inflater {
     static func inflate(_ data: [UInt8], expectedSize: Int) throws -> [UInt8] {
         var stream = z_stream()
         // windowBits -15: a raw deflate stream, as zip stores it.
-        guard inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard
+            inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+                == Z_OK
+        else {
             throw Failure(description: "zlib could not start: out of memory")
         }
         defer { inflateEnd(&stream) }
@@ -29,7 +32,10 @@ enum Inflater {
                 }
                 output.append(contentsOf: chunk[..<(chunk.count - Int(stream.avail_out))])
                 guard output.count <= expectedSize else {
-                    throw Failure(description: "the stream inflates to more than the \(expectedSize) bytes the directory says")
+                    throw Failure(
+                        description:
+                            "the stream inflates to more than the \(expectedSize) bytes the directory says"
+                    )
                 }
                 switch status {
                 case Z_STREAM_END:

@@ -25,13 +25,17 @@ public enum KerasWeightFile: Sendable {
             let zip = try ZipArchive(contentsOf: url)
             let bytes = try zip.contents(of: "model.weights.h5")
             let tmp = FileManager.default.temporaryDirectory
-                .appendingPathComponent("emotive-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).weights.h5")
+                .appendingPathComponent(
+                    "emotive-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).weights.h5"
+                )
             try bytes.write(to: tmp)
             defer { try? FileManager.default.removeItem(at: tmp) }
             do {
                 return try read(hdf5: HDF5File(path: tmp.path))
             } catch let e as WeightFileError {
-                throw WeightFileError(e.description.replacingOccurrences(of: tmp.path, with: url.path + "!model.weights.h5"))
+                throw WeightFileError(
+                    e.description.replacingOccurrences(
+                        of: tmp.path, with: url.path + "!model.weights.h5"))
             }
         }
         return try read(hdf5: HDF5File(path: url.path))
@@ -44,11 +48,13 @@ public enum KerasWeightFile: Sendable {
                 for name in names {
                     let group = root.isEmpty ? name : root + "/" + name
                     guard f.isGroup(group) else {
-                        throw WeightFileError("\(f.path): layer_names lists '\(name)' but the file has no such group")
+                        throw WeightFileError(
+                            "\(f.path): layer_names lists '\(name)' but the file has no such group")
                     }
                     let weightNames = try f.stringsAttribute("weight_names", of: group) ?? []
                     guard !weightNames.isEmpty else { continue }
-                    layers += try legacyLayers(f, group: group, name: name, weightNames: weightNames)
+                    layers += try legacyLayers(
+                        f, group: group, name: name, weightNames: weightNames)
                 }
                 return .legacy(layers: layers)
             }
@@ -58,7 +64,8 @@ public enum KerasWeightFile: Sendable {
             try collectKeras3(f, "layers", into: &groups)
             return .keras3(groups: groups)
         }
-        throw WeightFileError("\(f.path): not a Keras weight file (no layer_names attribute and no 'layers' group)")
+        throw WeightFileError(
+            "\(f.path): not a Keras weight file (no layer_names attribute and no 'layers' group)")
     }
 
     /// The layers of one `layer_names` group. A plain layer's weights are named
@@ -66,8 +73,10 @@ public enum KerasWeightFile: Sendable {
     /// keeps all its layers' weights in one group, `<inner layer>/<variable>` or
     /// `<model>/<inner layer>/<variable>`, which become one entry per inner layer, in the
     /// order the inner layers first appear.
-    static func legacyLayers(_ f: HDF5File, group: String, name: String,
-                             weightNames: [String]) throws -> [(name: String, weights: [NamedArray])] {
+    static func legacyLayers(
+        _ f: HDF5File, group: String, name: String,
+        weightNames: [String]
+    ) throws -> [(name: String, weights: [NamedArray])] {
         var out: [(name: String, weights: [NamedArray])] = []
         var index: [String: Int] = [:]
         for wn in weightNames {
@@ -97,11 +106,15 @@ public enum KerasWeightFile: Sendable {
         if let names = try f.stringsAttribute("layer_names", of: root) { return names }
         var names: [String] = []
         var i = 0
-        while let chunk = try f.stringsAttribute("layer_names\(i)", of: root) { names += chunk; i += 1 }
+        while let chunk = try f.stringsAttribute("layer_names\(i)", of: root) {
+            names += chunk; i += 1
+        }
         return i == 0 ? nil : names
     }
 
-    private static func collectKeras3(_ f: HDF5File, _ path: String, into groups: inout [String: [NamedArray]]) throws {
+    private static func collectKeras3(
+        _ f: HDF5File, _ path: String, into groups: inout [String: [NamedArray]]
+    ) throws {
         for member in try f.members(of: path) {
             let p = path + "/" + member
             guard f.isGroup(p) else { continue }

@@ -35,17 +35,23 @@ extension Layer {
     /// Layers that own weights, in walking order (Keras' `model.layers` order for the zoo).
     var weightedLayers: [Layer] { allLayers.filter { !$0.ownWeights.isEmpty } }
 
-    private func legacyArrays(_ fileLayers: [(name: String, weights: [NamedArray])], matching: KerasWeightMatching,
-                              source: String) throws -> [NamedArray] {
+    private func legacyArrays(
+        _ fileLayers: [(name: String, weights: [NamedArray])], matching: KerasWeightMatching,
+        source: String
+    ) throws -> [NamedArray] {
         let model = weightedLayers
         let fileShapes = fileLayers.map { (name: $0.name, shapes: $0.weights.map(\.shape)) }
         // A file of another architecture, width or top: say what it is and what would fit.
-        if let held = KerasArchitecture(fileShapes), let wanted = KerasArchitecture(weightShapes), held != wanted {
-            throw WeightFileError("\(source) holds the weights of \(held), but the model is \(wanted)"
-                + (wanted.officialFileName.map { "; its Keras weight file is \($0)" } ?? "")
-                + ". Nothing was loaded.")
+        if let held = KerasArchitecture(fileShapes), let wanted = KerasArchitecture(weightShapes),
+            held != wanted
+        {
+            throw WeightFileError(
+                "\(source) holds the weights of \(held), but the model is \(wanted)"
+                    + (wanted.officialFileName.map { "; its Keras weight file is \($0)" } ?? "")
+                    + ". Nothing was loaded.")
         }
-        let fileByName = Dictionary(fileLayers.map { ($0.name, $0.weights) }, uniquingKeysWith: { a, _ in a })
+        let fileByName = Dictionary(
+            fileLayers.map { ($0.name, $0.weights) }, uniquingKeysWith: { a, _ in a })
         func named(_ l: Layer) -> (String, [NamedArray])? {
             for candidate in [l.name, legacyMobileNetV2Name(l.name)] {
                 if let w = fileByName[candidate] { return (candidate, w) }
@@ -62,12 +68,17 @@ extension Layer {
         if useNames {
             var used = Set<String>()
             for l in model {
-                guard let (fileName, weights) = named(l) else { continue }   // reported as missing
+                guard let (fileName, weights) = named(l) else { continue }  // reported as missing
                 used.insert(fileName)
-                out += weights.map { NamedArray(name: "\(l.name).\($0.name)", shape: $0.shape, values: $0.values) }
+                out += weights.map {
+                    NamedArray(name: "\(l.name).\($0.name)", shape: $0.shape, values: $0.values)
+                }
             }
             for f in fileLayers where !used.contains(f.name) {
-                out += f.weights.map { NamedArray(name: "\(f.name).\($0.name) (file)", shape: $0.shape, values: $0.values) }
+                out += f.weights.map {
+                    NamedArray(
+                        name: "\(f.name).\($0.name) (file)", shape: $0.shape, values: $0.values)
+                }
             }
             return out
         }
@@ -75,27 +86,35 @@ extension Layer {
         // in the file goes to the i-th in the model, and every pair must have the same shapes.
         func shapes(_ s: [[Int]]) -> String { s.map { "\($0)" }.joined(separator: ", ") }
         for (i, (l, f)) in zip(model, fileLayers).enumerated() {
-            let mine = l.ownWeights, needed = mine.map(\.parameter.shape), found = f.weights.map(\.shape)
+            let mine = l.ownWeights, needed = mine.map(\.parameter.shape),
+                found = f.weights.map(\.shape)
             guard needed == found else {
-                throw WeightFileError("\(source): loading by position (as Keras does), layer \(i + 1) with weights differs: "
-                    + "the file's '\(f.name)' has \(shapes(found)), the model's '\(l.name)' has "
-                    + "\(shapes(needed)). Is the file for this architecture, width and top? "
-                    + "Nothing was loaded.")
+                throw WeightFileError(
+                    "\(source): loading by position (as Keras does), layer \(i + 1) with weights differs: "
+                        + "the file's '\(f.name)' has \(shapes(found)), the model's '\(l.name)' has "
+                        + "\(shapes(needed)). Is the file for this architecture, width and top? "
+                        + "Nothing was loaded.")
             }
-            out += zip(mine, f.weights).map { NamedArray(name: "\(l.name).\($0.variable)", shape: $1.shape, values: $1.values) }
+            out += zip(mine, f.weights).map {
+                NamedArray(name: "\(l.name).\($0.variable)", shape: $1.shape, values: $1.values)
+            }
         }
         guard fileLayers.count == model.count else {
             let more = fileLayers.count > model.count
             let extra = more ? fileLayers[model.count].name : model[fileLayers.count].name
-            throw WeightFileError("\(source) has \(fileLayers.count) layers with weights, the model has \(model.count); "
-                + "the first \(min(fileLayers.count, model.count)) match by position, then "
-                + (more ? "the file goes on with '\(extra)'" : "the model goes on with '\(extra)'")
-                + ". Nothing was loaded.")
+            throw WeightFileError(
+                "\(source) has \(fileLayers.count) layers with weights, the model has \(model.count); "
+                    + "the first \(min(fileLayers.count, model.count)) match by position, then "
+                    + (more
+                        ? "the file goes on with '\(extra)'" : "the model goes on with '\(extra)'")
+                    + ". Nothing was loaded.")
         }
         return out
     }
 
-    private func keras3Arrays(_ groups: [String: [NamedArray]], config: [String: String]?, source: String) throws -> [NamedArray] {
+    private func keras3Arrays(
+        _ groups: [String: [NamedArray]], config: [String: String]?, source: String
+    ) throws -> [NamedArray] {
         // Path of each model layer: from config.json when the archive has it, else by
         // counting Keras classes in walking order (Keras' own scheme for Sequential models).
         var paths: [String: String] = config ?? [:]
@@ -116,7 +135,9 @@ extension Layer {
             var nested = 0
             for child in (self is Sequential ? sublayers : [self]) {
                 if child is Sequential && KerasArchitecture(child.weightShapes) != nil {
-                    number(child.allLayers, under: "layers/functional" + (nested == 0 ? "" : "_\(nested)") + "/layers")
+                    number(
+                        child.allLayers,
+                        under: "layers/functional" + (nested == 0 ? "" : "_\(nested)") + "/layers")
                     nested += 1
                 } else {
                     flat += child.allLayers
@@ -134,7 +155,9 @@ extension Layer {
             }
         }
         for (p, vars) in groups where !used.contains(p) {
-            out += vars.map { NamedArray(name: "\(p)/vars/\($0.name) (file)", shape: $0.shape, values: $0.values) }
+            out += vars.map {
+                NamedArray(name: "\(p)/vars/\($0.name) (file)", shape: $0.shape, values: $0.values)
+            }
         }
         return out
     }
@@ -164,10 +187,14 @@ struct KerasArchitecture: Equatable, CustomStringConvertible {
         if names.contains("conv1_conv") && names.contains("conv5_block3_3_conv") {
             family = .resNet50
         } else if names.contains("Conv1") && names.contains("bn_Conv1"),
-                  let last = layers.first(where: { $0.name == "block_16_project" || $0.name == "mobl16_conv_16_project" }),
-                  let out = last.shapes.first?.last {
-            family = .mobileNetV2(alpha: [0.35, 0.5, 0.75, 1.0, 1.3, 1.4].first { makeDivisible(320 * $0) == out },
-                                  lastChannels: out)
+            let last = layers.first(where: {
+                $0.name == "block_16_project" || $0.name == "mobl16_conv_16_project"
+            }),
+            let out = last.shapes.first?.last
+        {
+            family = .mobileNetV2(
+                alpha: [0.35, 0.5, 0.75, 1.0, 1.3, 1.4].first { makeDivisible(320 * $0) == out },
+                lastChannels: out)
         } else {
             return nil
         }
@@ -178,7 +205,8 @@ struct KerasArchitecture: Equatable, CustomStringConvertible {
         switch family {
         case .resNet50: return "ResNet50 \(top)"
         case let .mobileNetV2(alpha, last):
-            let width = alpha.map { "alpha \(Self.alphaText($0))" } ?? "\(last) channels in block 16"
+            let width =
+                alpha.map { "alpha \(Self.alphaText($0))" } ?? "\(last) channels in block 16"
             return "MobileNetV2 (\(width)) \(top)"
         }
     }
@@ -189,7 +217,8 @@ struct KerasArchitecture: Equatable, CustomStringConvertible {
         case (.resNet50, nil): return "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"
         case (.resNet50, 1000?): return "resnet50_weights_tf_dim_ordering_tf_kernels.h5"
         case let (.mobileNetV2(alpha?, _), nil):
-            return "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_\(Self.alphaText(alpha))_224_no_top.h5"
+            return
+                "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_\(Self.alphaText(alpha))_224_no_top.h5"
         case let (.mobileNetV2(alpha?, _), 1000?):
             return "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_\(Self.alphaText(alpha))_224.h5"
         default: return nil
@@ -197,7 +226,9 @@ struct KerasArchitecture: Equatable, CustomStringConvertible {
     }
 
     /// As Keras writes alpha in file names (`str(alpha)`): 1.0, 0.35, 0.5.
-    static func alphaText(_ a: Double) -> String { a == a.rounded() ? String(format: "%.1f", a) : "\(a)" }
+    static func alphaText(_ a: Double) -> String {
+        a == a.rounded() ? String(format: "%.1f", a) : "\(a)"
+    }
 }
 
 /// The 2018 name of a MobileNetV2 layer in Keras' ImageNet weight files, or the name itself.
@@ -222,19 +253,28 @@ func legacyMobileNetV2Name(_ name: String) -> String {
 func kerasConfigLayers(_ url: URL) throws -> [String: String]? {
     guard url.pathExtension == "keras" else { return nil }
     let zip = try ZipArchive(contentsOf: url)
-    guard let config = try JSONSerialization.jsonObject(with: zip.contents(of: "config.json")) as? [String: Any],
-          let inner = config["config"] as? [String: Any], let layers = inner["layers"] as? [[String: Any]] else { return nil }
+    guard
+        let config = try JSONSerialization.jsonObject(with: zip.contents(of: "config.json"))
+            as? [String: Any],
+        let inner = config["config"] as? [String: Any],
+        let layers = inner["layers"] as? [[String: Any]]
+    else { return nil }
     var paths: [String: String] = [:]
     func walk(_ layers: [[String: Any]], _ prefix: String) {
         var used: [String: Int] = [:]
         for l in layers {
             guard let cls = l["class_name"] as? String, cls != "InputLayer",
-                  let cfg = l["config"] as? [String: Any], let name = cfg["name"] as? String else { continue }
+                let cfg = l["config"] as? [String: Any], let name = cfg["name"] as? String
+            else { continue }
             let base = snakeCase(cls)
             let n = used[base, default: 0]
             used[base] = n + 1
             let path = prefix + "/" + (n == 0 ? base : "\(base)_\(n)")
-            if let sub = cfg["layers"] as? [[String: Any]] { walk(sub, path + "/layers") } else { paths[name] = path }
+            if let sub = cfg["layers"] as? [[String: Any]] {
+                walk(sub, path + "/layers")
+            } else {
+                paths[name] = path
+            }
         }
     }
     walk(layers, "layers")

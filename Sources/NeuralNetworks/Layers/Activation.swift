@@ -1,3 +1,6 @@
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
+// (`ReLU()`, `Softmax()`, … are functions named like the Keras layers they build.)
+
 import Tensors
 
 /// An elementwise activation, as Keras names them.
@@ -49,6 +52,10 @@ public func ReLU(maxValue: Float? = nil, name: String = "") -> ActivationLayer {
 }
 
 /// ReLU clipped at 6 (Keras `ReLU(6.)`).
-public func ReLU6(name: String = "") -> ActivationLayer { ActivationLayer(.relu6, name: name, kerasClass: "ReLU") }
+public func ReLU6(name: String = "") -> ActivationLayer {
+    ActivationLayer(.relu6, name: name, kerasClass: "ReLU")
+}
 public func Sigmoid(name: String = "") -> ActivationLayer { ActivationLayer(.sigmoid, name: name) }
-public func Softmax(name: String = "") -> ActivationLayer { ActivationLayer(.softmax, name: name, kerasClass: "Softmax") }
+public func Softmax(name: String = "") -> ActivationLayer {
+    ActivationLayer(.softmax, name: name, kerasClass: "Softmax")
+}

@@ -16,10 +16,15 @@ public final class Conv2D: BaseLayer {
         "Conv2D(\(filters),\(kernelSize.0)x\(kernelSize.1),s\(strides.0)x\(strides.1),\(padding),bias:\(useBias),\(activation.rawValue))"
     }
 
-    public init(_ filters: Int, kernel: Int, strides: Int = 1, padding: Padding = .valid, useBias: Bool = true,
-                activation: Activation = .linear, name: String = "") {
-        check(filters > 0 && kernel > 0 && strides > 0,
-              "Conv2D '\(name)': filters, kernel and strides must be positive, got \(filters), \(kernel), \(strides)")
+    public init(
+        _ filters: Int, kernel: Int, strides: Int = 1, padding: Padding = .valid,
+        useBias: Bool = true,
+        activation: Activation = .linear, name: String = ""
+    ) {
+        check(
+            filters > 0 && kernel > 0 && strides > 0,
+            "Conv2D '\(name)': filters, kernel and strides must be positive, got \(filters), \(kernel), \(strides)"
+        )
         self.filters = filters
         self.kernelSize = (kernel, kernel)
         self.strides = (strides, strides)
@@ -31,9 +36,12 @@ public final class Conv2D: BaseLayer {
 
     override public func forward(_ x: Tensor) -> Tensor {
         check(x.rank == 4, "Conv2D '\(name)' expects NHWC rank 4, got \(x.shape)")
-        let k = weight("kernel", shape: [kernelSize.0, kernelSize.1, x.shape[3], filters], initializer: .glorotUniform)
+        let k = weight(
+            "kernel", shape: [kernelSize.0, kernelSize.1, x.shape[3], filters],
+            initializer: .glorotUniform)
         let bias = useBias ? weight("bias", shape: [filters], initializer: .zeros).value : nil
-        return activation.apply(conv2d(x, filter: k.value, bias: bias, strides: strides, padding: padding))
+        return activation.apply(
+            conv2d(x, filter: k.value, bias: bias, strides: strides, padding: padding))
     }
 }
 
@@ -50,7 +58,10 @@ public final class DepthwiseConv2D: BaseLayer {
         "DepthwiseConv2D(\(kernelSize.0)x\(kernelSize.1),s\(strides.0)x\(strides.1),\(padding),bias:\(useBias))"
     }
 
-    public init(kernel: Int, strides: Int = 1, padding: Padding = .valid, useBias: Bool = true, name: String = "") {
+    public init(
+        kernel: Int, strides: Int = 1, padding: Padding = .valid, useBias: Bool = true,
+        name: String = ""
+    ) {
         self.kernelSize = (kernel, kernel)
         self.strides = (strides, strides)
         self.padding = padding
@@ -64,7 +75,8 @@ public final class DepthwiseConv2D: BaseLayer {
     func forward(_ x: Tensor, padding: Padding) -> Tensor {
         check(x.rank == 4, "DepthwiseConv2D '\(name)' expects NHWC rank 4, got \(x.shape)")
         let c = x.shape[3]
-        let k = weight("kernel", shape: [kernelSize.0, kernelSize.1, c, 1], initializer: .glorotUniform)
+        let k = weight(
+            "kernel", shape: [kernelSize.0, kernelSize.1, c, 1], initializer: .glorotUniform)
         var y = depthwiseConv2d(x, filter: k.value, strides: strides, padding: padding)
         if useBias { y = y + weight("bias", shape: [c], initializer: .zeros).value }
         return y

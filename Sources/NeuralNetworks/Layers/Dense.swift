@@ -7,9 +7,13 @@ public final class Dense: BaseLayer, SoftmaxOutput {
     public let activation: Activation
     public let useBias: Bool
     override public var kerasClass: String { "Dense" }
-    override public var configuration: String { "Dense(\(units),\(activation.rawValue),bias:\(useBias))" }
+    override public var configuration: String {
+        "Dense(\(units),\(activation.rawValue),bias:\(useBias))"
+    }
 
-    public init(_ units: Int, activation: Activation = .linear, useBias: Bool = true, name: String = "") {
+    public init(
+        _ units: Int, activation: Activation = .linear, useBias: Bool = true, name: String = ""
+    ) {
         check(units > 0, "Dense '\(name)': units must be positive, got \(units)")
         self.units = units
         self.activation = activation
@@ -18,7 +22,10 @@ public final class Dense: BaseLayer, SoftmaxOutput {
     }
 
     public func preSoftmax(_ x: Tensor) -> Tensor {
-        check(x.rank == 2, "Dense '\(name)' expects [N, features], got \(x.shape); add Flatten() or GlobalAveragePooling() before it")
+        check(
+            x.rank == 2,
+            "Dense '\(name)' expects [N, features], got \(x.shape); add Flatten() or GlobalAveragePooling() before it"
+        )
         let k = weight("kernel", shape: [x.shape[1], units], initializer: .glorotUniform)
         var y = matmul(x, k.value)
         if useBias { y = y + weight("bias", shape: [units], initializer: .zeros).value }

@@ -16,7 +16,8 @@ public final class Dropout: BaseLayer {
 
     override public func forward(_ x: Tensor) -> Tensor {
         guard let pass = TrainingPass.current, rate > 0 else { return x }
-        var g = RandomGenerator(seed: pass.seed, stream: stableHash(name) &+ UInt64(pass.step) &* 0x9E37_79B9)
+        var g = RandomGenerator(
+            seed: pass.seed, stream: stableHash(name) &+ UInt64(pass.step) &* 0x9E37_79B9)
         return dropout(x, rate: rate, generator: &g)
     }
 }

@@ -25,7 +25,9 @@ enum Fusion: CaseIterable {
         /// Gradients are being recorded (`GradientRecording.isOn`).
         var recording: Bool
 
-        static var current: Mode { Mode(training: TrainingPass.current != nil, recording: GradientRecording.isOn) }
+        static var current: Mode {
+            Mode(training: TrainingPass.current != nil, recording: GradientRecording.isOn)
+        }
     }
 
     /// How many layers from `i` (all before `end`) the pattern covers in `mode`; nil when
@@ -34,21 +36,29 @@ enum Fusion: CaseIterable {
         func rectifier(at j: Int) -> Rectifier? { Fusion.rectifier(layers, at: j, end: end) }
         switch self {
         case .paddedDepthwise:
-            guard i + 1 < end, layers[i] is CorrectPad, let conv = layers[i + 1] as? DepthwiseConv2D,
-                  conv.padding == .valid else { return nil }
-            return 1 + (Fusion.foldedNormalization.match(layers, at: i + 1, end: end, mode: mode) ?? 1)
+            guard i + 1 < end, layers[i] is CorrectPad,
+                let conv = layers[i + 1] as? DepthwiseConv2D,
+                conv.padding == .valid
+            else { return nil }
+            return 1
+                + (Fusion.foldedNormalization.match(layers, at: i + 1, end: end, mode: mode) ?? 1)
         case .foldedNormalization:
-            guard i + 1 < end, let bn = layers[i + 1] as? BatchNorm, !mode.training || !bn.isTrainable,
-                  let c = Fusion.foldableChannels(layers[i]),
-                  let w = Fusion.foldedWeights(conv: layers[i], bn: bn), w.gamma.shape == [c] else { return nil }
+            guard i + 1 < end, let bn = layers[i + 1] as? BatchNorm,
+                !mode.training || !bn.isTrainable,
+                let c = Fusion.foldableChannels(layers[i]),
+                let w = Fusion.foldedWeights(conv: layers[i], bn: bn), w.gamma.shape == [c]
+            else { return nil }
             // Nothing may need a gradient: not the weights (the input is checked when the step runs).
             if mode.recording {
                 guard !w.kernel.isTrainable, !(w.bias?.isTrainable ?? false), !w.gamma.isTrainable,
-                      !w.beta.isTrainable else { return nil }
+                    !w.beta.isTrainable
+                else { return nil }
             }
             return rectifier(at: i + 2) == nil ? 2 : 3
         case .normalizedRectifier:
-            guard let bn = layers[i] as? BatchNorm, rectifier(at: i + 1) != nil, mode.training, bn.isTrainable else {
+            guard let bn = layers[i] as? BatchNorm, rectifier(at: i + 1) != nil, mode.training,
+                bn.isTrainable
+            else {
                 return nil
             }
             return 2
@@ -75,18 +85,26 @@ enum Fusion: CaseIterable {
 
     /// The weights a fold reads, when the convolution and the batch norm are built.
     static func foldedWeights(conv: Layer, bn: BatchNorm)
-        -> (kernel: Parameter, bias: Parameter?, gamma: Parameter, beta: Parameter, mean: Parameter, variance: Parameter)? {
+        -> (
+            kernel: Parameter, bias: Parameter?, gamma: Parameter, beta: Parameter, mean: Parameter,
+            variance: Parameter
+        )?
+    {
         let useBias: Bool
         switch conv {
         case let c as Conv2D: useBias = c.useBias
         case let c as DepthwiseConv2D: useBias = c.useBias
         default: return nil
         }
-        guard let layer = conv as? BaseLayer, let kernel = layer.existingWeight("kernel") else { return nil }
+        guard let layer = conv as? BaseLayer, let kernel = layer.existingWeight("kernel") else {
+            return nil
+        }
         let bias = useBias ? layer.existingWeight("bias") : nil
         if useBias && bias == nil { return nil }
         guard let gamma = bn.existingWeight("gamma"), let beta = bn.existingWeight("beta"),
-              let mean = bn.existingWeight("moving_mean"), let variance = bn.existingWeight("moving_variance") else {
+            let mean = bn.existingWeight("moving_mean"),
+            let variance = bn.existingWeight("moving_variance")
+        else {
             return nil
         }
         return (kernel, bias, gamma, beta, mean, variance)
@@ -133,19 +151,23 @@ final class FusionPlan {
                 i += 1
                 continue
             }
-            steps.append(Self.step(fusion, at: i, length: length, layers, end: key.end, folds: folds))
+            steps.append(
+                Self.step(fusion, at: i, length: length, layers, end: key.end, folds: folds))
             i += length
         }
         self.steps = steps
     }
 
     /// The step of `fusion` matched at `i` over `length` layers.
-    static func step(_ fusion: Fusion, at i: Int, length: Int, _ layers: [Layer], end: Int,
-                     folds: (Int) -> NormalizationFold) -> Step {
+    static func step(
+        _ fusion: Fusion, at i: Int, length: Int, _ layers: [Layer], end: Int,
+        folds: (Int) -> NormalizationFold
+    ) -> Step {
         let rectifier = Fusion.rectifier(layers, at: i + length - 1, end: end)
         let folded = fusion == .foldedNormalization || (fusion == .paddedDepthwise && length > 2)
-        return Step(fusion: fusion, start: i, length: length, rectifier: rectifier,
-                    fold: folded ? folds(fusion == .paddedDepthwise ? i + 1 : i) : nil)
+        return Step(
+            fusion: fusion, start: i, length: length, rectifier: rectifier,
+            fold: folded ? folds(fusion == .paddedDepthwise ? i + 1 : i) : nil)
     }
 
     /// What the plan depends on in the weights, per convolution and batch norm: whether the
@@ -154,7 +176,9 @@ final class FusionPlan {
         var state: [Int] = []
         for l in layers[..<end] where l is Conv2D || l is DepthwiseConv2D || l is BatchNorm {
             var code = (l.isTrainable ? 1 : 0) | l.ownWeights.count << 1
-            for (k, w) in l.ownWeights.enumerated() where w.parameter.isTrainable { code |= 1 << (4 + k) }
+            for (k, w) in l.ownWeights.enumerated() where w.parameter.isTrainable {
+                code |= 1 << (4 + k)
+            }
             state.append(code)
         }
         return state
@@ -172,10 +196,15 @@ final class NormalizationFold {
     /// The folded filter and shift for the current weights.
     func filter(conv: Layer, bn: BatchNorm) -> (filter: Tensor, shift: [Float]) {
         guard let w = Fusion.foldedWeights(conv: conv, bn: bn) else {
-            fatalError("NormalizationFold: '\(conv.name)' or '\(bn.name)' lost its weights after the plan was made")
+            fatalError(
+                "NormalizationFold: '\(conv.name)' or '\(bn.name)' lost its weights after the plan was made"
+            )
         }
-        let key = [ObjectIdentifier(w.kernel).hashValue, w.kernel.version, w.bias?.version ?? -1, w.gamma.version,
-                   w.beta.version, w.mean.version, w.variance.version]
+        let key = [
+            ObjectIdentifier(w.kernel).hashValue, w.kernel.version, w.bias?.version ?? -1,
+            w.gamma.version,
+            w.beta.version, w.mean.version, w.variance.version,
+        ]
         if let cached, cached.key == key { return (cached.filter, cached.shift) }
         let c = w.gamma.shape[0]
         let g = w.gamma.value.scalars, bt = w.beta.value.scalars, mu = w.mean.value.scalars
@@ -184,16 +213,18 @@ final class NormalizationFold {
         let convBias = w.bias?.value.scalars ?? [Float](repeating: 0, count: c)
         let shift = (0..<c).map { bt[$0] + (convBias[$0] - mu[$0]) * a[$0] }
         let k = w.kernel.value.scalars
-        let filter = Tensor(shape: w.kernel.shape, scalars: [Float](unsafeUninitializedCapacity: k.count) { out, n in
-            k.withUnsafeBufferPointer { src in
-                var i = 0
-                while i < k.count {
-                    for o in 0..<c { out[i + o] = src[i + o] * a[o] }
-                    i += c
+        let filter = Tensor(
+            shape: w.kernel.shape,
+            scalars: [Float](unsafeUninitializedCapacity: k.count) { out, n in
+                k.withUnsafeBufferPointer { src in
+                    var i = 0
+                    while i < k.count {
+                        for o in 0..<c { out[i + o] = src[i + o] * a[o] }
+                        i += c
+                    }
                 }
-            }
-            n = k.count
-        })
+                n = k.count
+            })
         cached = (key, filter, shift)
         return (filter, shift)
     }
@@ -206,7 +237,8 @@ final class FusionPlans {
     private(set) var folds: [Int: NormalizationFold] = [:]
 
     func plan(_ layers: [Layer], end: Int) -> FusionPlan {
-        let key = FusionPlan.Key(mode: .current, end: end, weights: FusionPlan.weightState(layers, end: end))
+        let key = FusionPlan.Key(
+            mode: .current, end: end, weights: FusionPlan.weightState(layers, end: end))
         if let plan = plans.first(where: { $0.key == key }) { return plan }
         let plan = FusionPlan(layers, key: key) { [self] i in
             if let fold = folds[i] { return fold }
@@ -234,12 +266,15 @@ extension Sequential {
         case .normalizedRectifier:
             return (layers[i] as! BatchNorm).forward(x, rectifier: step.rectifier!)
         case .foldedNormalization:
-            guard x.rank == 4, !(GradientRecording.isOn && x.requiresGradient) else { return oneByOne(step, x) }
+            guard x.rank == 4, !(GradientRecording.isOn && x.requiresGradient) else {
+                return oneByOne(step, x)
+            }
             return folded(step, x, padding: nil)
         case .paddedDepthwise:
             guard x.rank == 4 else { return oneByOne(step, x) }
             let p = (layers[i] as! CorrectPad).padding(for: x.shape)
-            let padding = Padding.explicit(top: p.top, bottom: p.bottom, left: p.left, right: p.right)
+            let padding = Padding.explicit(
+                top: p.top, bottom: p.bottom, left: p.left, right: p.right)
             if step.fold != nil, !(GradientRecording.isOn && x.requiresGradient) {
                 return folded(step, x, padding: padding)
             }
@@ -258,15 +293,19 @@ extension Sequential {
     private func folded(_ step: FusionPlan.Step, _ x: Tensor, padding: Padding?) -> Tensor {
         let fold = step.fold!
         let conv = layers[fold.convolution], bn = layers[fold.convolution + 1] as! BatchNorm
-        let clamp: ClosedRange<Float>? = step.rectifier.map { $0 == .relu ? 0...Float.infinity : 0...6 }
+        let clamp: ClosedRange<Float>? = step.rectifier.map {
+            $0 == .relu ? 0...Float.infinity : 0...6
+        }
         let (filter, shift) = fold.filter(conv: conv, bn: bn)
         switch conv {
         case let conv as Conv2D:
-            return conv2dInference(x, filter: filter, bias: shift, strides: conv.strides,
-                                   padding: padding ?? conv.padding, clamp: clamp)
+            return conv2dInference(
+                x, filter: filter, bias: shift, strides: conv.strides,
+                padding: padding ?? conv.padding, clamp: clamp)
         case let conv as DepthwiseConv2D:
-            return depthwiseConv2dInference(x, filter: filter, bias: shift, strides: conv.strides,
-                                            padding: padding ?? conv.padding, clamp: clamp)
+            return depthwiseConv2dInference(
+                x, filter: filter, bias: shift, strides: conv.strides,
+                padding: padding ?? conv.padding, clamp: clamp)
         default:
             fatalError("foldedNormalization: '\(conv.name)' is not a convolution")
         }
@@ -274,11 +313,14 @@ extension Sequential {
 
     /// `fusion` matched at layer `i` now and run on `x` as a plan step would, with how
     /// many layers it covered; nil when it does not apply (for tests and probes).
-    func fused(_ fusion: Fusion, at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)? {
+    func fused(_ fusion: Fusion, at i: Int, _ x: Tensor, end: Int) -> (output: Tensor, length: Int)?
+    {
         guard LayerTrace.current == nil,
-              let length = fusion.match(layers, at: i, end: end, mode: .current) else { return nil }
-        let step = FusionPlan.step(fusion, at: i, length: length, layers, end: end,
-                                   folds: { NormalizationFold(convolution: $0) })
+            let length = fusion.match(layers, at: i, end: end, mode: .current)
+        else { return nil }
+        let step = FusionPlan.step(
+            fusion, at: i, length: length, layers, end: end,
+            folds: { NormalizationFold(convolution: $0) })
         return (run(step, x), length)
     }
 

@@ -14,7 +14,8 @@ public final class Lambda: BaseLayer {
     /// without one, fit does not use the cache unless given a `cacheKey`.
     override public var configuration: String { "Lambda(\(identity))" }
 
-    public init(_ name: String = "", identity: String? = nil, _ body: @escaping (Tensor) -> Tensor) {
+    public init(_ name: String = "", identity: String? = nil, _ body: @escaping (Tensor) -> Tensor)
+    {
         self.body = body
         self.identity = identity ?? unhashableIdentity
         super.init(name: name)

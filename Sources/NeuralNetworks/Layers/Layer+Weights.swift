@@ -20,14 +20,20 @@ extension Layer {
 
     /// A copy of every weight and state, keyed `<layer>.<variable>`.
     public func weightsSnapshot() -> [NamedArray] {
-        namedWeights.map { NamedArray(name: $0.key, shape: $0.weight.parameter.shape, values: $0.weight.parameter.value.scalars) }
+        namedWeights.map {
+            NamedArray(
+                name: $0.key, shape: $0.weight.parameter.shape,
+                values: $0.weight.parameter.value.scalars)
+        }
     }
 
     /// Sets weights from named arrays; every key the model has must be present with its
     /// shape, and no other key — otherwise one error lists every difference and nothing changes.
     public func loadWeights(_ arrays: [NamedArray], source: String) throws {
         let weights = namedWeights
-        try checkWeightsMatch(expected: weights.map { ($0.key, $0.weight.parameter.shape) }, found: arrays, source: source)
+        try checkWeightsMatch(
+            expected: weights.map { ($0.key, $0.weight.parameter.shape) }, found: arrays,
+            source: source)
         let byName = Dictionary(arrays.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for (key, w) in weights {
             let a = byName[key]!
@@ -37,7 +43,9 @@ extension Layer {
 
     /// Writes the weights (no optimizer state) as safetensors.
     public func saveWeights(to url: URL) throws {
-        try SafeTensors.write(weightsSnapshot(), metadata: ["format": "emotive-weights-1", "model": structureIdentity], to: url)
+        try SafeTensors.write(
+            weightsSnapshot(),
+            metadata: ["format": "emotive-weights-1", "model": structureIdentity], to: url)
     }
 
     /// Loads weights written by ``saveWeights(to:)`` or from a checkpoint.
@@ -50,8 +58,10 @@ extension Layer {
     /// models with equal identities compute the same function of their weights.
     public var structureIdentity: String {
         let layers = allLayers.map { "\($0.name)=\($0.configuration)" }.joined(separator: "|")
-        let weights = namedWeights.map { "\($0.key)\($0.weight.parameter.shape)\($0.weight.parameter.isTrainable ? "" : "*")" }
-            .joined(separator: ",")
+        let weights = namedWeights.map {
+            "\($0.key)\($0.weight.parameter.shape)\($0.weight.parameter.isTrainable ? "" : "*")"
+        }
+        .joined(separator: ",")
         return SHA256.hex(layers + "#" + weights)
     }
 }

@@ -109,15 +109,21 @@ open class BaseLayer: Layer {
     ///
     /// Traps with a message if the layer is later called with an input that needs
     /// another shape (a layer is built for one input shape, as in Keras).
-    public func weight(_ variable: String, shape: [Int], initializer: Initializer, isState: Bool = false) -> Parameter {
+    public func weight(
+        _ variable: String, shape: [Int], initializer: Initializer, isState: Bool = false
+    ) -> Parameter {
         if let w = ownWeights.first(where: { $0.variable == variable }) {
-            check(w.parameter.shape == shape,
-                  "\(kerasClass) '\(name)': built for \(variable) \(w.parameter.shape), now called with an input needing \(shape)")
+            check(
+                w.parameter.shape == shape,
+                "\(kerasClass) '\(name)': built for \(variable) \(w.parameter.shape), now called with an input needing \(shape)"
+            )
             return w.parameter
         }
-        var generator = RandomGenerator(seed: BuildSeed.current, stream: stableHash("\(name).\(variable)"))
-        let p = Parameter(initializer.make(shape, generator: &generator), name: "\(name).\(variable)",
-                          isTrainable: isTrainable && !isState)
+        var generator = RandomGenerator(
+            seed: BuildSeed.current, stream: stableHash("\(name).\(variable)"))
+        let p = Parameter(
+            initializer.make(shape, generator: &generator), name: "\(name).\(variable)",
+            isTrainable: isTrainable && !isState)
         ownWeights.append(LayerWeight(variable: variable, parameter: p, isState: isState))
         return p
     }
@@ -161,7 +167,9 @@ public final class TrainingPass: @unchecked Sendable {
     @TaskLocal static var current: TrainingPass?
 
     /// Runs `body` as a training pass (and commits the statistics if `commit` is true).
-    public static func run<R>(seed: UInt64, step: Int, commit: Bool = true, _ body: (TrainingPass) throws -> R) rethrows -> R {
+    public static func run<R>(
+        seed: UInt64, step: Int, commit: Bool = true, _ body: (TrainingPass) throws -> R
+    ) rethrows -> R {
         let pass = TrainingPass(seed: seed, step: step)
         let r = try $current.withValue(pass) { try body(pass) }
         if commit { pass.commit() }

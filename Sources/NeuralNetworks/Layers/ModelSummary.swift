@@ -34,15 +34,25 @@ public struct ModelSummary: Sendable, CustomStringConvertible {
             return String(format: "%.2f MB", b / 1024 / 1024)
         }
         let col1 = max(28, rows.map { $0.name.count + $0.kind.count + 3 }.max() ?? 0)
-        let shapes = rows.map { "(None, " + $0.outputShape.map(String.init).joined(separator: ", ") + ")" }
+        let shapes = rows.map {
+            "(None, " + $0.outputShape.map(String.init).joined(separator: ", ") + ")"
+        }
         let col2 = max(22, shapes.map(\.count).max() ?? 0)
-        func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
-        func lpad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
+        func pad(_ s: String, _ w: Int) -> String {
+            s + String(repeating: " ", count: max(0, w - s.count))
+        }
+        func lpad(_ s: String, _ w: Int) -> String {
+            String(repeating: " ", count: max(0, w - s.count)) + s
+        }
         let rule = String(repeating: "─", count: col1 + col2 + 16)
         var out = "Model: \"\(modelName)\"\n\(rule)\n"
-        out += pad("Layer (type)", col1) + " " + pad("Output Shape", col2) + " " + lpad("Param #", 13) + "\n\(rule)\n"
+        out +=
+            pad("Layer (type)", col1) + " " + pad("Output Shape", col2) + " " + lpad("Param #", 13)
+            + "\n\(rule)\n"
         for (r, s) in zip(rows, shapes) {
-            out += pad("\(r.name) (\(r.kind))", col1) + " " + pad(s, col2) + " " + lpad(grouped(r.parameters), 13) + "\n"
+            out +=
+                pad("\(r.name) (\(r.kind))", col1) + " " + pad(s, col2) + " "
+                + lpad(grouped(r.parameters), 13) + "\n"
         }
         out += "\(rule)\n"
         out += " Total params: \(grouped(total)) (\(bytes(total)))\n"
@@ -65,19 +75,30 @@ extension Layer {
         func visit(_ l: Layer) {
             let leaf = l.sublayers.isEmpty || l is CBAM
             if leaf {
-                let n = l.allLayers.flatMap(\.ownWeights).reduce(0) { $0 + $1.parameter.shape.reduce(1, *) }
-                rows.append(.init(name: l.name, kind: l.kerasClass,
-                                  outputShape: Array((trace.shapes[ObjectIdentifier(l)] ?? []).dropFirst()), parameters: n))
+                let n = l.allLayers.flatMap(\.ownWeights).reduce(0) {
+                    $0 + $1.parameter.shape.reduce(1, *)
+                }
+                rows.append(
+                    .init(
+                        name: l.name, kind: l.kerasClass,
+                        outputShape: Array((trace.shapes[ObjectIdentifier(l)] ?? []).dropFirst()),
+                        parameters: n))
             } else {
                 l.sublayers.forEach(visit)
                 if l is Residual {
-                    rows.append(.init(name: l.name, kind: "Add",
-                                      outputShape: Array((trace.shapes[ObjectIdentifier(l)] ?? []).dropFirst()), parameters: 0))
+                    rows.append(
+                        .init(
+                            name: l.name, kind: "Add",
+                            outputShape: Array(
+                                (trace.shapes[ObjectIdentifier(l)] ?? []).dropFirst()),
+                            parameters: 0))
                 }
             }
         }
         visit(self)
         let c = parameterCounts
-        return ModelSummary(modelName: name, rows: rows, total: c.total, trainable: c.trainable, nonTrainable: c.nonTrainable)
+        return ModelSummary(
+            modelName: name, rows: rows, total: c.total, trainable: c.trainable,
+            nonTrainable: c.nonTrainable)
     }
 }

@@ -32,14 +32,17 @@ public final class BatchNorm: BaseLayer {
         let mean = weight("moving_mean", shape: [c], initializer: .zeros, isState: true)
         let variance = weight("moving_variance", shape: [c], initializer: .ones, isState: true)
         if let pass = TrainingPass.current, isTrainable {
-            let r = batchNormTraining(x, scale: gamma.value, offset: beta.value, epsilon: epsilon,
-                                      rectifier: rectifier)
+            let r = batchNormTraining(
+                x, scale: gamma.value, offset: beta.value, epsilon: epsilon,
+                rectifier: rectifier)
             pass.queue(mean, movingAverage(mean.value, batch: r.mean, momentum: momentum))
-            pass.queue(variance, movingAverage(variance.value, batch: r.variance, momentum: momentum))
+            pass.queue(
+                variance, movingAverage(variance.value, batch: r.variance, momentum: momentum))
             return r.output
         }
-        let y = batchNormInference(x, mean: mean.value, variance: variance.value, scale: gamma.value,
-                                   offset: beta.value, epsilon: epsilon)
+        let y = batchNormInference(
+            x, mean: mean.value, variance: variance.value, scale: gamma.value,
+            offset: beta.value, epsilon: epsilon)
         switch rectifier {
         case nil: return y
         case .relu: return relu(y)

@@ -6,7 +6,8 @@ public final class MaxPool2D: BaseLayer {
     public let size: Int, strides: Int, padding: Padding
     override public var kerasClass: String { "MaxPooling2D" }
     override public var configuration: String { "MaxPool2D(\(size),s\(strides),\(padding))" }
-    public init(_ size: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String = "") {
+    public init(_ size: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String = "")
+    {
         self.size = size; self.strides = strides ?? size; self.padding = padding
         super.init(name: name)
     }
@@ -20,7 +21,8 @@ public final class AvgPool2D: BaseLayer {
     public let size: Int, strides: Int, padding: Padding
     override public var kerasClass: String { "AveragePooling2D" }
     override public var configuration: String { "AvgPool2D(\(size),s\(strides),\(padding))" }
-    public init(_ size: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String = "") {
+    public init(_ size: Int = 2, strides: Int? = nil, padding: Padding = .valid, name: String = "")
+    {
         self.size = size; self.strides = strides ?? size; self.padding = padding
         super.init(name: name)
     }

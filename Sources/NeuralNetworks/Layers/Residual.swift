@@ -16,7 +16,8 @@ public final class Residual: BaseLayer {
         super.init(name: name)
     }
 
-    public convenience init(name: String = "", @LayerBuilder _ body: () throws -> [Layer]) rethrows {
+    public convenience init(name: String = "", @LayerBuilder _ body: () throws -> [Layer]) rethrows
+    {
         self.init(name: name, body: Sequential(layers: try body()))
     }
 

@@ -55,7 +55,9 @@ public final class Sequential: BaseLayer {
     /// and weights (single layers and the fused runs of Fusion.swift), or every layer on its
     /// own while a summary is traced.
     private func run(_ x: Tensor, layers count: Int) -> Tensor {
-        guard LayerTrace.current == nil else { return layers[..<count].reduce(x) { h, layer in layer(h) } }
+        guard LayerTrace.current == nil else {
+            return layers[..<count].reduce(x) { h, layer in layer(h) }
+        }
         return fusion.plan(layers, end: count).steps.reduce(x) { h, step in run(step, h) }
     }
 

@@ -38,17 +38,21 @@ public struct ClassificationReport: Equatable, Sendable, Codable {
     public let warnings: [String]
 
     public init(truth: [Int], predicted: [Int], classNames: [String]) throws {
-        let matrix = try ConfusionMatrix(truth: truth, predicted: predicted, classCount: classNames.count)
+        let matrix = try ConfusionMatrix(
+            truth: truth, predicted: predicted, classCount: classNames.count)
         self.init(confusion: matrix, classNames: classNames)
     }
 
     public init(truth: [Int], predicted: [Int], classCount: Int) throws {
-        try self.init(truth: truth, predicted: predicted, classNames: (0..<classCount).map(String.init))
+        try self.init(
+            truth: truth, predicted: predicted, classNames: (0..<classCount).map(String.init))
     }
 
     public init(confusion: ConfusionMatrix, classNames: [String]) {
-        check(classNames.count == confusion.classCount,
-              "ClassificationReport: \(classNames.count) class names for \(confusion.classCount) classes")
+        check(
+            classNames.count == confusion.classCount,
+            "ClassificationReport: \(classNames.count) class names for \(confusion.classCount) classes"
+        )
         let support = confusion.support
         let predicted = confusion.predictedCounts
         var rows: [Row] = []
@@ -59,15 +63,19 @@ public struct ClassificationReport: Equatable, Sendable, Codable {
             if pred == 0 { undefinedPrecision = true }
             if truth == 0 { undefinedRecall = true }
             if pred + truth == 0 { undefinedF = true }
-            rows.append(Row(name: classNames[c],
-                            precision: pred == 0 ? 0 : tp / pred,
-                            recall: truth == 0 ? 0 : tp / truth,
-                            f1: pred + truth == 0 ? 0 : 2 * tp / (truth + pred),
-                            support: support[c]))
+            rows.append(
+                Row(
+                    name: classNames[c],
+                    precision: pred == 0 ? 0 : tp / pred,
+                    recall: truth == 0 ? 0 : tp / truth,
+                    f1: pred + truth == 0 ? 0 : 2 * tp / (truth + pred),
+                    support: support[c]))
         }
         let total = confusion.total
         let k = Double(rows.count)
-        func mean(_ key: KeyPath<Row, Double>) -> Double { rows.reduce(0) { $0 + $1[keyPath: key] } / k }
+        func mean(_ key: KeyPath<Row, Double>) -> Double {
+            rows.reduce(0) { $0 + $1[keyPath: key] } / k
+        }
         func weighted(_ key: KeyPath<Row, Double>) -> Double {
             rows.reduce(0) { $0 + $1[keyPath: key] * Double($1.support) } / Double(total)
         }
@@ -81,13 +89,16 @@ public struct ClassificationReport: Equatable, Sendable, Codable {
         self.confusion = confusion
         self.classes = rows
         self.accuracy = Double(correct) / Double(total)
-        self.macroAverage = Row(name: "macro avg", precision: mean(\.precision), recall: mean(\.recall),
-                                f1: mean(\.f1), support: total)
-        self.weightedAverage = Row(name: "weighted avg", precision: weighted(\.precision),
-                                   recall: weighted(\.recall), f1: weighted(\.f1), support: total)
+        self.macroAverage = Row(
+            name: "macro avg", precision: mean(\.precision), recall: mean(\.recall),
+            f1: mean(\.f1), support: total)
+        self.weightedAverage = Row(
+            name: "weighted avg", precision: weighted(\.precision),
+            recall: weighted(\.recall), f1: weighted(\.f1), support: total)
         self.warnings = warnings
         let present = rows.filter { $0.support > 0 }
-        self.balancedAccuracy = present.isEmpty ? 0 : present.reduce(0) { $0 + $1.recall } / Double(present.count)
+        self.balancedAccuracy =
+            present.isEmpty ? 0 : present.reduce(0) { $0 + $1.recall } / Double(present.count)
     }
 
     private static func warning(_ start: String, _ modifier: String) -> String {
@@ -98,17 +109,22 @@ public struct ClassificationReport: Equatable, Sendable, Codable {
     /// The report as scikit-learn prints it (same widths, blank lines and rounding).
     public func text(digits: Int = 4) -> String {
         let width = max(classNames.map(\.count).max() ?? 0, "weighted avg".count, digits)
-        func right(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
+        func right(_ s: String, _ w: Int) -> String {
+            String(repeating: " ", count: max(0, w - s.count)) + s
+        }
         func number(_ x: Double) -> String { right(String(format: "%.\(digits)f", x), 9) }
         func row(_ r: Row) -> String {
             right(r.name, width) + " " + " " + number(r.precision) + " " + number(r.recall) + " "
                 + number(r.f1) + " " + right(String(r.support), 9) + "\n"
         }
-        var out = right("", width) + " " + ["precision", "recall", "f1-score", "support"]
+        var out =
+            right("", width) + " "
+            + ["precision", "recall", "f1-score", "support"]
             .map { " " + right($0, 9) }.joined() + "\n\n"
         for r in classes { out += row(r) }
         out += "\n"
-        out += right("accuracy", width) + " " + " " + right("", 9) + " " + right("", 9) + " "
+        out +=
+            right("accuracy", width) + " " + " " + right("", 9) + " " + right("", 9) + " "
             + number(accuracy) + " " + right(String(confusion.total), 9) + "\n"
         out += row(macroAverage)
         out += row(weightedAverage)

@@ -8,9 +8,13 @@ public struct MetricsError: Error, CustomStringConvertible, Equatable {
 
 /// Checks that two label arrays can be compared over `classCount` classes.
 func validateLabels(_ truth: [Int], _ predicted: [Int], classCount: Int) throws {
-    guard classCount > 0 else { throw MetricsError("classCount must be positive, got \(classCount)") }
+    guard classCount > 0 else {
+        throw MetricsError("classCount must be positive, got \(classCount)")
+    }
     guard truth.count == predicted.count else {
-        throw MetricsError("label arrays differ in length: \(truth.count) true labels, \(predicted.count) predictions")
+        throw MetricsError(
+            "label arrays differ in length: \(truth.count) true labels, \(predicted.count) predictions"
+        )
     }
     guard !truth.isEmpty else { throw MetricsError("no labels to score: both arrays are empty") }
     for (name, labels) in [("true label", truth), ("predicted label", predicted)] {
@@ -23,7 +27,9 @@ func validateLabels(_ truth: [Int], _ predicted: [Int], classCount: Int) throws 
 /// Fraction of predictions equal to the true label.
 public func accuracy(truth: [Int], predicted: [Int]) throws -> Double {
     guard truth.count == predicted.count, !truth.isEmpty else {
-        throw MetricsError("accuracy needs two equally long, non-empty label arrays; got \(truth.count) and \(predicted.count)")
+        throw MetricsError(
+            "accuracy needs two equally long, non-empty label arrays; got \(truth.count) and \(predicted.count)"
+        )
     }
     return Double(zip(truth, predicted).count { $0 == $1 }) / Double(truth.count)
 }
@@ -35,7 +41,9 @@ public func accuracy(truth: [Int], predicted: [Int]) throws -> Double {
 /// when fewer than `k` classes score strictly higher than the true class.
 public func topKAccuracy(truth: [Int], scores: [[Float]], k: Int) throws -> Double {
     guard truth.count == scores.count, !truth.isEmpty else {
-        throw MetricsError("top-k accuracy needs one score row per label; got \(truth.count) labels and \(scores.count) rows")
+        throw MetricsError(
+            "top-k accuracy needs one score row per label; got \(truth.count) labels and \(scores.count) rows"
+        )
     }
     guard k >= 1 else { throw MetricsError("k must be at least 1, got \(k)") }
     var hits = 0
@@ -67,7 +75,9 @@ public struct ConfusionMatrix: Equatable, Sendable, Codable {
     /// Samples of each true class (row sums).
     public var support: [Int] { counts.map { $0.reduce(0, +) } }
     /// Predictions of each class (column sums).
-    public var predictedCounts: [Int] { (0..<classCount).map { c in counts.reduce(0) { $0 + $1[c] } } }
+    public var predictedCounts: [Int] {
+        (0..<classCount).map { c in counts.reduce(0) { $0 + $1[c] } }
+    }
     public var total: Int { support.reduce(0, +) }
     /// Rows divided by their sums (a row with no samples stays zero).
     public var rowNormalized: [[Double]] {
@@ -80,8 +90,12 @@ public struct ConfusionMatrix: Equatable, Sendable, Codable {
 
 /// Top-k accuracy of `[N, K]` scores (probabilities or logits) against labels.
 public func topKAccuracy(truth: [Int], scores: Tensor, k: Int) throws -> Double {
-    guard scores.rank == 2 else { throw MetricsError("top-k accuracy needs scores [N, K], got \(scores.shape)") }
+    guard scores.rank == 2 else {
+        throw MetricsError("top-k accuracy needs scores [N, K], got \(scores.shape)")
+    }
     let width = scores.shape[1]
-    let rows = (0..<scores.shape[0]).map { Array(scores.scalars[($0 * width)..<(($0 + 1) * width)]) }
+    let rows = (0..<scores.shape[0]).map {
+        Array(scores.scalars[($0 * width)..<(($0 + 1) * width)])
+    }
     return try topKAccuracy(truth: truth, scores: rows, k: k)
 }

@@ -18,7 +18,9 @@ public final class CBAM: BaseLayer {
     private var channelsSeen: Int?
     override public var sublayers: [Layer] { [hidden, outer, spatial] }
     override public var kerasClass: String { "CBAM" }
-    override public var configuration: String { "CBAM(\(channels),r\(reduction),k\(spatialKernel))" }
+    override public var configuration: String {
+        "CBAM(\(channels),r\(reduction),k\(spatialKernel))"
+    }
     public let channels: Int
 
     /// `channels` is the input's channel count (the MLP's width).
@@ -31,7 +33,8 @@ public final class CBAM: BaseLayer {
         func part(_ suffix: String) -> String { name.isEmpty ? "" : name + suffix }
         hidden = Dense(max(1, channels / reduction), activation: .relu, name: part("_mlp_1"))
         outer = Dense(channels, name: part("_mlp_2"))
-        spatial = Conv2D(1, kernel: spatialKernel, padding: .same, useBias: false, name: part("_spatial_conv"))
+        spatial = Conv2D(
+            1, kernel: spatialKernel, padding: .same, useBias: false, name: part("_spatial_conv"))
         super.init(name: name)
     }
 
@@ -39,9 +42,11 @@ public final class CBAM: BaseLayer {
 
     /// The two gates and the output for input `x` [N, H, W, C]: the channel gate Mc
     /// [N, 1, 1, C], the spatial gate Ms [N, H, W, 1] (what the block looks at) and F″.
-    public func attention(_ x: Tensor) -> (channelGate: Tensor, spatialGate: Tensor, output: Tensor) {
-        check(x.rank == 4 && x.shape[3] == channels,
-              "CBAM '\(name)' was made for \(channels) channels, got input \(x.shape)")
+    public func attention(_ x: Tensor) -> (channelGate: Tensor, spatialGate: Tensor, output: Tensor)
+    {
+        check(
+            x.rank == 4 && x.shape[3] == channels,
+            "CBAM '\(name)' was made for \(channels) channels, got input \(x.shape)")
         let n = x.shape[0]
         // Channel attention: [N, C] descriptors through the shared MLP.
         let avg = globalAvgPool2d(x), mx = globalMaxPool2d(x)

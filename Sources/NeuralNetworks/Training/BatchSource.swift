@@ -42,16 +42,22 @@ public struct TensorDataset: BatchSource {
     /// - Parameter identity: names the data for the training cache; by default a hash of
     ///   the values.
     public init(images: Tensor, labels: [Int], identity: String? = nil) {
-        check(images.shape.first == labels.count,
-              "TensorDataset: \(labels.count) labels for \(images.shape.first ?? 0) images (shape \(images.shape))")
+        check(
+            images.shape.first == labels.count,
+            "TensorDataset: \(labels.count) labels for \(images.shape.first ?? 0) images (shape \(images.shape))"
+        )
         self.images = images
         self.labels = labels
-        self.identity = identity ?? "tensors:\(images.shape):\(fnv64(images.scalars)):\(fnv64(labels.map(Float.init)))"
+        self.identity =
+            identity
+            ?? "tensors:\(images.shape):\(fnv64(images.scalars)):\(fnv64(labels.map(Float.init)))"
     }
 
     public var count: Int { labels.count }
 
-    public func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<Batch> {
+    public func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<
+        Batch
+    > {
         var order = Array(0..<count)
         if shuffle {
             var g = RandomGenerator(seed: seed, stream: 0x5348_5546 &+ UInt64(epoch))
@@ -61,13 +67,18 @@ public struct TensorDataset: BatchSource {
         let inner = Array(images.shape.dropFirst())
         let all = images.scalars
         let starts = stride(from: 0, to: count, by: batchSize)
-        return AnySequence(starts.lazy.map { start in
-            let idx = order[start..<min(start + batchSize, order.count)]
-            var values = [Float]()
-            values.reserveCapacity(idx.count * perImage)
-            for i in idx { values.append(contentsOf: all[(i * perImage)..<((i + 1) * perImage)]) }
-            return Batch(images: Tensor(shape: [idx.count] + inner, scalars: values), labels: idx.map { labels[$0] })
-        })
+        return AnySequence(
+            starts.lazy.map { start in
+                let idx = order[start..<min(start + batchSize, order.count)]
+                var values = [Float]()
+                values.reserveCapacity(idx.count * perImage)
+                for i in idx {
+                    values.append(contentsOf: all[(i * perImage)..<((i + 1) * perImage)])
+                }
+                return Batch(
+                    images: Tensor(shape: [idx.count] + inner, scalars: values),
+                    labels: idx.map { labels[$0] })
+            })
     }
 }
 
@@ -96,7 +107,10 @@ public struct Batches<S: Sequence>: BatchSource where S.Element == (images: Tens
     private let batchCount: Int
     private let make: (Int) -> S
 
-    public init(count: Int, labels: [Int], batchCount: Int, identity: String, _ batches: @escaping (_ epoch: Int) -> S) {
+    public init(
+        count: Int, labels: [Int], batchCount: Int, identity: String,
+        _ batches: @escaping (_ epoch: Int) -> S
+    ) {
         self.count = count
         self.labels = labels
         self.batchCount = batchCount
@@ -106,7 +120,9 @@ public struct Batches<S: Sequence>: BatchSource where S.Element == (images: Tens
 
     public func stepCount(batchSize: Int) -> Int { batchCount }
 
-    public func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<Batch> {
+    public func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<
+        Batch
+    > {
         AnySequence(make(epoch).lazy.map { Batch(images: $0.images, labels: $0.labels) })
     }
 }

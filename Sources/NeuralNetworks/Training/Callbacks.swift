@@ -129,9 +129,11 @@ public final class EarlyStopping: TrainingCallback {
     public private(set) var bestEpoch = 0
     private var bestWeights: [NamedArray]?
 
-    public init(monitor: Metric = .valLoss, mode: MonitorMode = .auto, minDelta: Double = 0,
-                patience: Int = 0, baseline: Double? = nil, restoreBestWeights: Bool = false,
-                startFromEpoch: Int = 0, restoreOnlyWhenStopped: Bool = false) {
+    public init(
+        monitor: Metric = .valLoss, mode: MonitorMode = .auto, minDelta: Double = 0,
+        patience: Int = 0, baseline: Double? = nil, restoreBestWeights: Bool = false,
+        startFromEpoch: Int = 0, restoreOnlyWhenStopped: Bool = false
+    ) {
         self.monitorMetric = monitor
         self.monitor = Monitor(monitor, mode: mode, minDelta: minDelta)
         self.patience = patience
@@ -152,8 +154,9 @@ public final class EarlyStopping: TrainingCallback {
 
     public func onEpochEnd(_ epoch: Int, logs: inout EpochLogs, training: TrainingControl) throws {
         guard let current = logs[monitorMetric] else {
-            throw TrainingError("EarlyStopping monitors '\(monitorMetric)', which epoch \(epoch + 1) did not log; "
-                + "logged: \(logs.values.keys.sorted().joined(separator: ", "))")
+            throw TrainingError(
+                "EarlyStopping monitors '\(monitorMetric)', which epoch \(epoch + 1) did not log; "
+                    + "logged: \(logs.values.keys.sorted().joined(separator: ", "))")
         }
         guard epoch >= startFromEpoch else { return }
         if restoreBestWeights && bestWeights == nil {
@@ -227,8 +230,11 @@ public final class ModelCheckpoint: TrainingCallback {
     /// Files written, in order (epoch, path).
     public private(set) var saved: [(epoch: Int, path: String)] = []
 
-    public init(path: String, monitor: Metric = .valLoss, mode: MonitorMode = .auto, saveBestOnly: Bool = false,
-                initialBest: Double? = nil) {
+    public init(
+        path: String, monitor: Metric = .valLoss, mode: MonitorMode = .auto,
+        saveBestOnly: Bool = false,
+        initialBest: Double? = nil
+    ) {
         self.path = path
         self.placedByRunner = false
         self.monitorMetric = monitor
@@ -238,8 +244,10 @@ public final class ModelCheckpoint: TrainingCallback {
     }
 
     /// A checkpoint whose file ``defaultDirectory`` holds, named after the model.
-    public init(monitor: Metric = .valLoss, mode: MonitorMode = .auto, saveBestOnly: Bool = false,
-                initialBest: Double? = nil) {
+    public init(
+        monitor: Metric = .valLoss, mode: MonitorMode = .auto, saveBestOnly: Bool = false,
+        initialBest: Double? = nil
+    ) {
         self.path = ""
         self.placedByRunner = true
         self.monitorMetric = monitor
@@ -248,33 +256,44 @@ public final class ModelCheckpoint: TrainingCallback {
         self.best = initialBest
     }
 
-    public var identity: String { "ModelCheckpoint" }   // writes files; does not change training
+    public var identity: String { "ModelCheckpoint" }  // writes files; does not change training
 
     public func onTrainBegin(training: TrainingControl) throws {
         guard placedByRunner else { return }
         let directory = Self.defaultDirectory
         do {
             if Communicator.world.isRoot {
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: directory, withIntermediateDirectories: true)
             }
         } catch {
-            throw TrainingError("ModelCheckpoint: cannot create the checkpoint folder \(directory.path): "
-                                + "\(error.localizedDescription); pass a path: ModelCheckpoint(path: ...)")
+            throw TrainingError(
+                "ModelCheckpoint: cannot create the checkpoint folder \(directory.path): "
+                    + "\(error.localizedDescription); pass a path: ModelCheckpoint(path: ...)")
         }
         let stem = training.modelName.isEmpty ? "model" : training.modelName
-        path = directory.appendingPathComponent(stem + (saveBestOnly ? "-best" : "-{epoch}") + ".safetensors").path
+        path =
+            directory.appendingPathComponent(
+                stem + (saveBestOnly ? "-best" : "-{epoch}") + ".safetensors"
+            ).path
     }
 
     public func resumeState() -> CallbackState? {
-        var values = ["saved": (try? String(decoding: JSONEncoder.sorted.encode(saved.map { [String($0.epoch), $0.path] }),
-                                            as: UTF8.self)) ?? "[]"]
+        var values = [
+            "saved":
+                (try? String(
+                    decoding: JSONEncoder.sorted.encode(saved.map { [String($0.epoch), $0.path] }),
+                    as: UTF8.self)) ?? "[]"
+        ]
         values["best"] = best.map { String($0) }
         return CallbackState(values: values)
     }
 
     public func restoreResumeState(_ state: CallbackState) throws {
         best = state.double("best")
-        let pairs = (try? JSONDecoder().decode([[String]].self, from: Data((state.values["saved"] ?? "[]").utf8))) ?? []
+        let pairs =
+            (try? JSONDecoder().decode(
+                [[String]].self, from: Data((state.values["saved"] ?? "[]").utf8))) ?? []
         saved = pairs.compactMap { p in p.count == 2 ? Int(p[0]).map { ($0, p[1]) } : nil }
     }
 
@@ -290,7 +309,11 @@ public final class ModelCheckpoint: TrainingCallback {
             let parts = field.split(separator: ":", maxSplits: 1).map(String.init)
             let key = parts.first ?? "", format = parts.count > 1 ? parts[1] : nil
             if key == "epoch" {
-                out += format.map { String(format: "%" + $0.replacingOccurrences(of: "d", with: "ld"), epoch + 1) } ?? String(epoch + 1)
+                out +=
+                    format.map {
+                        String(
+                            format: "%" + $0.replacingOccurrences(of: "d", with: "ld"), epoch + 1)
+                    } ?? String(epoch + 1)
             } else if let v = logs.values[key] {
                 out += format.map { String(format: "%" + $0, v) } ?? String(format: "%.4f", v)
             } else {
@@ -326,8 +349,10 @@ public final class LearningRateScheduler: TrainingCallback {
 
     /// A schedule from a closure; `identity` names it for the training cache (without
     /// one, fit does not use the cache unless given a `cacheKey`).
-    public convenience init(identity: String = unhashableIdentity, verbose: Bool = false,
-                            _ body: @escaping (_ epoch: Int, _ learningRate: Double) -> Double) {
+    public convenience init(
+        identity: String = unhashableIdentity, verbose: Bool = false,
+        _ body: @escaping (_ epoch: Int, _ learningRate: Double) -> Double
+    ) {
         self.init(LearningRateSchedule(identity: identity, body), verbose: verbose)
     }
 
@@ -336,10 +361,17 @@ public final class LearningRateScheduler: TrainingCallback {
     public func onEpochBegin(_ epoch: Int, training: TrainingControl) throws {
         let lr = schedule.apply(epoch, training.learningRate)
         guard lr.isFinite else {
-            throw TrainingError("learning-rate schedule '\(schedule.identity)' returned \(lr) at epoch \(epoch + 1)")
+            throw TrainingError(
+                "learning-rate schedule '\(schedule.identity)' returned \(lr) at epoch \(epoch + 1)"
+            )
         }
         training.learningRate = lr
-        if verbose { FileHandle.standardError.write(Data("\nEpoch \(epoch + 1): LearningRateScheduler setting learning rate to \(lr).\n".utf8)) }
+        if verbose {
+            FileHandle.standardError.write(
+                Data(
+                    "\nEpoch \(epoch + 1): LearningRateScheduler setting learning rate to \(lr).\n"
+                        .utf8))
+        }
     }
 }
 

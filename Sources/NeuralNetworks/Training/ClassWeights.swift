@@ -16,10 +16,12 @@ public enum ClassWeights: Sendable, Equatable, Hashable {
             return Array(repeating: 1, count: classCount)
         case .explicit(let w):
             guard w.count == classCount else {
-                throw MetricsError("class weights: \(w.count) weights given for \(classCount) classes")
+                throw MetricsError(
+                    "class weights: \(w.count) weights given for \(classCount) classes")
             }
             if let bad = w.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
-                throw MetricsError("class weights: weight \(w[bad]) of class \(bad) must be finite and ≥ 0")
+                throw MetricsError(
+                    "class weights: weight \(w[bad]) of class \(bad) must be finite and ≥ 0")
             }
             return w
         case .balanced:
@@ -31,7 +33,9 @@ public enum ClassWeights: Sendable, Equatable, Hashable {
 /// scikit-learn's `compute_class_weight("balanced", classes=range(k), y=labels)`.
 /// Like scikit-learn, it refuses a class that has no samples (its weight would be infinite).
 public func balancedClassWeights(labels: [Int], classCount: Int) throws -> [Double] {
-    guard !labels.isEmpty else { throw MetricsError("balanced class weights need labels; got none") }
+    guard !labels.isEmpty else {
+        throw MetricsError("balanced class weights need labels; got none")
+    }
     var counts = Array(repeating: 0, count: classCount)
     for (i, y) in labels.enumerated() {
         guard y >= 0 && y < classCount else {
@@ -40,7 +44,8 @@ public func balancedClassWeights(labels: [Int], classCount: Int) throws -> [Doub
         counts[y] += 1
     }
     if let empty = counts.firstIndex(of: 0) {
-        throw MetricsError("balanced class weights: class \(empty) has no samples; pass explicit weights")
+        throw MetricsError(
+            "balanced class weights: class \(empty) has no samples; pass explicit weights")
     }
     let n = Double(labels.count), k = Double(classCount)
     return counts.map { n / (k * Double($0)) }

@@ -30,8 +30,10 @@ public struct DataParallel: Sendable {
     /// Where `fit` adds up how long its steps waited for communication (benchmarks).
     public var statistics: CommunicationStatistics?
 
-    public init(communicator: Communicator = .world, batchNorm: BatchNormStatistics = .perRank,
-                bucketBytes: Int = 4 << 20, statistics: CommunicationStatistics? = nil) {
+    public init(
+        communicator: Communicator = .world, batchNorm: BatchNormStatistics = .perRank,
+        bucketBytes: Int = 4 << 20, statistics: CommunicationStatistics? = nil
+    ) {
         self.communicator = communicator
         self.batchNorm = batchNorm
         self.bucketBytes = bucketBytes
@@ -45,7 +47,9 @@ public struct DataParallel: Sendable {
 
     /// What changes the numbers of a training, for cache keys (empty with one rank, so
     /// single-process keys are those of before data-parallel training existed).
-    var identity: String { isActive ? "ranks=\(communicator.size),batchNorm=\(batchNorm.rawValue)" : "" }
+    var identity: String {
+        isActive ? "ranks=\(communicator.size),batchNorm=\(batchNorm.rawValue)" : ""
+    }
 
     /// This rank's share of `count` items: contiguous, sizes differing by at most one.
     func shard(of count: Int) -> Range<Int> {
@@ -159,7 +163,8 @@ final class GradientBuckets: BackwardObserver, @unchecked Sendable {
         // Buckets whose gradients never all arrived (a parameter unused this step): zero
         // what is missing and start them now, on every rank alike.
         for b in bucketRanges.indices where requests[b] == nil {
-            for slot in slots.values where slot.bucket == b && ready[ObjectIdentifier(slot.parameter)] == nil {
+            for slot in slots.values
+            where slot.bucket == b && ready[ObjectIdentifier(slot.parameter)] == nil {
                 for i in slot.offset..<(slot.offset + slot.count) { buffer[i] = 0 }
             }
             start(b)
@@ -184,7 +189,8 @@ final class GradientBuckets: BackwardObserver, @unchecked Sendable {
                 bucketStart = offset
                 inBucket = 0
             }
-            slots[ObjectIdentifier(p)] = Slot(parameter: p, offset: offset, count: n, bucket: bucketRanges.count)
+            slots[ObjectIdentifier(p)] = Slot(
+                parameter: p, offset: offset, count: n, bucket: bucketRanges.count)
             offset += n
             inBucket += 1
         }
@@ -208,13 +214,15 @@ final class GradientBuckets: BackwardObserver, @unchecked Sendable {
 
     private func start(_ bucket: Int) {
         let range = bucketRanges[bucket]
-        requests[bucket] = communicator.startAllreduceSum(UnsafeMutableBufferPointer(rebasing: buffer[range]))
+        requests[bucket] = communicator.startAllreduceSum(
+            UnsafeMutableBufferPointer(rebasing: buffer[range]))
     }
 
     private func copyOut(_ parameters: [Parameter]) {
         for p in parameters {
             let slot = slots[ObjectIdentifier(p)]!
-            p.gradient = Tensor(shape: p.shape, scalars: Array(buffer[slot.offset..<(slot.offset + slot.count)]))
+            p.gradient = Tensor(
+                shape: p.shape, scalars: Array(buffer[slot.offset..<(slot.offset + slot.count)]))
         }
     }
 }
@@ -233,9 +241,11 @@ extension Communicator {
         guard present[0] == 1 else { return false }
         broadcast(&bytes)
         if !isRoot {
-            try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(),
-                                                     withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: destination.path, contents: Data(bytes)) else { return false }
+            try? FileManager.default.createDirectory(
+                at: destination.deletingLastPathComponent(),
+                withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: destination.path, contents: Data(bytes))
+            else { return false }
         }
         return true
     }
@@ -246,7 +256,8 @@ extension Layer {
     /// updates, such as batch norm's moving statistics.
     func broadcastWeights(_ communicator: Communicator, stateOnly: Bool = false) {
         guard communicator.size > 1 else { return }
-        let parameters = namedWeights.filter { !stateOnly || $0.weight.isState }.map(\.weight.parameter)
+        let parameters = namedWeights.filter { !stateOnly || $0.weight.isState }.map(
+            \.weight.parameter)
         var flat = parameters.flatMap { $0.value.scalars }
         communicator.broadcast(&flat)
         var offset = 0

@@ -35,15 +35,20 @@ struct OptimizerInfo: Codable, Equatable {
     }
 
     init(json: String) {
-        self = (try? JSONDecoder().decode(OptimizerInfo.self, from: Data(json.utf8)))
+        self =
+            (try? JSONDecoder().decode(OptimizerInfo.self, from: Data(json.utf8)))
             ?? OptimizerInfo(configuration: nil, iterations: nil, learningRate: nil)
     }
 
     init(configuration: String?, iterations: Int?, learningRate: Double?) {
-        (self.configuration, self.iterations, self.learningRate) = (configuration, iterations, learningRate)
+        (self.configuration, self.iterations, self.learningRate) = (
+            configuration, iterations, learningRate
+        )
     }
 
-    var json: String { String(decoding: (try? JSONEncoder.sorted.encode(self)) ?? Data("{}".utf8), as: UTF8.self) }
+    var json: String {
+        String(decoding: (try? JSONEncoder.sorted.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
 }
 
 /// What stays fixed through one `fit` call: the data, the objective and how a step is taken.
@@ -84,14 +89,18 @@ final class FitSession: TrainingControl {
     }
 
     func weightsSnapshot() -> [NamedArray] { model.weightsSnapshot() }
-    func restoreWeights(_ s: [NamedArray]) throws { try model.loadWeights(s, source: "weights snapshot") }
+    func restoreWeights(_ s: [NamedArray]) throws {
+        try model.loadWeights(s, source: "weights snapshot")
+    }
     func noteRestored(epoch: Int) { history.restoredEpoch = epoch }
     var modelName: String { model.name }
 
     func checkpoint() -> Checkpoint {
-        Checkpoint(weights: model.weightsSnapshot(), optimizerState: optimizer.state, epoch: history.epochs.count,
-                   history: history, modelIdentity: model.structureIdentity,
-                   optimizerInfo: OptimizerInfo(optimizer).json)
+        Checkpoint(
+            weights: model.weightsSnapshot(), optimizerState: optimizer.state,
+            epoch: history.epochs.count,
+            history: history, modelIdentity: model.structureIdentity,
+            optimizerInfo: OptimizerInfo(optimizer).json)
     }
 
     /// Puts back what `checkpoint()` saved (weights, optimizer state and learning rate,
@@ -139,62 +148,97 @@ extension Layer {
     ///   reads and writes the training cache and sends what it found to the others; the
     ///   callbacks' decisions (stop, learning rate) are rank 0's.
     @discardableResult
-    public func fit(_ train: any BatchSource, validation: (any BatchSource)? = nil, epochs: Int, batchSize: Int = 32,
-                    optimizer: Optimizer, loss: Loss = .categoricalCrossEntropy, classWeights: ClassWeights = .none,
-                    callbacks: [TrainingCallback] = [], seed: UInt64 = 0, shuffle: Bool = true,
-                    resumeFrom: URL? = nil, gradientHook: GradientHook? = nil,
-                    progress: ProgressStyle = .automatic, cacheKey: String? = nil,
-                    cache: TrainingCache? = TrainingCache.shared,
-                    parallel: DataParallel = .automatic) throws -> History {
-        guard epochs >= 1 else { throw TrainingError("fit: epochs must be at least 1, got \(epochs)") }
-        guard batchSize >= 1 else { throw TrainingError("fit: batchSize must be at least 1, got \(batchSize)") }
+    public func fit(
+        _ train: any BatchSource, validation: (any BatchSource)? = nil, epochs: Int,
+        batchSize: Int = 32,
+        optimizer: Optimizer, loss: Loss = .categoricalCrossEntropy,
+        classWeights: ClassWeights = .none,
+        callbacks: [TrainingCallback] = [], seed: UInt64 = 0, shuffle: Bool = true,
+        resumeFrom: URL? = nil, gradientHook: GradientHook? = nil,
+        progress: ProgressStyle = .automatic, cacheKey: String? = nil,
+        cache: TrainingCache? = TrainingCache.shared,
+        parallel: DataParallel = .automatic
+    ) throws -> History {
+        guard epochs >= 1 else {
+            throw TrainingError("fit: epochs must be at least 1, got \(epochs)")
+        }
+        guard batchSize >= 1 else {
+            throw TrainingError("fit: batchSize must be at least 1, got \(batchSize)")
+        }
         guard train.count > 0 else { throw TrainingError("fit: the training data is empty") }
-        if let validation, validation.count == 0 { throw TrainingError("fit: the validation data is empty") }
+        if let validation, validation.count == 0 {
+            throw TrainingError("fit: the validation data is empty")
+        }
 
         // Build (if needed) from the first batch's shape, and find the class count.
-        guard let first = train.batches(epoch: 0, batchSize: 1, shuffle: false, seed: seed).first(where: { _ in true }) else {
+        guard
+            let first = train.batches(epoch: 0, batchSize: 1, shuffle: false, seed: seed).first(
+                where: { _ in true })
+        else {
             throw TrainingError("fit: the training data gave no batch")
         }
         let inputShape = Array(first.images.shape.dropFirst())
-        if (self as? BaseLayer)?.builtInputShape == nil && namedWeights.isEmpty { build(inputShape: inputShape, seed: seed) }
+        if (self as? BaseLayer)?.builtInputShape == nil && namedWeights.isEmpty {
+            build(inputShape: inputShape, seed: seed)
+        }
         let communicator = parallel.communicator
         if parallel.isActive { broadcastWeights(communicator) }
         let classCount = predict(first.images).shape.last ?? 0
         try checkLabels(train.labels, classCount: classCount, what: "training")
-        if let validation { try checkLabels(validation.labels, classCount: classCount, what: "validation") }
-        let weights = try classWeights.resolve(labels: train.labels, classCount: classCount).map(Float.init)
+        if let validation {
+            try checkLabels(validation.labels, classCount: classCount, what: "validation")
+        }
+        let weights = try classWeights.resolve(labels: train.labels, classCount: classCount).map(
+            Float.init)
 
         // The training cache.
         let bar = ProgressBar(style: progress, epochs: epochs)
         // With several ranks only rank 0 keeps a cache; the others get copies of its files.
         var cache = parallel.isActive && !communicator.isRoot ? nil : cache
-        let unhashable = allLayers.contains { $0.configuration.contains(unhashableIdentity) }
-            || callbacks.contains { $0.identity.contains(unhashableIdentity) } || gradientHook != nil
+        let unhashable =
+            allLayers.contains { $0.configuration.contains(unhashableIdentity) }
+            || callbacks.contains { $0.identity.contains(unhashableIdentity) }
+            || gradientHook != nil
         if cache != nil && unhashable && cacheKey == nil {
             cache = nil
-            logToStderr("training cache not used: a closure (Lambda, LearningRateScheduler or gradient hook) has no "
-                + "identity; give it one, or pass cacheKey: to fit")
+            logToStderr(
+                "training cache not used: a closure (Lambda, LearningRateScheduler or gradient hook) has no "
+                    + "identity; give it one, or pass cacheKey: to fit")
         }
         // The training cache's key: hashing every weight costs tens of milliseconds for
         // ResNet50, so only when there is a cache to look in.
-        let key = cache == nil && !parallel.isActive ? "" : TrainingCache.key([
-            "model=\(structureIdentity)", "initial=\(namedWeights.map { fnv64($0.weight.parameter.value.scalars) })",
-            "optimizer=\(optimizer.configuration)", "loss=\(loss.identity)", "classWeights=\(weights)",
-            "callbacks=\(callbacks.map(\.identity).joined(separator: ","))", "train=\(train.identity)",
-            "validation=\(validation?.identity ?? "-")", "epochs=\(epochs)", "batch=\(batchSize)", "seed=\(seed)",
-            "shuffle=\(shuffle)", "resume=\(resumeFrom?.path ?? "-")", "hook=\(gradientHook == nil ? "-" : "custom")",
-            "user=\(cacheKey ?? "-")",
-        ] + (parallel.isActive ? ["parallel=\(parallel.identity)"] : []))
+        let key =
+            cache == nil && !parallel.isActive
+            ? ""
+            : TrainingCache.key(
+                [
+                    "model=\(structureIdentity)",
+                    "initial=\(namedWeights.map { fnv64($0.weight.parameter.value.scalars) })",
+                    "optimizer=\(optimizer.configuration)", "loss=\(loss.identity)",
+                    "classWeights=\(weights)",
+                    "callbacks=\(callbacks.map(\.identity).joined(separator: ","))",
+                    "train=\(train.identity)",
+                    "validation=\(validation?.identity ?? "-")", "epochs=\(epochs)",
+                    "batch=\(batchSize)", "seed=\(seed)",
+                    "shuffle=\(shuffle)", "resume=\(resumeFrom?.path ?? "-")",
+                    "hook=\(gradientHook == nil ? "-" : "custom")",
+                    "user=\(cacheKey ?? "-")",
+                ] + (parallel.isActive ? ["parallel=\(parallel.identity)"] : []))
         // Rank 0's copies of the cache's files, for the other ranks to read.
-        let mirror = parallel.isActive && !communicator.isRoot
-            ? TrainingCache(directory: FileManager.default.temporaryDirectory
-                .appendingPathComponent("emotive-rank\(communicator.rank)-\(getpid())"))
+        let mirror =
+            parallel.isActive && !communicator.isRoot
+            ? TrainingCache(
+                directory: FileManager.default.temporaryDirectory
+                    .appendingPathComponent("emotive-rank\(communicator.rank)-\(getpid())"))
             : nil
         defer { if let mirror { try? FileManager.default.removeItem(at: mirror.directory) } }
         var entry = cache?.load(key: key, model: self)
         if parallel.isActive,
-           communicator.shareFile(entry == nil ? nil : cache?.url(for: key), to: mirror?.url(for: key) ?? URL(fileURLWithPath: "/dev/null")),
-           let mirror {
+            communicator.shareFile(
+                entry == nil ? nil : cache?.url(for: key),
+                to: mirror?.url(for: key) ?? URL(fileURLWithPath: "/dev/null")),
+            let mirror
+        {
             entry = mirror.load(key: key, model: self)
         }
         if let entry {
@@ -202,7 +246,8 @@ extension Layer {
             try optimizer.loadState(entry.optimizerState, iterations: entry.iterations)
             optimizer.learningRate = entry.learningRate
             logToStderr("training loaded from cache (key \(key.prefix(16)))")
-            cache?.removePartial(key: key)   // left if a run was killed between storing and cleaning up
+            // left if a run was killed between storing and cleaning up
+            cache?.removePartial(key: key)
             return entry.history
         }
 
@@ -210,7 +255,7 @@ extension Layer {
         var startEpoch = 0
         if let resumeFrom {
             var source = resumeFrom
-            if parallel.isActive, let mirror {   // rank 0's file, wherever the others run
+            if parallel.isActive, let mirror {  // rank 0's file, wherever the others run
                 source = mirror.directory.appendingPathComponent("resume.safetensors")
                 _ = communicator.shareFile(nil, to: source)
             } else if parallel.isActive {
@@ -218,32 +263,44 @@ extension Layer {
             }
             let ck = try Checkpoint.read(source)
             guard ck.modelIdentity == structureIdentity else {
-                throw WeightFileError("\(resumeFrom.path) is a checkpoint of another model (structure differs); nothing was loaded")
+                throw WeightFileError(
+                    "\(resumeFrom.path) is a checkpoint of another model (structure differs); nothing was loaded"
+                )
             }
             startEpoch = try session.restore(from: ck, source: resumeFrom.path)
         }
         // An earlier run of this same training that was interrupted: carry on from its last epoch.
         var interrupted: TrainingCache.Partial?
-        var partial = resumeFrom == nil ? cache?.loadPartial(key: key, callbackCount: callbacks.count) : nil
+        var partial =
+            resumeFrom == nil ? cache?.loadPartial(key: key, callbackCount: callbacks.count) : nil
         if parallel.isActive, resumeFrom == nil,
-           communicator.shareFile(partial == nil ? nil : cache?.partialURL(for: key),
-                                  to: mirror?.partialURL(for: key) ?? URL(fileURLWithPath: "/dev/null")),
-           let mirror {
+            communicator.shareFile(
+                partial == nil ? nil : cache?.partialURL(for: key),
+                to: mirror?.partialURL(for: key) ?? URL(fileURLWithPath: "/dev/null")),
+            let mirror
+        {
             partial = mirror.loadPartial(key: key, callbackCount: callbacks.count)
         }
-        if let partial, partial.checkpoint.modelIdentity == structureIdentity, partial.checkpoint.epoch <= epochs {
-            startEpoch = try session.restore(from: partial.checkpoint,
-                                             source: (cache ?? mirror)?.partialURL(for: key).path ?? "rank 0's checkpoint")
+        if let partial, partial.checkpoint.modelIdentity == structureIdentity,
+            partial.checkpoint.epoch <= epochs
+        {
+            startEpoch = try session.restore(
+                from: partial.checkpoint,
+                source: (cache ?? mirror)?.partialURL(for: key).path ?? "rank 0's checkpoint")
             interrupted = partial
-            logToStderr("resuming training from the checkpoint of epoch \(startEpoch) of \(epochs) (key \(key.prefix(16)))")
+            logToStderr(
+                "resuming training from the checkpoint of epoch \(startEpoch) of \(epochs) (key \(key.prefix(16)))"
+            )
         }
 
-        let plan = FitPlan(train: train, validation: validation, batchSize: batchSize,
-                           steps: train.stepCount(batchSize: batchSize), optimizer: optimizer, loss: loss,
-                           classWeights: classWeights == .none ? nil : weights, callbacks: callbacks, seed: seed,
-                           shuffle: shuffle, gradientHook: gradientHook, bar: bar, parallel: parallel,
-                           buckets: parallel.isActive
-                               ? GradientBuckets(communicator: communicator, bucketBytes: parallel.bucketBytes) : nil)
+        let plan = FitPlan(
+            train: train, validation: validation, batchSize: batchSize,
+            steps: train.stepCount(batchSize: batchSize), optimizer: optimizer, loss: loss,
+            classWeights: classWeights == .none ? nil : weights, callbacks: callbacks, seed: seed,
+            shuffle: shuffle, gradientHook: gradientHook, bar: bar, parallel: parallel,
+            buckets: parallel.isActive
+                ? GradientBuckets(communicator: communicator, bucketBytes: parallel.bucketBytes)
+                : nil)
         for c in callbacks { try c.onTrainBegin(training: session) }
         if let interrupted {
             for (c, state) in zip(callbacks, interrupted.callbacks) {
@@ -255,17 +312,21 @@ extension Layer {
             guard try runEpoch(epoch, plan, session) else { break }
             // The epoch checkpoint a killed run resumes from, on disk before the epoch's line is shown.
             if let cache {
-                cache.storePartial(key: key, TrainingCache.Partial(checkpoint: session.checkpoint(),
-                                                                   callbacks: callbacks.map { $0.resumeState() },
-                                                                   stopped: session.stopTraining))
+                cache.storePartial(
+                    key: key,
+                    TrainingCache.Partial(
+                        checkpoint: session.checkpoint(),
+                        callbacks: callbacks.map { $0.resumeState() },
+                        stopped: session.stopTraining))
             }
             bar.endEpoch(epoch, logs: session.history.epochs[session.history.epochs.count - 1])
             if session.stopTraining { break }
         }
         for c in callbacks { try c.onTrainEnd(training: session) }
         if let cache, session.history.stopReason.map({ !$0.hasPrefix("loss became") }) ?? true {
-            cache.store(key: key, checkpoint: session.checkpoint(), learningRate: optimizer.learningRate,
-                        iterations: optimizer.iterations)
+            cache.store(
+                key: key, checkpoint: session.checkpoint(), learningRate: optimizer.learningRate,
+                iterations: optimizer.iterations)
             cache.removePartial(key: key)
         }
         return session.history
@@ -278,14 +339,17 @@ extension Layer {
         for c in plan.callbacks { try c.onEpochBegin(epoch, training: session) }
         plan.bar.beginEpoch(epoch)
         let started = Date()
-        let weightList = namedWeights.map { ($0.key, $0.weight.parameter) }   // walked once per epoch
+        // walked once per epoch
+        let weightList = namedWeights.map { ($0.key, $0.weight.parameter) }
         var lossSum = 0.0, correct = 0, seen = 0
-        let batches = plan.train.batches(epoch: epoch, batchSize: plan.batchSize, shuffle: plan.shuffle,
-                                         seed: plan.seed)
+        let batches = plan.train.batches(
+            epoch: epoch, batchSize: plan.batchSize, shuffle: plan.shuffle,
+            seed: plan.seed)
         for (b, batch) in batches.enumerated() {
             let (value, applied) = trainStep(batch, step: epoch * plan.steps + b, plan, weightList)
             guard let batchCorrect = applied else {
-                let reason = "loss became \(value) at epoch \(epoch + 1), batch \(b + 1) of \(plan.steps); "
+                let reason =
+                    "loss became \(value) at epoch \(epoch + 1), batch \(b + 1) of \(plan.steps); "
                     + "training stopped and the weights are those after the previous step"
                 session.history.stopReason = reason
                 logToStderr("\n" + reason)
@@ -294,9 +358,12 @@ extension Layer {
             lossSum += Double(value) * Double(batch.labels.count)
             correct += batchCorrect
             seen += batch.labels.count
-            let batchLogs = ["loss": lossSum / Double(seen), "accuracy": Double(correct) / Double(seen)]
-            plan.bar.step(b + 1, of: plan.steps,
-                          metrics: [("loss", batchLogs["loss"]!), ("accuracy", batchLogs["accuracy"]!)])
+            let batchLogs = [
+                "loss": lossSum / Double(seen), "accuracy": Double(correct) / Double(seen),
+            ]
+            plan.bar.step(
+                b + 1, of: plan.steps,
+                metrics: [("loss", batchLogs["loss"]!), ("accuracy", batchLogs["accuracy"]!)])
             for c in plan.callbacks { try c.onBatchEnd(b, logs: batchLogs, training: session) }
         }
         // Per-rank batch-norm statistics drift apart: rank 0's hold for everyone (as DDP's
@@ -309,14 +376,16 @@ extension Layer {
         logs[.loss] = lossSum / Double(max(seen, 1))
         logs[.accuracy] = Double(correct) / Double(max(seen, 1))
         if let validation = plan.validation {
-            let e = try evaluate(validation, batchSize: plan.batchSize, loss: plan.loss, parallel: plan.parallel)
+            let e = try evaluate(
+                validation, batchSize: plan.batchSize, loss: plan.loss, parallel: plan.parallel)
             logs[.valLoss] = e.loss
             logs[.valAccuracy] = e.accuracy
         }
         logs[.learningRate] = plan.optimizer.learningRate
         logs[.seconds] = Date().timeIntervalSince(started)
         let communicator = plan.parallel.communicator
-        if plan.parallel.isActive { logs = communicator.broadcast(logs) }   // rank 0's, seconds included
+        // rank 0's, seconds included
+        if plan.parallel.isActive { logs = communicator.broadcast(logs) }
         // The epoch counts as completed for callbacks (a checkpoint written now resumes
         // at the next epoch); callbacks may still add to its logs.
         session.history.epochs.append(logs)
@@ -324,7 +393,7 @@ extension Layer {
             try c.onEpochEnd(epoch, logs: &logs, training: session)
             session.history.epochs[session.history.epochs.count - 1] = logs
         }
-        if plan.parallel.isActive {   // the callbacks' decisions are rank 0's
+        if plan.parallel.isActive {  // the callbacks' decisions are rank 0's
             var decision = [session.stopTraining ? 1 : 0, plan.optimizer.learningRate]
             communicator.broadcast(&decision)
             session.stopTraining = decision[0] == 1
@@ -345,8 +414,10 @@ extension Layer {
     /// With several ranks, this rank takes its shard of the batch; the loss and count are
     /// those of the whole batch (summed across ranks), and so are the gradients, which the
     /// buckets sum while backward runs.
-    func trainStep(_ batch: Batch, step: Int, _ plan: FitPlan,
-                   _ weightList: [(String, Parameter)]) -> (loss: Float, correct: Int?) {
+    func trainStep(
+        _ batch: Batch, step: Int, _ plan: FitPlan,
+        _ weightList: [(String, Parameter)]
+    ) -> (loss: Float, correct: Int?) {
         let parallel = plan.parallel, communicator = parallel.communicator
         var (images, labels) = (batch.images, batch.labels)
         if parallel.isActive {
@@ -356,15 +427,20 @@ extension Layer {
         }
         let sampleWeights = plan.classWeights.map { weights in labels.map { weights[$0] } }
         // Different dropout masks on each rank (the same on one rank as before).
-        let seed = parallel.isActive ? plan.seed &+ UInt64(communicator.rank) &* 0x9E37_79B9_7F4A_7C15 : plan.seed
+        let seed =
+            parallel.isActive
+            ? plan.seed &+ UInt64(communicator.rank) &* 0x9E37_79B9_7F4A_7C15 : plan.seed
         var (value, correct) = (Float.nan, 0)
         func forwardAndBackward() -> TrainingPass {
             TrainingPass.run(seed: seed, step: step, commit: false) { pass in
                 let (logits, probabilities) = outputs(images)
-                let l = plan.loss.value(logits: logits, probabilities: probabilities, labels: labels,
-                                        sampleWeights: sampleWeights)
+                let l = plan.loss.value(
+                    logits: logits, probabilities: probabilities, labels: labels,
+                    sampleWeights: sampleWeights)
                 value = l.scalar
-                correct = zip((logits ?? probabilities!).argmaxLastAxis(), labels).count { $0 == $1 }
+                correct = zip((logits ?? probabilities!).argmaxLastAxis(), labels).count {
+                    $0 == $1
+                }
                 if let buckets = plan.buckets {
                     // The whole batch's loss and count, and one decision whether to step.
                     var sums = [Double(value) * Double(labels.count), Double(correct)]
@@ -387,7 +463,8 @@ extension Layer {
                 return pass
             }
         }
-        let pass = parallel.isActive && parallel.batchNorm == .synchronized
+        let pass =
+            parallel.isActive && parallel.batchNorm == .synchronized
             ? CrossReplica.$reducer.withValue(communicator) { forwardAndBackward() }
             : forwardAndBackward()
         guard value.isFinite else {
@@ -408,48 +485,61 @@ extension Layer {
 
     /// `fit` on arrays in memory (Keras `fit(x, y, validation_data=(x_val, y_val))`).
     @discardableResult
-    public func fit(images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])? = nil, epochs: Int,
-                    batchSize: Int = 32, optimizer: Optimizer, loss: Loss = .categoricalCrossEntropy,
-                    classWeights: ClassWeights = .none, callbacks: [TrainingCallback] = [], seed: UInt64 = 0,
-                    progress: ProgressStyle = .automatic, cacheKey: String? = nil,
-                    cache: TrainingCache? = TrainingCache.shared) throws -> History {
+    public func fit(
+        images: Tensor, labels: [Int], validation: (images: Tensor, labels: [Int])? = nil,
+        epochs: Int,
+        batchSize: Int = 32, optimizer: Optimizer, loss: Loss = .categoricalCrossEntropy,
+        classWeights: ClassWeights = .none, callbacks: [TrainingCallback] = [], seed: UInt64 = 0,
+        progress: ProgressStyle = .automatic, cacheKey: String? = nil,
+        cache: TrainingCache? = TrainingCache.shared
+    ) throws -> History {
         guard images.shape.first == labels.count else {
-            throw TrainingError("fit: \(labels.count) labels for \(images.shape.first ?? 0) images (shape \(images.shape))")
+            throw TrainingError(
+                "fit: \(labels.count) labels for \(images.shape.first ?? 0) images (shape \(images.shape))"
+            )
         }
         if let v = validation, v.images.shape.first != v.labels.count {
-            throw TrainingError("fit: \(v.labels.count) validation labels for \(v.images.shape.first ?? 0) images")
+            throw TrainingError(
+                "fit: \(v.labels.count) validation labels for \(v.images.shape.first ?? 0) images")
         }
-        return try fit(TensorDataset(images: images, labels: labels),
-                       validation: validation.map { TensorDataset(images: $0.images, labels: $0.labels) },
-                       epochs: epochs, batchSize: batchSize, optimizer: optimizer, loss: loss, classWeights: classWeights,
-                       callbacks: callbacks, seed: seed, progress: progress, cacheKey: cacheKey, cache: cache)
+        return try fit(
+            TensorDataset(images: images, labels: labels),
+            validation: validation.map { TensorDataset(images: $0.images, labels: $0.labels) },
+            epochs: epochs, batchSize: batchSize, optimizer: optimizer, loss: loss,
+            classWeights: classWeights,
+            callbacks: callbacks, seed: seed, progress: progress, cacheKey: cacheKey, cache: cache)
     }
 
     /// Loss (unweighted) and accuracy over a data set, in inference mode without gradients.
     /// With several ranks each rank evaluates its share of the batches and every rank gets
     /// the whole result.
-    public func evaluate(_ data: any BatchSource, batchSize: Int = 32, loss: Loss = .categoricalCrossEntropy,
-                         parallel: DataParallel = .automatic) throws -> Evaluation {
+    public func evaluate(
+        _ data: any BatchSource, batchSize: Int = 32, loss: Loss = .categoricalCrossEntropy,
+        parallel: DataParallel = .automatic
+    ) throws -> Evaluation {
         guard data.count > 0 else { throw TrainingError("evaluate: the data is empty") }
         var lossSum = 0.0, predictions: [Int] = [], labels: [Int] = []
         let mine = parallel.shard(of: data.stepCount(batchSize: batchSize))
-        var first = -1   // this rank's first sample
+        var first = -1  // this rank's first sample
         try withoutGradients {
             var sample = 0
-            for (b, batch) in data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0).enumerated() {
+            for (b, batch) in data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0)
+                .enumerated()
+            {
                 defer { sample += batch.labels.count }
                 guard mine.contains(b) else { continue }
                 if first < 0 { first = sample }
                 let (logits, probabilities) = outputs(batch.images)
                 let k = (logits ?? probabilities!).shape.last!
                 try checkLabels(batch.labels, classCount: k, what: "evaluation")
-                let l = loss.value(logits: logits, probabilities: probabilities, labels: batch.labels)
+                let l = loss.value(
+                    logits: logits, probabilities: probabilities, labels: batch.labels)
                 lossSum += Double(l.scalar) * Double(batch.labels.count)
                 predictions += (logits ?? probabilities!).argmaxLastAxis()
                 labels += batch.labels
             }
         }
-        if parallel.isActive {   // every rank's share, in data order
+        if parallel.isActive {  // every rank's share, in data order
             var all = [Double](repeating: 0, count: 2 * data.count + 1)
             for i in predictions.indices {
                 all[first + i] = Double(predictions[i])
@@ -462,20 +552,27 @@ extension Layer {
             lossSum = all[2 * data.count]
         }
         let correct = zip(predictions, labels).count { $0 == $1 }
-        return Evaluation(loss: lossSum / Double(labels.count), accuracy: Double(correct) / Double(labels.count),
-                          predictions: predictions, labels: labels)
+        return Evaluation(
+            loss: lossSum / Double(labels.count), accuracy: Double(correct) / Double(labels.count),
+            predictions: predictions, labels: labels)
     }
 
     /// Predicted probabilities for every sample of a data set, in data order, `[N, K]`. With
     /// several ranks each rank predicts its share of the batches and every rank gets all.
-    public func predict(_ data: any BatchSource, batchSize: Int = 32, parallel: DataParallel = .automatic) -> Tensor {
+    public func predict(
+        _ data: any BatchSource, batchSize: Int = 32, parallel: DataParallel = .automatic
+    ) -> Tensor {
         guard parallel.isActive else {
-            let parts = data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0).map { predict($0.images) }
+            let parts = data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0).map {
+                predict($0.images)
+            }
             return concat(Array(parts), alongAxis: 0)
         }
         let mine = parallel.shard(of: data.stepCount(batchSize: batchSize))
         var parts: [Tensor] = [], first = -1, sample = 0
-        for (b, batch) in data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0).enumerated() {
+        for (b, batch) in data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0)
+            .enumerated()
+        {
             if mine.contains(b) {
                 if first < 0 { first = sample }
                 parts.append(predict(batch.images))
@@ -484,7 +581,7 @@ extension Layer {
         }
         // Zeros elsewhere, so the sum is every rank's rows exactly.
         var classes = [Double(parts.first?.shape.last ?? 0), parts.isEmpty ? 0 : 1]
-        parallel.communicator.allreduceSum(&classes)   // ranks with no batch learn K too
+        parallel.communicator.allreduceSum(&classes)  // ranks with no batch learn K too
         let k = Int(classes[0] / max(1, classes[1]))
         var all = [Float](repeating: 0, count: data.count * k)
         if !parts.isEmpty {
@@ -507,7 +604,9 @@ func logToStderr(_ line: String) { FileHandle.standardError.write(Data((line + "
 
 func checkLabels(_ labels: [Int], classCount: Int, what: String) throws {
     if let i = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
-        throw TrainingError("\(what) label \(labels[i]) at sample \(i) is outside 0..<\(classCount) (the model has \(classCount) outputs)")
+        throw TrainingError(
+            "\(what) label \(labels[i]) at sample \(i) is outside 0..<\(classCount) (the model has \(classCount) outputs)"
+        )
     }
 }
 

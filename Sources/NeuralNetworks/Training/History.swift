@@ -1,5 +1,7 @@
 /// A quantity logged per epoch, named as Keras names it (`loss`, `val_accuracy`, …).
-public struct Metric: Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct Metric: Hashable, Sendable, Codable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
     public let name: String
     public init(_ name: String) { self.name = name }
     public init(stringLiteral value: String) { self.name = value }

@@ -18,13 +18,17 @@ public struct LearningRateSchedule {
     public let identity: String
     public let apply: (_ epoch: Int, _ learningRate: Double) -> Double
 
-    public init(identity: String, _ apply: @escaping (_ epoch: Int, _ learningRate: Double) -> Double) {
+    public init(
+        identity: String, _ apply: @escaping (_ epoch: Int, _ learningRate: Double) -> Double
+    ) {
         self.identity = identity
         self.apply = apply
     }
 
     /// Keeps the optimizer's learning rate.
-    public static var constant: LearningRateSchedule { LearningRateSchedule(identity: "constant") { _, lr in lr } }
+    public static var constant: LearningRateSchedule {
+        LearningRateSchedule(identity: "constant") { _, lr in lr }
+    }
 
     /// Keeps the current rate for the first `epochs` epochs, then multiplies it by `factor`
     /// at the start of every later epoch: the report's schedule is
@@ -45,15 +49,20 @@ public struct LearningRateSchedule {
     }
 
     /// lr₀ · rate^(epoch / decayEpochs), as Keras' `ExponentialDecay` counted in epochs.
-    public static func exponential(initial: Double, rate: Double, decayEpochs: Double = 1) -> LearningRateSchedule {
-        LearningRateSchedule(identity: "exponential(\(initial),\(rate),\(decayEpochs))") { epoch, _ in
+    public static func exponential(initial: Double, rate: Double, decayEpochs: Double = 1)
+        -> LearningRateSchedule
+    {
+        LearningRateSchedule(identity: "exponential(\(initial),\(rate),\(decayEpochs))") {
+            epoch, _ in
             initial * pow(rate, Double(epoch) / decayEpochs)
         }
     }
 
     /// Cosine decay from lr₀ to lr₀·alpha over `epochs` epochs, as Keras' `CosineDecay`
     /// counted in epochs: lr₀ · ((1 − alpha) · ½(1 + cos(π·min(e, E)/E)) + alpha).
-    public static func cosine(initial: Double, epochs: Int, alpha: Double = 0) -> LearningRateSchedule {
+    public static func cosine(initial: Double, epochs: Int, alpha: Double = 0)
+        -> LearningRateSchedule
+    {
         check(epochs > 0, "cosine schedule: epochs must be positive, got \(epochs)")
         return LearningRateSchedule(identity: "cosine(\(initial),\(epochs),\(alpha))") { epoch, _ in
             let t = Double(min(epoch, epochs)) / Double(epochs)

@@ -26,7 +26,9 @@ public enum Loss: Sendable, Equatable, Hashable {
     ///   - logits: pre-softmax outputs `[N, K]` when the model ends in a softmax, else nil.
     ///   - probabilities: the model's outputs `[N, K]` (used when `logits` is nil).
     ///   - sampleWeights: per-sample weights, or nil for ones.
-    public func value(logits: Tensor?, probabilities: Tensor?, labels: [Int], sampleWeights: [Float]? = nil) -> Tensor {
+    public func value(
+        logits: Tensor?, probabilities: Tensor?, labels: [Int], sampleWeights: [Float]? = nil
+    ) -> Tensor {
         let reference = logits ?? probabilities!
         let n = reference.shape[0], k = reference.shape[1]
         var targets = oneHot(labels, depth: k)
@@ -37,7 +39,10 @@ public enum Loss: Sendable, Equatable, Hashable {
         if smoothing > 0 { targets = targets * (1 - smoothing) + smoothing / Float(k) }
         switch self {
         case .categoricalCrossEntropy:
-            if let logits { return softmaxCrossEntropy(logits: logits, labels: targets, sampleWeights: sampleWeights) }
+            if let logits {
+                return softmaxCrossEntropy(
+                    logits: logits, labels: targets, sampleWeights: sampleWeights)
+            }
             let p = clippedProbabilities(probabilities!)
             return weightedMean(-(targets * log(p)).sum(alongAxes: [1]), sampleWeights, n)
         case .focal(let gamma, let alpha, _):

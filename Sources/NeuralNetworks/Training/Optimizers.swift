@@ -44,7 +44,7 @@ open class SlotOptimizer {
         var values: [Float]
         init(_ values: [Float]) { self.values = values }
     }
-    var slots: [String: [String: Buffer]] = [:]   // slot name → key → values
+    var slots: [String: [String: Buffer]] = [:]  // slot name → key → values
     public internal(set) var iterations = 0
     public init() {}
 
@@ -71,7 +71,8 @@ open class SlotOptimizer {
             guard let slash = a.name.firstIndex(of: "/") else {
                 throw TrainingError("optimizer state '\(a.name)' is not '<slot>/<key>'")
             }
-            slots[String(a.name[..<slash]), default: [:]][String(a.name[a.name.index(after: slash)...])] = Buffer(a.values)
+            slots[String(a.name[..<slash]), default: [:]][
+                String(a.name[a.name.index(after: slash)...])] = Buffer(a.values)
         }
         self.iterations = iterations
     }
@@ -88,8 +89,11 @@ public final class Adam: SlotOptimizer, Optimizer {
     /// AdamW's decoupled decay (0 for Adam): θ −= θ·wd·lr before the Adam step, as Keras.
     public let weightDecay: Double
 
-    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-7,
-                weightDecay: Double = 0) {
+    public init(
+        learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+        epsilon: Double = 1e-7,
+        weightDecay: Double = 0
+    ) {
         self.learningRate = learningRate
         self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
         self.weightDecay = weightDecay
@@ -100,7 +104,9 @@ public final class Adam: SlotOptimizer, Optimizer {
     }
 
     public func update(_ key: String, value: inout [Float], gradient: [Float]) {
-        check(value.count == gradient.count, "Adam: '\(key)' has \(value.count) values and \(gradient.count) gradients")
+        check(
+            value.count == gradient.count,
+            "Adam: '\(key)' has \(value.count) values and \(gradient.count) gradients")
         let t = Double(max(iterations, 1))
         let alpha = Float(learningRate * (1 - pow(beta2, t)).squareRoot() / (1 - pow(beta1, t)))
         let b1 = Float(beta1), b2 = Float(beta2), eps = Float(epsilon)
@@ -116,8 +122,9 @@ public final class Adam: SlotOptimizer, Optimizer {
                         }
                         if emk_uses_avx512() != 0 {
                             // The same arithmetic, 16 lanes at a time (bitwise equal).
-                            emk_adam_update(w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, n,
-                                            alpha, b1, b2, eps)
+                            emk_adam_update(
+                                w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, n,
+                                alpha, b1, b2, eps)
                             return
                         }
                         for i in 0..<n {
@@ -132,10 +139,16 @@ public final class Adam: SlotOptimizer, Optimizer {
     }
 }
 
+// swift-format-ignore: AlwaysUseLowerCamelCase
+// (named like a type on purpose: Keras' spelling of what it builds)
 /// Keras `AdamW` (default weight decay 0.004): Adam with decoupled weight decay.
-public func AdamW(learningRate: Double = 1e-3, weightDecay: Double = 0.004, beta1: Double = 0.9,
-                  beta2: Double = 0.999, epsilon: Double = 1e-7) -> Adam {
-    Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
+public func AdamW(
+    learningRate: Double = 1e-3, weightDecay: Double = 0.004, beta1: Double = 0.9,
+    beta2: Double = 0.999, epsilon: Double = 1e-7
+) -> Adam {
+    Adam(
+        learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+        weightDecay: weightDecay)
 }
 
 /// Keras `SGD`: without momentum θ −= lr·g; with momentum m = μ·m − lr·g, then
@@ -151,10 +164,14 @@ public final class SGD: SlotOptimizer, Optimizer {
         self.nesterov = nesterov
     }
 
-    public var configuration: String { "SGD(lr:\(learningRate),m:\(momentum),nesterov:\(nesterov))" }
+    public var configuration: String {
+        "SGD(lr:\(learningRate),m:\(momentum),nesterov:\(nesterov))"
+    }
 
     public func update(_ key: String, value: inout [Float], gradient: [Float]) {
-        check(value.count == gradient.count, "SGD: '\(key)' has \(value.count) values and \(gradient.count) gradients")
+        check(
+            value.count == gradient.count,
+            "SGD: '\(key)' has \(value.count) values and \(gradient.count) gradients")
         let lr = Float(learningRate), mu = Float(momentum)
         guard momentum > 0 else {
             for i in 0..<value.count { value[i] -= lr * gradient[i] }

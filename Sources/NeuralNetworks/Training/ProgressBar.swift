@@ -34,9 +34,11 @@ final class ProgressBar {
     private let clockNow: () -> Double
     private let sink: (String) -> Void
 
-    init(style: ProgressStyle, epochs: Int, earlyEstimateAfter: Double = 30,
-         sink: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
-         now: @escaping () -> Double = { Date().timeIntervalSinceReferenceDate }) {
+    init(
+        style: ProgressStyle, epochs: Int, earlyEstimateAfter: Double = 30,
+        sink: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
+        now: @escaping () -> Double = { Date().timeIntervalSinceReferenceDate }
+    ) {
         self.sink = sink
         self.clockNow = now
         self.earlyEstimateAfter = earlyEstimateAfter
@@ -56,11 +58,15 @@ final class ProgressBar {
     }
 
     /// Mean wall time of the epochs finished in this `fit`, nil before the first ends.
-    private var meanEpochSeconds: Double? { finishedEpochs > 0 ? finishedSeconds / Double(finishedEpochs) : nil }
+    private var meanEpochSeconds: Double? {
+        finishedEpochs > 0 ? finishedSeconds / Double(finishedEpochs) : nil
+    }
 
     func step(_ done: Int, of total: Int, metrics: [(String, Double)]) {
         // Off a terminal only a long first epoch's one early line is ever written.
-        guard style == .bar || (style == .perEpoch && !estimateShown && finishedEpochs == 0) else { return }
+        guard style == .bar || (style == .perEpoch && !estimateShown && finishedEpochs == 0) else {
+            return
+        }
         let now = clockNow()
         let elapsed = now - epochStart
         let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
@@ -69,20 +75,27 @@ final class ProgressBar {
             guard done > 0, done < total, elapsed >= earlyEstimateAfter else { return }
             estimateShown = true
             let left = epochs - epoch - 1
-            write("Epoch \(epoch + 1)/\(epochs): \(done)/\(total) steps in \(clock(elapsed)); this epoch's training about "
-                + "\(clock(elapsed + eta))" + (left > 0 ? ", the whole fit about \(clock(elapsed + fitETA)) "
-                + "(validation not yet included)" : "") + "\n")
+            write(
+                "Epoch \(epoch + 1)/\(epochs): \(done)/\(total) steps in \(clock(elapsed)); this epoch's training about "
+                    + "\(clock(elapsed + eta))"
+                    + (left > 0
+                        ? ", the whole fit about \(clock(elapsed + fitETA)) "
+                            + "(validation not yet included)" : "") + "\n")
             return
         }
         guard done == total || now - lastDraw >= 0.1 else { return }
         lastDraw = now
         let width = 24
         let filled = total > 0 ? width * done / total : width
-        let bar = String(repeating: "=", count: max(0, filled - 1)) + (filled > 0 ? (done == total ? "=" : ">") : "")
+        let bar =
+            String(repeating: "=", count: max(0, filled - 1))
+            + (filled > 0 ? (done == total ? "=" : ">") : "")
             + String(repeating: ".", count: width - filled)
         let m = metrics.map { "\($0.0): \(String(format: "%.4f", $0.1))" }.joined(separator: " - ")
         let whole = epoch + 1 < epochs ? " (fit \(clock(fitETA)))" : ""
-        write("\r\(done)/\(total) [\(bar)] \(clock(elapsed)) ETA \(clock(eta))\(whole) - \(m)\u{1B}[K")
+        write(
+            "\r\(done)/\(total) [\(bar)] \(clock(elapsed)) ETA \(clock(eta))\(whole) - \(m)\u{1B}[K"
+        )
     }
 
     /// Seconds left in the whole `fit`: the rest of this epoch and every later one.
@@ -95,13 +108,15 @@ final class ProgressBar {
     func endEpoch(_ epoch: Int, logs: EpochLogs) {
         guard style != .silent else { return }
         let order = ["loss", "accuracy", "val_loss", "val_accuracy"]
-        let m = order.compactMap { k in logs.values[k].map { "\(k): \(String(format: "%.4f", $0))" } }
-            .joined(separator: " - ")
+        let m = order.compactMap { k in logs.values[k].map { "\(k): \(String(format: "%.4f", $0))" }
+        }
+        .joined(separator: " - ")
         let lr = logs.learningRate.map { " - lr: \(String(format: "%.3g", $0))" } ?? ""
         let secs = String(format: "%.1fs", logs.seconds ?? 0)
         if let s = logs.seconds { finishedSeconds += s; finishedEpochs += 1 }
         let left = epochs - epoch - 1
-        let eta = left > 0 ? meanEpochSeconds.map { " - ETA \(clock(Double(left) * $0))" } ?? "" : ""
+        let eta =
+            left > 0 ? meanEpochSeconds.map { " - ETA \(clock(Double(left) * $0))" } ?? "" : ""
         if style == .bar { write("\n") }
         write("Epoch \(epoch + 1)/\(epochs) - \(secs) - \(m)\(lr)\(eta)\n")
     }
@@ -113,7 +128,9 @@ final class ProgressBar {
 
     private func clock(_ s: Double) -> String {
         let t = Int(s.rounded())
-        return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
+        return t >= 3600
+            ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
+            : String(format: "%d:%02d", t / 60, t % 60)
     }
 
     private func write(_ s: String) { sink(s) }

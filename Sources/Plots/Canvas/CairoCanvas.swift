@@ -65,7 +65,9 @@ final class CairoCanvas: Canvas {
     }
 
     func image(_ image: RGBAImage, in rect: Rect, smooth: Bool) {
-        guard image.width > 0, image.height > 0, let surface = CairoImage.surface(image) else { return }
+        guard image.width > 0, image.height > 0, let surface = CairoImage.surface(image) else {
+            return
+        }
         defer { cairo_surface_destroy(surface) }
         cairo_save(cr)
         cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
@@ -122,8 +124,9 @@ enum PangoText {
         var ink = PangoRectangle(), logical = PangoRectangle()
         pango_layout_get_extents(layout, &ink, &logical)
         let scale = Double(PANGO_SCALE)
-        return Box(width: Double(logical.width) / scale, height: Double(logical.height) / scale,
-                   baseline: Double(pango_layout_get_baseline(layout)) / scale)
+        return Box(
+            width: Double(logical.width) / scale, height: Double(logical.height) / scale,
+            baseline: Double(pango_layout_get_baseline(layout)) / scale)
     }
 
     /// Top-left corner of a text box drawn at `p` with `anchor`.
@@ -149,8 +152,11 @@ enum PangoText {
 enum CairoImage {
     /// A new ARGB32 surface (caller destroys) holding `image`.
     static func surface(_ image: RGBAImage) -> OpaquePointer? {
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(image.width),
-                                                       Int32(image.height)) else { return nil }
+        guard
+            let surface = cairo_image_surface_create(
+                CAIRO_FORMAT_ARGB32, Int32(image.width),
+                Int32(image.height))
+        else { return nil }
         cairo_surface_flush(surface)
         let stride = Int(cairo_image_surface_get_stride(surface))
         guard let data = cairo_image_surface_get_data(surface) else {
@@ -159,12 +165,14 @@ enum CairoImage {
         }
         // Cairo wants premultiplied, native-endian 0xAARRGGBB words.
         for y in 0..<image.height {
-            let row = UnsafeMutableRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
+            let row = UnsafeMutableRawPointer(data + y * stride).assumingMemoryBound(
+                to: UInt32.self)
             for x in 0..<image.width {
                 let i = (y * image.width + x) * 4
                 let a = UInt32(image.rgba[i + 3])
                 func pm(_ c: UInt8) -> UInt32 { (UInt32(c) * a + 127) / 255 }
-                row[x] = (a << 24) | (pm(image.rgba[i]) << 16) | (pm(image.rgba[i + 1]) << 8)
+                row[x] =
+                    (a << 24) | (pm(image.rgba[i]) << 16) | (pm(image.rgba[i + 1]) << 8)
                     | pm(image.rgba[i + 2])
             }
         }
@@ -188,7 +196,9 @@ enum CairoImage {
             for x in 0..<width {
                 let v = row[x]
                 let a = hasAlpha ? (v >> 24) & 0xFF : 255
-                func unpm(_ c: UInt32) -> UInt8 { a == 0 ? 0 : UInt8(min(255, (c * 255 + a / 2) / a)) }
+                func unpm(_ c: UInt32) -> UInt8 {
+                    a == 0 ? 0 : UInt8(min(255, (c * 255 + a / 2) / a))
+                }
                 let i = (y * width + x) * 4
                 rgba[i] = unpm((v >> 16) & 0xFF)
                 rgba[i + 1] = unpm((v >> 8) & 0xFF)
@@ -202,12 +212,14 @@ enum CairoImage {
     /// PNG bytes of a surface.
     static func png(_ surface: OpaquePointer) throws(PlotError) -> [UInt8] {
         let sink = ByteSink()
-        let status = cairo_surface_write_to_png_stream(surface, { closure, data, length in
-            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
-            let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
-            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-            return CAIRO_STATUS_SUCCESS
-        }, Unmanaged.passUnretained(sink).toOpaque())
+        let status = cairo_surface_write_to_png_stream(
+            surface,
+            { closure, data, length in
+                guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+                let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+                return CAIRO_STATUS_SUCCESS
+            }, Unmanaged.passUnretained(sink).toOpaque())
         guard status == CAIRO_STATUS_SUCCESS else {
             throw PlotError.cairo("writing PNG", String(cString: cairo_status_to_string(status)))
         }

@@ -84,8 +84,9 @@ struct Rect: Hashable, Sendable {
     var midY: Double { y + height / 2 }
 
     func inset(top: Double = 0, left: Double = 0, bottom: Double = 0, right: Double = 0) -> Rect {
-        Rect(x: x + left, y: y + top, width: max(0, width - left - right),
-             height: max(0, height - top - bottom))
+        Rect(
+            x: x + left, y: y + top, width: max(0, width - left - right),
+            height: max(0, height - top - bottom))
     }
 
     func insetBy(_ d: Double) -> Rect { inset(top: d, left: d, bottom: d, right: d) }

@@ -48,7 +48,8 @@ extension Figure {
             cairo_surface_finish(surface)
             let status = cairo_surface_status(surface)
             guard status == CAIRO_STATUS_SUCCESS else {
-                throw PlotError.cairo("writing PDF '\(path)'", String(cString: cairo_status_to_string(status)))
+                throw PlotError.cairo(
+                    "writing PDF '\(path)'", String(cString: cairo_status_to_string(status)))
             }
         }
     }
@@ -58,13 +59,16 @@ extension Figure {
     /// on a PDF surface) and centred in it. The context's state is restored afterwards.
     /// To lay the figure out at the rectangle's size instead, set `width` and `height`
     /// on a copy first.
-    public func draw(into context: OpaquePointer, x: Double, y: Double, width boxWidth: Double,
-                     height boxHeight: Double) {
+    public func draw(
+        into context: OpaquePointer, x: Double, y: Double, width boxWidth: Double,
+        height boxHeight: Double
+    ) {
         drawingLock.withLock {
             guard width > 0, height > 0, boxWidth > 0, boxHeight > 0 else { return }
             let s = min(boxWidth / width, boxHeight / height)
             cairo_save(context)
-            cairo_translate(context, x + (boxWidth - width * s) / 2, y + (boxHeight - height * s) / 2)
+            cairo_translate(
+                context, x + (boxWidth - width * s) / 2, y + (boxHeight - height * s) / 2)
             cairo_scale(context, s, s)
             cairo_rectangle(context, 0, 0, width, height)
             cairo_clip(context)
@@ -73,16 +77,22 @@ extension Figure {
         }
     }
 
-    private func withImageSurface<T>(dpi: Double, _ body: (OpaquePointer) throws(PlotError) -> T) throws(PlotError) -> T {
+    private func withImageSurface<T>(dpi: Double, _ body: (OpaquePointer) throws(PlotError) -> T)
+        throws(PlotError) -> T
+    {
         try locked { () throws(PlotError) -> T in
             let scale = dpi / 72
             let pixelWidth = Int32(max(1, (width * scale).rounded(.up)))
             let pixelHeight = Int32(max(1, (height * scale).rounded(.up)))
             guard dpi > 0, width > 0, height > 0, pixelWidth <= 20_000, pixelHeight <= 20_000 else {
-                throw PlotError.cairo("creating a \(width)x\(height) pt image at \(dpi) dpi",
-                                      "size must be positive and under 20000 pixels a side")
+                throw PlotError.cairo(
+                    "creating a \(width)x\(height) pt image at \(dpi) dpi",
+                    "size must be positive and under 20000 pixels a side")
             }
-            guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pixelWidth, pixelHeight) else {
+            guard
+                let surface = cairo_image_surface_create(
+                    CAIRO_FORMAT_RGB24, pixelWidth, pixelHeight)
+            else {
                 throw PlotError.cairo("creating image surface", "no surface")
             }
             defer { cairo_surface_destroy(surface) }
@@ -127,23 +137,27 @@ public struct RasterImage: Sendable, Hashable {
     public init(png bytes: [UInt8]) throws(PlotError) {
         let source = ByteSource(bytes)
         let surface = drawingLock.withLock {
-            cairo_image_surface_create_from_png_stream({ closure, data, length in
-                guard let closure, let data else { return CAIRO_STATUS_READ_ERROR }
-                let source = Unmanaged<ByteSource>.fromOpaque(closure).takeUnretainedValue()
-                let n = Int(length)
-                guard source.offset + n <= source.bytes.count else { return CAIRO_STATUS_READ_ERROR }
-                source.bytes.withUnsafeBufferPointer {
-                    data.update(from: $0.baseAddress! + source.offset, count: n)
-                }
-                source.offset += n
-                return CAIRO_STATUS_SUCCESS
-            }, Unmanaged.passUnretained(source).toOpaque())
+            cairo_image_surface_create_from_png_stream(
+                { closure, data, length in
+                    guard let closure, let data else { return CAIRO_STATUS_READ_ERROR }
+                    let source = Unmanaged<ByteSource>.fromOpaque(closure).takeUnretainedValue()
+                    let n = Int(length)
+                    guard source.offset + n <= source.bytes.count else {
+                        return CAIRO_STATUS_READ_ERROR
+                    }
+                    source.bytes.withUnsafeBufferPointer {
+                        data.update(from: $0.baseAddress! + source.offset, count: n)
+                    }
+                    source.offset += n
+                    return CAIRO_STATUS_SUCCESS
+                }, Unmanaged.passUnretained(source).toOpaque())
         }
         guard let surface else { throw PlotError.invalidImage("no surface") }
         defer { cairo_surface_destroy(surface) }
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw PlotError.invalidImage("not a PNG (\(String(cString: cairo_status_to_string(status))))")
+            throw PlotError.invalidImage(
+                "not a PNG (\(String(cString: cairo_status_to_string(status))))")
         }
         self.init(CairoImage.pixels(of: surface))
     }

@@ -30,17 +30,35 @@ public enum ReportFonts {
         let liberation = "/usr/share/fonts/truetype/liberation2/"
         let dejavu = "/usr/share/fonts/truetype/dejavu/"
         var out: [File] = []
-        for (family, stem) in [("Liberation Serif", "LiberationSerif"), ("Liberation Sans", "LiberationSans")] {
+        for (family, stem) in [
+            ("Liberation Serif", "LiberationSerif"), ("Liberation Sans", "LiberationSans"),
+        ] {
             for style in ["Regular", "Bold", "Italic", "BoldItalic"] {
-                out.append(File(family: family, package: "fonts-liberation2", path: "\(liberation)\(stem)-\(style).ttf"))
+                out.append(
+                    File(
+                        family: family, package: "fonts-liberation2",
+                        path: "\(liberation)\(stem)-\(style).ttf"))
             }
         }
-        for (family, stem, italic) in [("DejaVu Sans Mono", "DejaVuSansMono", "Oblique"), ("DejaVu Sans", "DejaVuSans", "Oblique"),
-                                       ("DejaVu Serif", "DejaVuSerif", "Italic")] {
-            out.append(File(family: family, package: "fonts-dejavu-core", path: "\(dejavu)\(stem).ttf"))
-            out.append(File(family: family, package: "fonts-dejavu-core", path: "\(dejavu)\(stem)-Bold.ttf"))
-            out.append(File(family: family, package: "fonts-dejavu-extra", path: "\(dejavu)\(stem)-\(italic).ttf"))
-            out.append(File(family: family, package: "fonts-dejavu-extra", path: "\(dejavu)\(stem)-Bold\(italic).ttf"))
+        for (family, stem, italic) in [
+            ("DejaVu Sans Mono", "DejaVuSansMono", "Oblique"),
+            ("DejaVu Sans", "DejaVuSans", "Oblique"),
+            ("DejaVu Serif", "DejaVuSerif", "Italic"),
+        ] {
+            out.append(
+                File(family: family, package: "fonts-dejavu-core", path: "\(dejavu)\(stem).ttf"))
+            out.append(
+                File(
+                    family: family, package: "fonts-dejavu-core", path: "\(dejavu)\(stem)-Bold.ttf")
+            )
+            out.append(
+                File(
+                    family: family, package: "fonts-dejavu-extra",
+                    path: "\(dejavu)\(stem)-\(italic).ttf"))
+            out.append(
+                File(
+                    family: family, package: "fonts-dejavu-extra",
+                    path: "\(dejavu)\(stem)-Bold\(italic).ttf"))
         }
         return out
     }()
@@ -52,7 +70,9 @@ public enum ReportFonts {
     }
 
     /// The PostScript names' prefixes of the families (`LiberationSerif`), as `pdffonts` lists them.
-    public static var postScriptStems: [String] { families.map { $0.replacingOccurrences(of: " ", with: "") } }
+    public static var postScriptStems: [String] {
+        families.map { $0.replacingOccurrences(of: " ", with: "") }
+    }
 
     /// Makes the pinned set fontconfig's current configuration, once per process; later
     /// calls return the first call's outcome. Call before the first text is laid out.
@@ -64,7 +84,8 @@ public enum ReportFonts {
 
     private static let warnedOnce: Bool = {
         if case .failure(let e) = pinned {
-            FileHandle.standardError.write(Data("emotive: WARNING: figures drawn with substitute fonts: \(e)\n".utf8))
+            FileHandle.standardError.write(
+                Data("emotive: WARNING: figures drawn with substitute fonts: \(e)\n".utf8))
             return false
         }
         return true
@@ -74,11 +95,13 @@ public enum ReportFonts {
         do {
             try verify(files)
             guard FcInit() != 0, let config = FcConfigCreate() else {
-                throw FontError("fontconfig could not be initialised; the report fonts cannot be pinned")
+                throw FontError(
+                    "fontconfig could not be initialised; the report fonts cannot be pinned")
             }
             for f in files where FcConfigAppFontAddFile(config, f.path) == 0 {
-                throw FontError("fontconfig cannot read \(f.path) (\(f.family), Debian package \(f.package)); "
-                    + "reinstall it: apt-get install --reinstall \(f.package)")
+                throw FontError(
+                    "fontconfig cannot read \(f.path) (\(f.family), Debian package \(f.package)); "
+                        + "reinstall it: apt-get install --reinstall \(f.package)")
             }
             guard FcConfigSetCurrent(config) != 0 else {
                 throw FontError("fontconfig refused the report fonts' configuration")
@@ -99,10 +122,11 @@ public enum ReportFonts {
         for p in missing.map(\.package) where !packages.contains(p) { packages.append(p) }
         var families: [String] = []
         for f in missing.map(\.family) where !families.contains(f) { families.append(f) }
-        throw FontError("the report fonts \(families.joined(separator: ", ")) are not installed "
-            + "(missing \(missing.map(\.path).joined(separator: ", "))). Install them with "
-            + "apt-get install \(packages.joined(separator: " ")) (bash .ci/setup does). Emotive does not "
-            + "substitute other fonts: their metrics would move every line and page break.")
+        throw FontError(
+            "the report fonts \(families.joined(separator: ", ")) are not installed "
+                + "(missing \(missing.map(\.path).joined(separator: ", "))). Install them with "
+                + "apt-get install \(packages.joined(separator: " ")) (bash .ci/setup does). Emotive does not "
+                + "substitute other fonts: their metrics would move every line and page break.")
     }
 }
 

@@ -29,7 +29,8 @@ final class SVGCanvas: Canvas {
     func document(width: Double, height: Double, title: String?) -> String {
         var closing = ""
         for count in openGroups { closing += String(repeating: "</g>", count: count) }
-        var head = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(num(width))pt\" height=\"\(num(height))pt\" "
+        var head =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(num(width))pt\" height=\"\(num(height))pt\" "
         head += "viewBox=\"0 0 \(num(width)) \(num(height))\" role=\"img\""
         if let title { head += " aria-label=\"\(escapeXML(title))\"" }
         head += " font-family=\"\(escapeXML(Font.cssFamily))\">\n"
@@ -50,14 +51,21 @@ final class SVGCanvas: Canvas {
         openGroups[openGroups.count - 1] += 1
     }
 
-    func translate(_ x: Double, _ y: Double) { openGroup("transform=\"translate(\(num(x)) \(num(y)))\"") }
-    func scale(_ sx: Double, _ sy: Double) { openGroup("transform=\"scale(\(num(sx)) \(num(sy)))\"") }
-    func rotate(_ radians: Double) { openGroup("transform=\"rotate(\(num(radians * 180 / .pi)))\"") }
+    func translate(_ x: Double, _ y: Double) {
+        openGroup("transform=\"translate(\(num(x)) \(num(y)))\"")
+    }
+    func scale(_ sx: Double, _ sy: Double) {
+        openGroup("transform=\"scale(\(num(sx)) \(num(sy)))\"")
+    }
+    func rotate(_ radians: Double) {
+        openGroup("transform=\"rotate(\(num(radians * 180 / .pi)))\"")
+    }
 
     func move(to p: Point) { path += "M\(num(p.x)) \(num(p.y))" }
     func line(to p: Point) { path += "L\(num(p.x)) \(num(p.y))" }
     func curve(to p: Point, control1: Point, control2: Point) {
-        path += "C\(num(control1.x)) \(num(control1.y)) \(num(control2.x)) \(num(control2.y)) \(num(p.x)) \(num(p.y))"
+        path +=
+            "C\(num(control1.x)) \(num(control1.y)) \(num(control2.x)) \(num(control2.y)) \(num(p.x)) \(num(p.y))"
     }
     func closePath() { path += "Z" }
     func rectangle(_ r: Rect) {
@@ -65,23 +73,27 @@ final class SVGCanvas: Canvas {
     }
     func circle(center: Point, radius: Double) {
         let r = num(radius)
-        path += "M\(num(center.x + radius)) \(num(center.y))A\(r) \(r) 0 1 0 \(num(center.x - radius)) \(num(center.y))"
+        path +=
+            "M\(num(center.x + radius)) \(num(center.y))A\(r) \(r) 0 1 0 \(num(center.x - radius)) \(num(center.y))"
         path += "A\(r) \(r) 0 1 0 \(num(center.x + radius)) \(num(center.y))Z"
     }
 
     func fill(_ color: Color) {
         guard !path.isEmpty else { return }
-        body += "<path d=\"\(path)\" fill=\"\(color.hexString)\"\(opacity("fill-opacity", color))/>\n"
+        body +=
+            "<path d=\"\(path)\" fill=\"\(color.hexString)\"\(opacity("fill-opacity", color))/>\n"
         path = ""
     }
 
     func stroke(_ color: Color, width: Double, dash: [Double]) {
         guard !path.isEmpty else { return }
-        var attributes = "fill=\"none\" stroke=\"\(color.hexString)\" stroke-width=\"\(num(width))\""
+        var attributes =
+            "fill=\"none\" stroke=\"\(color.hexString)\" stroke-width=\"\(num(width))\""
         attributes += opacity("stroke-opacity", color)
         attributes += " stroke-linejoin=\"round\""
         if !dash.isEmpty {
-            attributes += " stroke-dasharray=\"\(dash.map(num).joined(separator: " "))\" stroke-linecap=\"round\""
+            attributes +=
+                " stroke-dasharray=\"\(dash.map(num).joined(separator: " "))\" stroke-linecap=\"round\""
         }
         body += "<path d=\"\(path)\" \(attributes)/>\n"
         path = ""
@@ -101,12 +113,14 @@ final class SVGCanvas: Canvas {
         defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
         let box = PangoText.box(of: layout)
         let origin = PangoText.origin(of: box, at: p, anchor: anchor)
-        let (x, textAnchor): (Double, String) = switch anchor.horizontal {
-        case .left: (p.x, "start")
-        case .center: (p.x, "middle")
-        case .right: (p.x, "end")
-        }
-        var attributes = "x=\"\(num(x))\" y=\"\(num(origin.y + box.baseline))\" font-size=\"\(num(font.size))\""
+        let (x, textAnchor): (Double, String) =
+            switch anchor.horizontal {
+            case .left: (p.x, "start")
+            case .center: (p.x, "middle")
+            case .right: (p.x, "end")
+            }
+        var attributes =
+            "x=\"\(num(x))\" y=\"\(num(origin.y + box.baseline))\" font-size=\"\(num(font.size))\""
         if textAnchor != "start" { attributes += " text-anchor=\"\(textAnchor)\"" }
         switch font.weight {
         case .regular: break
@@ -129,7 +143,8 @@ final class SVGCanvas: Canvas {
         guard let surface = CairoImage.surface(image) else { return }
         defer { cairo_surface_destroy(surface) }
         guard let png = try? CairoImage.png(surface) else { return }
-        var element = "<image x=\"\(num(rect.x))\" y=\"\(num(rect.y))\" width=\"\(num(rect.width))\" "
+        var element =
+            "<image x=\"\(num(rect.x))\" y=\"\(num(rect.y))\" width=\"\(num(rect.width))\" "
         element += "height=\"\(num(rect.height))\" preserveAspectRatio=\"none\""
         if !smooth { element += " style=\"image-rendering:pixelated\"" }
         element += " href=\"data:image/png;base64,\(Base64.encode(png))\"/>\n"

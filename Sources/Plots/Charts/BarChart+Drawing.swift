@@ -5,9 +5,11 @@ extension BarChart {
 
     /// One entry per group when there are two or more.
     var legendEntries: [Legend.Entry] {
-        groups.count < 2 ? [] : groups.indices.map {
-            Legend.Entry(name: groups[$0].name, swatch: .box(color(ofGroup: $0)))
-        }
+        groups.count < 2
+            ? []
+            : groups.indices.map {
+                Legend.Entry(name: groups[$0].name, swatch: .box(color(ofGroup: $0)))
+            }
     }
 
     /// Where everything goes: axes and legend, bars, and the value labels that found room.
@@ -41,22 +43,29 @@ extension BarChart {
         // Value labels past the longest bar get room beside the plot, not a longer axis.
         var reserve = 0.0
         if let valueFormat {
-            reserve = vertical
+            reserve =
+                vertical
                 ? canvas.lineHeight(Theme.valueLabel) + 2
-                : (finite.map { canvas.measure(valueFormat.format($0), font: Theme.valueLabel).width }.max() ?? 0) + 5
+                : (finite.map {
+                    canvas.measure(valueFormat.format($0), font: Theme.valueLabel).width
+                }.max() ?? 0) + 5
         }
         let chart = ChartLayout.make(
             in: area, legend: legend, placement: self.legend, reserveRight: vertical ? 0 : reserve,
             reserveTop: vertical ? reserve : 0, on: canvas,
-            makeAxes: { target in makeAxes(Ticks(min: low, max: high, target: vertical ? 5 : target, fixed: valueRange)) },
+            makeAxes: { target in
+                makeAxes(
+                    Ticks(min: low, max: high, target: vertical ? 5 : target, fixed: valueRange))
+            },
             obstacles: { axes, frame in
                 let bars = self.bars(frame.plot, axes.valueTicks)
                 let labels = valueLabels(bars, frame, reserve: reserve, on: canvas)
                 return ([], bars.map(\.rect) + labels.map(\.rect))
             })
         let bars = self.bars(chart.frame.plot, chart.axes.valueTicks)
-        return Geometry(chart: chart, bars: bars,
-                        labels: valueLabels(bars, chart.frame, reserve: reserve, on: canvas))
+        return Geometry(
+            chart: chart, bars: bars,
+            labels: valueLabels(bars, chart.frame, reserve: reserve, on: canvas))
     }
 
     func draw(in area: Rect, on canvas: Canvas) {
@@ -78,30 +87,35 @@ extension BarChart {
                         canvas.save()
                         canvas.translate(label.rect.midX, label.rect.maxY)
                         canvas.rotate(-Double.pi / 2)
-                        canvas.text(label.text, at: Point(0, 0), font: Theme.valueLabel,
-                                    color: .subtleInk, anchor: .left)
+                        canvas.text(
+                            label.text, at: Point(0, 0), font: Theme.valueLabel,
+                            color: .subtleInk, anchor: .left)
                         canvas.restore()
                     } else {
-                        canvas.text(label.text, at: Point(label.rect.midX, label.rect.midY),
-                                    font: Theme.valueLabel, color: .subtleInk, anchor: .center)
+                        canvas.text(
+                            label.text, at: Point(label.rect.midX, label.rect.midY),
+                            font: Theme.valueLabel, color: .subtleInk, anchor: .center)
                     }
                 }
             }
         }
         axes.drawAxes(layout, on: canvas)
         if categories.isEmpty || groups.isEmpty {
-            canvas.text("No data", at: Point(layout.plot.midX, layout.plot.midY), font: Theme.note,
-                        color: .subtleInk, anchor: .center)
+            canvas.text(
+                "No data", at: Point(layout.plot.midX, layout.plot.midY), font: Theme.note,
+                color: .subtleInk, anchor: .center)
         }
         chart.drawLegend(legend, on: canvas)
     }
 
     private func makeAxes(_ ticks: Ticks) -> Axes {
         orientation == .vertical
-            ? Axes(x: .categories(categories), y: .numeric(ticks), xTitle: categoryLabel,
-                   yTitle: valueLabel, gridX: false, gridY: gridLines, breakY: true)
-            : Axes(x: .numeric(ticks), y: .categories(categories), xTitle: valueLabel,
-                   yTitle: categoryLabel, gridX: gridLines, gridY: false, breakX: true)
+            ? Axes(
+                x: .categories(categories), y: .numeric(ticks), xTitle: categoryLabel,
+                yTitle: valueLabel, gridX: false, gridY: gridLines, breakY: true)
+            : Axes(
+                x: .numeric(ticks), y: .categories(categories), xTitle: valueLabel,
+                yTitle: categoryLabel, gridX: gridLines, gridY: false, breakX: true)
     }
 
     /// The shortest a drawn bar gets (points): a zero shows as a hairline.
@@ -126,7 +140,8 @@ extension BarChart {
         let clampedBase = min(max(0, ticks.low), ticks.high)
         var out: [Bar] = []
         for c in categories.indices {
-            let bandStart = (vertical ? plot.minX : plot.minY) + band * Double(c) + (band - inner) / 2
+            let bandStart =
+                (vertical ? plot.minX : plot.minY) + band * Double(c) + (band - inner) / 2
             for (g, group) in groups.enumerated() where group.values[c].isFinite {
                 let v = min(max(group.values[c], ticks.low), ticks.high)
                 let start = bandStart + Double(g) * (thickness + gap)
@@ -137,14 +152,20 @@ extension BarChart {
                     let y0 = ticks.map(clampedBase, from: plot.maxY, to: plot.minY)
                     let y1 = ticks.map(v, from: plot.maxY, to: plot.minY)
                     let h = max(abs(y1 - y0), Self.minimumBarLength)
-                    out.append(Bar(rect: Rect(x: start, y: down ? y0 : y0 - h, width: thickness, height: h),
-                                   category: c, group: g, value: group.values[c]))
+                    out.append(
+                        Bar(
+                            rect: Rect(
+                                x: start, y: down ? y0 : y0 - h, width: thickness, height: h),
+                            category: c, group: g, value: group.values[c]))
                 } else {
                     let x0 = ticks.map(clampedBase, from: plot.minX, to: plot.maxX)
                     let x1 = ticks.map(v, from: plot.minX, to: plot.maxX)
                     let w = max(abs(x1 - x0), Self.minimumBarLength)
-                    out.append(Bar(rect: Rect(x: down ? x0 - w : x0, y: start, width: w, height: thickness),
-                                   category: c, group: g, value: group.values[c]))
+                    out.append(
+                        Bar(
+                            rect: Rect(
+                                x: down ? x0 - w : x0, y: start, width: w, height: thickness),
+                            category: c, group: g, value: group.values[c]))
                 }
             }
         }
@@ -156,14 +177,23 @@ extension BarChart {
     /// level if they fit that way, else all upright; else each takes the first free place
     /// of: level, upright, level one to three lines further out with a leader line. A
     /// label with no free place is left out.
-    private func valueLabels(_ bars: [Bar], _ frame: Axes.Layout, reserve: Double,
-                             on canvas: Canvas) -> [ValueLabel] {
+    private func valueLabels(
+        _ bars: [Bar], _ frame: Axes.Layout, reserve: Double,
+        on canvas: Canvas
+    ) -> [ValueLabel] {
         guard let valueFormat, !bars.isEmpty else { return [] }
         let plot = frame.plot
-        let bounds = orientation == .vertical
-            ? Rect(x: plot.minX - 2, y: plot.minY - reserve, width: plot.width + 4, height: plot.height + reserve)
-            : Rect(x: plot.minX, y: plot.minY - 1, width: plot.width + reserve, height: plot.height + 2)
-        let options = bars.map { labelCandidates($0, text: valueFormat.format($0.value), on: canvas) }
+        let bounds =
+            orientation == .vertical
+            ? Rect(
+                x: plot.minX - 2, y: plot.minY - reserve, width: plot.width + 4,
+                height: plot.height + reserve)
+            : Rect(
+                x: plot.minX, y: plot.minY - 1, width: plot.width + reserve, height: plot.height + 2
+            )
+        let options = bars.map {
+            labelCandidates($0, text: valueFormat.format($0.value), on: canvas)
+        }
         let level = options.map { Array($0.prefix(1)) }
         let upright = options.map { $0.dropFirst().prefix(1).filter(\.rotated) }
         var best: [ValueLabel] = []
@@ -171,7 +201,9 @@ extension BarChart {
             var placer = LabelPlacer(bounds: bounds, obstacles: bars.map(\.rect))
             var labels: [ValueLabel] = []
             for (i, candidates) in strategy.enumerated() {
-                if let k = placer.place(candidates.map { LabelPlacer.Candidate(rect: $0.rect, leader: $0.leader) }) {
+                if let k = placer.place(
+                    candidates.map { LabelPlacer.Candidate(rect: $0.rect, leader: $0.leader) })
+                {
                     var label = candidates[k]
                     label.bar = i
                     labels.append(label)
@@ -191,23 +223,36 @@ extension BarChart {
         let sign = bar.value < 0 ? -1.0 : 1.0
         if orientation == .horizontal {
             let x = sign < 0 ? r.minX - 3 - size.width : r.maxX + 3
-            return [ValueLabel(text: text, rect: Rect(x: x, y: r.midY - size.height / 2, width: size.width,
-                                                      height: size.height), rotated: false)]
+            return [
+                ValueLabel(
+                    text: text,
+                    rect: Rect(
+                        x: x, y: r.midY - size.height / 2, width: size.width,
+                        height: size.height), rotated: false)
+            ]
         }
         let end = sign < 0 ? r.maxY : r.minY
         func level(_ gap: Double) -> Rect {
-            Rect(x: r.midX - size.width / 2, y: sign < 0 ? end + gap : end - gap - size.height,
-                 width: size.width, height: size.height)
+            Rect(
+                x: r.midX - size.width / 2, y: sign < 0 ? end + gap : end - gap - size.height,
+                width: size.width, height: size.height)
         }
-        var out = [ValueLabel(text: text, rect: level(1), rotated: false),
-                   ValueLabel(text: text, rect: Rect(x: r.midX - size.height / 2,
-                                                     y: sign < 0 ? end + 2 : end - 2 - size.width,
-                                                     width: size.height, height: size.width), rotated: true)]
+        var out = [
+            ValueLabel(text: text, rect: level(1), rotated: false),
+            ValueLabel(
+                text: text,
+                rect: Rect(
+                    x: r.midX - size.height / 2,
+                    y: sign < 0 ? end + 2 : end - 2 - size.width,
+                    width: size.height, height: size.width), rotated: true),
+        ]
         for k in 1...3 {
             let rect = level(1 + Double(k) * (size.height + 1))
             let near = sign < 0 ? rect.minY - 0.5 : rect.maxY + 0.5
-            out.append(ValueLabel(text: text, rect: rect, rotated: false,
-                                  leader: Leader(from: Point(r.midX, end - sign * 1), to: Point(r.midX, near))))
+            out.append(
+                ValueLabel(
+                    text: text, rect: rect, rotated: false,
+                    leader: Leader(from: Point(r.midX, end - sign * 1), to: Point(r.midX, near))))
         }
         return out
     }

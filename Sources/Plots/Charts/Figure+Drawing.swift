@@ -6,8 +6,9 @@ extension Figure {
         if let title, !title.isEmpty {
             let fitted = canvas.fitting(title, font: Theme.figureTitle, maxWidth: area.width)
             canvas.group("figure-title") {
-                canvas.text(fitted, at: Point(area.midX, area.minY), font: Theme.figureTitle,
-                            color: .ink, anchor: .topCenter)
+                canvas.text(
+                    fitted, at: Point(area.midX, area.minY), font: Theme.figureTitle,
+                    color: .ink, anchor: .topCenter)
             }
             area = area.inset(top: canvas.lineHeight(Theme.figureTitle) + 6)
         }
@@ -15,8 +16,9 @@ extension Figure {
         if let shared = sharedLegend {
             // One legend for all panels, in rows under the title.
             let flow = shared.flow(maxWidth: area.width, on: canvas)
-            shared.drawFlow(at: Point(area.midX - flow.size.width / 2, area.minY), offsets: flow.offsets,
-                            on: canvas)
+            shared.drawFlow(
+                at: Point(area.midX - flow.size.width / 2, area.minY), offsets: flow.offsets,
+                on: canvas)
             area = area.inset(top: flow.size.height + 6)
             panels = panels.map { $0.withoutLegend }
         }
@@ -26,9 +28,10 @@ extension Figure {
         let cellWidth = (area.width - gap * Double(columns - 1)) / Double(columns)
         let cellHeight = (area.height - gap * Double(rows - 1)) / Double(rows)
         for (i, panel) in panels.enumerated() {
-            let r = Rect(x: area.minX + Double(i % columns) * (cellWidth + gap),
-                         y: area.minY + Double(i / columns) * (cellHeight + gap),
-                         width: cellWidth, height: cellHeight)
+            let r = Rect(
+                x: area.minX + Double(i % columns) * (cellWidth + gap),
+                y: area.minY + Double(i / columns) * (cellHeight + gap),
+                width: cellWidth, height: cellHeight)
             canvas.group("panel") { panel.draw(in: r, on: canvas) }
         }
     }
@@ -46,7 +49,9 @@ extension Figure {
             case .heatmap, .images: nil
             }
         }
-        guard let first = legends[0], !first.isEmpty, legends.allSatisfy({ $0 == first }) else { return nil }
+        guard let first = legends[0], !first.isEmpty, legends.allSatisfy({ $0 == first }) else {
+            return nil
+        }
         return Legend(entries: first)
     }
 }
@@ -68,8 +73,9 @@ extension Panel {
         if let title, !title.isEmpty {
             let fitted = canvas.fitting(title, font: Theme.panelTitle, maxWidth: rect.width)
             canvas.group("panel-title") {
-                canvas.text(fitted, at: Point(rect.midX, rect.minY), font: Theme.panelTitle,
-                            color: .ink, anchor: .topCenter)
+                canvas.text(
+                    fitted, at: Point(rect.midX, rect.minY), font: Theme.panelTitle,
+                    color: .ink, anchor: .topCenter)
             }
             area = area.inset(top: canvas.lineHeight(Theme.panelTitle) + 5)
         }

@@ -18,27 +18,39 @@ extension ImageGrid {
         let labelWidth = rowLabels == nil ? 0 : 60.0
         let cell = (width - labelWidth - ImageGrid.gap * Double(cols - 1)) / Double(cols)
         let captions = (0..<rows).reduce(0.0) { total, r in
-            let lines = images.isEmpty ? 0 : images[(r * cols)..<min(images.count, (r + 1) * cols)].map(\.caption.count).max() ?? 0
+            let lines =
+                images.isEmpty
+                ? 0
+                : images[(r * cols)..<min(images.count, (r + 1) * cols)].map(\.caption.count).max()
+                    ?? 0
             return total + Double(lines) * ImageGrid.captionLineHeight + (lines > 0 ? 3 : 0)
         }
-        return Double(rows) * cell * aspect + captions + ImageGrid.gap * Double(rows - 1) + (hasTitle ? 17 : 0)
+        return Double(rows) * cell * aspect + captions + ImageGrid.gap * Double(rows - 1)
+            + (hasTitle ? 17 : 0)
             + (colorBar == nil ? 0 : ImageGrid.colorBarHeight)
     }
 
     func draw(in area: Rect, on canvas: Canvas) {
         guard let colorBar, !images.isEmpty else { return drawImages(in: area, on: canvas) }
         let strip = ImageGrid.colorBarHeight
-        drawImages(in: Rect(x: area.minX, y: area.minY, width: area.width, height: max(4, area.height - strip)),
-                   on: canvas)
-        drawColorBar(colorBar, centredAt: Point(area.midX, area.maxY - strip / 2 + 2), width: area.width, on: canvas)
+        drawImages(
+            in: Rect(
+                x: area.minX, y: area.minY, width: area.width, height: max(4, area.height - strip)),
+            on: canvas)
+        drawColorBar(
+            colorBar, centredAt: Point(area.midX, area.maxY - strip / 2 + 2), width: area.width,
+            on: canvas)
     }
 
     /// `label  low ▕gradient▏ high`, centred on `centre`.
-    private func drawColorBar(_ bar: GridColorBar, centredAt centre: Point, width: Double, on canvas: Canvas) {
+    private func drawColorBar(
+        _ bar: GridColorBar, centredAt centre: Point, width: Double, on canvas: Canvas
+    ) {
         canvas.group("colorbar") {
             let barWidth = min(160, width * 0.4), barHeight = 7.0
             let font = Theme.tickLabel
-            let low = canvas.measure(bar.low, font: font).width, high = canvas.measure(bar.high, font: font).width
+            let low = canvas.measure(bar.low, font: font).width,
+                high = canvas.measure(bar.high, font: font).width
             let label = bar.label.map { canvas.fitting($0, font: font, maxWidth: width * 0.3) }
             let labelWidth = label.map { canvas.measure($0, font: font).width + 10 } ?? 0
             let total = labelWidth + low + 4 + barWidth + 4 + high
@@ -47,20 +59,24 @@ extension ImageGrid {
                 canvas.text(label, at: Point(x, centre.y), font: font, color: .ink, anchor: .left)
                 x += labelWidth
             }
-            canvas.text(bar.low, at: Point(x, centre.y), font: font, color: .subtleInk, anchor: .left)
+            canvas.text(
+                bar.low, at: Point(x, centre.y), font: font, color: .subtleInk, anchor: .left)
             x += low + 4
             let rect = Rect(x: x, y: centre.y - barHeight / 2, width: barWidth, height: barHeight)
             canvas.image(bar.colormap.gradient(), in: rect, smooth: true)
             canvas.rectangle(rect)
             canvas.stroke(.axis, width: 0.4)
-            canvas.text(bar.high, at: Point(rect.maxX + 4, centre.y), font: font, color: .subtleInk, anchor: .left)
+            canvas.text(
+                bar.high, at: Point(rect.maxX + 4, centre.y), font: font, color: .subtleInk,
+                anchor: .left)
         }
     }
 
     private func drawImages(in area: Rect, on canvas: Canvas) {
         guard !images.isEmpty else {
-            canvas.text("No images", at: Point(area.midX, area.midY), font: Theme.note,
-                        color: .subtleInk, anchor: .center)
+            canvas.text(
+                "No images", at: Point(area.midX, area.midY), font: Theme.note,
+                color: .subtleInk, anchor: .center)
             return
         }
         let n = images.count
@@ -73,8 +89,13 @@ extension ImageGrid {
             return Double(lines) * lineHeight + (lines > 0 ? 3 : 0)
         }
         let totalCaptions = captionHeights.reduce(0, +)
-        let labels = rowLabels.map { $0.map { canvas.fitting($0, font: Theme.tickLabel, maxWidth: area.width * 0.22) } }
-        let labelWidth = labels.map { ($0.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0) + 6 } ?? 0
+        let labels = rowLabels.map {
+            $0.map { canvas.fitting($0, font: Theme.tickLabel, maxWidth: area.width * 0.22) }
+        }
+        let labelWidth =
+            labels.map {
+                ($0.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0) + 6
+            } ?? 0
 
         var cellWidth = (area.width - labelWidth - gap * Double(cols - 1)) / Double(cols)
         var imageHeight = cellWidth * aspect
@@ -96,12 +117,14 @@ extension ImageGrid {
 
         for (i, image) in images.enumerated() {
             let col = i % cols, row = i / cols
-            let cell = Rect(x: originX + Double(col) * (cellWidth + gap), y: rowTops[row],
-                            width: cellWidth, height: imageHeight)
+            let cell = Rect(
+                x: originX + Double(col) * (cellWidth + gap), y: rowTops[row],
+                width: cellWidth, height: imageHeight)
             // Fit the image's own aspect inside the cell, centred.
             let own = Double(image.height) / Double(max(1, image.width))
             let w = min(cell.width, cell.height / own), h = w * own
-            let rect = Rect(x: cell.midX - w / 2, y: cell.minY + (cell.height - h) / 2, width: w, height: h)
+            let rect = Rect(
+                x: cell.midX - w / 2, y: cell.minY + (cell.height - h) / 2, width: w, height: h)
             canvas.group("image") {
                 canvas.image(image.rgba, in: rect, smooth: true)
                 if let overlay = image.overlay {
@@ -109,17 +132,21 @@ extension ImageGrid {
                 }
                 var y = cell.maxY + 3
                 for line in image.caption {
-                    let text = canvas.fitting(line.text, font: Theme.caption, maxWidth: cellWidth + gap - 1)
-                    canvas.text(text, at: Point(cell.midX, y), font: Theme.caption,
-                                color: Theme.color(for: line.tone), anchor: .topCenter)
+                    let text = canvas.fitting(
+                        line.text, font: Theme.caption, maxWidth: cellWidth + gap - 1)
+                    canvas.text(
+                        text, at: Point(cell.midX, y), font: Theme.caption,
+                        color: Theme.color(for: line.tone), anchor: .topCenter)
                     y += lineHeight
                 }
             }
         }
         if let labels {
             for (row, label) in labels.prefix(rows).enumerated() {
-                canvas.text(label, at: Point(originX - 6, rowTops[row] + imageHeight / 2), font: Theme.tickLabel,
-                            color: .ink, anchor: .right)
+                canvas.text(
+                    label, at: Point(originX - 6, rowTops[row] + imageHeight / 2),
+                    font: Theme.tickLabel,
+                    color: .ink, anchor: .right)
             }
         }
     }

@@ -42,8 +42,10 @@ struct Axes {
 
     /// `reserveRight` and `reserveTop` keep room beside the plot (an outside legend, value
     /// labels past the last bar).
-    func layout(in area: Rect, reserveRight: Double = 0, reserveTop: Double = 0,
-                on canvas: Canvas) -> Layout {
+    func layout(
+        in area: Rect, reserveRight: Double = 0, reserveTop: Double = 0,
+        on canvas: Canvas
+    ) -> Layout {
         let tickHeight = canvas.lineHeight(Theme.tickLabel)
         let titleHeight = canvas.lineHeight(Theme.axisTitle)
 
@@ -56,11 +58,14 @@ struct Axes {
             let roomy = area.height / Double(max(1, names.count)) >= 2.6 * tickHeight
             let maxWidth = area.width * (roomy ? 0.32 : 0.45)
             yLabels = names.map {
-                canvas.wrapped($0, font: Theme.tickLabel, maxWidth: maxWidth, maxLines: roomy ? 2 : 1)
-                    .joined(separator: "\n")
+                canvas.wrapped(
+                    $0, font: Theme.tickLabel, maxWidth: maxWidth, maxLines: roomy ? 2 : 1
+                )
+                .joined(separator: "\n")
             }
         }
-        let yLabelWidth = yLabels.flatMap { $0.split(separator: "\n") }
+        let yLabelWidth =
+            yLabels.flatMap { $0.split(separator: "\n") }
             .map { canvas.measure(String($0), font: Theme.tickLabel).width }.max() ?? 0
         var left = (yTitle == nil ? 0 : titleHeight + 4) + yLabelWidth + 3 + Theme.tickLength
 
@@ -69,7 +74,10 @@ struct Axes {
         var xLabels: [String] = []
         if case .numeric(let t) = x {
             xLabels = t.labels
-            right = max(right, reserveRight + (canvas.measure(xLabels.last ?? "", font: Theme.tickLabel).width / 2) + 1)
+            right = max(
+                right,
+                reserveRight + (canvas.measure(xLabels.last ?? "", font: Theme.tickLabel).width / 2)
+                    + 1)
         }
         let top = max(y.isNumeric ? tickHeight / 2 : 2, reserveTop)
         var plotWidth = max(10, area.width - left - right)
@@ -83,14 +91,18 @@ struct Axes {
             if widest > band - 3 {
                 rotate = true
                 let maxLength = min(area.height * 0.35 / sin(Axes.rotation), 120)
-                xLabels = names.map { canvas.fitting($0, font: Theme.tickLabel, maxWidth: maxLength) }
-                let longest = xLabels.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
+                xLabels = names.map {
+                    canvas.fitting($0, font: Theme.tickLabel, maxWidth: maxLength)
+                }
+                let longest =
+                    xLabels.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
                 xLabelsHeight = longest * sin(Axes.rotation) + tickHeight * cos(Axes.rotation)
                 // Turned labels reach left of their band; the first ones may need a wider margin.
                 let band = plotWidth / Double(max(1, names.count))
                 var overhang = 0.0
                 for (i, label) in xLabels.enumerated() {
-                    let reach = canvas.measure(label, font: Theme.tickLabel).width * cos(Axes.rotation)
+                    let reach =
+                        canvas.measure(label, font: Theme.tickLabel).width * cos(Axes.rotation)
                     overhang = max(overhang, reach - band * (Double(i) + 0.5) - left)
                 }
                 if overhang > 0 {
@@ -102,15 +114,18 @@ struct Axes {
             }
         }
         let bottom = Theme.tickLength + 2 + xLabelsHeight + (xTitle == nil ? 0 : 3 + titleHeight)
-        let plot = Rect(x: area.minX + left, y: area.minY + top, width: plotWidth,
-                        height: max(10, area.height - top - bottom))
-        return Layout(area: area, plot: plot, xLabels: xLabels, yLabels: yLabels, rotateXLabels: rotate)
+        let plot = Rect(
+            x: area.minX + left, y: area.minY + top, width: plotWidth,
+            height: max(10, area.height - top - bottom))
+        return Layout(
+            area: area, plot: plot, xLabels: xLabels, yLabels: yLabels, rotateXLabels: rotate)
     }
 
     /// Whether numeric x labels sit side by side with room between them.
     func xLabelsFit(_ layout: Layout, on canvas: Canvas) -> Bool {
         guard case .numeric = x, layout.xLabels.count > 1 else { return true }
-        let widest = layout.xLabels.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
+        let widest =
+            layout.xLabels.map { canvas.measure($0, font: Theme.tickLabel).width }.max() ?? 0
         let spacing = layout.plot.width / Double(layout.xLabels.count - 1)
         return widest + 6 <= spacing
     }
@@ -119,14 +134,16 @@ struct Axes {
     func xPosition(_ i: Int, in plot: Rect) -> Double {
         switch x {
         case .numeric(let t): t.map(t.values[i], from: plot.minX, to: plot.maxX)
-        case .categories(let c): plot.minX + plot.width * (Double(i) + 0.5) / Double(max(1, c.count))
+        case .categories(let c):
+            plot.minX + plot.width * (Double(i) + 0.5) / Double(max(1, c.count))
         }
     }
 
     func yPosition(_ i: Int, in plot: Rect) -> Double {
         switch y {
         case .numeric(let t): t.map(t.values[i], from: plot.maxY, to: plot.minY)
-        case .categories(let c): plot.minY + plot.height * (Double(i) + 0.5) / Double(max(1, c.count))
+        case .categories(let c):
+            plot.minY + plot.height * (Double(i) + 0.5) / Double(max(1, c.count))
         }
     }
 
@@ -180,12 +197,14 @@ struct Axes {
                     canvas.save()
                     canvas.translate(px + 2, labelTop)
                     canvas.rotate(-Axes.rotation)
-                    canvas.text(label, at: Point(0, 0), font: Theme.tickLabel, color: .subtleInk,
-                                anchor: Anchor(horizontal: .right, vertical: .middle))
+                    canvas.text(
+                        label, at: Point(0, 0), font: Theme.tickLabel, color: .subtleInk,
+                        anchor: Anchor(horizontal: .right, vertical: .middle))
                     canvas.restore()
                 } else {
-                    canvas.text(label, at: Point(px, labelTop), font: Theme.tickLabel,
-                                color: .subtleInk, anchor: .topCenter)
+                    canvas.text(
+                        label, at: Point(px, labelTop), font: Theme.tickLabel,
+                        color: .subtleInk, anchor: .topCenter)
                 }
             }
             for (i, label) in layout.yLabels.enumerated() {
@@ -193,22 +212,25 @@ struct Axes {
                 let lineHeight = canvas.lineHeight(Theme.tickLabel)
                 var y = yPosition(i, in: plot) - lineHeight * Double(lines.count - 1) / 2
                 for line in lines {
-                    canvas.text(line, at: Point(plot.minX - Theme.tickLength - 3, y), font: Theme.tickLabel,
-                                color: .subtleInk, anchor: .right)
+                    canvas.text(
+                        line, at: Point(plot.minX - Theme.tickLength - 3, y), font: Theme.tickLabel,
+                        color: .subtleInk, anchor: .right)
                     y += lineHeight
                 }
             }
             if let xTitle {
-                canvas.text(canvas.fitting(xTitle, font: Theme.axisTitle, maxWidth: area.width),
-                            at: Point(plot.midX, area.maxY), font: Theme.axisTitle, color: .ink,
-                            anchor: .bottomCenter)
+                canvas.text(
+                    canvas.fitting(xTitle, font: Theme.axisTitle, maxWidth: area.width),
+                    at: Point(plot.midX, area.maxY), font: Theme.axisTitle, color: .ink,
+                    anchor: .bottomCenter)
             }
             if let yTitle {
                 canvas.save()
                 canvas.translate(area.minX, plot.midY)
                 canvas.rotate(-Double.pi / 2)
-                canvas.text(canvas.fitting(yTitle, font: Theme.axisTitle, maxWidth: plot.height + 20),
-                            at: Point(0, 0), font: Theme.axisTitle, color: .ink, anchor: .topCenter)
+                canvas.text(
+                    canvas.fitting(yTitle, font: Theme.axisTitle, maxWidth: plot.height + 20),
+                    at: Point(0, 0), font: Theme.axisTitle, color: .ink, anchor: .topCenter)
                 canvas.restore()
             }
         }
@@ -230,13 +252,15 @@ extension Axes {
         func mark(_ centre: Point, alongY: Bool) {
             canvas.group("axis-break") {
                 if alongY {
-                    canvas.fillRect(Rect(x: centre.x - 1, y: centre.y - gap, width: 2, height: 2 * gap), .white)
+                    canvas.fillRect(
+                        Rect(x: centre.x - 1, y: centre.y - gap, width: 2, height: 2 * gap), .white)
                     for dy in [-gap, gap] {
                         canvas.move(to: Point(centre.x - half, centre.y + dy + 1.1))
                         canvas.line(to: Point(centre.x + half, centre.y + dy - 1.1))
                     }
                 } else {
-                    canvas.fillRect(Rect(x: centre.x - gap, y: centre.y - 1, width: 2 * gap, height: 2), .white)
+                    canvas.fillRect(
+                        Rect(x: centre.x - gap, y: centre.y - 1, width: 2 * gap, height: 2), .white)
                     for dx in [-gap, gap] {
                         canvas.move(to: Point(centre.x + dx - 1.1, centre.y + half))
                         canvas.line(to: Point(centre.x + dx + 1.1, centre.y - half))

@@ -14,16 +14,19 @@ struct ChartLayout {
 
     /// `makeAxes(target)` builds axes for about `target` x ticks; `obstacles` says what
     /// a legend inside the plot must not cover.
-    static func make(in area: Rect, legend: Legend, placement: LegendPlacement,
-                     reserveRight: Double = 0, reserveTop: Double = 0, on canvas: Canvas,
-                     makeAxes: (Int) -> Axes,
-                     obstacles: (Axes, Axes.Layout) -> (points: [Point], rects: [Rect])) -> ChartLayout {
+    static func make(
+        in area: Rect, legend: Legend, placement: LegendPlacement,
+        reserveRight: Double = 0, reserveTop: Double = 0, on canvas: Canvas,
+        makeAxes: (Int) -> Axes,
+        obstacles: (Axes, Axes.Layout) -> (points: [Point], rects: [Rect])
+    ) -> ChartLayout {
         func fit(_ area: Rect, extraRight: Double) -> (Axes, Axes.Layout) {
             var result: (Axes, Axes.Layout)?
             for target in [6, 5, 4, 3, 2] {
                 let axes = makeAxes(target)
-                let frame = axes.layout(in: area, reserveRight: reserveRight + extraRight,
-                                        reserveTop: reserveTop, on: canvas)
+                let frame = axes.layout(
+                    in: area, reserveRight: reserveRight + extraRight,
+                    reserveTop: reserveTop, on: canvas)
                 result = (axes, frame)
                 if axes.xLabelsFit(frame, on: canvas) { break }
             }
@@ -34,15 +37,18 @@ struct ChartLayout {
             return ChartLayout(axes: axes, frame: frame, legend: .none)
         }
         let (points, rects) = obstacles(axes, frame)
-        if let rect = legend.place(in: frame.plot, avoiding: points, rects: rects, placement: placement,
-                                   on: canvas) {
+        if let rect = legend.place(
+            in: frame.plot, avoiding: points, rects: rects, placement: placement,
+            on: canvas)
+        {
             return ChartLayout(axes: axes, frame: frame, legend: .box(rect))
         }
         switch legend.outside(in: area, on: canvas) {
         case .right(let size):
             (axes, frame) = fit(area, extraRight: size.width + 6)
-            let rect = Rect(x: frame.plot.maxX + reserveRight + 8, y: frame.plot.minY, width: size.width,
-                            height: size.height)
+            let rect = Rect(
+                x: frame.plot.maxX + reserveRight + 8, y: frame.plot.minY, width: size.width,
+                height: size.height)
             return ChartLayout(axes: axes, frame: frame, legend: .box(rect))
         case .below(let size, let offsets):
             (axes, frame) = fit(area.inset(bottom: size.height + 5), extraRight: 0)
@@ -55,7 +61,8 @@ struct ChartLayout {
         switch self.legend {
         case .none: break
         case .box(let rect): legend.draw(at: rect, on: canvas)
-        case .rows(let origin, let offsets): legend.drawFlow(at: origin, offsets: offsets, on: canvas)
+        case .rows(let origin, let offsets):
+            legend.drawFlow(at: origin, offsets: offsets, on: canvas)
         }
     }
 }

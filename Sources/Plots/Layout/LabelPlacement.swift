@@ -52,12 +52,18 @@ struct LabelPlacer {
     func fits(_ c: Candidate, clearOfPoints: Bool = false) -> Bool {
         let r = c.rect, e = 1e-6
         guard r.minX >= bounds.minX - e, r.maxX <= bounds.maxX + e, r.minY >= bounds.minY - e,
-              r.maxY <= bounds.maxY + e else { return false }
+            r.maxY <= bounds.maxY + e
+        else { return false }
         if obstacles.contains(where: r.intersects) || placed.contains(where: r.intersects)
-            || leaderPoints.contains(where: r.contains) { return false }
+            || leaderPoints.contains(where: r.contains)
+        {
+            return false
+        }
         if let leader = c.leader {
-            for p in leader.samples where obstacles.contains(where: { $0.contains(p) })
-                || placed.contains(where: { $0.contains(p) }) { return false }
+            for p in leader.samples
+            where obstacles.contains(where: { $0.contains(p) })
+                || placed.contains(where: { $0.contains(p) })
+            { return false }
         }
         return !clearOfPoints || !softPoints.contains(where: r.contains)
     }

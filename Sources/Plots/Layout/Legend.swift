@@ -22,16 +22,19 @@ struct Legend {
         guard !entries.isEmpty else { return Size(width: 0, height: 0) }
         let widest = entries.map { canvas.measure($0.name, font: Theme.legend).width }.max() ?? 0
         let row = rowHeight(on: canvas)
-        return Size(width: Legend.padding * 2 + Legend.swatchWidth + Legend.gap + widest,
-                    height: Legend.padding * 2 + row * Double(entries.count))
+        return Size(
+            width: Legend.padding * 2 + Legend.swatchWidth + Legend.gap + widest,
+            height: Legend.padding * 2 + row * Double(entries.count))
     }
 
     private func rowHeight(on canvas: Canvas) -> Double { canvas.lineHeight(Theme.legend) + 1.5 }
 
     /// The corner of `plot` whose legend box covers the fewest obstacle points (and no
     /// obstacle rectangle), or nil when every corner covers something.
-    func place(in plot: Rect, avoiding points: [Point], rects: [Rect], placement: LegendPlacement,
-               on canvas: Canvas) -> Rect? {
+    func place(
+        in plot: Rect, avoiding points: [Point], rects: [Rect], placement: LegendPlacement,
+        on canvas: Canvas
+    ) -> Rect? {
         let size = self.size(on: canvas)
         let inset = 3.0
         func corner(_ p: LegendPlacement) -> Rect {
@@ -39,8 +42,10 @@ struct Legend {
             let top = plot.minY + inset, bottom = plot.maxY - inset - size.height
             switch p {
             case .topLeft: return Rect(x: left, y: top, width: size.width, height: size.height)
-            case .bottomLeft: return Rect(x: left, y: bottom, width: size.width, height: size.height)
-            case .bottomRight: return Rect(x: right, y: bottom, width: size.width, height: size.height)
+            case .bottomLeft:
+                return Rect(x: left, y: bottom, width: size.width, height: size.height)
+            case .bottomRight:
+                return Rect(x: right, y: bottom, width: size.width, height: size.height)
             default: return Rect(x: right, y: top, width: size.width, height: size.height)
             }
         }
@@ -70,7 +75,9 @@ struct Legend {
         var offsets: [Point] = []
         var x = 0.0, y = 0.0, widest = 0.0
         for entry in entries {
-            let w = Legend.swatchWidth + Legend.gap + canvas.measure(entry.name, font: Theme.legend).width
+            let w =
+                Legend.swatchWidth + Legend.gap
+                + canvas.measure(entry.name, font: Theme.legend).width
             if x > 0 && x + w > maxWidth {
                 x = 0
                 y += row
@@ -101,7 +108,8 @@ struct Legend {
         let row = rowHeight(on: canvas)
         canvas.group("legend") {
             for (entry, offset) in zip(entries, offsets) {
-                drawEntry(entry, x: origin.x + offset.x, y: origin.y + offset.y + row / 2, on: canvas)
+                drawEntry(
+                    entry, x: origin.x + offset.x, y: origin.y + offset.y + row / 2, on: canvas)
             }
         }
     }
@@ -109,15 +117,19 @@ struct Legend {
     private func drawEntry(_ entry: Entry, x: Double, y: Double, on canvas: Canvas) {
         switch entry.swatch {
         case .line(let color, let dash, let symbol):
-            canvas.line(from: Point(x, y), to: Point(x + Legend.swatchWidth, y), color: color,
-                        width: Theme.lineWidth, dash: Theme.pattern(dash))
-            canvas.symbol(symbol, at: Point(x + Legend.swatchWidth / 2, y),
-                          radius: Theme.symbolRadius, color: color)
+            canvas.line(
+                from: Point(x, y), to: Point(x + Legend.swatchWidth, y), color: color,
+                width: Theme.lineWidth, dash: Theme.pattern(dash))
+            canvas.symbol(
+                symbol, at: Point(x + Legend.swatchWidth / 2, y),
+                radius: Theme.symbolRadius, color: color)
         case .box(let color):
-            canvas.fillRect(Rect(x: x + 3, y: y - 4, width: Legend.swatchWidth - 6, height: 8), color)
+            canvas.fillRect(
+                Rect(x: x + 3, y: y - 4, width: Legend.swatchWidth - 6, height: 8), color)
         }
-        canvas.text(entry.name, at: Point(x + Legend.swatchWidth + Legend.gap, y),
-                    font: Theme.legend, color: .ink, anchor: .left)
+        canvas.text(
+            entry.name, at: Point(x + Legend.swatchWidth + Legend.gap, y),
+            font: Theme.legend, color: .ink, anchor: .left)
     }
 
     func draw(at rect: Rect, on canvas: Canvas) {

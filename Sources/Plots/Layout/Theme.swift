@@ -29,7 +29,9 @@ enum Theme {
     }
 
     static func dash(forSeries i: Int) -> Dash { [.solid, .dashed, .dotted, .dashDot][i % 4] }
-    static func symbol(forSeries i: Int) -> Symbol { [.circle, .square, .triangle, .diamond][i % 4] }
+    static func symbol(forSeries i: Int) -> Symbol {
+        [.circle, .square, .triangle, .diamond][i % 4]
+    }
 
     static func color(for tone: CaptionLine.Tone) -> Color {
         switch tone {
@@ -52,7 +54,11 @@ extension Canvas {
         var lo = 0, hi = chars.count
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            if measure(String(chars[..<mid]) + "…", font: font).width <= maxWidth { lo = mid } else { hi = mid - 1 }
+            if measure(String(chars[..<mid]) + "…", font: font).width <= maxWidth {
+                lo = mid
+            } else {
+                hi = mid - 1
+            }
         }
         return lo == 0 ? "…" : String(chars[..<lo]).trimmingTrailingSpaces() + "…"
     }
@@ -92,7 +98,8 @@ extension Canvas {
         switch symbol {
         case .hidden: return
         case .circle: circle(center: p, radius: r)
-        case .square: rectangle(Rect(x: p.x - r * 0.9, y: p.y - r * 0.9, width: r * 1.8, height: r * 1.8))
+        case .square:
+            rectangle(Rect(x: p.x - r * 0.9, y: p.y - r * 0.9, width: r * 1.8, height: r * 1.8))
         case .triangle:
             let h = r * 1.25
             move(to: Point(p.x, p.y - h))
@@ -124,7 +131,9 @@ extension Canvas {
         case .middle: y -= size.height / 2
         case .baseline, .bottom: y -= size.height
         }
-        fillRect(Rect(x: x - 2, y: y, width: size.width + 4, height: size.height), Color.white.withAlpha(0.85))
+        fillRect(
+            Rect(x: x - 2, y: y, width: size.width + 4, height: size.height),
+            Color.white.withAlpha(0.85))
         text(string, at: p, font: font, color: color, anchor: anchor)
     }
 }

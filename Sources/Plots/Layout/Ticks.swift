@@ -14,8 +14,10 @@ struct Ticks: Hashable {
     /// kept as they are (the others follow the data, see ``AxisRange``).
     /// `tight` keeps a following end at the data (plus 2% of the span) with ticks inside
     /// it, instead of widening it to the outermost nice tick.
-    init(min dataMin: Double, max dataMax: Double, target: Int = 5, integers: Bool = false,
-         tight: Bool = false, fixed range: AxisRange? = nil) {
+    init(
+        min dataMin: Double, max dataMax: Double, target: Int = 5, integers: Bool = false,
+        tight: Bool = false, fixed range: AxisRange? = nil
+    ) {
         var (lo, hi, fixedLow, fixedHigh) = (range ?? AxisRange(-.infinity, .infinity))
             .resolved(dataMin: dataMin, dataMax: dataMax)
         if !lo.isFinite || !hi.isFinite { (lo, hi, fixedLow, fixedHigh) = (0, 1, false, false) }

@@ -26,11 +26,14 @@ public struct AxisRange: Sendable, Hashable {
     /// data wholly beyond a lone fixed end puts that end on the other side (`.fromZero`
     /// with negative data runs from the smallest value up to zero).
     func resolved(dataMin: Double, dataMax: Double)
-        -> (low: Double, high: Double, fixedLow: Bool, fixedHigh: Bool) {
+        -> (low: Double, high: Double, fixedLow: Bool, fixedHigh: Bool)
+    {
         switch (min.isFinite, max.isFinite) {
         case (true, true) where min < max: (min, max, true, true)
-        case (true, false): dataMax >= min ? (min, dataMax, true, false) : (dataMin, min, false, true)
-        case (false, true): dataMin <= max ? (dataMin, max, false, true) : (max, dataMax, true, false)
+        case (true, false):
+            dataMax >= min ? (min, dataMax, true, false) : (dataMin, min, false, true)
+        case (false, true):
+            dataMin <= max ? (dataMin, max, false, true) : (max, dataMax, true, false)
         default: (dataMin, dataMax, false, false)
         }
     }
@@ -43,8 +46,9 @@ extension AxisRange: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(try c.decodeIfPresent(Double.self, forKey: .min) ?? -.infinity,
-                  try c.decodeIfPresent(Double.self, forKey: .max) ?? .infinity)
+        self.init(
+            try c.decodeIfPresent(Double.self, forKey: .min) ?? -.infinity,
+            try c.decodeIfPresent(Double.self, forKey: .max) ?? .infinity)
     }
 
     public func encode(to encoder: any Encoder) throws {

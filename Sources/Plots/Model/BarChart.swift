@@ -20,13 +20,17 @@ public struct BarChart: Codable, Sendable, Hashable {
     public var legend: LegendPlacement
     public var gridLines: Bool
 
-    public init(categories: [String], groups: [BarGroup], orientation: Orientation = .vertical,
-                categoryLabel: String? = nil, valueLabel: String? = nil,
-                valueFormat: NumberFormat? = nil, valueRange: AxisRange? = nil,
-                legend: LegendPlacement = .auto, gridLines: Bool = true) {
+    public init(
+        categories: [String], groups: [BarGroup], orientation: Orientation = .vertical,
+        categoryLabel: String? = nil, valueLabel: String? = nil,
+        valueFormat: NumberFormat? = nil, valueRange: AxisRange? = nil,
+        legend: LegendPlacement = .auto, gridLines: Bool = true
+    ) {
         for g in groups {
-            check(g.values.count == categories.count,
-                  "Bar group '\(g.name)' has \(g.values.count) values for \(categories.count) categories")
+            check(
+                g.values.count == categories.count,
+                "Bar group '\(g.name)' has \(g.values.count) values for \(categories.count) categories"
+            )
         }
         self.categories = categories
         self.groups = groups
@@ -76,9 +80,10 @@ extension BarGroup: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(name: try c.decode(String.self, forKey: .name),
-                  values: try c.decode([Double?].self, forKey: .values).map { $0 ?? .nan },
-                  color: try c.decodeIfPresent(Color.self, forKey: .color))
+        self.init(
+            name: try c.decode(String.self, forKey: .name),
+            values: try c.decode([Double?].self, forKey: .values).map { $0 ?? .nan },
+            color: try c.decodeIfPresent(Color.self, forKey: .color))
     }
 
     public func encode(to encoder: any Encoder) throws {

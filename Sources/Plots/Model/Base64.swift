@@ -1,6 +1,7 @@
 /// Base64 (RFC 4648, with padding), kept here so the model needs no Foundation.
 enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let alphabet = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     static func encode(_ bytes: [UInt8]) -> String {
         var out = [UInt8]()
@@ -11,7 +12,8 @@ enum Base64 {
             let b2 = i + 2 < bytes.count ? Int(bytes[i + 2]) : 0
             out.append(alphabet[b0 >> 2])
             out.append(alphabet[((b0 & 3) << 4) | (b1 >> 4)])
-            out.append(i + 1 < bytes.count ? alphabet[((b1 & 15) << 2) | (b2 >> 6)] : UInt8(ascii: "="))
+            out.append(
+                i + 1 < bytes.count ? alphabet[((b1 & 15) << 2) | (b2 >> 6)] : UInt8(ascii: "="))
             out.append(i + 2 < bytes.count ? alphabet[b2 & 63] : UInt8(ascii: "="))
             i += 3
         }

@@ -16,8 +16,9 @@ public struct Color: Sendable, Hashable {
 
     /// `Color(hex: 0x0072B2)`.
     public init(hex: UInt32, alpha: Double = 1) {
-        self.init(red: Double((hex >> 16) & 0xFF) / 255, green: Double((hex >> 8) & 0xFF) / 255,
-                  blue: Double(hex & 0xFF) / 255, alpha: alpha)
+        self.init(
+            red: Double((hex >> 16) & 0xFF) / 255, green: Double((hex >> 8) & 0xFF) / 255,
+            blue: Double(hex & 0xFF) / 255, alpha: alpha)
     }
 
     public func withAlpha(_ alpha: Double) -> Color {
@@ -26,8 +27,9 @@ public struct Color: Sendable, Hashable {
 
     /// Mix with `other`: 0 gives self, 1 gives other.
     public func mixed(with other: Color, _ t: Double) -> Color {
-        Color(red: red + (other.red - red) * t, green: green + (other.green - green) * t,
-              blue: blue + (other.blue - blue) * t, alpha: alpha + (other.alpha - alpha) * t)
+        Color(
+            red: red + (other.red - red) * t, green: green + (other.green - green) * t,
+            blue: blue + (other.blue - blue) * t, alpha: alpha + (other.alpha - alpha) * t)
     }
 
     /// WCAG relative luminance, 0 (black) to 1 (white).
@@ -72,7 +74,9 @@ public struct Color: Sendable, Hashable {
     ]
 
     /// The palette colour for position `i` (wrapping).
-    public static func palette(_ i: Int) -> Color { palette[((i % palette.count) + palette.count) % palette.count] }
+    public static func palette(_ i: Int) -> Color {
+        palette[((i % palette.count) + palette.count) % palette.count]
+    }
 
     /// Caption tone for a correct prediction (bluish green) and a wrong one (vermillion).
     public static let correct = Color(hex: 0x00795A)
@@ -141,13 +145,20 @@ public enum Colormap: String, Codable, Sendable, Hashable, CaseIterable {
     private var stops: [UInt32] {
         switch self {
         case .blues:
-            [0xF7FBFF, 0xDEEBF7, 0xC6DBEF, 0x9ECAE1, 0x6BAED6, 0x4292C6, 0x2171B5, 0x08519C, 0x08306B]
+            [
+                0xF7FBFF, 0xDEEBF7, 0xC6DBEF, 0x9ECAE1, 0x6BAED6, 0x4292C6, 0x2171B5, 0x08519C,
+                0x08306B,
+            ]
         case .viridis:
-            [0x440154, 0x482878, 0x3E4989, 0x31688E, 0x26828E, 0x1F9E89, 0x35B779, 0x6DCD59,
-             0xB4DE2C, 0xFDE725]
+            [
+                0x440154, 0x482878, 0x3E4989, 0x31688E, 0x26828E, 0x1F9E89, 0x35B779, 0x6DCD59,
+                0xB4DE2C, 0xFDE725,
+            ]
         case .inferno:
-            [0x000004, 0x1B0C41, 0x4A0C6B, 0x781C6D, 0xA52C60, 0xCF4446, 0xED6925, 0xFB9B06,
-             0xF7D13D, 0xFCFFA4]
+            [
+                0x000004, 0x1B0C41, 0x4A0C6B, 0x781C6D, 0xA52C60, 0xCF4446, 0xED6925, 0xFB9B06,
+                0xF7D13D, 0xFCFFA4,
+            ]
         case .greys:
             [0xFFFFFF, 0x000000]
         }

@@ -24,8 +24,10 @@ public struct Figure: Codable, Sendable, Hashable {
     public var columns: Int
     public var panels: [Panel]
 
-    public init(width: Double = Figure.defaultWidth, height: Double = Figure.defaultHeight,
-                title: String? = nil, columns: Int = 1, panels: [Panel]) {
+    public init(
+        width: Double = Figure.defaultWidth, height: Double = Figure.defaultHeight,
+        title: String? = nil, columns: Int = 1, panels: [Panel]
+    ) {
         self.width = width
         self.height = height
         self.title = title

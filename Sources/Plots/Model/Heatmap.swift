@@ -22,21 +22,26 @@ public struct Heatmap: Codable, Sendable, Hashable {
     /// How the colour bar writes its tick labels.
     public var colorBarFormat: NumberFormat?
 
-    public init(rowLabels: [String], columnLabels: [String], values: [[Double]],
-                annotations: [[String]]? = nil, colormap: Colormap = .blues,
-                range: AxisRange? = nil, xLabel: String? = nil, yLabel: String? = nil,
-                colorBarLabel: String? = nil, showsColorBar: Bool = true,
-                colorBarFormat: NumberFormat? = nil) {
-        check(values.count == rowLabels.count,
-              "Heatmap has \(values.count) rows of values for \(rowLabels.count) row labels")
+    public init(
+        rowLabels: [String], columnLabels: [String], values: [[Double]],
+        annotations: [[String]]? = nil, colormap: Colormap = .blues,
+        range: AxisRange? = nil, xLabel: String? = nil, yLabel: String? = nil,
+        colorBarLabel: String? = nil, showsColorBar: Bool = true,
+        colorBarFormat: NumberFormat? = nil
+    ) {
+        check(
+            values.count == rowLabels.count,
+            "Heatmap has \(values.count) rows of values for \(rowLabels.count) row labels")
         for (i, row) in values.enumerated() {
-            check(row.count == columnLabels.count,
-                  "Heatmap row \(i) has \(row.count) values for \(columnLabels.count) column labels")
+            check(
+                row.count == columnLabels.count,
+                "Heatmap row \(i) has \(row.count) values for \(columnLabels.count) column labels")
         }
         if let annotations {
-            check(annotations.count == values.count
-                  && zip(annotations, values).allSatisfy { $0.count == $1.count },
-                  "Heatmap annotations must have the shape of values (\(values.count) rows)")
+            check(
+                annotations.count == values.count
+                    && zip(annotations, values).allSatisfy { $0.count == $1.count },
+                "Heatmap annotations must have the shape of values (\(values.count) rows)")
         }
         self.rowLabels = rowLabels
         self.columnLabels = columnLabels
@@ -70,7 +75,7 @@ public struct Heatmap: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case rowLabels, columnLabels, values, annotations, colormap, range, xLabel, yLabel,
-             colorBarLabel, showsColorBar, colorBarFormat
+            colorBarLabel, showsColorBar, colorBarFormat
     }
 
     public init(from decoder: any Decoder) throws {
@@ -87,10 +92,12 @@ public struct Heatmap: Codable, Sendable, Hashable {
         showsColorBar = try c.decode(Bool.self, forKey: .showsColorBar)
         colorBarFormat = try c.decodeIfPresent(NumberFormat.self, forKey: .colorBarFormat)
         guard values.count == rowLabels.count,
-              values.allSatisfy({ $0.count == columnLabels.count }) else {
+            values.allSatisfy({ $0.count == columnLabels.count })
+        else {
             throw DecodingError.dataCorruptedError(
                 forKey: .values, in: c,
-                debugDescription: "heatmap values must be \(rowLabels.count) rows of \(columnLabels.count)")
+                debugDescription:
+                    "heatmap values must be \(rowLabels.count) rows of \(columnLabels.count)")
         }
     }
 

@@ -10,7 +10,9 @@ public struct ImageGrid: Codable, Sendable, Hashable {
     /// A colour scale under the grid saying what the heat overlays' colours mean.
     public var colorBar: GridColorBar?
 
-    public init(images: [GridImage], columns: Int, rowLabels: [String]? = nil, colorBar: GridColorBar? = nil) {
+    public init(
+        images: [GridImage], columns: Int, rowLabels: [String]? = nil, colorBar: GridColorBar? = nil
+    ) {
         self.images = images
         self.columns = max(1, columns)
         self.rowLabels = rowLabels
@@ -31,7 +33,10 @@ public struct GridColorBar: Codable, Sendable, Hashable {
     /// What the colours measure, left of the scale.
     public var label: String?
 
-    public init(colormap: Colormap = .inferno, low: String = "low", high: String = "high", label: String? = nil) {
+    public init(
+        colormap: Colormap = .inferno, low: String = "low", high: String = "high",
+        label: String? = nil
+    ) {
         self.colormap = colormap
         self.low = low
         self.high = high
@@ -51,12 +56,17 @@ public struct GridImage: Codable, Sendable, Hashable {
     public var overlay: HeatOverlay?
 
     /// An image from bytes 0–255, `width * height * channels` of them.
-    public init(pixels: [UInt8], width: Int, height: Int, channels: Int = 1,
-                caption: [CaptionLine] = [], overlay: HeatOverlay? = nil) {
-        check(channels == 1 || channels == 3,
-              "GridImage channels must be 1 (gray) or 3 (RGB), got \(channels)")
-        check(pixels.count == width * height * channels,
-              "GridImage needs width*height*channels = \(width)*\(height)*\(channels) = \(width * height * channels) bytes, got \(pixels.count)")
+    public init(
+        pixels: [UInt8], width: Int, height: Int, channels: Int = 1,
+        caption: [CaptionLine] = [], overlay: HeatOverlay? = nil
+    ) {
+        check(
+            channels == 1 || channels == 3,
+            "GridImage channels must be 1 (gray) or 3 (RGB), got \(channels)")
+        check(
+            pixels.count == width * height * channels,
+            "GridImage needs width*height*channels = \(width)*\(height)*\(channels) = \(width * height * channels) bytes, got \(pixels.count)"
+        )
         self.width = width
         self.height = height
         self.channels = channels
@@ -67,34 +77,43 @@ public struct GridImage: Codable, Sendable, Hashable {
 
     /// An image from floating-point values, in 0...1 (`scale: .unit`) or 0...255
     /// (`scale: .bytes`); values outside are clamped.
-    public init<T: BinaryFloatingPoint>(values: [T], width: Int, height: Int, channels: Int = 1,
-                                        scale: PixelScale = .unit, caption: [CaptionLine] = [],
-                                        overlay: HeatOverlay? = nil) {
+    public init<T: BinaryFloatingPoint>(
+        values: [T], width: Int, height: Int, channels: Int = 1,
+        scale: PixelScale = .unit, caption: [CaptionLine] = [],
+        overlay: HeatOverlay? = nil
+    ) {
         let factor: Double = scale == .unit ? 255 : 1
-        self.init(pixels: values.map { quantize(Double($0) * factor) }, width: width,
-                  height: height, channels: channels, caption: caption, overlay: overlay)
+        self.init(
+            pixels: values.map { quantize(Double($0) * factor) }, width: width,
+            height: height, channels: channels, caption: caption, overlay: overlay)
     }
 
     /// An image with a one-line caption.
     public init(pixels: [UInt8], width: Int, height: Int, channels: Int = 1, caption: String) {
-        self.init(pixels: pixels, width: width, height: height, channels: channels,
-                  caption: [CaptionLine(caption)])
+        self.init(
+            pixels: pixels, width: width, height: height, channels: channels,
+            caption: [CaptionLine(caption)])
     }
 
     /// This image with a heat map laid over it, e.g. Grad-CAM. `heat` is `width * height`
     /// values in 0...1 (any resolution; it is stretched over the image).
-    public func overlaid<T: BinaryFloatingPoint>(heat: [T], width: Int, height: Int,
-                                                 alpha: Double = 0.45,
-                                                 colormap: Colormap = .inferno) -> GridImage {
+    public func overlaid<T: BinaryFloatingPoint>(
+        heat: [T], width: Int, height: Int,
+        alpha: Double = 0.45,
+        colormap: Colormap = .inferno
+    ) -> GridImage {
         var copy = self
-        copy.overlay = HeatOverlay(heat: heat, width: width, height: height, alpha: alpha,
-                                   colormap: colormap)
+        copy.overlay = HeatOverlay(
+            heat: heat, width: width, height: height, alpha: alpha,
+            colormap: colormap)
         return copy
     }
 
     public enum PixelScale: Sendable { case unit, bytes }
 
-    private enum CodingKeys: String, CodingKey { case width, height, channels, pixels, caption, overlay }
+    private enum CodingKeys: String, CodingKey {
+        case width, height, channels, pixels, caption, overlay
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -105,10 +124,13 @@ public struct GridImage: Codable, Sendable, Hashable {
         caption = try c.decodeIfPresent([CaptionLine].self, forKey: .caption) ?? []
         overlay = try c.decodeIfPresent(HeatOverlay.self, forKey: .overlay)
         guard width > 0, height > 0, channels == 1 || channels == 3,
-              pixels.bytes.count == width * height * channels else {
+            pixels.bytes.count == width * height * channels
+        else {
             throw DecodingError.dataCorruptedError(
                 forKey: .pixels, in: c,
-                debugDescription: "image of \(width)x\(height)x\(channels) needs \(max(0, width * height * channels)) bytes, got \(pixels.bytes.count)")
+                debugDescription:
+                    "image of \(width)x\(height)x\(channels) needs \(max(0, width * height * channels)) bytes, got \(pixels.bytes.count)"
+            )
         }
     }
 }
@@ -139,10 +161,13 @@ public struct HeatOverlay: Codable, Sendable, Hashable {
     public var alpha: Double
     public var colormap: Colormap
 
-    public init<T: BinaryFloatingPoint>(heat: [T], width: Int, height: Int, alpha: Double = 0.45,
-                                        colormap: Colormap = .inferno) {
-        check(heat.count == width * height,
-              "HeatOverlay needs width*height = \(width * height) values, got \(heat.count)")
+    public init<T: BinaryFloatingPoint>(
+        heat: [T], width: Int, height: Int, alpha: Double = 0.45,
+        colormap: Colormap = .inferno
+    ) {
+        check(
+            heat.count == width * height,
+            "HeatOverlay needs width*height = \(width * height) values, got \(heat.count)")
         self.width = width
         self.height = height
         self.values = Bytes(heat.map { quantize(Double($0) * 255) })
@@ -162,7 +187,9 @@ public struct HeatOverlay: Codable, Sendable, Hashable {
         guard width > 0, height > 0, values.bytes.count == width * height else {
             throw DecodingError.dataCorruptedError(
                 forKey: .values, in: c,
-                debugDescription: "overlay of \(width)x\(height) needs \(max(0, width * height)) values, got \(values.bytes.count)")
+                debugDescription:
+                    "overlay of \(width)x\(height) needs \(max(0, width * height)) values, got \(values.bytes.count)"
+            )
         }
     }
 }
@@ -177,7 +204,8 @@ public struct Bytes: Codable, Sendable, Hashable {
         let c = try decoder.singleValueContainer()
         let text = try c.decode(String.self)
         guard let bytes = Base64.decode(text) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "pixels are not valid base64")
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "pixels are not valid base64")
         }
         self.bytes = bytes
     }

@@ -15,9 +15,11 @@ public struct LineChart: Codable, Sendable, Hashable {
     public var legend: LegendPlacement
     public var gridLines: Bool
 
-    public init(xLabel: String? = nil, yLabel: String? = nil, series: [Series],
-                markers: [Marker] = [], xRange: AxisRange? = nil, yRange: AxisRange? = nil,
-                legend: LegendPlacement = .auto, gridLines: Bool = true) {
+    public init(
+        xLabel: String? = nil, yLabel: String? = nil, series: [Series],
+        markers: [Marker] = [], xRange: AxisRange? = nil, yRange: AxisRange? = nil,
+        legend: LegendPlacement = .auto, gridLines: Bool = true
+    ) {
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
@@ -41,10 +43,13 @@ public struct Series: Sendable, Hashable {
     /// nil takes the symbol of the series' position; `.hidden` draws no symbols.
     public var symbol: Symbol?
 
-    public init(name: String, x: [Double], y: [Double], color: Color? = nil,
-                dash: Dash? = nil, symbol: Symbol? = nil) {
-        check(x.count == y.count,
-              "Series '\(name)' needs as many x as y values, got \(x.count) x and \(y.count) y")
+    public init(
+        name: String, x: [Double], y: [Double], color: Color? = nil,
+        dash: Dash? = nil, symbol: Symbol? = nil
+    ) {
+        check(
+            x.count == y.count,
+            "Series '\(name)' needs as many x as y values, got \(x.count) x and \(y.count) y")
         self.name = name
         self.x = x
         self.y = y
@@ -54,18 +59,24 @@ public struct Series: Sendable, Hashable {
     }
 
     /// A series over epochs 1, 2, 3, ... (or from `firstX`).
-    public init(name: String, y: [Double], firstX: Double = 1, color: Color? = nil,
-                dash: Dash? = nil, symbol: Symbol? = nil) {
-        self.init(name: name, x: y.indices.map { firstX + Double($0) }, y: y, color: color,
-                  dash: dash, symbol: symbol)
+    public init(
+        name: String, y: [Double], firstX: Double = 1, color: Color? = nil,
+        dash: Dash? = nil, symbol: Symbol? = nil
+    ) {
+        self.init(
+            name: name, x: y.indices.map { firstX + Double($0) }, y: y, color: color,
+            dash: dash, symbol: symbol)
     }
 
     /// A series from any floating-point values (e.g. `[Float]` training history).
-    public init<T: BinaryFloatingPoint>(name: String, y: [T], firstX: Double = 1,
-                                        color: Color? = nil, dash: Dash? = nil,
-                                        symbol: Symbol? = nil) {
-        self.init(name: name, y: y.map { Double($0) }, firstX: firstX, color: color,
-                  dash: dash, symbol: symbol)
+    public init<T: BinaryFloatingPoint>(
+        name: String, y: [T], firstX: Double = 1,
+        color: Color? = nil, dash: Dash? = nil,
+        symbol: Symbol? = nil
+    ) {
+        self.init(
+            name: name, y: y.map { Double($0) }, firstX: firstX, color: color,
+            dash: dash, symbol: symbol)
     }
 
     public static func == (a: Series, b: Series) -> Bool {
@@ -92,12 +103,15 @@ extension Series: Codable {
         let y = try c.decode([Double?].self, forKey: .y).map { $0 ?? .nan }
         guard x.count == y.count else {
             throw DecodingError.dataCorruptedError(
-                forKey: .y, in: c, debugDescription: "series needs as many x as y values, got \(x.count) and \(y.count)")
+                forKey: .y, in: c,
+                debugDescription:
+                    "series needs as many x as y values, got \(x.count) and \(y.count)")
         }
-        self.init(name: try c.decode(String.self, forKey: .name), x: x, y: y,
-                  color: try c.decodeIfPresent(Color.self, forKey: .color),
-                  dash: try c.decodeIfPresent(Dash.self, forKey: .dash),
-                  symbol: try c.decodeIfPresent(Symbol.self, forKey: .symbol))
+        self.init(
+            name: try c.decode(String.self, forKey: .name), x: x, y: y,
+            color: try c.decodeIfPresent(Color.self, forKey: .color),
+            dash: try c.decodeIfPresent(Dash.self, forKey: .dash),
+            symbol: try c.decodeIfPresent(Symbol.self, forKey: .symbol))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -6,7 +6,8 @@ import Foundation
 import Vision
 
 enum FuzzCorpus {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("corpus")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("corpus")
 
     /// Seed files of a target, plus regression cases saved as `regressions/<target>-*`.
     static func seeds(for target: FuzzTarget) -> [[UInt8]] {
@@ -15,8 +16,14 @@ enum FuzzCorpus {
 
     static func files(for target: FuzzTarget) -> [URL] {
         let fm = FileManager.default
-        let seeds = (try? fm.contentsOfDirectory(at: directory.appendingPathComponent(target.rawValue), includingPropertiesForKeys: nil)) ?? []
-        let regressions = ((try? fm.contentsOfDirectory(at: directory.appendingPathComponent("regressions"), includingPropertiesForKeys: nil)) ?? [])
+        let seeds =
+            (try? fm.contentsOfDirectory(
+                at: directory.appendingPathComponent(target.rawValue),
+                includingPropertiesForKeys: nil)) ?? []
+        let regressions =
+            ((try? fm.contentsOfDirectory(
+                at: directory.appendingPathComponent("regressions"), includingPropertiesForKeys: nil
+            )) ?? [])
             .filter { $0.lastPathComponent.hasPrefix(target.rawValue + "-") }
         return (seeds + regressions).sorted { $0.path < $1.path }
     }
@@ -40,7 +47,8 @@ struct FuzzHarness {
 
     init(target: FuzzTarget) throws {
         self.target = target
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("emotive-fuzz-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "emotive-fuzz-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         scratch = dir.appendingPathComponent(target == .ferplus ? "fer2013new.csv" : "fer2013.csv")
     }
@@ -50,16 +58,24 @@ struct FuzzHarness {
             switch target {
             case .png, .jpeg:
                 let image = try Image.decode(bytes, path: "fuzz")
-                guard image.pixels.count == image.height * image.width * image.channels, (1...4).contains(image.channels),
-                      image.height * image.width <= ImageDecoding.maxPixels
-                else { return .failure("inconsistent image \(image.height)x\(image.width)x\(image.channels), \(image.pixels.count) bytes") }
+                guard image.pixels.count == image.height * image.width * image.channels,
+                    (1...4).contains(image.channels),
+                    image.height * image.width <= ImageDecoding.maxPixels
+                else {
+                    return .failure(
+                        "inconsistent image \(image.height)x\(image.width)x\(image.channels), \(image.pixels.count) bytes"
+                    )
+                }
                 let size = try Image.size(of: bytes, path: "fuzz")
-                guard size.height == image.height, size.width == image.width else { return .failure("size(of:) disagrees with decode") }
+                guard size.height == image.height, size.width == image.width else {
+                    return .failure("size(of:) disagrees with decode")
+                }
                 return .value
             case .csv:
                 try Data(bytes).write(to: scratch)
                 let report = LoadReport()
-                _ = try FER2013CSV.readSplits(scratch, options: LoadOptions(onBadInput: .skip, report: report))
+                _ = try FER2013CSV.readSplits(
+                    scratch, options: LoadOptions(onBadInput: .skip, report: report))
                 // Only Training rows, or no test rows, is a DatasetError from load.
                 do { _ = try FER2013CSV.load(scratch) } catch is DatasetError {}
                 return .value
@@ -69,14 +85,18 @@ struct FuzzHarness {
                 for row in rows {
                     for mode in FERPlus.LabelMode.allCases {
                         if let d = FERPlus.distribution(votes: row.votes, mode: mode),
-                           d.count != 8 || !d.allSatisfy({ $0.isFinite && $0 >= 0 }) || abs(d.reduce(0, +) - 1) > 1e-9 {
+                            d.count != 8 || !d.allSatisfy({ $0.isFinite && $0 >= 0 })
+                                || abs(d.reduce(0, +) - 1) > 1e-9
+                        {
                             return .failure("distribution \(d) for votes \(row.votes)")
                         }
                     }
                 }
                 // Row counts that differ from the paired fer2013.csv are a DatasetError.
                 do {
-                    _ = try FERPlus.load(fer2013: ferCSV, ferPlus: scratch, mode: rows.count % 2 == 0 ? .majority : .probability)
+                    _ = try FERPlus.load(
+                        fer2013: ferCSV, ferPlus: scratch,
+                        mode: rows.count % 2 == 0 ? .majority : .probability)
                 } catch is DatasetError {}
                 return .value
             }
@@ -101,7 +121,9 @@ struct FuzzStats: CustomStringConvertible {
 
     var description: String {
         "fuzz \(target.rawValue): \(inputs) inputs (\(values) values, \(errors) errors), \(failures.count) failures, "
-            + String(format: "slowest input %.3f s, %.1f s in all, peak RSS %d MB", slowestSeconds, elapsedSeconds, Self.peakResidentMB())
+            + String(
+                format: "slowest input %.3f s, %.1f s in all, peak RSS %d MB", slowestSeconds,
+                elapsedSeconds, Self.peakResidentMB())
     }
 
     /// The process' peak resident memory (allocation bombs would show here).
@@ -114,18 +136,27 @@ struct FuzzStats: CustomStringConvertible {
 
 enum FuzzCampaign {
     /// Mutates the corpus of `target` `budget` times (or for `seconds` when given).
-    static func run(_ target: FuzzTarget, seed: UInt64, budget: Int, seconds: Double? = nil) throws -> FuzzStats {
+    static func run(_ target: FuzzTarget, seed: UInt64, budget: Int, seconds: Double? = nil) throws
+        -> FuzzStats
+    {
         let seeds = FuzzCorpus.seeds(for: target).filter { !$0.isEmpty }
-        precondition(!seeds.isEmpty, "no seed files for \(target.rawValue) under \(FuzzCorpus.directory.path)")
+        precondition(
+            !seeds.isEmpty,
+            "no seed files for \(target.rawValue) under \(FuzzCorpus.directory.path)")
         let harness = try FuzzHarness(target: target)
-        defer { try? FileManager.default.removeItem(at: harness.scratch.deletingLastPathComponent()) }
-        var random = FuzzRandom(seed: seed &+ UInt64(FuzzTarget.allCases.firstIndex(of: target)!) &* 0x1234_5678_9ABC)
+        defer {
+            try? FileManager.default.removeItem(at: harness.scratch.deletingLastPathComponent())
+        }
+        var random = FuzzRandom(
+            seed: seed &+ UInt64(FuzzTarget.allCases.firstIndex(of: target)!) &* 0x1234_5678_9ABC)
         var stats = FuzzStats(target: target)
         var pool = seeds  // seeds plus mutants that decoded: mutated further for depth
         let start = Date()
         var peakBefore = FuzzStats.peakResidentMB()
         // Seeds themselves first: each must be accepted.
-        for s in seeds { if case .failure(let why) = harness.run(s) { stats.failures.append((s, why)) } }
+        for s in seeds {
+            if case .failure(let why) = harness.run(s) { stats.failures.append((s, why)) }
+        }
         while seconds.map({ Date().timeIntervalSince(start) < $0 }) ?? (stats.inputs < budget) {
             let base = random.chance(4) ? random.pick(pool) : random.pick(seeds)
             let input = Mutator.mutate(base, target: target, others: seeds, random: &random)
@@ -133,13 +164,23 @@ enum FuzzCampaign {
             let t0 = Date()
             let outcome = harness.run(input)
             let took = Date().timeIntervalSince(t0)
-            if took > stats.slowestSeconds { stats.slowestSeconds = took; stats.slowestInput = input }
+            if took > stats.slowestSeconds {
+                stats.slowestSeconds = took; stats.slowestInput = input
+            }
             if Watchdog.enabled {
                 // Long runs: an input that takes a second or raises peak memory by 256 MB is
                 // saved for inspection (timings are noisy on a shared machine).
                 let peak = FuzzStats.peakResidentMB()
-                if took > 1 { print("fuzz \(target.rawValue): slow input (\(took) s) saved to \(save(input, target: target, kind: "slow").path)") }
-                if peak > peakBefore + 256 { print("fuzz \(target.rawValue): peak memory \(peakBefore) → \(peak) MB; input saved to \(save(input, target: target, kind: "memory").path)") }
+                if took > 1 {
+                    print(
+                        "fuzz \(target.rawValue): slow input (\(took) s) saved to \(save(input, target: target, kind: "slow").path)"
+                    )
+                }
+                if peak > peakBefore + 256 {
+                    print(
+                        "fuzz \(target.rawValue): peak memory \(peakBefore) → \(peak) MB; input saved to \(save(input, target: target, kind: "memory").path)"
+                    )
+                }
                 peakBefore = peak
             }
             Watchdog.end()
@@ -160,7 +201,8 @@ enum FuzzCampaign {
     @discardableResult
     static func save(_ input: [UInt8], target: FuzzTarget, kind: String) -> URL {
         let name = "\(target.rawValue)-\(kind)-\(String(Mutator.crc32(input), radix: 16)).bin"
-        let url = FuzzCorpus.directory.appendingPathComponent("regressions").appendingPathComponent(name)
+        let url = FuzzCorpus.directory.appendingPathComponent("regressions").appendingPathComponent(
+            name)
         try? Data(input).write(to: url)
         return url
     }
@@ -194,11 +236,14 @@ enum Watchdog {
             while true {
                 Thread.sleep(forTimeInterval: 0.5)
                 lock.lock()
-                let s = started, input = Array(UnsafeBufferPointer(start: buffer, count: length)), target = hangTarget
+                let s = started, input = Array(UnsafeBufferPointer(start: buffer, count: length)),
+                    target = hangTarget
                 lock.unlock()
                 if s > 0 && Date().timeIntervalSince1970 - s > Watchdog.hangSeconds {
                     let url = FuzzCampaign.save(input, target: target, kind: "hang")
-                    print("fuzz \(target.rawValue): HANG (> \(Watchdog.hangSeconds) s); input saved to \(url.path)")
+                    print(
+                        "fuzz \(target.rawValue): HANG (> \(Watchdog.hangSeconds) s); input saved to \(url.path)"
+                    )
                     exit(3)
                 }
             }
@@ -210,8 +255,12 @@ enum Watchdog {
         lock.lock()
         hangTarget = target
         length = min(input.count, 1 << 24)
-        if length > 0 { input.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: length) } }
-        let path = FuzzCorpus.directory.appendingPathComponent("regressions/\(target.rawValue)-crash-\(String(Mutator.crc32(input), radix: 16)).bin").path
+        if length > 0 {
+            input.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: length) }
+        }
+        let path = FuzzCorpus.directory.appendingPathComponent(
+            "regressions/\(target.rawValue)-crash-\(String(Mutator.crc32(input), radix: 16)).bin"
+        ).path
         _ = path.withCString { strncpy(crashPath, $0, 4095) }
         started = Date().timeIntervalSince1970
         lock.unlock()

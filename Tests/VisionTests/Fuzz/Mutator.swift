@@ -31,7 +31,9 @@ enum FuzzTarget: String, CaseIterable, Sendable {
 
 enum Mutator {
     /// 1 to 4 stacked mutations of `input`; `others` are splice partners.
-    static func mutate(_ input: [UInt8], target: FuzzTarget, others: [[UInt8]], random: inout FuzzRandom) -> [UInt8] {
+    static func mutate(
+        _ input: [UInt8], target: FuzzTarget, others: [[UInt8]], random: inout FuzzRandom
+    ) -> [UInt8] {
         var bytes = input
         for _ in 0...random.below(4) {
             if random.chance(3) {
@@ -47,7 +49,9 @@ enum Mutator {
         return bytes
     }
 
-    static let interestingBytes: [UInt8] = [0, 1, 0x7F, 0x80, 0xFF, 0xFE, 0x0A, 0x0D, 0x22, 0x2C, 0x20, 0x30, 0x39]
+    static let interestingBytes: [UInt8] = [
+        0, 1, 0x7F, 0x80, 0xFF, 0xFE, 0x0A, 0x0D, 0x22, 0x2C, 0x20, 0x30, 0x39,
+    ]
 
     // MARK: Generic byte edits
 
@@ -61,7 +65,9 @@ enum Mutator {
             b[random.below(n)] = random.pick(interestingBytes)
         case 2:  // insert bytes
             let count = 1 + random.below(8)
-            let fill = (0..<count).map { _ in random.chance(2) ? random.pick(interestingBytes) : UInt8(random.below(256)) }
+            let fill = (0..<count).map { _ in
+                random.chance(2) ? random.pick(interestingBytes) : UInt8(random.below(256))
+            }
             b.insert(contentsOf: fill, at: random.below(n + 1))
         case 3 where n > 0:  // delete a range
             let start = random.below(n)
@@ -77,7 +83,9 @@ enum Mutator {
             b[i] = b[i] &+ UInt8(truncatingIfNeeded: random.below(33) - 16)
         case 7 where !others.isEmpty:  // splice: our head, another input's tail
             let other = random.pick(others)
-            b = Array(b.prefix(random.below(n + 1))) + Array(other.suffix(random.below(other.count + 1)))
+            b =
+                Array(b.prefix(random.below(n + 1)))
+                + Array(other.suffix(random.below(other.count + 1)))
         default:  // overwrite a range with one byte
             guard n > 0 else { return [random.pick(interestingBytes)] }
             let start = random.below(n)
@@ -100,13 +108,16 @@ enum Mutator {
         while i + 12 <= b.count {
             let length = Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
             guard length <= b.count - i - 12 else { break }
-            chunks.append(Chunk(type: Array(b[i + 4..<i + 8]), data: Array(b[i + 8..<i + 8 + length])))
+            chunks.append(
+                Chunk(type: Array(b[i + 4..<i + 8]), data: Array(b[i + 8..<i + 8 + length])))
             i += 12 + length
         }
         return (chunks, Array(b[i...]))
     }
 
-    static func pngBytes(_ chunks: [Chunk], tail: [UInt8], signature: [UInt8] = pngSignature) -> [UInt8] {
+    static func pngBytes(_ chunks: [Chunk], tail: [UInt8], signature: [UInt8] = pngSignature)
+        -> [UInt8]
+    {
         var out = signature
         for chunk in chunks {
             out += be32(chunk.data.count)
@@ -116,23 +127,32 @@ enum Mutator {
         return out + tail
     }
 
-    static let interesting32: [UInt32] = [0, 1, 2, 7, 8, 47, 48, 255, 256, 4096, 65_535, 65_536, 100_000,
-                                          0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0xC000_0000]
+    static let interesting32: [UInt32] = [
+        0, 1, 2, 7, 8, 47, 48, 255, 256, 4096, 65_535, 65_536, 100_000,
+        0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0xC000_0000,
+    ]
 
     static func png(_ input: [UInt8], random: inout FuzzRandom) -> [UInt8] {
         guard var (chunks, tail) = pngChunks(input), !chunks.isEmpty else { return input }
         let k = random.below(chunks.count)
         switch random.below(8) {
         case 0, 1:  // IHDR field edits
-            guard let h = chunks.firstIndex(where: { $0.type == Array("IHDR".utf8) }), chunks[h].data.count >= 13 else { break }
+            guard let h = chunks.firstIndex(where: { $0.type == Array("IHDR".utf8) }),
+                chunks[h].data.count >= 13
+            else { break }
             switch random.below(5) {
             case 0, 1:
-                let value = random.chance(3) ? UInt32(truncatingIfNeeded: random.next()) : random.pick(interesting32)
+                let value =
+                    random.chance(3)
+                    ? UInt32(truncatingIfNeeded: random.next()) : random.pick(interesting32)
                 let offset = random.chance(2) ? 0 : 4
                 chunks[h].data.replaceSubrange(offset..<offset + 4, with: be32(Int(value)))
-            case 2: chunks[h].data[8] = random.pick([0, 1, 2, 3, 4, 5, 8, 16, 32, 255])  // bit depth
-            case 3: chunks[h].data[9] = random.pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 255])  // colour type
-            default: chunks[h].data[10 + random.below(3)] = random.pick([0, 1, 2, 255])  // compression, filter, interlace
+            // bit depth
+            case 2: chunks[h].data[8] = random.pick([0, 1, 2, 3, 4, 5, 8, 16, 32, 255])
+            // colour type
+            case 3: chunks[h].data[9] = random.pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 255])
+            // compression, filter, interlace
+            default: chunks[h].data[10 + random.below(3)] = random.pick([0, 1, 2, 255])
             }
         case 2:  // edit chunk data, CRC kept valid
             chunks[k].data = generic(chunks[k].data, others: [], random: &random)
@@ -143,9 +163,15 @@ enum Mutator {
         case 5:  // swap two chunks
             chunks.swapAt(k, random.below(chunks.count))
         case 6:  // insert a chunk libpng interprets
-            let type = random.pick(["PLTE", "tRNS", "IDAT", "IEND", "gAMA", "sBIT", "bKGD", "iCCP", "zTXt", "pHYs", "sPLT", "hIST", "acTL", "eXIf", "xXxX"])
-            let data = (0..<random.pick([0, 1, 2, 3, 6, 13, 256, 768, 1000])).map { _ in UInt8(random.below(256)) }
-            chunks.insert(Chunk(type: Array(type.utf8), data: data), at: random.below(chunks.count + 1))
+            let type = random.pick([
+                "PLTE", "tRNS", "IDAT", "IEND", "gAMA", "sBIT", "bKGD", "iCCP", "zTXt", "pHYs",
+                "sPLT", "hIST", "acTL", "eXIf", "xXxX",
+            ])
+            let data = (0..<random.pick([0, 1, 2, 3, 6, 13, 256, 768, 1000])).map { _ in
+                UInt8(random.below(256))
+            }
+            chunks.insert(
+                Chunk(type: Array(type.utf8), data: data), at: random.below(chunks.count + 1))
         default:  // a length field that lies (CRC then wrong too)
             var out = pngBytes(chunks, tail: tail)
             var i = 8
@@ -186,8 +212,12 @@ enum Mutator {
         return out + tail
     }
 
-    static let sofMarkers: [UInt8] = [0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF]
-    static let interesting16: [Int] = [0, 1, 2, 8, 9, 16, 17, 48, 255, 256, 10_000, 10_001, 65_500, 65_501, 65_535]
+    static let sofMarkers: [UInt8] = [
+        0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF,
+    ]
+    static let interesting16: [Int] = [
+        0, 1, 2, 8, 9, 16, 17, 48, 255, 256, 10_000, 10_001, 65_500, 65_501, 65_535,
+    ]
 
     static func jpeg(_ input: [UInt8], random: inout FuzzRandom) -> [UInt8] {
         guard var (segments, tail) = jpegSegments(input), !segments.isEmpty else { return input }
@@ -207,7 +237,9 @@ enum Mutator {
             default:
                 guard p.count > 6 else { break }
                 let i = 6 + random.below(p.count - 6)
-                p[i] = random.pick([0x00, 0x11, 0x12, 0x21, 0x22, 0x41, 0x44, 0x88, 0xFF, 0x01, 0x03, 0x04])
+                p[i] = random.pick([
+                    0x00, 0x11, 0x12, 0x21, 0x22, 0x41, 0x44, 0x88, 0xFF, 0x01, 0x03, 0x04,
+                ])
             }
             segments[f].payload = p
         case 2:  // another SOF type (progressive, lossless, arithmetic …)
@@ -217,7 +249,8 @@ enum Mutator {
             guard let f = sof else { break }
             var copy = segments[f]
             if copy.payload.count >= 5, random.chance(2) {
-                copy.payload[1] = 0xFF; copy.payload[2] = 0xFF; copy.payload[3] = 0xFF; copy.payload[4] = 0xFF
+                copy.payload[1] = 0xFF; copy.payload[2] = 0xFF; copy.payload[3] = 0xFF;
+                copy.payload[4] = 0xFF
             }
             segments.insert(copy, at: random.below(segments.count + 1))
         case 4:  // duplicate, remove or swap segments
@@ -240,23 +273,32 @@ enum Mutator {
             return out
         case 7:  // markers in the entropy-coded data: restarts, stray FF, early EOI
             guard !tail.isEmpty else { break }
-            let marker = random.pick([[0xFF, 0xD0], [0xFF, 0xD7], [0xFF, 0xD9], [0xFF, 0xFF], [0xFF, 0x00], [0xFF, 0xDD, 0x00, 0x04, 0x00, 0x01], [0xFF, 0xC4]] as [[UInt8]])
+            let marker = random.pick(
+                [
+                    [0xFF, 0xD0], [0xFF, 0xD7], [0xFF, 0xD9], [0xFF, 0xFF], [0xFF, 0x00],
+                    [0xFF, 0xDD, 0x00, 0x04, 0x00, 0x01], [0xFF, 0xC4],
+                ] as [[UInt8]])
             tail.insert(contentsOf: marker, at: random.below(tail.count + 1))
         default:  // restart interval / unknown marker segment
             let payload = (0..<random.pick([0, 2, 4, 16])).map { _ in UInt8(random.below(256)) }
-            segments.insert(Segment(marker: random.pick([0xDD, 0xE0, 0xEE, 0xFE, 0xC8, 0xDC, 0xDF, 0xF7]), payload: payload),
-                            at: random.below(segments.count + 1))
+            segments.insert(
+                Segment(
+                    marker: random.pick([0xDD, 0xE0, 0xEE, 0xFE, 0xC8, 0xDC, 0xDF, 0xF7]),
+                    payload: payload),
+                at: random.below(segments.count + 1))
         }
         return jpegBytes(segments, tail: tail)
     }
 
     // MARK: CSV: fields, quotes, newlines, numbers
 
-    static let interestingFields = ["", "-1", "0", "6", "7", "8", "10", "255", "256", "-0", "+3", "3.0", "1e3", " 3 ",
-                                    "\"3\"", "\"", "0x3", "٣", "NaN", "Training", "PublicTest", "PrivateTest",
-                                    "training", "Usage", "emotion", "pixels", "9223372036854775807",
-                                    "9223372036854775808", "99999999999999999999999999", "00000000000000000000255",
-                                    "\u{FEFF}", "\u{0}", "é", "\t", "0 0 0", "1,2"]
+    static let interestingFields = [
+        "", "-1", "0", "6", "7", "8", "10", "255", "256", "-0", "+3", "3.0", "1e3", " 3 ",
+        "\"3\"", "\"", "0x3", "٣", "NaN", "Training", "PublicTest", "PrivateTest",
+        "training", "Usage", "emotion", "pixels", "9223372036854775807",
+        "9223372036854775808", "99999999999999999999999999", "00000000000000000000255",
+        "\u{FEFF}", "\u{0}", "é", "\t", "0 0 0", "1,2",
+    ]
 
     static func csv(_ input: [UInt8], target: FuzzTarget, random: inout FuzzRandom) -> [UInt8] {
         var lines = input.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
@@ -264,7 +306,8 @@ enum Mutator {
         let l = random.below(lines.count)
         switch random.below(10) {
         case 0, 1, 2:  // replace one field
-            var fields = lines[l].split(separator: 0x2C, omittingEmptySubsequences: false).map(Array.init)
+            var fields = lines[l].split(separator: 0x2C, omittingEmptySubsequences: false).map(
+                Array.init)
             let f = random.below(fields.count)
             if target == .csv && fields[f].count > 100 && !random.chance(4) {
                 fields[f] = pixelField(fields[f], random: &random)
@@ -273,14 +316,30 @@ enum Mutator {
             }
             lines[l] = Array(fields.joined(separator: [0x2C]))
         case 3:  // insert a quote, comma, CR, newline, tab, NUL or invalid UTF-8
-            let piece = random.pick([[0x22], [0x2C], [0x0D], [0x0A], [0x0D, 0x0A], [0x09], [0x00], [0xC3, 0x28], [0xFF], [0xEF, 0xBB, 0xBF]] as [[UInt8]])
+            let piece = random.pick(
+                [
+                    [0x22], [0x2C], [0x0D], [0x0A], [0x0D, 0x0A], [0x09], [0x00], [0xC3, 0x28],
+                    [0xFF], [0xEF, 0xBB, 0xBF],
+                ] as [[UInt8]])
             lines[l].insert(contentsOf: piece, at: random.below(lines[l].count + 1))
         case 4:  // remove a comma
-            if let c = lines[l].indices.filter({ lines[l][$0] == 0x2C }).randomElement(using: &random) { lines[l].remove(at: c) }
+            if let c = lines[l].indices.filter({ lines[l][$0] == 0x2C }).randomElement(
+                using: &random)
+            {
+                lines[l].remove(at: c)
+            }
         case 5:  // duplicate or delete a line
-            if random.chance(2) { lines.insert(lines[l], at: random.below(lines.count + 1)) } else { lines.remove(at: l) }
+            if random.chance(2) {
+                lines.insert(lines[l], at: random.below(lines.count + 1))
+            } else {
+                lines.remove(at: l)
+            }
         case 6:  // CRLF endings, or a BOM
-            if random.chance(2) { lines = lines.map { $0 + [0x0D] } } else { lines[0].insert(contentsOf: [0xEF, 0xBB, 0xBF], at: 0) }
+            if random.chance(2) {
+                lines = lines.map { $0 + [0x0D] }
+            } else {
+                lines[0].insert(contentsOf: [0xEF, 0xBB, 0xBF], at: 0)
+            }
         case 7:  // a very long line
             lines[l] = Array(repeating: lines[l], count: 2 + random.below(3)).flatMap { $0 }
         case 8:  // blank lines
@@ -297,7 +356,12 @@ enum Mutator {
         guard !values.isEmpty else { return field }
         let v = random.below(values.count)
         switch random.below(5) {
-        case 0: values[v] = Array(random.pick(["256", "-1", "1e3", "999999999999999999999", "000000000000000000007", "", "2.5", "x", "٣"]).utf8)
+        case 0:
+            values[v] = Array(
+                random.pick([
+                    "256", "-1", "1e3", "999999999999999999999", "000000000000000000007", "", "2.5",
+                    "x", "٣",
+                ]).utf8)
         case 1: values.remove(at: v)
         case 2: values.insert(Array("7".utf8), at: v)
         case 3: values[v] += [0x09]
@@ -308,7 +372,12 @@ enum Mutator {
 
     // MARK: Helpers
 
-    static func be32(_ v: Int) -> [UInt8] { [UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)] }
+    static func be32(_ v: Int) -> [UInt8] {
+        [
+            UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16),
+            UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v),
+        ]
+    }
 
     static let crcTable: [UInt32] = (0..<256).map { n -> UInt32 in
         var c = UInt32(n)
