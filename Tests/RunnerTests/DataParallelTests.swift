@@ -180,7 +180,7 @@ struct DataParallelTests {
         #expect(process.terminationStatus != 0)
         #expect(
             seen.text.contains("cell 2 failed: rank 1 of 2 was killed by signal 9"), "\(seen.text)")
-        #expect(seen.text.contains("data_parallel.md:38"), "the failure names the cell's line")
+        #expect(seen.text.contains("data_parallel.md:39"), "the failure names the cell's line")
         #expect(
             Self.processes(withRank: 0, under: process.processIdentifier).isEmpty
                 && Self.processes(withRank: 1, under: process.processIdentifier).isEmpty,

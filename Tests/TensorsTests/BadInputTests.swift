@@ -142,4 +142,14 @@ import Tensors
         let message = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
         #expect(message.contains("dropout: rate must be in [0, 1), got 1.0 for input [2, 2]"))
     }
+
+    @Test func dropoutRejectsRowsTheInputDoesNotHold() async {
+        let r = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var rng = RandomGenerator(seed: 1)
+            _ = dropout(Tensor(zeros: [2, 2]), rate: 0.5, generator: &rng, rows: 4..<7)
+        }
+        let message = String(decoding: r?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(
+            message.contains("dropout: input [2, 2] does not hold the 3 rows 4..<7 of its batch"))
+    }
 }

@@ -64,6 +64,27 @@ import TestSupport
         let dropped = ya.scalars.filter { $0 == 0 }.count
         #expect(dropped > 200 && dropped < 300)
     }
+
+    @Test func dropoutOnSomeRowsTakesThoseRowsOfTheWholeBatchsMask() {
+        // A batch of 7 rows of 3×2 split as ranks split it (0..<2, 2..<4, 4..<7): each
+        // shard's mask is its rows of the whole batch's mask, drawn from the same seed.
+        var values = RandomGenerator(seed: 1)
+        let x = Tensor(randomUniform: [7, 3, 2], generator: &values)
+        var whole = RandomGenerator(seed: 9, stream: 4)
+        let all = dropout(x, rate: 0.5, generator: &whole)
+        var joined: [Float] = []
+        for rows in [0..<2, 2..<4, 4..<7] {
+            var g = RandomGenerator(seed: 9, stream: 4)
+            joined += dropout(x.slice(rows), rate: 0.5, generator: &g, rows: rows).scalars
+        }
+        #expect(joined == all.scalars)
+        #expect(all.scalars.contains(0) && all.scalars.contains { $0 != 0 })
+        // Not the mask a generator drawing from its start would give the last shard.
+        var fresh = RandomGenerator(seed: 9, stream: 4)
+        #expect(
+            dropout(x.slice(4..<7), rate: 0.5, generator: &fresh).scalars
+                != Array(all.scalars[24...]))
+    }
 }
 
 extension RandomGenerator {

@@ -2,7 +2,8 @@ import Preconditions
 import Tensors
 
 /// Inverted dropout (Keras `Dropout`); active only in a ``TrainingPass``. The mask comes
-/// from the pass's seed, the step and this layer's name, so one seed fixes every mask.
+/// from the pass's seed, the step and this layer's name, so one seed fixes every mask; a
+/// pass over some rows of a batch (a rank's shard) takes those rows of the batch's mask.
 public final class Dropout: BaseLayer {
     public let rate: Float
     override public var kerasClass: String { "Dropout" }
@@ -18,6 +19,6 @@ public final class Dropout: BaseLayer {
         guard let pass = TrainingPass.current, rate > 0 else { return x }
         var g = RandomGenerator(
             seed: pass.seed, stream: stableHash(name) &+ UInt64(pass.step) &* 0x9E37_79B9)
-        return dropout(x, rate: rate, generator: &g)
+        return dropout(x, rate: rate, generator: &g, rows: pass.rows)
     }
 }

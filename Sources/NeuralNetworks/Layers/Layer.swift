@@ -149,11 +149,16 @@ public final class TrainingPass: @unchecked Sendable {
     // @unchecked: a pass lives on the one thread running the training step.
     public let seed: UInt64
     public let step: Int
+    /// The rows of the step's batch this pass sees (nil: all of it). With the batch split
+    /// across ranks, dropout draws these rows of the whole batch's mask, so the ranks drop
+    /// what one process would.
+    public let rows: Range<Int>?
     private(set) var pending: [(Parameter, Tensor)] = []
 
-    public init(seed: UInt64, step: Int) {
+    public init(seed: UInt64, step: Int, rows: Range<Int>? = nil) {
         self.seed = seed
         self.step = step
+        self.rows = rows
     }
 
     func queue(_ p: Parameter, _ value: Tensor) { pending.append((p, value)) }
@@ -168,9 +173,10 @@ public final class TrainingPass: @unchecked Sendable {
 
     /// Runs `body` as a training pass (and commits the statistics if `commit` is true).
     public static func run<R>(
-        seed: UInt64, step: Int, commit: Bool = true, _ body: (TrainingPass) throws -> R
+        seed: UInt64, step: Int, rows: Range<Int>? = nil, commit: Bool = true,
+        _ body: (TrainingPass) throws -> R
     ) rethrows -> R {
-        let pass = TrainingPass(seed: seed, step: step)
+        let pass = TrainingPass(seed: seed, step: step, rows: rows)
         let r = try $current.withValue(pass) { try body(pass) }
         if commit { pass.commit() }
         return r

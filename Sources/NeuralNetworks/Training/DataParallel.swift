@@ -47,8 +47,11 @@ public struct DataParallel: Sendable {
 
     /// What changes the numbers of a training, for cache keys (empty with one rank, so
     /// single-process keys are those of before data-parallel training existed).
+    /// `dropout=batchRows`: each rank draws its rows of the whole batch's dropout mask
+    /// (before, each rank drew its own masks; their cache entries must not be reused).
     var identity: String {
-        isActive ? "ranks=\(communicator.size),batchNorm=\(batchNorm.rawValue)" : ""
+        isActive
+            ? "ranks=\(communicator.size),batchNorm=\(batchNorm.rawValue),dropout=batchRows" : ""
     }
 
     /// This rank's share of `count` items: contiguous, sizes differing by at most one.

@@ -420,19 +420,18 @@ extension Layer {
     ) -> (loss: Float, correct: Int?) {
         let parallel = plan.parallel, communicator = parallel.communicator
         var (images, labels) = (batch.images, batch.labels)
+        // This rank's rows of the batch; dropout draws the same rows of one process's mask.
+        var rows: Range<Int>? = nil
         if parallel.isActive {
-            let rows = parallel.shard(of: labels.count)
-            images = images.slice(rows)
-            labels = Array(labels[rows])
+            let shard = parallel.shard(of: labels.count)
+            images = images.slice(shard)
+            labels = Array(labels[shard])
+            rows = shard
         }
         let sampleWeights = plan.classWeights.map { weights in labels.map { weights[$0] } }
-        // Different dropout masks on each rank (the same on one rank as before).
-        let seed =
-            parallel.isActive
-            ? plan.seed &+ UInt64(communicator.rank) &* 0x9E37_79B9_7F4A_7C15 : plan.seed
         var (value, correct) = (Float.nan, 0)
         func forwardAndBackward() -> TrainingPass {
-            TrainingPass.run(seed: seed, step: step, commit: false) { pass in
+            TrainingPass.run(seed: plan.seed, step: step, rows: rows, commit: false) { pass in
                 let (logits, probabilities) = outputs(images)
                 let l = plan.loss.value(
                     logits: logits, probabilities: probabilities, labels: labels,
