@@ -41,7 +41,8 @@ struct ToolchainTests {
             .deletingLastPathComponent().path
         let manifest = try String(contentsOfFile: root + "/Package.swift", encoding: .utf8)
         let product = try #require(
-            manifest.range(of: #"\.library\(name: "Emotive"[^\]]*\]"#, options: .regularExpression))
+            manifest.range(
+                of: #"\.library\(\s*name: "Emotive"[^\]]*\]"#, options: .regularExpression))
         let list = try #require(
             manifest[product].range(of: #"targets: \[[^\]]*\]"#, options: .regularExpression))
         let targets = manifest[product][list].split(separator: "\"").enumerated().filter {
