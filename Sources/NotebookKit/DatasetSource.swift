@@ -46,9 +46,9 @@ public struct DatasetSource: BatchSource, Sendable {
             augmentation: augmentation, rescale: rescale, offset: offset)
     }
 
-    public func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<
-        Batch
-    > {
+    public func batches(
+        epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64
+    ) -> AnySequence<Batch> {
         let batches = pipeline(batchSize: batchSize, shuffle: shuffle, seed: seed).batches(
             epoch: epoch)
         return AnySequence(batches.lazy.map { Batch(images: $0.tensor, labels: $0.labels) })

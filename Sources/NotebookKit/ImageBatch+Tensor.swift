@@ -10,11 +10,14 @@ extension ImageBatch {
 }
 
 extension BatchPipeline {
+    /// What ``tensorBatches(epoch:)`` gives.
+    public typealias TensorBatches = LazyMapSequence<
+        PrefetchedBatches, (images: Tensor, labels: [Int])
+    >
+
     /// The epoch's batches as `(images: Tensor NHWC Float32, labels: [Int])`, the form the fit
     /// loop consumes; prepared ahead like `batches(epoch:)`.
-    public func tensorBatches(epoch: Int) -> LazyMapSequence<
-        PrefetchedBatches, (images: Tensor, labels: [Int])
-    > {
+    public func tensorBatches(epoch: Int) -> TensorBatches {
         batches(epoch: epoch).lazy.map { (images: $0.tensor, labels: $0.labels) }
     }
 }

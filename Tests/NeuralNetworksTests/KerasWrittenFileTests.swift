@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Tensors
+import TestSupport
 @testable import NeuralNetworks
 
 /// Files written by Keras' own writers (Fixtures/make_keras_written.py), each loaded and its
@@ -18,12 +19,17 @@ struct KerasWrittenFileTests {
         try fixtureJSON("keras-written/expected.json", as: [String: Expected].self)
     }
 
-    func check(_ file: String, _ model: Layer, matching: KerasWeightMatching = .automatic) throws {
+    /// Loads `file` into `model` and checks its output against Keras'; returns the output.
+    @discardableResult
+    func check(_ file: String, _ model: Layer, matching: KerasWeightMatching = .automatic) throws
+        -> Tensor
+    {
         let e = try #require(try Self.expected.get()[file])
         try model.loadKerasWeights(from: fixtureURL("keras-written/" + file), matching: matching)
         let y = model.predict(fixedInput(e.inputShape))
         #expect(y.shape == e.outputShape, "\(file)")
         #expect(maxRelativeError(y.scalars, e.output) < 1e-4, "\(file)")
+        return y
     }
 
     func mobileNetWithTop() throws -> Sequential {
@@ -108,9 +114,20 @@ struct KerasWrittenFileTests {
         try check("long_names.h5", m)
     }
 
-    @Test("ResNet50 by Keras' legacy writer, gzip'd")
+    @Test("ResNet50 by Keras' legacy writer, gzip'd: O(1) outputs, matched to 5e-5 absolute")
     func resNet50() throws {
-        try check("resnet50_gzip.h5", ResNet50(includeTop: false, inputShape: [32, 32, 3]))
+        let file = "resnet50_gzip.h5"
+        let e = try #require(try Self.expected.get()[file])
+        // Not vacuous: the fixture's batch norms keep ResNet50's output O(1) (bounded_resnet in
+        // make_keras_written.py); with tiled weights alone it reached 2.5e9, where the relative
+        // 1e-4 of check(_:_:) let the output be off by 2.5e5.
+        let largest = e.output.map(abs).max() ?? 0
+        #expect(largest > 0.5 && largest < 10, "max |Keras output| is \(largest)")
+        let y = try check(file, ResNet50(includeTop: false, inputShape: [32, 32, 3]))
+        // Measured 5.8e-6 (Keras float32 against float64 on the same weights: 4.6e-6); rolling
+        // any one weight tensor by a channel moves Keras' output by 7e-4 or more.
+        let difference = try #require(maxAbsDifference(y.scalars, e.output))
+        #expect(difference < 5e-5, "max |Emotive - Keras| is \(difference)")
     }
 
     @Test("a Keras-written file of another width is refused with the file that would fit")

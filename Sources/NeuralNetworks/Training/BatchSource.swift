@@ -55,9 +55,9 @@ public struct TensorDataset: BatchSource {
 
     public var count: Int { labels.count }
 
-    public func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<
-        Batch
-    > {
+    public func batches(
+        epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64
+    ) -> AnySequence<Batch> {
         var order = Array(0..<count)
         if shuffle {
             var g = RandomGenerator(seed: seed, stream: 0x5348_5546 &+ UInt64(epoch))
@@ -120,9 +120,9 @@ public struct Batches<S: Sequence>: BatchSource where S.Element == (images: Tens
 
     public func stepCount(batchSize: Int) -> Int { batchCount }
 
-    public func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<
-        Batch
-    > {
+    public func batches(
+        epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64
+    ) -> AnySequence<Batch> {
         AnySequence(make(epoch).lazy.map { Batch(images: $0.images, labels: $0.labels) })
     }
 }

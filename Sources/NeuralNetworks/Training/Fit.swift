@@ -171,10 +171,9 @@ extension Layer {
         }
 
         // Build (if needed) from the first batch's shape, and find the class count.
-        guard
-            let first = train.batches(epoch: 0, batchSize: 1, shuffle: false, seed: seed).first(
-                where: { _ in true })
-        else {
+        var probe = train.batches(epoch: 0, batchSize: 1, shuffle: false, seed: seed)
+            .makeIterator()
+        guard let first = probe.next() else {
             throw TrainingError("fit: the training data gave no batch")
         }
         let inputShape = Array(first.images.shape.dropFirst())

@@ -1,6 +1,6 @@
 """Weight files written by Keras' own writers, and Keras' outputs beside them.
 
-    /tmp/kvenv/bin/python Tests/NeuralNetworksTests/Fixtures/make_keras_written.py [fixtures] [keras2] [standin]
+    /tmp/kvenv/bin/python Tests/NeuralNetworksTests/Fixtures/make_keras_written.py [fixtures] [resnet50] [keras2] [standin]
 
 tensorflow-cpu 2.21 / Keras 3.15, tf_keras 2.21 (Keras 2, `import tf_keras`), h5py and Pillow, in a
 throwaway venv (tests never run Python); `keras2` also needs Debian's hdf5-tools (h5repack).
@@ -13,8 +13,13 @@ fixtures -> Tests/NeuralNetworksTests/Fixtures/keras-written/
   mnv2_a035_top.weights.h5 Keras 3 model.save_weights: layers/functional/layers/...
   mnv2_a035_top.keras      Keras 3 model.save (zip of config.json and model.weights.h5)
   long_names.h5            legacy writer; layer_names split into layer_names0, layer_names1, ...
-  resnet50_gzip.h5         ResNet50 (no top) by the legacy writer, repacked with gzip
   expected.json            Keras' output of each on fixed_input (make_nn_fixtures.py)
+resnet50 -> the same folder; only its key of expected.json is merged:
+  resnet50_gzip.h5         ResNet50 (no top, 32x32) by the legacy writer, repacked with gzip; tiled
+                           weights with batch norms set so its output is O(1) and float32 rounding
+                           does not grow through the 16 blocks (see bounded_resnet), so the test
+                           can bound the absolute difference too. The script checks every weight
+                           tensor reaches the output and prints the float32-float64 difference.
 keras2 -> the same folder (reads mnv2_a035_legacy.h5, so run after fixtures):
   mnv2_a035_keras2.h5      Keras 2's writer (tf_keras model.save_weights("x.h5"), the official
                            files' writer): weight names with ":0" (mobl1_conv_1_expand/kernel:0) and
@@ -134,16 +139,81 @@ def fixtures():
     expected["long_names.h5"] = {"inputShape": [1, 8], "outputShape": list(y.shape), "output": floats(y),
                                  "layerNamesChunks": chunks}
 
+    write_expected(expected)
+
+
+def bounded_resnet(model, x, branch_gamma=0.1):
+    """ResNet50's batch norms set so that on x every activation is O(1) and rounding stays small.
+
+    With tiled_weights alone the output on fixed_input reaches 2.5e9: the tiled moving statistics
+    (mean ~0.05, variance 1 to 1.5) do not normalize convolutions whose tiled kernels have a
+    nonzero mean, so activations grow 10-30x a block through conv4, while some branches die
+    (their ReLUs all zero) and leave the weights before them untested. Here each batch norm, in
+    topological order (each sees the ones before it set), keeps its tiled values m and v but has
+    them moved to its input's mean mu and variance s2 on x, one number each per layer:
+    moving_mean = mu + s*m, moving_variance = s2*v. Its output is then ~gamma*z + beta with z of
+    mean 0 and variance ~1 over positions and channels, so about half of every ReLU's inputs are
+    positive at every depth. (Per layer, not per-channel statistics over a batch: conv5 is 1x1
+    at 32x32, and a batch's channel means left x below them in whole conv4 blocks, all zero.)
+    O(1) activations alone still let float32 rounding grow ~1.3x a layer (Keras float32 against
+    float64: 6e-3 at the output). So the last batch norm of each residual branch (*_3_bn) has its
+    gamma scaled by branch_gamma, as zero-gamma initialization does (Goyal et al. 2017): each
+    block stays near the identity plus a branch of ~0.1, and the difference drops to ~5e-6.
+    """
+    import keras
+    for layer in model.layers:
+        if not isinstance(layer, keras.layers.BatchNormalization):
+            continue
+        h = keras.Model(model.input, layer.input)(x, training=False).numpy().astype(np.float64)
+        mu, s2 = h.mean(), h.var()
+        layer.moving_mean.assign((mu + np.sqrt(s2) * layer.moving_mean.numpy()).astype(np.float32))
+        layer.moving_variance.assign((s2 * layer.moving_variance.numpy()).astype(np.float32))
+        if layer.name.endswith("_3_bn"):
+            layer.gamma.assign(branch_gamma * layer.gamma.numpy())
+
+
+def resnet50():
+    """resnet50_gzip.h5 and its expected.json key (the other keys are kept as they are)."""
+    import keras
+    import tensorflow as tf
+    os.makedirs(OUT, exist_ok=True)
+    x = fixed_input(1, 32)
     resnet = keras.applications.ResNet50(input_shape=(32, 32, 3), include_top=False, weights=None)
     tiled_weights(resnet, 4)
+    bounded_resnet(resnet, x)
     y = resnet(x, training=False).numpy()
+    assert 0.5 < np.abs(y).max() < 10, np.abs(y).max()
+
+    # Every tensor reaches the output (no dead branch), so a misloaded one changes it.
+    with tf.GradientTape() as tape:
+        for v in resnet.weights:
+            tape.watch(v.value)
+        probe = np.random.default_rng(0).standard_normal(y.shape).astype(np.float32)
+        s = tf.reduce_sum(resnet(x, training=False) * probe)
+    grads = tape.gradient(s, [v.value for v in resnet.weights])
+    dead = [v.path for v, g in zip(resnet.weights, grads) if g is None or not np.any(g.numpy())]
+    assert not dead, dead
+
+    # What float32 rounding alone costs (the Swift test's absolute bound rests on it).
+    keras.config.set_dtype_policy("float64")
+    try:
+        r64 = keras.applications.ResNet50(input_shape=(32, 32, 3), include_top=False, weights=None)
+    finally:
+        keras.config.set_dtype_policy("float32")
+    for a, b in zip(r64.weights, resnet.weights):
+        assert a.path == b.path, (a.path, b.path)
+        a.assign(b.numpy().astype(np.float64))
+    y64 = r64(x.astype(np.float64), training=False).numpy()
+    assert y64.dtype == np.float64, y64.dtype
+    print(f"resnet50: |y| in [{np.abs(y).min():.3g}, {np.abs(y).max():.4g}], "
+          f"{np.mean(y > 0):.0%} positive; float32 - float64: max {np.abs(y - y64).max():.3g}")
+
     tmp = os.path.join(OUT, "resnet50_plain.h5")
     legacy_save(resnet, tmp)
     gzip_copy(tmp, os.path.join(OUT, "resnet50_gzip.h5"))
     os.remove(tmp)
-    expected["resnet50_gzip.h5"] = {"inputShape": [1, 32, 32, 3], "outputShape": list(y.shape), "output": floats(y)}
-
-    write_expected(expected)
+    write_expected({"resnet50_gzip.h5": {"inputShape": [1, 32, 32, 3], "outputShape": list(y.shape),
+                                         "output": floats(y)}})
 
 
 def write_expected(entries):
@@ -285,9 +355,11 @@ def standin():
 
 
 if __name__ == "__main__":
-    what = sys.argv[1:] or ["fixtures", "keras2", "standin"]
+    what = sys.argv[1:] or ["fixtures", "resnet50", "keras2", "standin"]
     if "fixtures" in what:
         fixtures()
+    if "resnet50" in what:
+        resnet50()
     if "keras2" in what:
         keras2()
     if "standin" in what:
