@@ -54,6 +54,20 @@ public struct DatasetSource: BatchSource, Sendable {
         return AnySequence(batches.lazy.map { Batch(images: $0.tensor, labels: $0.labels) })
     }
 
+    /// Only the rows asked for are decoded, resized and augmented (the same images as those
+    /// rows of the whole batches).
+    public func batches(
+        epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64,
+        rows: @escaping @Sendable (_ batch: Int, _ count: Int) -> Range<Int>
+    ) -> AnySequence<Batch> {
+        let batches = pipeline(batchSize: batchSize, shuffle: shuffle, seed: seed).batches(
+            epoch: epoch, rows: rows)
+        return AnySequence(
+            batches.lazy.map {
+                Batch(images: $0.tensor, labels: $0.labels, wholeCount: $0.wholeCount)
+            })
+    }
+
     /// Images `indices` as the model sees them (no augmentation), NHWC.
     public func images(_ indices: [Int]) -> Tensor {
         let plain = DatasetSource(

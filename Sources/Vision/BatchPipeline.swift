@@ -12,6 +12,11 @@ public struct ImageBatch: Sendable {
     public var labels: [Int]
     /// Indices into the source dataset, in batch order.
     public var indices: [Int]
+    /// Which batch of the epoch this is.
+    public var number: Int
+    /// The size of the whole batch this one was cut from (`count` unless prepared with
+    /// `batches(epoch:rows:)`).
+    public var wholeCount: Int
 
     public var count: Int { labels.count }
 }
@@ -89,14 +94,26 @@ public struct BatchPipeline: Sendable {
 
     /// The epoch's batches, prepared `prefetch` ahead on a background thread.
     public func batches(epoch: Int) -> PrefetchedBatches {
-        PrefetchedBatches(pipeline: self, epoch: epoch)
+        PrefetchedBatches(pipeline: self, epoch: epoch, rows: nil)
+    }
+
+    /// The epoch's batches with only `rows(b, n)` of batch `b`'s `n` images prepared (a
+    /// data-parallel rank's share); a batch whose rows are empty is left out. The images are
+    /// those of the whole batch's rows, augmentation included (it is seeded per image).
+    public func batches(
+        epoch: Int, rows: @escaping @Sendable (_ batch: Int, _ count: Int) -> Range<Int>
+    ) -> PrefetchedBatches {
+        PrefetchedBatches(pipeline: self, epoch: epoch, rows: rows)
+    }
+
+    /// The dataset indices of batch `b` of an epoch whose order is `order`.
+    func indices(ofBatch b: Int, in order: [Int]) -> [Int] {
+        Array(order[(b * batchSize)..<Swift.min(order.count, (b + 1) * batchSize)])
     }
 
     /// Batch `b` of an epoch, built now on the calling thread (images in parallel).
     public func batch(_ b: Int, epoch: Int) -> ImageBatch {
-        let order = order(epoch: epoch)
-        let indices = Array(order[(b * batchSize)..<Swift.min(order.count, (b + 1) * batchSize)])
-        return makeBatch(indices: indices, epoch: epoch)
+        makeBatch(indices: indices(ofBatch: b, in: order(epoch: epoch)), epoch: epoch, number: b)
     }
 
     /// One image as the model sees it (HWC Float, after augmentation and rescaling).
@@ -132,7 +149,9 @@ public struct BatchPipeline: Sendable {
         return values
     }
 
-    func makeBatch(indices: [Int], epoch: Int) -> ImageBatch {
+    func makeBatch(indices: [Int], epoch: Int, number: Int, wholeCount: Int? = nil)
+        -> ImageBatch
+    {
         let size = outputHeight * outputWidth * outputChannels
         var images = [Float](repeating: 0, count: indices.count * size)
         images.withUnsafeMutableBufferPointer { buffer in
@@ -149,7 +168,8 @@ public struct BatchPipeline: Sendable {
         }
         return ImageBatch(
             images: images, shape: [indices.count, outputHeight, outputWidth, outputChannels],
-            labels: indices.map { dataset.labels[$0] }, indices: indices)
+            labels: indices.map { dataset.labels[$0] }, indices: indices, number: number,
+            wholeCount: wholeCount ?? indices.count)
     }
 }
 
@@ -158,27 +178,46 @@ public struct BatchPipeline: Sendable {
 public struct PrefetchedBatches: Sequence, Sendable {
     let pipeline: BatchPipeline
     let epoch: Int
+    let rows: (@Sendable (Int, Int) -> Range<Int>)?
 
-    public var underestimatedCount: Int { pipeline.batchCount }
+    public var underestimatedCount: Int { rows == nil ? pipeline.batchCount : 0 }
 
-    public func makeIterator() -> Iterator { Iterator(pipeline: pipeline, epoch: epoch) }
+    public func makeIterator() -> Iterator {
+        Iterator(pipeline: pipeline, epoch: epoch, rows: rows)
+    }
 
     public final class Iterator: IteratorProtocol {
         private let queue: BoundedQueue<ImageBatch>
         private var received = 0
         private let total: Int
 
-        init(pipeline: BatchPipeline, epoch: Int) {
-            total = pipeline.batchCount
+        init(pipeline: BatchPipeline, epoch: Int, rows: (@Sendable (Int, Int) -> Range<Int>)?) {
+            let order = pipeline.order(epoch: epoch)
+            // Which batches are made, and which of their images.
+            var plan: [(number: Int, indices: [Int], whole: Int)] = []
+            for b in 0..<pipeline.batchCount {
+                let indices = pipeline.indices(ofBatch: b, in: order)
+                guard let rows else {
+                    plan.append((b, indices, indices.count))
+                    continue
+                }
+                let mine = rows(b, indices.count)
+                check(
+                    mine.lowerBound >= 0 && mine.upperBound <= indices.count,
+                    "batches(epoch:rows:): rows \(mine) of batch \(b) outside its \(indices.count) images"
+                )
+                if !mine.isEmpty { plan.append((b, Array(indices[mine]), indices.count)) }
+            }
+            total = plan.count
+            let batches = plan
             let queue = BoundedQueue<ImageBatch>(capacity: pipeline.prefetch)
             self.queue = queue
-            let order = pipeline.order(epoch: epoch)
-            let batchSize = pipeline.batchSize, batches = total
             let thread = Thread {
-                for b in 0..<batches {
-                    let indices = Array(
-                        order[(b * batchSize)..<Swift.min(order.count, (b + 1) * batchSize)])
-                    if !queue.push(pipeline.makeBatch(indices: indices, epoch: epoch)) { return }
+                for item in batches {
+                    let batch = pipeline.makeBatch(
+                        indices: item.indices, epoch: epoch, number: item.number,
+                        wholeCount: item.whole)
+                    if !queue.push(batch) { return }
                 }
             }
             thread.name = "emotive.prefetch"

@@ -35,6 +35,24 @@ func smallCNN(seed: UInt64 = 1, dropout: Float = 0) -> Sequential {
 
 @Suite("fit trains with Keras semantics")
 struct TrainingTests {
+    @Test("a batch source's rows of each batch are those rows of its whole batches")
+    func rowsOfBatchesAreSlicesOfWholeBatches() {
+        let data = quadrantData(count: 70)
+        let whole = Array(data.batches(epoch: 3, batchSize: 16, shuffle: true, seed: 9))
+        let rows: @Sendable (Int, Int) -> Range<Int> = { b, n in b == 2 ? 0..<0 : (n / 2)..<n }
+        let mine = Array(
+            data.batches(epoch: 3, batchSize: 16, shuffle: true, seed: 9, rows: rows))
+        #expect(whole.map(\.labels.count) == [16, 16, 16, 16, 6])
+        #expect(mine.map(\.labels.count) == [8, 8, 8, 3])
+        for (batch, from) in zip(mine, whole.enumerated().filter { $0.offset != 2 }.map(\.element))
+        {
+            let range = (from.labels.count / 2)..<from.labels.count
+            #expect(batch.wholeCount == from.labels.count)
+            #expect(batch.labels == Array(from.labels[range]))
+            #expect(batch.images.scalars == from.images.slice(range).scalars)
+        }
+    }
+
     @Test("a small CNN fits 64 samples to 100% training accuracy")
     func fitsSmallData() throws {
         let data = quadrantData()

@@ -44,6 +44,29 @@ import Testing
         #expect(Array(pipeline.batches(epoch: 0)).allSatisfy { $0.count == 32 })
     }
 
+    @Test func rowsOfEachBatchAreThoseRowsOfTheWholeBatchesAugmentationIncluded() {
+        let pipeline = BatchPipeline(
+            Self.data, batchSize: 32, seed: 5, augmentation: .everyTransform)
+        let whole = Array(pipeline.batches(epoch: 2))
+        // A rank's share of 2: the second half; batch 1 is left out (empty rows).
+        let rows: @Sendable (Int, Int) -> Range<Int> = { b, n in b == 1 ? 0..<0 : (n / 2)..<n }
+        let mine = Array(pipeline.batches(epoch: 2, rows: rows))
+        #expect(mine.map(\.number) == [0, 2, 3])
+        #expect(mine.map(\.wholeCount) == [32, 32, Self.data.count - 96])
+        let size = 48 * 48
+        for batch in mine {
+            let from = whole[batch.number], range = rows(batch.number, from.count)
+            #expect(batch.count == range.count && batch.shape == [range.count, 48, 48, 1])
+            #expect(batch.indices == Array(from.indices[range]))
+            #expect(batch.labels == Array(from.labels[range]))
+            #expect(
+                batch.images
+                    == Array(from.images[(range.lowerBound * size)..<(range.upperBound * size)]))
+        }
+        #expect(
+            whole.map(\.number) == Array(0..<4) && whole.allSatisfy { $0.wholeCount == $0.count })
+    }
+
     @Test func stoppingEarlyReleasesTheProducer() {
         let pipeline = BatchPipeline(Self.data, batchSize: 4, prefetch: 1)
         for (i, _) in pipeline.batches(epoch: 0).enumerated() where i == 1 { break }

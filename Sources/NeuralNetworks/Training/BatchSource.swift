@@ -6,9 +6,20 @@ import Preconditions
 public struct Batch {
     public var images: Tensor
     public var labels: [Int]
-    public init(images: Tensor, labels: [Int]) {
+    /// The size of the whole batch, when this is some rows of it (a data-parallel rank's
+    /// share, see ``BatchSource/batches(epoch:batchSize:shuffle:seed:rows:)``).
+    public var wholeCount: Int
+
+    public init(images: Tensor, labels: [Int], wholeCount: Int? = nil) {
         self.images = images
         self.labels = labels
+        self.wholeCount = wholeCount ?? labels.count
+    }
+
+    /// Rows `rows` of this batch.
+    public func rows(_ rows: Range<Int>) -> Batch {
+        Batch(
+            images: images.slice(rows), labels: Array(labels[rows]), wholeCount: wholeCount)
     }
 }
 
@@ -25,12 +36,32 @@ public protocol BatchSource {
     /// The batches of one epoch, in order. `shuffle` with `seed` and `epoch` fixes the
     /// order (and any augmentation); the last batch may be smaller.
     func batches(epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64) -> AnySequence<Batch>
+    /// The same batches with only `rows(b, n)` of batch `b`'s `n` samples in each (what a
+    /// data-parallel rank trains or evaluates on); a batch whose rows are empty is left out,
+    /// and `Batch.wholeCount` is `n`. By default the whole batches are made and cut; a source
+    /// that decodes or augments images implements it to prepare only those rows.
+    func batches(
+        epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64,
+        rows: @escaping @Sendable (_ batch: Int, _ count: Int) -> Range<Int>
+    ) -> AnySequence<Batch>
     /// Batches per epoch (defaults to ⌈count / batchSize⌉).
     func stepCount(batchSize: Int) -> Int
 }
 
 extension BatchSource {
     public func stepCount(batchSize: Int) -> Int { (count + batchSize - 1) / batchSize }
+
+    public func batches(
+        epoch: Int, batchSize: Int, shuffle: Bool, seed: UInt64,
+        rows: @escaping @Sendable (_ batch: Int, _ count: Int) -> Range<Int>
+    ) -> AnySequence<Batch> {
+        let whole = batches(epoch: epoch, batchSize: batchSize, shuffle: shuffle, seed: seed)
+        return AnySequence(
+            whole.enumerated().lazy.compactMap { b, batch in
+                let mine = rows(b, batch.labels.count)
+                return mine.isEmpty ? nil : batch.rows(mine)
+            })
+    }
 }
 
 /// Images and labels held in memory.

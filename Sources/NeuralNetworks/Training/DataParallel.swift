@@ -54,10 +54,49 @@ public struct DataParallel: Sendable {
             ? "ranks=\(communicator.size),batchNorm=\(batchNorm.rawValue),dropout=batchRows" : ""
     }
 
-    /// This rank's share of `count` items: contiguous, sizes differing by at most one.
+    /// This rank's share of `count` items: contiguous, sizes differing by at most one (empty
+    /// for some ranks when `count` is smaller than the rank count).
     func shard(of count: Int) -> Range<Int> {
-        let r = communicator.rank, n = communicator.size
-        return (r * count / n)..<((r + 1) * count / n)
+        Self.share(of: count, rank: communicator.rank, ranks: communicator.size)
+    }
+
+    static func share(of count: Int, rank: Int, ranks: Int) -> Range<Int> {
+        (rank * count / ranks)..<((rank + 1) * count / ranks)
+    }
+
+    /// This rank's rows of a training batch of `count`: its share, or the whole batch when
+    /// the batch is smaller than the rank count (a dataset's last batch): every rank must
+    /// run every step, as synchronized batch norm sums across all of them, and an empty
+    /// share cannot run a model.
+    func trainingRows(of count: Int) -> Range<Int> { trainingRows(0, count) }
+
+    /// ``trainingRows(of:)`` as a batch source takes it.
+    var trainingRows: @Sendable (_ batch: Int, _ count: Int) -> Range<Int> {
+        let rank = communicator.rank, ranks = communicator.size
+        return { _, count in
+            count < ranks ? 0..<count : DataParallel.share(of: count, rank: rank, ranks: ranks)
+        }
+    }
+
+    /// The batches `evaluate` and `predict` run on this rank: all of them with one rank,
+    /// else this rank's contiguous share of them, whole (the others are not prepared).
+    func evaluationBatches(of data: any BatchSource, batchSize: Int) -> AnySequence<Batch> {
+        guard isActive else {
+            return data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0)
+        }
+        let mine = shard(of: data.stepCount(batchSize: batchSize))
+        return data.batches(
+            epoch: 0, batchSize: batchSize, shuffle: false, seed: 0,
+            rows: { b, count in mine.contains(b) ? 0..<count : 0..<0 })
+    }
+
+    /// Where this rank's samples start in data order when every rank holds `count` samples
+    /// of a contiguous share, in rank order (a sum of the ranks' counts before this one).
+    func firstSample(holding count: Int) -> Int {
+        var counts = [Double](repeating: 0, count: communicator.size)
+        counts[communicator.rank] = Double(count)
+        communicator.allreduceSum(&counts)
+        return Int(counts[..<communicator.rank].reduce(0, +))
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MessagePassing
+import Preconditions
 import Tensors
 
 /// Gradients of one step, after backward and before the optimizer: the seam where a
@@ -341,9 +342,14 @@ extension Layer {
         // walked once per epoch
         let weightList = namedWeights.map { ($0.key, $0.weight.parameter) }
         var lossSum = 0.0, correct = 0, seen = 0
-        let batches = plan.train.batches(
-            epoch: epoch, batchSize: plan.batchSize, shuffle: plan.shuffle,
-            seed: plan.seed)
+        // With several ranks, each prepares only its rows of every batch.
+        let batches =
+            plan.parallel.isActive
+            ? plan.train.batches(
+                epoch: epoch, batchSize: plan.batchSize, shuffle: plan.shuffle, seed: plan.seed,
+                rows: plan.parallel.trainingRows)
+            : plan.train.batches(
+                epoch: epoch, batchSize: plan.batchSize, shuffle: plan.shuffle, seed: plan.seed)
         for (b, batch) in batches.enumerated() {
             let (value, applied) = trainStep(batch, step: epoch * plan.steps + b, plan, weightList)
             guard let batchCorrect = applied else {
@@ -354,9 +360,9 @@ extension Layer {
                 logToStderr("\n" + reason)
                 return false
             }
-            lossSum += Double(value) * Double(batch.labels.count)
+            lossSum += Double(value) * Double(batch.wholeCount)
             correct += batchCorrect
-            seen += batch.labels.count
+            seen += batch.wholeCount
             let batchLogs = [
                 "loss": lossSum / Double(seen), "accuracy": Double(correct) / Double(seen),
             ]
@@ -418,14 +424,18 @@ extension Layer {
         _ weightList: [(String, Parameter)]
     ) -> (loss: Float, correct: Int?) {
         let parallel = plan.parallel, communicator = parallel.communicator
-        var (images, labels) = (batch.images, batch.labels)
-        // This rank's rows of the batch; dropout draws the same rows of one process's mask.
+        let (images, labels) = (batch.images, batch.labels)
+        // With several ranks the batch holds this rank's rows of the whole batch; dropout
+        // draws the same rows of one process's mask.
         var rows: Range<Int>? = nil
         if parallel.isActive {
-            let shard = parallel.shard(of: labels.count)
-            images = images.slice(shard)
-            labels = Array(labels[shard])
-            rows = shard
+            let share = parallel.trainingRows(of: batch.wholeCount)
+            check(
+                share.count == labels.count,
+                "fit: the training data gave \(labels.count) rows of a batch of "
+                    + "\(batch.wholeCount) where this rank takes \(share) (a BatchSource's "
+                    + "batches(epoch:batchSize:shuffle:seed:rows:) must return exactly those rows)")
+            rows = share
         }
         let sampleWeights = plan.classWeights.map { weights in labels.map { weights[$0] } }
         var (value, correct) = (Float.nan, 0)
@@ -441,13 +451,26 @@ extension Layer {
                 }
                 if let buckets = plan.buckets {
                     // The whole batch's loss and count, and one decision whether to step.
-                    var sums = [Double(value) * Double(labels.count), Double(correct)]
+                    // `processed` is the batch's size, or ranks × it when every rank took the
+                    // whole of a batch smaller than the rank count.
+                    var sums = [
+                        Double(value) * Double(labels.count), Double(correct),
+                        Double(labels.count),
+                    ]
                     communicator.allreduceSum(&sums)
-                    value = Float(sums[0] / Double(batch.labels.count))
-                    correct = Int(sums[1])
+                    let processed = sums[2], ranks = Double(communicator.size)
+                    value = Float(sums[0] / processed)
+                    correct = Int((sums[1] * Double(batch.wholeCount) / processed).rounded())
                     guard value.isFinite else { return pass }
-                    buckets.begin(scale: Float(labels.count) / Float(batch.labels.count))
-                    BackwardObservation.$observer.withValue(buckets) { l.backward() }
+                    // Every rank's loss is scaled so that its output gradients are `ranks` ×
+                    // those of the whole batch's mean loss, whatever its share: synchronized
+                    // batch norm sums them across ranks in its backward, so they must share
+                    // one scale (1 with equal shares). The sum of the parameter gradients
+                    // then takes 1/ranks of each rank's.
+                    let factor = Float(Double(labels.count) * ranks / processed)
+                    buckets.begin(scale: Float(1 / ranks))
+                    let objective = factor == 1 ? l : l * factor
+                    BackwardObservation.$observer.withValue(buckets) { objective.backward() }
                     let waited = buckets.waitSeconds
                     buckets.finish()
                     if let statistics = parallel.statistics {
@@ -517,16 +540,8 @@ extension Layer {
     ) throws -> Evaluation {
         guard data.count > 0 else { throw TrainingError("evaluate: the data is empty") }
         var lossSum = 0.0, predictions: [Int] = [], labels: [Int] = []
-        let mine = parallel.shard(of: data.stepCount(batchSize: batchSize))
-        var first = -1  // this rank's first sample
         try withoutGradients {
-            var sample = 0
-            for (b, batch) in data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0)
-                .enumerated()
-            {
-                defer { sample += batch.labels.count }
-                guard mine.contains(b) else { continue }
-                if first < 0 { first = sample }
+            for batch in parallel.evaluationBatches(of: data, batchSize: batchSize) {
                 let (logits, probabilities) = outputs(batch.images)
                 let k = (logits ?? probabilities!).shape.last!
                 try checkLabels(batch.labels, classCount: k, what: "evaluation")
@@ -538,6 +553,7 @@ extension Layer {
             }
         }
         if parallel.isActive {  // every rank's share, in data order
+            let first = parallel.firstSample(holding: labels.count)
             var all = [Double](repeating: 0, count: 2 * data.count + 1)
             for i in predictions.indices {
                 all[first + i] = Double(predictions[i])
@@ -566,17 +582,12 @@ extension Layer {
             }
             return concat(Array(parts), alongAxis: 0)
         }
-        let mine = parallel.shard(of: data.stepCount(batchSize: batchSize))
-        var parts: [Tensor] = [], first = -1, sample = 0
-        for (b, batch) in data.batches(epoch: 0, batchSize: batchSize, shuffle: false, seed: 0)
-            .enumerated()
-        {
-            if mine.contains(b) {
-                if first < 0 { first = sample }
-                parts.append(predict(batch.images))
-            }
-            sample += batch.labels.count
+        var parts: [Tensor] = [], count = 0
+        for batch in parallel.evaluationBatches(of: data, batchSize: batchSize) {
+            parts.append(predict(batch.images))
+            count += batch.labels.count
         }
+        let first = parallel.firstSample(holding: count)
         // Zeros elsewhere, so the sum is every rank's rows exactly.
         var classes = [Double(parts.first?.shape.last ?? 0), parts.isEmpty ? 0 : 1]
         parallel.communicator.allreduceSum(&classes)  // ranks with no batch learn K too
