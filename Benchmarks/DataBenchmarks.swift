@@ -62,6 +62,32 @@ enum DataBenchmarks {
             for (i, _) in large.batches(epoch: 0).enumerated() where i + 1 >= 50 { break }
         }
         report("pipeline 96x96x3 augmented", images: 50 * 32, seconds: augmentingLarge)
+        // A data-parallel rank prepares only its rows of each batch: with 2 ranks, half of
+        // every batch of the paper profile's 224x224x3 augmented images, side by side.
+        let paper = BatchPipeline(
+            data.train, batchSize: 32, seed: 1, targetSize: (224, 224), channels: 3,
+            augmentation: .fer2013Report)
+        let firstHalf: @Sendable (Int, Int) -> Range<Int> = { _, n in 0..<(n / 2) }
+        let rounds = 3, paperBatches = 20
+        var whole = Double.infinity, half = Double.infinity
+        for _ in 0..<rounds {
+            whole = min(
+                whole,
+                timed {
+                    for (i, _) in paper.batches(epoch: 0).enumerated() where i + 1 >= paperBatches {
+                        break
+                    }
+                }.1)
+            half = min(
+                half,
+                timed {
+                    for (i, _) in paper.batches(epoch: 0, rows: firstHalf).enumerated()
+                    where i + 1 >= paperBatches { break }
+                }.1)
+        }
+        report("pipeline 224x224x3 whole", images: paperBatches * 32, seconds: whole)
+        report("  a rank's half (of 2)", images: paperBatches * 16, seconds: half)
+        print(String(format: "data  a rank's half / whole batches: %.2f of the time", half / whole))
     }
 
     static func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
