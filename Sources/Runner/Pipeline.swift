@@ -319,6 +319,28 @@ public enum Pipeline {
         }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let memory = Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30)
-        return String(format: "%@ %@, %d cores, %.0f GiB", machine, system, cores, memory)
+        let description = String(
+            format: "%@ %@, %d cores, %.0f GiB", machine, system, cores, memory)
+        // Trained numbers depend on the CPU (OpenBLAS and Emotive's kernels choose their code
+        // by it, and round differently), so a reader needs to know which one.
+        let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        guard let model = cpuinfo.flatMap(cpuModel(fromCPUInfo:)) else { return description }
+        return "\(model), \(description)"
+    }
+
+    /// The processor's name in a Linux `/proc/cpuinfo` ("model name" on x86, "Model" or
+    /// "Hardware" on some ARM boards), with runs of spaces collapsed; nil when none is named.
+    static func cpuModel(fromCPUInfo text: String) -> String? {
+        for key in ["model name", "Model", "Hardware"] {
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2,
+                    parts[0].trimmingCharacters(in: .whitespaces) == key
+                else { continue }
+                let value = parts[1].split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                if !value.isEmpty { return value }
+            }
+        }
+        return nil
     }
 }
