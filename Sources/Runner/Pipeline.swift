@@ -331,14 +331,18 @@ public enum Pipeline {
     /// The processor's name in a Linux `/proc/cpuinfo` ("model name" on x86, "Model" or
     /// "Hardware" on some ARM boards), with runs of spaces collapsed; nil when none is named.
     static func cpuModel(fromCPUInfo text: String) -> String? {
+        // "key : value" lines, in order.
+        let fields = text.split(separator: "\n").compactMap { line -> (String, String)? in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { return nil }
+            return (
+                parts[0].trimmingCharacters(in: .whitespaces),
+                parts[1].split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            )
+        }
         for key in ["model name", "Model", "Hardware"] {
-            for line in text.split(separator: "\n") {
-                let parts = line.split(separator: ":", maxSplits: 1)
-                guard parts.count == 2,
-                    parts[0].trimmingCharacters(in: .whitespaces) == key
-                else { continue }
-                let value = parts[1].split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                if !value.isEmpty { return value }
+            if let (_, value) = fields.first(where: { $0.0 == key && !$0.1.isEmpty }) {
+                return value
             }
         }
         return nil
